@@ -1,0 +1,252 @@
+// Command qgbench is qualgraph's benchmark at scale: it builds the
+// qualgraph binary, generates the large synthetic project of the issues'
+// targets (2,000 documents of about 20 KB, 200,000 codings, 20,000
+// assertions; package internal/benchproj), and times whole qualgraph
+// processes against each target, printing a table (or JSON with -json).
+//
+//	go run ./cmd/qgbench [-dir DIR] [-runs N] [-small]
+//
+// The generated project is kept in DIR (default $TMPDIR/qualgraph-bench)
+// and reused by later runs. -small uses a tenth of the size, for a quick
+// look; its figures do not test the targets.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/qualgraph/qualgraph/corpus/synth"
+	"github.com/qualgraph/qualgraph/internal/benchproj"
+)
+
+type row struct {
+	Name     string  `json:"name"`
+	Target   string  `json:"target"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	OK       bool    `json:"ok"`
+	Err      string  `json:"error,omitempty"`
+	Detail   string  `json:"detail,omitempty"`
+	limit    float64
+	lessIsOK bool
+}
+
+func main() {
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "qualgraph-bench"), "folder for the binary and generated projects (kept)")
+	runs := flag.Int("runs", 7, "runs of each timed command (the median is reported)")
+	small := flag.Bool("small", false, "a tenth of the size: quick, but does not test the targets")
+	asJSON := flag.Bool("json", false, "write JSON")
+	flag.Parse()
+	if err := run(*dir, *runs, *small, *asJSON); err != nil {
+		fmt.Fprintln(os.Stderr, "qgbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, runs int, small, asJSON bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	bin := filepath.Join(dir, "qualgraph")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/qualgraph")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	opt := benchproj.Options{}
+	if small {
+		opt = benchproj.Options{Docs: 200, Codings: 20000, Entities: 100, Assertions: 2000}
+	}
+	var rows []row
+
+	// Import: the real command on generated files, whole process.
+	n := 2000
+	if small {
+		n = 200
+	}
+	src := filepath.Join(dir, fmt.Sprintf("corpus-%d", n))
+	files := synth.Generate(1, n, synth.Options{})
+	if _, err := os.Stat(src); err != nil {
+		if err := synth.WriteDir(src, files); err != nil {
+			return err
+		}
+	}
+	mb := float64(synth.Size(files)) / 1e6
+	ipdir := filepath.Join(dir, fmt.Sprintf("import-%d", n))
+	os.RemoveAll(ipdir)
+	if _, err := qg(bin, "", "init", ipdir); err != nil {
+		return err
+	}
+	d, err := qg(bin, ipdir, "import", "--kind", "interview", src)
+	r := row{Name: "import (whole process)", Target: ">= 6 MB/s", Unit: "MB/s", limit: 6}
+	if err != nil {
+		r.Err = err.Error()
+	} else {
+		r.Value = mb / d.Seconds()
+		r.Detail = fmt.Sprintf("%.1f MB in %v", mb, d.Round(time.Millisecond))
+	}
+	rows = append(rows, r)
+	textBytes := dirSize(filepath.Join(ipdir, "sources"), ".txt")
+	indexBytes := dirSize(filepath.Join(ipdir, "index"), "")
+	rows = append(rows, row{Name: "index size / text size", Target: "<= 1.5", Unit: "x",
+		Value: float64(indexBytes) / float64(max(textBytes, 1)), limit: 1.5, lessIsOK: true,
+		Detail: fmt.Sprintf("%d / %d bytes", indexBytes, textBytes)})
+	for _, q := range []string{"cluster", `"industrial upgrading"`, "产业升级"} {
+		rows = append(rows, timed(bin, ipdir, runs, "search "+q+" (warm, whole process)", 60, "search", q))
+	}
+
+	// The large coded project.
+	fmt.Fprintln(os.Stderr, "qgbench: building or reusing the coded project (slow the first time)…")
+	pdir, tm, err := benchproj.Ensure(dir, opt)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, row{Name: "build: bulk coding through the library", Target: "(info)", Unit: "codings/s",
+		Value: float64(tm.Options.Codings) / tm.Codings.Seconds(), OK: true})
+	doc := firstDoc(bin, pdir)
+	rows = append(rows, timed(bin, pdir, runs, "code (whole process)", 100, "code", doc, "10", "60", "SpinoffFounder", "--coder", "qgbench"))
+	rows = append(rows, timed(bin, pdir, runs, "links --json (whole process)", 300, "links", "--json"))
+	rows = append(rows, timed(bin, pdir, runs, "neighbors (whole process)", 50, "neighbors", "e0001"))
+	rows = append(rows, timed(bin, pdir, runs, "cooccur --unit overlap (whole process)", 1000, "cooccur", "--unit", "overlap", "--json"))
+	rows = append(rows, autocodeRate(bin, pdir))
+
+	for i := range rows {
+		r := &rows[i]
+		if r.Err == "" && r.limit > 0 {
+			r.OK = r.Value >= r.limit
+			if r.lessIsOK {
+				r.OK = r.Value <= r.limit
+			}
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "BENCHMARK\tTARGET\tMEASURED\tOK\tDETAIL")
+	for _, r := range rows {
+		ok := "yes"
+		if !r.OK {
+			ok = "NO"
+		}
+		v := fmt.Sprintf("%.1f %s", r.Value, r.Unit)
+		if r.Err != "" {
+			v, ok = "error", "NO"
+			r.Detail = r.Err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Target, v, ok, r.Detail)
+	}
+	return tw.Flush()
+}
+
+// qg runs the binary in dir and returns how long it took.
+func qg(bin, dir string, args ...string) (time.Duration, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	if dir != "" {
+		cmd.Env = append(cmd.Env, "QUALGRAPH_PROJECT="+dir)
+	}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		msg := out.String()
+		if len(msg) > 300 {
+			msg = msg[:300]
+		}
+		return d, fmt.Errorf("qualgraph %s: %v: %s", strings.Join(args, " "), err, msg)
+	}
+	return d, nil
+}
+
+// timed runs a command runs times after one warm-up run and reports the
+// median in milliseconds against a limit.
+func timed(bin, dir string, runs int, name string, limitMS float64, args ...string) row {
+	r := row{Name: name, Target: fmt.Sprintf("< %.0f ms", limitMS), Unit: "ms", limit: limitMS, lessIsOK: true}
+	if _, err := qg(bin, dir, args...); err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	var ds []time.Duration
+	for i := 0; i < runs; i++ {
+		d, err := qg(bin, dir, args...)
+		if err != nil {
+			r.Err = err.Error()
+			return r
+		}
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	r.Value = float64(ds[len(ds)/2].Microseconds()) / 1000
+	r.Detail = fmt.Sprintf("min %v, max %v over %d runs", ds[0].Round(time.Millisecond/10), ds[len(ds)-1].Round(time.Millisecond/10), runs)
+	return r
+}
+
+// autocodeRate codes every hit of a common word with a fresh coder name,
+// whole process, and reports codings per second.
+func autocodeRate(bin, dir string) row {
+	r := row{Name: "code --search (bulk auto-coding, whole process)", Target: ">= 10000 codings/s", Unit: "codings/s", limit: 10000}
+	coder := fmt.Sprintf("qgbench-%d", time.Now().UnixNano())
+	cmd := exec.Command(bin, "code", "--search", "cluster", "--unit", "hit", "CompetitionPressure", "--coder", coder)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "QUALGRAPH_PROJECT="+dir)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start)
+	if err != nil {
+		r.Err = fmt.Sprintf("%v: %.300s", err, out)
+		return r
+	}
+	var n int
+	for _, f := range strings.Fields(string(out)) {
+		if x, err := fmt.Sscanf(f, "%d", &n); err == nil && x == 1 && n > 0 {
+			break
+		}
+	}
+	r.Value = float64(n) / d.Seconds()
+	r.Detail = fmt.Sprintf("%d codings in %v", n, d.Round(time.Millisecond))
+	return r
+}
+
+func firstDoc(bin, dir string) string {
+	cmd := exec.Command(bin, "docs", "--json")
+	cmd.Env = append(os.Environ(), "QUALGRAPH_PROJECT="+dir)
+	out, err := cmd.Output()
+	if err != nil {
+		return "unknown"
+	}
+	var docs []struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(out, &docs) != nil || len(docs) == 0 {
+		return "unknown"
+	}
+	return docs[0].ID
+}
+
+func dirSize(dir, suffix string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, suffix) {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,895 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/project"
+)
+
+// The coding commands: code (by hand, by search, by speaker), autocode
+// (from the ontology's cue words), codings, uncode, recode, codebook
+// add|promote|list and mention (by hand or --auto).
+
+func codingCommands() []*cli.Command {
+	coderFlag := &cli.StringFlag{Name: "coder", Usage: "who codes (default: $QUALGRAPH_CODER, else the OS user)"}
+	dryRunFlag := &cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would be coded; write nothing"}
+	unitFlag := &cli.StringFlag{Name: "unit", Usage: "what to code around a hit: hit, sentence or segment"}
+	kindFlag := &cli.StringFlag{Name: "kind", Usage: "only documents of this kind"}
+	attrFlag := &cli.StringSliceFlag{Name: "attr", Usage: "only documents with attribute `KEY=VALUE`, repeatable"}
+	widthFlag := &cli.IntFlag{Name: "width", Value: 30, Usage: "context width of --dry-run lines, in characters"}
+	return []*cli.Command{
+		{
+			Name:      "code",
+			Usage:     "code a span, or every hit of a search, or every turn of a speaker",
+			ArgsUsage: "DOC START END CODE | DOC:START-END CODE | --search QUERY CODE | --speaker NAME CODE",
+			Description: `DOC is a document's id or name; START and END are code-point offsets, the
+   span being [START, END) (search --json and show --json print them).
+
+   --search QUERY codes every hit of the full-text query (no limit), with
+   --unit hit (the words found, the default), sentence (the sentence that
+   holds each hit; a sentence ends at . ! ? followed by a space or line end,
+   at 。！？, or at a blank line, and never crosses a turn; a turn's first
+   sentence starts after the speaker label) or segment (the turn's text
+   after the speaker label, or the paragraph). --kind, --attr and --speaker
+   filter as in search.
+
+   --speaker NAME (without --search) codes the text of every turn of that
+   speaker (ignoring case) in every document, without the label.
+
+   Auto-coding skips spans that the coder has already coded with the code
+   and codes each span once; it writes one transaction.`,
+			Flags: []cli.Flag{
+				coderFlag,
+				&cli.StringFlag{Name: "memo", Usage: "a note on the coding"},
+				&cli.StringFlag{Name: "search", Usage: "code the hits of `QUERY`"},
+				&cli.StringFlag{Name: "speaker", Usage: "code the turns of speaker `NAME` (with --search: only hits in their turns)"},
+				unitFlag, kindFlag, attrFlag, dryRunFlag, widthFlag, jsonFlag,
+			},
+			Action: codeAction,
+		},
+		{
+			Name:  "autocode",
+			Usage: "code the sentences that hold the ontology's cue words",
+			Description: `Every class with cue words (cues: in the ontology, in every language) codes
+   the hits of each cue, searched as a phrase; --unit sentence by default
+   (see "qualgraph help code"). --code limits it to classes and their
+   subclasses. A cue of a single Chinese character cannot be searched (the
+   index matches two characters or more) and is reported as skipped.`,
+			Flags: []cli.Flag{
+				coderFlag, unitFlag,
+				&cli.StringSliceFlag{Name: "code", Usage: "only this `CLASS` and its subclasses, repeatable"},
+				kindFlag, attrFlag,
+				&cli.StringFlag{Name: "speaker", Usage: "only turns of speaker `NAME`"},
+				dryRunFlag, widthFlag, jsonFlag,
+			},
+			Action: autocodeAction,
+		},
+		{
+			Name:  "codings",
+			Usage: "list codings with their text",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "doc", Usage: "only codings of document `DOC` (id or name)"},
+				&cli.StringFlag{Name: "code", Usage: "only codings with `CODE` or one of its subclasses"},
+				&cli.StringFlag{Name: "coder", Usage: "only codings by `NAME`"},
+				jsonFlag,
+			},
+			Action: codingsAction,
+		},
+		{
+			Name:      "uncode",
+			Usage:     "remove codings (they stay in the history)",
+			ArgsUsage: "ID...",
+			Flags:     []cli.Flag{coderFlag},
+			Action:    uncodeAction,
+		},
+		{
+			Name:      "recode",
+			Usage:     "give a coding another code",
+			ArgsUsage: "ID CODE",
+			Flags:     []cli.Flag{coderFlag},
+			Action:    recodeAction,
+		},
+		{
+			Name:  "codebook",
+			Usage: "emergent codes: add, promote into the ontology, list",
+			Subcommands: []*cli.Command{
+				{
+					Name:      "add",
+					Usage:     "add an emergent code (under Emergent unless --parent)",
+					ArgsUsage: "CODE",
+					Flags: []cli.Flag{
+						coderFlag,
+						&cli.StringFlag{Name: "parent", Usage: "parent `CLASS` (default Emergent)"},
+						&cli.StringFlag{Name: "definition", Usage: "what the code means"},
+						&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Usage: "display colour `#RRGGBB`"},
+					},
+					Action: codebookAddAction,
+				},
+				{
+					Name:      "promote",
+					Usage:     "move an emergent code into the ontology file",
+					ArgsUsage: "CODE --parent CLASS",
+					Flags: []cli.Flag{
+						coderFlag,
+						&cli.StringFlag{Name: "parent", Usage: "its parent `CLASS` in the ontology"},
+					},
+					Action: codebookPromoteAction,
+				},
+				{
+					Name:   "list",
+					Usage:  "list the emergent codes and how often each is used",
+					Flags:  []cli.Flag{jsonFlag},
+					Action: codebookListAction,
+				},
+			},
+		},
+		{
+			Name:      "mention",
+			Usage:     "record that a span names an entity, or find mentions with --auto",
+			ArgsUsage: "DOC START END ENTITY | DOC:START-END ENTITY | --auto",
+			Description: `--auto finds every entity's name and aliases in every document: ignoring
+   case and only as whole words in Latin script, exactly in Chinese; the
+   longest of overlapping names of one entity wins. Spans already recorded
+   as a mention of the entity are skipped; the run is one transaction.`,
+			Flags: []cli.Flag{
+				coderFlag,
+				&cli.BoolFlag{Name: "auto", Usage: "find the entities' names and aliases in every document"},
+				&cli.StringSliceFlag{Name: "entity", Usage: "with --auto: only entity `ID`, repeatable"},
+				dryRunFlag, widthFlag, jsonFlag,
+			},
+			Action: mentionAction,
+		},
+	}
+}
+
+// codingJSON is an element of codings --json and the shape of code --json
+// (README: JSON contract). Doc is the document id; Text is the exact text
+// of [Start, End).
+type codingJSON struct {
+	ID      string    `json:"id"`
+	Doc     string    `json:"doc"`
+	Start   int       `json:"start"`
+	End     int       `json:"end"`
+	Code    string    `json:"code"`
+	Coder   string    `json:"coder"`
+	Created time.Time `json:"created"`
+	Text    string    `json:"text"`
+	Memo    string    `json:"memo"`
+}
+
+func toCodingJSON(c coding.Coding, text string) codingJSON {
+	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo}
+}
+
+// autoCodeJSON is the shape of code --search|--speaker --json and
+// autocode --json. With dry_run the codings have no id.
+type autoCodeJSON struct {
+	DryRun       bool                 `json:"dry_run"`
+	Hits         int                  `json:"hits"`
+	Coded        int                  `json:"coded"`
+	Existing     int                  `json:"existing"`
+	Repeats      int                  `json:"repeats"`
+	OutsideUnits int                  `json:"outside_units"`
+	Counts       []project.CodeCount  `json:"counts"`
+	SkippedCues  []project.SkippedCue `json:"skipped_cues"`
+	Codings      []codingJSON         `json:"codings"`
+}
+
+// codedMentionJSON is the shape of mention --json and an element of
+// mention --auto --json's mentions.
+type codedMentionJSON struct {
+	ID      string    `json:"id"`
+	Doc     string    `json:"doc"`
+	Start   int       `json:"start"`
+	End     int       `json:"end"`
+	Entity  string    `json:"entity"`
+	Coder   string    `json:"coder"`
+	Created time.Time `json:"created"`
+	Text    string    `json:"text"`
+}
+
+// autoMentionJSON is the shape of mention --auto --json.
+type autoMentionJSON struct {
+	DryRun   bool                  `json:"dry_run"`
+	Added    int                   `json:"added"`
+	Existing int                   `json:"existing"`
+	Counts   []project.EntityCount `json:"counts"`
+	Mentions []codedMentionJSON    `json:"mentions"`
+}
+
+// emergentCodeJSON is an element of codebook list --json.
+type emergentCodeJSON struct {
+	ID         string    `json:"id"`
+	Parent     string    `json:"parent"`
+	Definition string    `json:"definition"`
+	Colour     string    `json:"colour"`
+	Promoted   bool      `json:"promoted"`
+	By         string    `json:"by"`
+	Created    time.Time `json:"created"`
+	Codings    int       `json:"codings"`
+}
+
+// Options of the commands.
+
+type codeOptions struct {
+	Span coding.Span
+	Code string
+	Memo string
+	By   string
+	JSON bool
+}
+
+type autoCodeOptions struct {
+	Req   project.AutoCodeRequest
+	By    string
+	JSON  bool
+	Width int
+}
+
+type codingsOptions struct {
+	Doc, Code, Coder string
+	JSON             bool
+}
+
+// parseSpanArgs reads DOC START END or DOC:START-END from args. Arguments
+// of the wrong shape are a usage error; a span whose numbers are missing
+// or not numbers is refused input.
+func parseSpanArgs(args []string, usage string) (coding.Span, error) {
+	switch len(args) {
+	case 3:
+		start, err1 := strconv.Atoi(strings.TrimSpace(args[1]))
+		end, err2 := strconv.Atoi(strings.TrimSpace(args[2]))
+		if err1 != nil || err2 != nil {
+			return coding.Span{}, fmt.Errorf("span %s %s %s: START and END must be whole numbers (code-point offsets)", args[0], args[1], args[2])
+		}
+		return coding.Span{Doc: args[0], Start: start, End: end}, nil
+	case 1:
+		s := args[0]
+		i := strings.LastIndexByte(s, ':')
+		if i < 0 {
+			return coding.Span{}, usagef("usage: %s (no span in %q)", usage, s)
+		}
+		bad := fmt.Errorf("span %q: want DOC:START-END with whole numbers, e.g. interview_chen_en.txt:1853-1914", s)
+		if i == 0 {
+			return coding.Span{}, bad
+		}
+		a, b, ok := strings.Cut(s[i+1:], "-")
+		if !ok {
+			return coding.Span{}, bad
+		}
+		start, err1 := strconv.Atoi(strings.TrimSpace(a))
+		end, err2 := strconv.Atoi(strings.TrimSpace(b))
+		if err1 != nil || err2 != nil {
+			return coding.Span{}, bad
+		}
+		return coding.Span{Doc: s[:i], Start: start, End: end}, nil
+	}
+	return coding.Span{}, usagef("usage: %s", usage)
+}
+
+// searchFilters reads --kind, --attr and --speaker into req.
+func searchFilters(c *cli.Context, req *project.AutoCodeRequest) error {
+	req.Kind, req.Speaker = c.String("kind"), c.String("speaker")
+	attrs, err := parseKeyValues("attr", c.StringSlice("attr"))
+	if err != nil {
+		return err
+	}
+	req.Attrs = attrs
+	unit, err := project.ParseUnit(c.String("unit"))
+	if err != nil {
+		return usagef("--unit: %v", err)
+	}
+	req.Unit = unit
+	return nil
+}
+
+func codeAction(c *cli.Context) error {
+	const usage = "qualgraph code DOC START END CODE | DOC:START-END CODE | --search QUERY CODE | --speaker NAME CODE"
+	args := c.Args().Slice()
+	if c.IsSet("search") || c.IsSet("speaker") {
+		if len(args) != 1 {
+			return usagef("usage: %s", usage)
+		}
+		if c.IsSet("search") && strings.TrimSpace(c.String("search")) == "" {
+			return usagef("--search: the query is empty")
+		}
+		if !c.IsSet("search") && strings.TrimSpace(c.String("speaker")) == "" {
+			return usagef("--speaker: the name is empty")
+		}
+		opt := autoCodeOptions{By: whoAmI(c), JSON: c.Bool("json"), Width: c.Int("width")}
+		opt.Req = project.AutoCodeRequest{Query: c.String("search"), Code: args[0], Memo: c.String("memo"), DryRun: c.Bool("dry-run")}
+		if err := searchFilters(c, &opt.Req); err != nil {
+			return err
+		}
+		return runAutoCode(c, opt)
+	}
+	if c.IsSet("unit") || c.IsSet("dry-run") || c.IsSet("kind") || c.IsSet("attr") {
+		return usagef("--unit, --dry-run, --kind and --attr go with --search or --speaker (usage: %s)", usage)
+	}
+	if len(args) != 2 && len(args) != 4 {
+		return usagef("usage: %s", usage)
+	}
+	span, err := parseSpanArgs(args[:len(args)-1], usage)
+	if err != nil {
+		return err
+	}
+	opt := codeOptions{Span: span, Code: args[len(args)-1], Memo: c.String("memo"), By: whoAmI(c), JSON: c.Bool("json")}
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		cs, err := p.Code(context.Background(), []project.CodeRequest{{Span: opt.Span, Code: opt.Code, Memo: opt.Memo}}, opt.By, "code")
+		if err != nil {
+			return docHint(err)
+		}
+		cd := cs[0]
+		q := p.Quoter()
+		text := q.Quote(cd.Span)
+		if err := q.Err(); err != nil {
+			return err
+		}
+		if opt.JSON {
+			return writeJSON(c.App.Writer, toCodingJSON(cd, text))
+		}
+		name, err := docName(p, cd.Doc)
+		if err != nil {
+			return err
+		}
+		printf(c.App.Writer, "Coded %s:%d-%d as %s: %s\n  %s\n", name, cd.Start, cd.End, cd.Code, cd.ID, quoted(text))
+		return nil
+	})
+}
+
+// docHint adds what to do to an unknown-document error.
+func docHint(err error) error {
+	if errors.Is(err, coding.ErrUnknownDoc) {
+		return fmt.Errorf("%w (qualgraph docs lists the documents)", err)
+	}
+	return err
+}
+
+// docName returns the name of document id.
+func docName(p *project.Project, id string) (string, error) {
+	g, err := p.Graph()
+	if err != nil {
+		return "", err
+	}
+	d, err := g.Document(context.Background(), id)
+	if err != nil {
+		return "", err
+	}
+	return d.Name, nil
+}
+
+func autocodeAction(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "[--code CLASS]... [--unit U] [--kind K] [--attr KEY=VALUE]... [--speaker NAME] [--dry-run] [--json]"); err != nil {
+		return err
+	}
+	opt := autoCodeOptions{By: whoAmI(c), JSON: c.Bool("json"), Width: c.Int("width")}
+	opt.Req = project.AutoCodeRequest{Cues: true, Codes: c.StringSlice("code"), DryRun: c.Bool("dry-run")}
+	if err := searchFilters(c, &opt.Req); err != nil {
+		return err
+	}
+	return runAutoCode(c, opt)
+}
+
+// runAutoCode runs an auto-coding and reports it: a dry run lists what it
+// would code, one keyword-in-context line per span; a run prints counts.
+func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
+	mode := project.ReadWrite
+	if opt.Req.DryRun {
+		mode = project.ReadOnly
+	}
+	return withProject(c, mode, func(p *project.Project) error {
+		res, err := p.AutoCode(context.Background(), opt.Req, opt.By)
+		if err != nil {
+			return err
+		}
+		w := c.App.Writer
+		texts := textCache{p: p}
+		if opt.JSON {
+			out := autoCodeJSON{DryRun: res.DryRun, Hits: res.Hits, Coded: len(res.Codings), Existing: res.Existing,
+				Repeats: res.Repeats, OutsideUnits: res.OutsideUnits, Counts: res.Counts,
+				SkippedCues: res.SkippedCues, Codings: make([]codingJSON, len(res.Codings))}
+			if out.SkippedCues == nil {
+				out.SkippedCues = []project.SkippedCue{}
+			}
+			if out.Counts == nil {
+				out.Counts = []project.CodeCount{}
+			}
+			for i, cd := range res.Codings {
+				text, err := texts.quote(cd.Span)
+				if err != nil {
+					return err
+				}
+				out.Codings[i] = toCodingJSON(cd, text)
+			}
+			return writeJSON(w, out)
+		}
+		st := style{useColor(w)}
+		if res.DryRun {
+			rows := make([]kwicRow, len(res.Codings))
+			for i, cd := range res.Codings {
+				rows[i] = kwicRow{name: res.Names[cd.Doc], span: cd.Span, label: cd.Code}
+			}
+			if err := writeSpans(w, st, &texts, rows, opt.Width); err != nil {
+				return err
+			}
+		}
+		if opt.Req.Cues {
+			t := newTable("CODE", "CUES", "HITS", "CODED", "ALREADY")
+			for _, n := range res.Counts {
+				t.add(n.Code, strconv.Itoa(n.Cues), strconv.Itoa(n.Hits), strconv.Itoa(n.Coded), strconv.Itoa(n.Existing))
+			}
+			if err := t.write(w, st, 40); err != nil {
+				return err
+			}
+			for _, s := range res.SkippedCues {
+				printf(w, "skipped cue %q of %s: %s\n", s.Cue, s.Code, s.Reason)
+			}
+		}
+		verb := "Coded"
+		if res.DryRun {
+			verb = "Would code"
+		}
+		what := "with " + opt.Req.Code
+		if opt.Req.Cues {
+			what = fmt.Sprintf("with %d codes", countCoded(res.Counts))
+		}
+		printf(w, "%s %d spans %s (%d hits%s)\n", verb, len(res.Codings), what, res.Hits, skippedNote(res))
+		return nil
+	})
+}
+
+func countCoded(cs []project.CodeCount) int {
+	n := 0
+	for _, c := range cs {
+		if c.Coded > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// skippedNote says what auto-coding skipped, for the summary line.
+func skippedNote(res *project.AutoCodeResult) string {
+	var parts []string
+	if res.Existing > 0 {
+		parts = append(parts, fmt.Sprintf("%d spans already coded so by this coder", res.Existing))
+	}
+	if res.Repeats > 0 {
+		parts = append(parts, fmt.Sprintf("%d hits in spans found before", res.Repeats))
+	}
+	if res.OutsideUnits > 0 {
+		parts = append(parts, fmt.Sprintf("%d hits in speaker labels", res.OutsideUnits))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; skipped " + strings.Join(parts, ", ")
+}
+
+// textCache reads documents' texts once.
+type textCache struct {
+	p     *project.Project
+	texts map[string][]rune
+}
+
+func (t *textCache) runes(doc string) ([]rune, error) {
+	if r, ok := t.texts[doc]; ok {
+		return r, nil
+	}
+	s, err := t.p.Text(doc)
+	if err != nil {
+		return nil, err
+	}
+	if t.texts == nil {
+		t.texts = map[string][]rune{}
+	}
+	t.texts[doc] = []rune(s)
+	return t.texts[doc], nil
+}
+
+// quote returns the text of s.
+func (t *textCache) quote(s coding.Span) (string, error) {
+	r, err := t.runes(s.Doc)
+	if err != nil {
+		return "", err
+	}
+	if s.Start < 0 || s.End > len(r) || s.Start > s.End {
+		return "", fmt.Errorf("span %s does not fit its document (%d code points; run qualgraph check)", s, len(r))
+	}
+	return string(r[s.Start:s.End]), nil
+}
+
+// kwicRow is one line of writeSpans.
+type kwicRow struct {
+	name  string
+	span  coding.Span
+	label string // code or entity
+}
+
+// writeSpans prints one keyword-in-context line per span: document name,
+// span, label, then the span's text (clipped) between its contexts.
+func writeSpans(w io.Writer, st style, texts *textCache, rows []kwicRow, width int) error {
+	const maxName, maxText = 28, 60
+	nw, sw, lw := 0, 0, 0
+	spans := make([]string, len(rows))
+	for i, r := range rows {
+		spans[i] = fmt.Sprintf("%d-%d", r.span.Start, r.span.End)
+		nw = max(nw, cellWidth(r.name, maxName))
+		sw = max(sw, len(spans[i]))
+		lw = max(lw, cellWidth(r.label, 0))
+	}
+	for i, r := range rows {
+		text, err := texts.runes(r.span.Doc)
+		if err != nil {
+			return err
+		}
+		left, hit, right := corpus.KWIC(string(text), r.span.Start, r.span.End, width)
+		printf(w, "%s  %s  %s  %s%s%s\n", padRight(clip(r.name, maxName), nw), padRight(spans[i], sw), padRight(r.label, lw),
+			padLeft(lastCells(oneLine(left), width), width), st.highlight(clip(hit, maxText)), clip(right, width))
+	}
+	return nil
+}
+
+func codingsAction(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "[--doc DOC] [--code CODE] [--coder NAME] [--json]"); err != nil {
+		return err
+	}
+	opt := codingsOptions{Doc: c.String("doc"), Code: c.String("code"), Coder: c.String("coder"), JSON: c.Bool("json")}
+	return withProject(c, project.ReadOnly, func(p *project.Project) error {
+		ctx := context.Background()
+		v, err := p.View(false)
+		if err != nil {
+			return err
+		}
+		cs := v.Codings
+		if opt.Code != "" {
+			cb, err := p.Codebook()
+			if err != nil {
+				return err
+			}
+			if err := cb.CheckCode(opt.Code); err != nil {
+				return err
+			}
+			cs = coding.CodingsUnder(v, cb, opt.Code)
+		}
+		g, err := p.Graph()
+		if err != nil {
+			return err
+		}
+		docs, err := g.Documents(ctx)
+		if err != nil {
+			return err
+		}
+		names := make(map[string]string, len(docs))
+		for _, d := range docs {
+			names[d.ID] = d.Name
+		}
+		docID := ""
+		if opt.Doc != "" {
+			d, err := g.Document(ctx, opt.Doc)
+			if err != nil {
+				return docHint(&coding.UnknownError{What: "document", ID: opt.Doc, Err: coding.ErrUnknownDoc})
+			}
+			docID = d.ID
+		}
+		var out []coding.Coding
+		for _, cd := range cs {
+			if (docID == "" || cd.Doc == docID) && (opt.Coder == "" || cd.Coder == opt.Coder) {
+				out = append(out, cd)
+			}
+		}
+		slices.SortStableFunc(out, func(a, b coding.Coding) int {
+			return cmp.Or(strings.Compare(names[a.Doc], names[b.Doc]), strings.Compare(a.Doc, b.Doc),
+				cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), strings.Compare(a.Code, b.Code))
+		})
+		texts := textCache{p: p}
+		js := make([]codingJSON, len(out))
+		for i, cd := range out {
+			text, err := texts.quote(cd.Span)
+			if err != nil {
+				return err
+			}
+			js[i] = toCodingJSON(cd, text)
+		}
+		w := c.App.Writer
+		if opt.JSON {
+			return writeJSON(w, js)
+		}
+		t := newTable("ID", "DOC", "SPAN", "CODE", "CODER", "TEXT")
+		for i, cd := range out {
+			t.add(shortID(cd.ID), names[cd.Doc], fmt.Sprintf("%d-%d", cd.Start, cd.End), cd.Code, cd.Coder, js[i].Text)
+		}
+		if err := t.write(w, style{useColor(w)}, 60); err != nil {
+			return err
+		}
+		printf(w, "%d codings\n", len(out))
+		return nil
+	})
+}
+
+// findCoding returns the coding whose id is ref or, failing that, the one
+// coding whose id starts with ref (4 characters or more), as tables show
+// ids shortened.
+func findCoding(v *coding.View, ref string) (coding.Coding, error) {
+	var found []coding.Coding
+	for _, cd := range v.Codings {
+		if cd.ID == ref {
+			return cd, nil
+		}
+		if len(ref) >= 4 && strings.HasPrefix(cd.ID, ref) {
+			found = append(found, cd)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return coding.Coding{}, &coding.UnknownError{What: "coding", ID: ref, Err: coding.ErrUnknownCoding}
+	}
+	ids := make([]string, len(found))
+	for i, cd := range found {
+		ids[i] = cd.ID
+	}
+	return coding.Coding{}, fmt.Errorf("coding id prefix %q is ambiguous: it starts %s", ref, strings.Join(ids, ", "))
+}
+
+func uncodeAction(c *cli.Context) error {
+	if err := needArgs(c, 1, -1, "ID..."); err != nil {
+		return err
+	}
+	refs, by := c.Args().Slice(), whoAmI(c)
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		v, err := p.View(false)
+		if err != nil {
+			return err
+		}
+		var cs []coding.Coding
+		for _, ref := range refs {
+			cd, err := findCoding(v, ref)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(cs, func(x coding.Coding) bool { return x.ID == cd.ID }) {
+				cs = append(cs, cd)
+			}
+		}
+		ids := make([]string, len(cs))
+		for i, cd := range cs {
+			ids[i] = cd.ID
+		}
+		if err := p.Uncode(context.Background(), ids, by); err != nil {
+			return err
+		}
+		for _, cd := range cs {
+			printf(c.App.Writer, "Uncoded %s (%s %s)\n", cd.ID, cd.Span, cd.Code)
+		}
+		return nil
+	})
+}
+
+func recodeAction(c *cli.Context) error {
+	if err := needArgs(c, 2, 2, "ID CODE"); err != nil {
+		return err
+	}
+	ref, code, by := c.Args().Get(0), c.Args().Get(1), whoAmI(c)
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		v, err := p.View(false)
+		if err != nil {
+			return err
+		}
+		cd, err := findCoding(v, ref)
+		if err != nil {
+			return err
+		}
+		if _, err := p.Recode(context.Background(), cd.ID, code, by); err != nil {
+			return err
+		}
+		printf(c.App.Writer, "Recoded %s from %s to %s\n", cd.ID, cd.Code, code)
+		return nil
+	})
+}
+
+func codebookAddAction(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "CODE [--parent P] [--definition TEXT] [--colour #RRGGBB]"); err != nil {
+		return err
+	}
+	code := coding.Code{ID: c.Args().First(), Parent: c.String("parent"), Definition: c.String("definition"),
+		Color: c.String("colour"), By: whoAmI(c)}
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		if err := p.AddCode(context.Background(), code); err != nil {
+			return err
+		}
+		printf(c.App.Writer, "Added emergent code %s under %s\n", code.ID, cmp.Or(code.Parent, coding.RootEmergent))
+		return nil
+	})
+}
+
+func codebookPromoteAction(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "CODE --parent CLASS"); err != nil {
+		return err
+	}
+	id, parent, by := c.Args().First(), c.String("parent"), whoAmI(c)
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		if parent != "" {
+			cb, err := p.Codebook()
+			if err != nil {
+				return err
+			}
+			if err := cb.CheckCode(parent); err != nil {
+				return err
+			}
+		}
+		if err := p.PromoteCode(context.Background(), id, parent, by); err != nil {
+			return err
+		}
+		v, err := p.View(true)
+		if err != nil {
+			return err
+		}
+		for _, cd := range v.Codes {
+			if cd.ID == id {
+				parent = cmp.Or(parent, cd.Parent)
+			}
+		}
+		printf(c.App.Writer, "Promoted %s under %s into %s\n", id, parent, project.OntologyFile)
+		return nil
+	})
+}
+
+func codebookListAction(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "[--json]"); err != nil {
+		return err
+	}
+	return withProject(c, project.ReadOnly, func(p *project.Project) error {
+		v, err := p.View(false)
+		if err != nil {
+			return err
+		}
+		uses := map[string]int{}
+		for _, cd := range v.Codings {
+			uses[cd.Code]++
+		}
+		out := make([]emergentCodeJSON, 0, len(v.Codes))
+		for _, cd := range v.Codes {
+			out = append(out, emergentCodeJSON{cd.ID, cmp.Or(cd.Parent, coding.RootEmergent), cd.Definition, cd.Color,
+				cd.Promoted, cd.By, cd.Created.UTC(), uses[cd.ID]})
+		}
+		slices.SortFunc(out, func(a, b emergentCodeJSON) int { return strings.Compare(a.ID, b.ID) })
+		w := c.App.Writer
+		if c.Bool("json") {
+			return writeJSON(w, out)
+		}
+		t := newTable("CODE", "PARENT", "CODINGS", "PROMOTED", "DEFINITION")
+		for _, e := range out {
+			promoted := "no"
+			if e.Promoted {
+				promoted = "yes"
+			}
+			t.add(e.ID, e.Parent, strconv.Itoa(e.Codings), promoted, e.Definition)
+		}
+		if err := t.write(w, style{useColor(w)}, 60); err != nil {
+			return err
+		}
+		printf(w, "%d emergent codes\n", len(out))
+		return nil
+	})
+}
+
+func mentionAction(c *cli.Context) error {
+	const usage = "qualgraph mention DOC START END ENTITY | DOC:START-END ENTITY | --auto [--entity ID]... [--dry-run]"
+	args, by := c.Args().Slice(), whoAmI(c)
+	if c.Bool("auto") {
+		if len(args) != 0 {
+			return usagef("usage: %s", usage)
+		}
+		return autoMention(c, project.AutoMentionRequest{Entities: c.StringSlice("entity"), DryRun: c.Bool("dry-run")}, by)
+	}
+	if c.IsSet("dry-run") || c.IsSet("entity") {
+		return usagef("--dry-run and --entity go with --auto (usage: %s)", usage)
+	}
+	if len(args) != 2 && len(args) != 4 {
+		return usagef("usage: %s", usage)
+	}
+	span, err := parseSpanArgs(args[:len(args)-1], usage)
+	if err != nil {
+		return err
+	}
+	entity := args[len(args)-1]
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		v, err := p.View(true)
+		if err != nil {
+			return err
+		}
+		if _, err := coding.FindEntity(v, entity); err != nil {
+			return err
+		}
+		ms, err := p.AddMentions(context.Background(), []coding.Mention{{Span: span, Entity: entity}}, by, "mention")
+		if err != nil {
+			return docHint(err)
+		}
+		m := ms[0]
+		texts := textCache{p: p}
+		text, err := texts.quote(m.Span)
+		if err != nil {
+			return err
+		}
+		if c.Bool("json") {
+			return writeJSON(c.App.Writer, codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), text})
+		}
+		name, err := docName(p, m.Doc)
+		if err != nil {
+			return err
+		}
+		printf(c.App.Writer, "Mention of %s at %s:%d-%d: %s\n  %s\n", m.Entity, name, m.Start, m.End, m.ID, quoted(text))
+		return nil
+	})
+}
+
+func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) error {
+	mode := project.ReadWrite
+	if req.DryRun {
+		mode = project.ReadOnly
+	}
+	return withProject(c, mode, func(p *project.Project) error {
+		res, err := p.AutoMention(context.Background(), req, by)
+		if err != nil {
+			return err
+		}
+		w := c.App.Writer
+		texts := textCache{p: p}
+		if c.Bool("json") {
+			out := autoMentionJSON{DryRun: res.DryRun, Added: len(res.Mentions), Existing: res.Existing,
+				Counts: res.Counts, Mentions: make([]codedMentionJSON, len(res.Mentions))}
+			if out.Counts == nil {
+				out.Counts = []project.EntityCount{}
+			}
+			for i, m := range res.Mentions {
+				text, err := texts.quote(m.Span)
+				if err != nil {
+					return err
+				}
+				out.Mentions[i] = codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), text}
+			}
+			return writeJSON(w, out)
+		}
+		st := style{useColor(w)}
+		if res.DryRun {
+			rows := make([]kwicRow, len(res.Mentions))
+			for i, m := range res.Mentions {
+				rows[i] = kwicRow{name: res.Names[m.Doc], span: m.Span, label: m.Entity}
+			}
+			if err := writeSpans(w, st, &texts, rows, c.Int("width")); err != nil {
+				return err
+			}
+		}
+		t := newTable("ENTITY", "NAMES", "FOUND", "ADDED", "ALREADY")
+		for _, n := range res.Counts {
+			t.add(n.Entity, strings.Join(n.Names, ", "), strconv.Itoa(n.Found), strconv.Itoa(n.Added), strconv.Itoa(n.Existing))
+		}
+		if err := t.write(w, st, 50); err != nil {
+			return err
+		}
+		verb := "Recorded"
+		if res.DryRun {
+			verb = "Would record"
+		}
+		printf(w, "%s %d mentions of %d entities", verb, len(res.Mentions), len(res.Counts))
+		if res.Existing > 0 {
+			printf(w, "; skipped %d already recorded", res.Existing)
+		}
+		printf(w, "\n")
+		return nil
+	})
+}

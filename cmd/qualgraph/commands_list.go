@@ -1,0 +1,14 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// commandGroups lists the command groups in help order. Each function lives
+// in the file named after its group.
+var commandGroups = []func() []*cli.Command{
+	projectCommands,  // init, check, reindex
+	corpusCommands,   // import, docs, show, search, attr
+	demoCommands,     // demo
+	ontologyCommands, // ontology show|validate|export
+	codingCommands,   // code, autocode, codings, uncode, recode, codebook, mention
+	graphCommands,    // entity, assert, retract, assertions, memo(s), log, links, neighbors, path, query
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/mattn/go-runewidth"
+)
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// useColor reports whether to colour output to w: only on a terminal, and
+// never when NO_COLOR is set (https://no-color.org).
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	return isTerminal(w) && os.Getenv("TERM") != "dumb"
+}
+
+// style wraps text in ANSI styles when enabled.
+type style struct{ on bool }
+
+func (s style) wrap(code, text string) string {
+	if !s.on || text == "" {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s style) bold(t string) string      { return s.wrap("1", t) }
+func (s style) dim(t string) string       { return s.wrap("2", t) }
+func (s style) red(t string) string       { return s.wrap("31", t) }
+func (s style) green(t string) string     { return s.wrap("32", t) }
+func (s style) highlight(t string) string { return s.wrap("1;33", t) }
+
+// table writes aligned columns, measuring width in terminal cells so that
+// Chinese text lines up.
+type table struct {
+	header []string
+	rows   [][]string
+}
+
+func newTable(header ...string) *table { return &table{header: header} }
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+// write prints the table; a column's width is capped at max cells (0: none)
+// and longer cells are truncated with an ellipsis.
+func (t *table) write(w io.Writer, st style, max int) error {
+	widths := make([]int, len(t.header))
+	all := append([][]string{t.header}, t.rows...)
+	for _, r := range all {
+		for i, c := range r {
+			if i < len(widths) {
+				widths[i] = maxInt(widths[i], cellWidth(c, max))
+			}
+		}
+	}
+	var b strings.Builder
+	for ri, r := range all {
+		for i, c := range r {
+			if i >= len(widths) {
+				break
+			}
+			c = clip(c, max)
+			if ri == 0 {
+				b.WriteString(st.bold(c))
+			} else {
+				b.WriteString(c)
+			}
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func cellWidth(c string, max int) int { return runewidth.StringWidth(clip(c, max)) }
+
+// clip shortens s to at most max terminal cells, on one line.
+func clip(s string, max int) string {
+	s = oneLine(s)
+	if max <= 0 || runewidth.StringWidth(s) <= max {
+		return s
+	}
+	return runewidth.Truncate(s, max, "…")
+}
+
+// oneLine replaces line breaks and tabs with spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// printf writes to w, ignoring errors as fmt.Printf does.
+func printf(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format, args...) }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/qualgraph/qualgraph/project"
+)
+
+var errNoProject = project.ErrNoProject
+
+// findProject returns the project folder: --project, then
+// $QUALGRAPH_PROJECT (both read by the --project flag), then the first
+// folder holding a project file walking up from the working directory.
+func findProject(c *cli.Context) (string, error) {
+	if dir := c.String("project"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, project.MetaFile)); err != nil {
+			return "", fmt.Errorf("%s is not a qualgraph project (no %s): %w", dir, project.MetaFile, errNoProject)
+		}
+		return dir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return project.Find(wd)
+}
+
+// projectOntologyFile returns the path of the project's ontology file.
+func projectOntologyFile(c *cli.Context) (string, error) {
+	dir, err := findProject(c)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, project.OntologyFile), nil
+}
+
+// openProject finds and opens the project; the caller closes it.
+func openProject(c *cli.Context, mode project.Mode) (*project.Project, error) {
+	dir, err := findProject(c)
+	if err != nil {
+		return nil, err
+	}
+	return project.Open(dir, mode)
+}
+
+// withProject opens the project, runs fn and closes the project, keeping
+// the first error.
+func withProject(c *cli.Context, mode project.Mode, fn func(p *project.Project) error) (err error) {
+	p, err := openProject(c, mode)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, p.Close()) }()
+	return fn(p)
+}
+
+// whoAmI returns the coder: --coder, else $QUALGRAPH_CODER, else the OS user.
+func whoAmI(c *cli.Context) string {
+	if c.IsSet("coder") && c.String("coder") != "" {
+		return c.String("coder")
+	}
+	if v := os.Getenv("QUALGRAPH_CODER"); v != "" {
+		return v
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown"
+}
+
+func projectCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:      "init",
+			Usage:     "create a project folder",
+			ArgsUsage: "DIR",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "ontology", Usage: "ontology YAML `FILE` (default: the built-in one)"},
+				&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
+			},
+			Action: initAction,
+		},
+		{
+			Name:  "check",
+			Usage: "check that sources, graph, projection and index agree",
+			Flags: []cli.Flag{jsonFlag,
+				&cli.BoolFlag{Name: "repair", Usage: "first rebuild the projection and the index from sources and graph"}},
+			Action: checkAction,
+		},
+		{
+			Name:   "reindex",
+			Usage:  "rebuild the full-text index from sources and graph",
+			Action: reindexAction,
+		},
+	}
+}
+
+func initAction(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "DIR [--ontology FILE] [--name NAME]"); err != nil {
+		return err
+	}
+	dir := c.Args().First()
+	opt := project.InitOptions{Name: c.String("name")}
+	if f := c.String("ontology"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		opt.Ontology, opt.OntologyFile = b, f
+	}
+	if err := project.Init(dir, opt); err != nil {
+		return err
+	}
+	printf(c.App.Writer, "Created project %s\n", dir)
+	return nil
+}
+
+func checkAction(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "[--json]"); err != nil {
+		return err
+	}
+	mode := project.ReadOnly
+	if c.Bool("repair") {
+		mode = project.ReadWrite
+	}
+	return withProject(c, mode, func(p *project.Project) error {
+		if c.Bool("repair") {
+			if err := p.RebuildView(); err != nil {
+				return err
+			}
+			if _, err := p.Reindex(context.Background(), nil); err != nil {
+				return err
+			}
+		}
+		r, err := p.Check(context.Background())
+		if err != nil {
+			return err
+		}
+		if c.Bool("json") {
+			if r.Problems == nil {
+				r.Problems = []project.Problem{}
+			}
+			if err := writeJSON(c.App.Writer, r); err != nil {
+				return err
+			}
+		} else {
+			st := style{useColor(c.App.Writer)}
+			for _, pr := range r.Problems {
+				printf(c.App.Writer, "%s %s\n", st.red("✗"), pr)
+			}
+			if r.OK() {
+				printf(c.App.Writer, "%s %d documents, %d index units: sources, graph and index agree\n", st.green("✓"), r.Documents, r.Units)
+			}
+		}
+		if !r.OK() {
+			return fmt.Errorf("check found %d problems", len(r.Problems))
+		}
+		return nil
+	})
+}
+
+func reindexAction(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, ""); err != nil {
+		return err
+	}
+	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+		bar := newProgress(c.App.ErrWriter, "reindex", "docs")
+		n, err := p.Reindex(context.Background(), bar.set)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		printf(c.App.Writer, "Reindexed %d documents\n", n)
+		return nil
+	})
+}

@@ -1,0 +1,304 @@
+package network
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// GEXF 1.3 (https://gexf.net), the format Gephi reads best.
+
+const (
+	gexfNS     = "http://gexf.net/1.3"
+	gexfSchema = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+	xsiNS      = "http://www.w3.org/2001/XMLSchema-instance"
+)
+
+type gexfDoc struct {
+	XMLName        xml.Name  `xml:"http://gexf.net/1.3 gexf"`
+	XSI            string    `xml:"xmlns:xsi,attr"`
+	SchemaLocation string    `xml:"xsi:schemaLocation,attr"`
+	Version        string    `xml:"version,attr"`
+	Meta           gexfMeta  `xml:"meta"`
+	Graph          gexfGraph `xml:"graph"`
+}
+
+type gexfMeta struct {
+	Creator     string `xml:"creator"`
+	Description string `xml:"description"`
+}
+
+type gexfGraph struct {
+	DefaultEdgeType    string           `xml:"defaultedgetype,attr"`
+	Mode               string           `xml:"mode,attr"`
+	TimeFormat         string           `xml:"timeformat,attr,omitempty"`
+	TimeRepresentation string           `xml:"timerepresentation,attr,omitempty"`
+	Attributes         []gexfAttributes `xml:"attributes"`
+	Nodes              []gexfNode       `xml:"nodes>node"`
+	Edges              []gexfEdge       `xml:"edges>edge"`
+}
+
+type gexfAttributes struct {
+	Class      string          `xml:"class,attr"`
+	Attributes []gexfAttribute `xml:"attribute"`
+}
+
+type gexfAttribute struct {
+	ID    string `xml:"id,attr"`
+	Title string `xml:"title,attr"`
+	Type  string `xml:"type,attr"`
+}
+
+type gexfNode struct {
+	ID        string         `xml:"id,attr"`
+	Label     string         `xml:"label,attr"`
+	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
+	Spells    *gexfSpells    `xml:"spells"` // nil in static graphs: GEXF wants at least one spell
+}
+
+type gexfEdge struct {
+	ID        string         `xml:"id,attr"`
+	Source    string         `xml:"source,attr"`
+	Target    string         `xml:"target,attr"`
+	Weight    string         `xml:"weight,attr,omitempty"`
+	Label     string         `xml:"label,attr,omitempty"`
+	Kind      string         `xml:"kind,attr,omitempty"`
+	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
+	Spells    *gexfSpells    `xml:"spells"` // nil in static graphs: GEXF wants at least one spell
+}
+
+type gexfAttValue struct {
+	For       string `xml:"for,attr"`
+	Value     string `xml:"value,attr"`
+	Timestamp string `xml:"timestamp,attr,omitempty"`
+}
+
+type gexfSpells struct {
+	Spell []gexfSpell `xml:"spell"`
+}
+
+type gexfSpell struct {
+	Timestamp string `xml:"timestamp,attr"`
+}
+
+// attr is one node or edge attribute as the writers declare it.
+type attr struct {
+	id, typ string // typ is a GEXF type: string, integer, double
+	node    func(Node) string
+	edge    func(Edge) string
+}
+
+func nodeAttrs() []attr {
+	return []attr{
+		{id: "type", typ: "string", node: func(n Node) string { return n.Type }},
+		{id: "mode", typ: "string", node: func(n Node) string { return n.Mode }},
+		{id: "frequency", typ: "integer", node: func(n Node) string { return strconv.Itoa(n.Frequency) }},
+	}
+}
+
+// edgeAttrs returns the edge attributes that mean something in a network
+// of kind k.
+func edgeAttrs(k Kind) []attr {
+	qual := attr{id: "qualifier", typ: "string", edge: func(e Edge) string { return e.Qualifier }}
+	ids := attr{id: "assertions", typ: "string", edge: func(e Edge) string { return strings.Join(e.Assertions, "|") }}
+	switch k {
+	case TwoModeKind:
+		return []attr{qual,
+			{id: "positive", typ: "integer", edge: func(e Edge) string { return strconv.Itoa(e.Positive) }},
+			{id: "negative", typ: "integer", edge: func(e Edge) string { return strconv.Itoa(e.Negative) }},
+			ids}
+	case ActorKind, ConceptKind:
+		return []attr{qual, {id: "via", typ: "string", edge: func(e Edge) string { return strings.Join(e.Via, "|") }}, ids}
+	}
+	return []attr{{id: "relation", typ: "string", edge: func(e Edge) string { return e.Relation }}, ids}
+}
+
+func declare(class string, as []attr) gexfAttributes {
+	g := gexfAttributes{Class: class}
+	for _, a := range as {
+		g.Attributes = append(g.Attributes, gexfAttribute{ID: a.id, Title: a.id, Type: a.typ})
+	}
+	return g
+}
+
+func edgeType(n *Network) string {
+	if n.Directed {
+		return "directed"
+	}
+	return "undirected"
+}
+
+// Description returns a one-line description of n, such as
+// "actor network (qualifier congruence, normalization jaccard)".
+func (n *Network) Description() string {
+	if n.Kind == RelationKind {
+		return "relation network"
+	}
+	return fmt.Sprintf("%s network (qualifier %s, normalization %s)", n.Kind, n.Qualifier, n.Normalization)
+}
+
+// WriteGEXF writes n as a static GEXF 1.3 graph for Gephi. Nodes carry
+// their label and the attributes type, mode and frequency; edges their
+// weight and the attributes that mean something for the network's kind:
+// qualifier, positive and negative (two-mode); qualifier and via
+// (one-mode); relation (relation networks, where the relation is also the
+// edge kind unless relations were merged, so Gephi keeps parallel edges
+// apart); and assertions. List values are joined with "|". Edge ids are
+// the edges' positions in n.Edges.
+//
+// Text is escaped by encoding/xml; characters that XML 1.0 cannot hold
+// (control characters other than tab, newline and carriage return) are
+// written as U+FFFD.
+func WriteGEXF(w io.Writer, n *Network) error {
+	na, ea := nodeAttrs(), edgeAttrs(n.Kind)
+	doc := newGEXF(n.Description())
+	g := &doc.Graph
+	g.DefaultEdgeType, g.Mode = edgeType(n), "static"
+	g.Attributes = []gexfAttributes{declare("node", na), declare("edge", ea)}
+	for _, nd := range n.Nodes {
+		g.Nodes = append(g.Nodes, gexfNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(na, nd, "")})
+	}
+	for i, e := range n.Edges {
+		ge := gexfEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, Weight: formatFloat(e.Weight),
+			AttValues: edgeValues(ea, e, "")}
+		if n.Kind == RelationKind {
+			ge.Label = e.Relation
+			if !strings.Contains(e.Relation, "|") {
+				ge.Kind = e.Relation
+			}
+		}
+		g.Edges = append(g.Edges, ge)
+	}
+	return writeXML(w, doc)
+}
+
+func newGEXF(desc string) *gexfDoc {
+	return &gexfDoc{XSI: xsiNS, SchemaLocation: gexfSchema, Version: "1.3",
+		Meta: gexfMeta{Creator: "qualgraph", Description: desc}}
+}
+
+func nodeValues(as []attr, nd Node, ts string) []gexfAttValue {
+	var vs []gexfAttValue
+	for _, a := range as {
+		vs = append(vs, gexfAttValue{For: a.id, Value: a.node(nd), Timestamp: ts})
+	}
+	return vs
+}
+
+func edgeValues(as []attr, e Edge, ts string) []gexfAttValue {
+	var vs []gexfAttValue
+	for _, a := range as {
+		vs = append(vs, gexfAttValue{For: a.id, Value: a.edge(e), Timestamp: ts})
+	}
+	return vs
+}
+
+// WriteGEXFSeries writes the networks of a time-window series as one
+// dynamic GEXF 1.3 graph with time represented by timestamps: window k is
+// the timestamp of its Start (xsd:dateTime, RFC 3339), so Gephi's timeline
+// steps through the windows even when they overlap. A node or edge has a
+// spell at each window whose network holds it; edge weight and node
+// frequency are dynamic attributes (edge weight under the reserved title
+// "weight"), one value per window; the other attributes are static and
+// taken from the first window holding the node or edge. Every window must
+// have a network (Windows was called with a build function), all of one
+// kind; otherwise WriteGEXFSeries returns ErrOption.
+func WriteGEXFSeries(w io.Writer, s *Series) error {
+	var kind Kind
+	directed := false
+	for i, win := range s.Windows {
+		if win.Network == nil || i > 0 && win.Network.Kind != kind {
+			return fmt.Errorf("window %d: %w: every window needs a network, all of one kind", i, ErrOption)
+		}
+		kind, directed = win.Network.Kind, win.Network.Directed
+	}
+	ea := edgeAttrs(kind)
+	staticNode := nodeAttrs()[:2] // type, mode
+	desc := string(kind) + " network"
+	if len(s.Windows) > 0 {
+		desc = s.Windows[0].Network.Description()
+	}
+	doc := newGEXF(fmt.Sprintf("%s in %d time windows of %d %s, step %d; each window is the timestamp of its start",
+		desc, len(s.Windows), s.Options.Size, s.Options.Unit, s.Options.Step))
+	g := &doc.Graph
+	g.DefaultEdgeType, g.Mode = "undirected", "dynamic"
+	if directed {
+		g.DefaultEdgeType = "directed"
+	}
+	g.TimeFormat, g.TimeRepresentation = "dateTime", "timestamp"
+	g.Attributes = []gexfAttributes{
+		declare("node", append(staticNode[:2:2], attr{id: "frequency", typ: "integer"})),
+		declare("edge", append(ea[:len(ea):len(ea)], attr{id: "weight", typ: "double"})),
+	}
+	nodeAt := make(map[string]int)
+	type ekey struct{ s, t, r string }
+	edgeAt := make(map[ekey]int)
+	for _, win := range s.Windows {
+		ts := win.Start.Format(time.RFC3339Nano)
+		for _, nd := range win.Network.Nodes {
+			i, ok := nodeAt[nd.ID]
+			if !ok {
+				i = len(g.Nodes)
+				nodeAt[nd.ID] = i
+				g.Nodes = append(g.Nodes, gexfNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(staticNode, nd, "")})
+			}
+			gn := &g.Nodes[i]
+			if gn.Spells == nil {
+				gn.Spells = &gexfSpells{}
+			}
+			gn.Spells.Spell = append(gn.Spells.Spell, gexfSpell{Timestamp: ts})
+			gn.AttValues = append(gn.AttValues, gexfAttValue{For: "frequency", Value: strconv.Itoa(nd.Frequency), Timestamp: ts})
+		}
+		for _, e := range win.Network.Edges {
+			k := ekey{e.Source, e.Target, e.Relation}
+			i, ok := edgeAt[k]
+			if !ok {
+				i = len(g.Edges)
+				edgeAt[k] = i
+				ge := gexfEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, AttValues: edgeValues(ea, e, "")}
+				if kind == RelationKind {
+					ge.Label = e.Relation
+					if !strings.Contains(e.Relation, "|") {
+						ge.Kind = e.Relation
+					}
+				}
+				g.Edges = append(g.Edges, ge)
+			}
+			ge := &g.Edges[i]
+			if ge.Spells == nil {
+				ge.Spells = &gexfSpells{}
+			}
+			ge.Spells.Spell = append(ge.Spells.Spell, gexfSpell{Timestamp: ts})
+			ge.AttValues = append(ge.AttValues, gexfAttValue{For: "weight", Value: formatFloat(e.Weight), Timestamp: ts})
+		}
+	}
+	return writeXML(w, doc)
+}
+
+func writeXML(w io.Writer, v any) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// formatFloat writes x in the shortest decimal form that reads back to the
+// same float64, without exponent: 3, 0.5, 0.3333333333333333.
+func formatFloat(x float64) string {
+	if x == 0 {
+		return "0" // also for -0
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}

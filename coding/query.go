@@ -1,0 +1,600 @@
+package coding
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Queries over a View. They are pure: they read the records of a View (as
+// the project's projection or a store's View returns them) and never a
+// store; what they need from elsewhere (document attributes, the text of
+// evidence) the caller passes in as functions.
+//
+// The actor graph that Neighbors and ShortestPath walk has a node for each
+// entity and an edge for each assertion that is not retracted, followed in
+// either direction. An assertion whose object is a concept (Object
+// "class:ID") ends at a concept node: it is reported as a neighbour but
+// never walked through, since two actors taking a position on the same
+// concept are not thereby related.
+
+// ErrNoPath is wrapped by the error ShortestPath returns when two entities
+// are not connected.
+var ErrNoPath = errors.New("no path")
+
+// ConceptPrefix marks an assertion object that is a concept (an ontology
+// class or emergent code) rather than an entity.
+const ConceptPrefix = "class:"
+
+// ConceptType is the type that Links and Neighbors give a concept, where
+// they give an entity its class.
+const ConceptType = "concept"
+
+// Directions of an edge of the actor graph, relative to the node it is
+// followed from: DirOut follows an assertion from its subject to its
+// object, DirIn from its object back to its subject.
+const (
+	DirOut = "out"
+	DirIn  = "in"
+)
+
+// IsConcept reports whether an assertion object names a concept, and
+// returns the concept's class id.
+func IsConcept(object string) (string, bool) { return strings.CutPrefix(object, ConceptPrefix) }
+
+// LinkFilter selects the assertions that Links aggregates. A zero field
+// selects everything. Class filters include subclasses.
+type LinkFilter struct {
+	From     string            // class of the subject
+	To       string            // class of the object: an entity's type, or the concept itself
+	Relation string            // relation id
+	Practice string            // practice of the assertion
+	Phase    string            // cluster phase of the assertion
+	Attrs    map[string]string // some evidence document has every one of these attributes
+	Coder    string            // who coded the assertion
+}
+
+// Check returns an error if f names a class or relation that cb does not
+// know (an *UnknownError listing the nearest ids), a practice outside the
+// Practice branch (ErrNotPractice) or a phase outside the ClusterPhase
+// branch (ErrNotPhase).
+func (f LinkFilter) Check(cb *Codebook) error {
+	for _, c := range []string{f.From, f.To, f.Practice, f.Phase} {
+		if c != "" {
+			if err := cb.CheckCode(c); err != nil {
+				return err
+			}
+		}
+	}
+	if f.Relation != "" {
+		if _, ok := cb.Relation(f.Relation); !ok {
+			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Err: ErrUnknownRelation}
+		}
+	}
+	if f.Practice != "" && !cb.IsA(f.Practice, RootPractice) {
+		return &RuleError{Msg: fmt.Sprintf("%s is not a practice", f.Practice), Allowed: cb.Descendants(RootPractice), Err: ErrNotPractice}
+	}
+	if f.Phase != "" && !cb.IsA(f.Phase, RootPhase) {
+		return &RuleError{Msg: fmt.Sprintf("%s is not a cluster phase", f.Phase), Allowed: cb.Descendants(RootPhase), Err: ErrNotPhase}
+	}
+	return nil
+}
+
+// Link is the set of assertions that state one relation between one
+// subject and one object.
+type Link struct {
+	Subject     string         `json:"subject"`
+	SubjectType string         `json:"subject_type"`
+	Relation    string         `json:"relation"`
+	Object      string         `json:"object"`      // entity id, or concept id without "class:"
+	ObjectType  string         `json:"object_type"` // entity class, or ConceptType
+	Assertions  int            `json:"assertions"`  // how many assertions state it
+	Documents   int            `json:"documents"`   // distinct documents of their evidence
+	Coders      int            `json:"coders"`      // distinct coders
+	Practices   []string       `json:"practices"`   // distinct practices, sorted
+	Evidence    []LinkEvidence `json:"evidence"`    // by assertion (in creation order), then as coded
+}
+
+// LinkEvidence is one evidence span of a link: which assertion it grounds,
+// where it is and what it says.
+type LinkEvidence struct {
+	Assertion string `json:"assertion"`
+	Doc       string `json:"doc"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Text      string `json:"text"`
+}
+
+// Links aggregates the assertions of v that are not retracted and pass f
+// by (subject, relation, object). Class filters use cb's hierarchy (with
+// a nil cb, classes must match exactly). docAttrs returns a document's
+// attributes (canonical text values); it is called only when f.Attrs is
+// set, once per document. quote returns the text of an evidence span; it
+// may be nil, leaving Text empty.
+//
+// Links are sorted by number of assertions (most first), then subject,
+// relation and object. Practices and Evidence are never nil.
+func Links(v *View, cb *Codebook, f LinkFilter, docAttrs func(doc string) map[string]string, quote func(Span) string) []Link {
+	types := entityTypeMap(v)
+	isA := classTest(cb)
+	docOK := map[string]bool{}
+	attrsOK := func(a *Assertion) bool {
+		if len(f.Attrs) == 0 {
+			return true
+		}
+		for _, e := range a.Evidence {
+			ok, seen := docOK[e.Doc]
+			if !seen {
+				ok = hasAttrs(docAttrs, e.Doc, f.Attrs)
+				docOK[e.Doc] = ok
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	// A link has few documents, coders and practices: small slices beat
+	// maps.
+	type agg struct {
+		link   Link
+		docs   []string
+		coders []string
+	}
+	type key struct{ s, r, o string }
+	byKey := map[key]*agg{}
+	var order []*agg
+	for i := range v.Assertions {
+		a := &v.Assertions[i]
+		if a.Retracted || f.Relation != "" && a.Relation != f.Relation || f.Coder != "" && a.Coder != f.Coder {
+			continue
+		}
+		st := types[a.Subject]
+		object, ot, oclass := a.Object, types[a.Object], types[a.Object]
+		if c, ok := IsConcept(a.Object); ok {
+			object, ot, oclass = c, ConceptType, c
+		}
+		if f.From != "" && !isA(st, f.From) || f.To != "" && !isA(oclass, f.To) ||
+			f.Practice != "" && (a.Practice == "" || !isA(a.Practice, f.Practice)) ||
+			f.Phase != "" && (a.Phase == "" || !isA(a.Phase, f.Phase)) || !attrsOK(a) {
+			continue
+		}
+		k := key{a.Subject, a.Relation, object}
+		g := byKey[k]
+		if g == nil {
+			g = &agg{link: Link{Subject: a.Subject, SubjectType: st, Relation: a.Relation, Object: object, ObjectType: ot,
+				Practices: []string{}, Evidence: make([]LinkEvidence, 0, len(a.Evidence))}}
+			byKey[k] = g
+			order = append(order, g)
+		}
+		g.link.Assertions++
+		g.coders = addDistinct(g.coders, a.Coder)
+		if a.Practice != "" {
+			g.link.Practices = addDistinct(g.link.Practices, a.Practice)
+		}
+		for _, e := range a.Evidence {
+			g.docs = addDistinct(g.docs, e.Doc)
+			ev := LinkEvidence{Assertion: a.ID, Doc: e.Doc, Start: e.Start, End: e.End}
+			if quote != nil {
+				ev.Text = quote(e)
+			}
+			g.link.Evidence = append(g.link.Evidence, ev)
+		}
+	}
+	// (subject, relation, object) is unique: no need for a stable sort,
+	// and sorting pointers moves less than sorting links.
+	slices.SortFunc(order, func(x, y *agg) int {
+		a, b := &x.link, &y.link
+		return cmp.Or(cmp.Compare(b.Assertions, a.Assertions), strings.Compare(a.Subject, b.Subject),
+			strings.Compare(a.Relation, b.Relation), strings.Compare(a.Object, b.Object))
+	})
+	links := make([]Link, len(order))
+	for i, g := range order {
+		g.link.Documents, g.link.Coders = len(g.docs), len(g.coders)
+		slices.Sort(g.link.Practices)
+		links[i] = g.link
+	}
+	return links
+}
+
+func addDistinct(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+func hasAttrs(docAttrs func(string) map[string]string, doc string, want map[string]string) bool {
+	if docAttrs == nil {
+		return false
+	}
+	have := docAttrs(doc)
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// classTest returns IsA over cb's hierarchy, caching answers; with a nil
+// cb classes must be equal.
+func classTest(cb *Codebook) func(class, ancestor string) bool {
+	if cb == nil {
+		return func(c, a string) bool { return c == a }
+	}
+	type pair struct{ c, a string }
+	memo := map[pair]bool{}
+	return func(c, a string) bool {
+		k := pair{c, a}
+		ok, seen := memo[k]
+		if !seen {
+			ok = cb.IsA(c, a)
+			memo[k] = ok
+		}
+		return ok
+	}
+}
+
+func entityTypeMap(v *View) map[string]string {
+	m := make(map[string]string, len(v.Entities))
+	for _, e := range v.Entities {
+		m[e.ID] = e.Type
+	}
+	return m
+}
+
+// AssertionFilter selects assertions for FilterAssertions. A zero field
+// selects everything.
+type AssertionFilter struct {
+	Entity   string // the subject or the object
+	Relation string
+}
+
+// FilterAssertions returns the assertions of v that pass f, retracted ones
+// too, in v's order (creation order).
+func FilterAssertions(v *View, f AssertionFilter) []Assertion {
+	out := []Assertion{}
+	for _, a := range v.Assertions {
+		if f.Entity != "" && a.Subject != f.Entity && a.Object != f.Entity ||
+			f.Relation != "" && a.Relation != f.Relation {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// FindAssertion returns the assertion whose id is ref or, failing that,
+// the one assertion whose id starts with ref (of 4 characters or more). It
+// returns an *UnknownError wrapping ErrUnknownAssertion when there is none,
+// and an error naming the candidates when ref is an ambiguous prefix.
+func FindAssertion(v *View, ref string) (Assertion, error) {
+	var found []Assertion
+	for _, a := range v.Assertions {
+		if a.ID == ref {
+			return a, nil
+		}
+		if len(ref) >= 4 && strings.HasPrefix(a.ID, ref) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return Assertion{}, &UnknownError{What: "assertion", ID: ref, Err: ErrUnknownAssertion}
+	}
+	ids := make([]string, len(found))
+	for i, a := range found {
+		ids[i] = a.ID
+	}
+	return Assertion{}, fmt.Errorf("assertion id prefix %q is ambiguous: it starts %s", ref, strings.Join(ids, ", "))
+}
+
+// FindEntity returns the entity with the given id, or an *UnknownError
+// wrapping ErrUnknownEntity that lists the nearest entity ids.
+func FindEntity(v *View, id string) (Entity, error) {
+	for _, e := range v.Entities {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return Entity{}, &UnknownError{What: "entity", ID: id, Nearest: NearestEntities(v, id, 3), Err: ErrUnknownEntity}
+}
+
+// EntitiesOf returns the entities of v whose type is class or one of its
+// subclasses (every entity for an empty class), in v's order.
+func EntitiesOf(v *View, cb *Codebook, class string) []Entity {
+	isA := classTest(cb)
+	out := []Entity{}
+	for _, e := range v.Entities {
+		if class == "" || isA(e.Type, class) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// MentionsOf returns the mentions of entity id, in v's order.
+func MentionsOf(v *View, id string) []Mention {
+	out := []Mention{}
+	for _, m := range v.Mentions {
+		if m.Entity == id {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// CodingsUnder returns the codings of v whose code is code or one of its
+// descendants in cb (with a nil cb, code itself), in v's order.
+func CodingsUnder(v *View, cb *Codebook, code string) []Coding {
+	isA := classTest(cb)
+	out := []Coding{}
+	for _, c := range v.Codings {
+		if isA(c.Code, code) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// NearestEntities returns up to n entity ids close to id, for "did you
+// mean" messages: ids, names or aliases within a third of id's length in
+// edits (at least 2), ignoring case, or containing id (3 characters or
+// more). The closest come first, ties by id.
+func NearestEntities(v *View, id string, n int) []string {
+	q := strings.ToLower(id)
+	ql := utf8.RuneCountInString(q)
+	if n <= 0 || ql == 0 || ql > 64 {
+		return nil
+	}
+	limit := max(2, ql/3)
+	type scored struct {
+		id   string
+		dist int
+	}
+	var found []scored
+	for _, e := range v.Entities {
+		best := -1
+		for _, name := range append([]string{e.ID, e.Name}, e.Aliases...) {
+			name = strings.ToLower(name)
+			if name == "" || utf8.RuneCountInString(name) > 64 {
+				continue
+			}
+			d := editDistance(q, name)
+			if d > limit {
+				if ql < 3 || !strings.Contains(name, q) {
+					continue
+				}
+				d = limit + 1
+			}
+			if best < 0 || d < best {
+				best = d
+			}
+		}
+		if best >= 0 {
+			found = append(found, scored{e.ID, best})
+		}
+	}
+	slices.SortFunc(found, func(a, b scored) int { return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.id, b.id)) })
+	var ids []string
+	for _, f := range found[:min(n, len(found))] {
+		ids = append(ids, f.id)
+	}
+	return ids
+}
+
+// editDistance is the Levenshtein distance of a and b in code points.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			sub := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Neighbor is one edge by which Neighbors reached a node: Entity is
+// Distance steps from the start, and Via (one step nearer) relates to it
+// by Relation, in Direction: DirOut for "Via Relation Entity", DirIn for
+// "Entity Relation Via". Assertions lists the ids of the assertions that
+// state the edge, in creation order.
+type Neighbor struct {
+	Entity     string   `json:"entity"` // entity id, or concept id without "class:"
+	Type       string   `json:"type"`   // entity class, or ConceptType
+	Distance   int      `json:"distance"`
+	Via        string   `json:"via"`
+	Relation   string   `json:"relation"`
+	Direction  string   `json:"direction"`
+	Assertions []string `json:"assertions"`
+}
+
+// Neighbors returns the nodes within depth steps of entity over the
+// assertions that are not retracted, followed in either direction: for
+// each node at distance d, every edge to it from a node at distance d-1.
+// Concepts are reached but not walked through. The result is sorted by
+// distance, entity, via, relation and direction; it is empty for depth <
+// 1. An unknown entity is an *UnknownError wrapping ErrUnknownEntity.
+func Neighbors(v *View, entity string, depth int) ([]Neighbor, error) {
+	if _, err := FindEntity(v, entity); err != nil {
+		return nil, err
+	}
+	g := newActorGraph(v)
+	out := []Neighbor{}
+	dist := map[string]int{entity: 0}
+	frontier := []string{entity}
+	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		var next []string
+		for _, u := range frontier {
+			for _, e := range g.edges(u) {
+				if dd, seen := dist[e.to]; seen && dd != d {
+					continue
+				} else if !seen {
+					dist[e.to] = d
+					if !e.concept {
+						next = append(next, e.to)
+					}
+				}
+				out = append(out, Neighbor{Entity: g.name(e.to), Type: g.typeOf(e.to), Distance: d, Via: u,
+					Relation: e.rel, Direction: e.dir, Assertions: e.ids})
+			}
+		}
+		slices.Sort(next)
+		frontier = next
+	}
+	slices.SortFunc(out, func(a, b Neighbor) int {
+		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.Entity, b.Entity), strings.Compare(a.Via, b.Via),
+			strings.Compare(a.Relation, b.Relation), strings.Compare(a.Direction, b.Direction))
+	})
+	return out, nil
+}
+
+// Step is one step of a path: From relates to To by Relation, in
+// Direction (DirOut: "From Relation To"; DirIn: "To Relation From"), as
+// the assertions listed state.
+type Step struct {
+	From       string   `json:"from"`
+	To         string   `json:"to"`
+	Relation   string   `json:"relation"`
+	Direction  string   `json:"direction"`
+	Assertions []string `json:"assertions"`
+}
+
+// ShortestPath returns a shortest path from entity from to entity to over
+// the assertions that are not retracted, followed in either direction.
+// Among paths of the same length it returns the one whose steps come
+// first by (entity, relation, direction), so the answer is deterministic.
+// The path from an entity to itself has no steps. It returns an
+// *UnknownError wrapping ErrUnknownEntity for an unknown entity and an
+// error wrapping ErrNoPath when the two are not connected.
+func ShortestPath(v *View, from, to string) ([]Step, error) {
+	for _, id := range []string{from, to} {
+		if _, err := FindEntity(v, id); err != nil {
+			return nil, err
+		}
+	}
+	if from == to {
+		return []Step{}, nil
+	}
+	g := newActorGraph(v)
+	parent := map[string]*actorEdge{from: nil}
+	prev := map[string]string{}
+	frontier := []string{from}
+	for len(frontier) > 0 {
+		var next []string
+		for _, u := range frontier {
+			es := g.edges(u)
+			for i := range es {
+				e := &es[i]
+				if _, seen := parent[e.to]; seen || e.concept {
+					continue
+				}
+				parent[e.to], prev[e.to] = e, u
+				next = append(next, e.to)
+				if e.to == to {
+					return g.path(parent, prev, to), nil
+				}
+			}
+		}
+		frontier = next
+	}
+	return nil, fmt.Errorf("%w from %s to %s: no chain of assertions (other than retracted ones) connects them", ErrNoPath, from, to)
+}
+
+// actorGraph indexes the assertions that are not retracted by the
+// entities they touch; concept nodes are keyed "class:ID" and have no
+// edges of their own. Building it is one pass over the assertions;
+// edges(u) then groups a node's assertions into edges.
+type actorGraph struct {
+	v     *View
+	inc   map[string][]int // entity -> indexes in v.Assertions, in order
+	types map[string]string
+}
+
+type actorEdge struct {
+	to, rel, dir string
+	concept      bool
+	ids          []string
+}
+
+func newActorGraph(v *View) *actorGraph {
+	g := &actorGraph{v: v, inc: make(map[string][]int, len(v.Entities)), types: entityTypeMap(v)}
+	for i := range v.Assertions {
+		a := &v.Assertions[i]
+		if a.Retracted || a.Subject == a.Object {
+			continue
+		}
+		g.inc[a.Subject] = append(g.inc[a.Subject], i)
+		if _, concept := IsConcept(a.Object); !concept {
+			g.inc[a.Object] = append(g.inc[a.Object], i)
+		}
+	}
+	return g
+}
+
+// edges returns the edges from entity u, one per (node, relation,
+// direction) with the ids of its assertions in creation order, sorted by
+// node, relation and direction.
+func (g *actorGraph) edges(u string) []actorEdge {
+	type key struct{ to, rel, dir string }
+	index := map[key]int{}
+	var es []actorEdge
+	for _, i := range g.inc[u] {
+		a := &g.v.Assertions[i]
+		k := key{a.Object, a.Relation, DirOut}
+		if a.Subject != u {
+			k = key{a.Subject, a.Relation, DirIn}
+		}
+		if j, ok := index[k]; ok {
+			es[j].ids = append(es[j].ids, a.ID)
+			continue
+		}
+		_, concept := IsConcept(k.to)
+		index[k] = len(es)
+		es = append(es, actorEdge{to: k.to, rel: k.rel, dir: k.dir, concept: concept, ids: []string{a.ID}})
+	}
+	slices.SortFunc(es, func(a, b actorEdge) int {
+		return cmp.Or(strings.Compare(a.to, b.to), strings.Compare(a.rel, b.rel), strings.Compare(a.dir, b.dir))
+	})
+	return es
+}
+
+func (g *actorGraph) name(node string) string {
+	if c, ok := IsConcept(node); ok {
+		return c
+	}
+	return node
+}
+
+func (g *actorGraph) typeOf(node string) string {
+	if _, ok := IsConcept(node); ok {
+		return ConceptType
+	}
+	return g.types[node]
+}
+
+func (g *actorGraph) path(parent map[string]*actorEdge, prev map[string]string, to string) []Step {
+	var steps []Step
+	for n := to; parent[n] != nil; n = prev[n] {
+		e := parent[n]
+		steps = append(steps, Step{From: prev[n], To: n, Relation: e.rel, Direction: e.dir, Assertions: e.ids})
+	}
+	slices.Reverse(steps)
+	return steps
+}

@@ -1,0 +1,91 @@
+package coding
+
+import (
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Change is one entry of the append-only change log: who did what, when.
+// Every write carries one; a store records it with the records it writes.
+type Change struct {
+	ID     string    `json:"id"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Op     string    `json:"op"`     // the command, e.g. "code", "retract"
+	Detail string    `json:"detail"` // what it changed, for people
+}
+
+// NewChange returns a change with a fresh id, stamped now.
+func NewChange(by, op, detail string) Change {
+	return Change{ID: uuid.NewString(), By: by, At: time.Now().UTC(), Op: op, Detail: detail}
+}
+
+// Code is a code of the codebook that is not (yet) in the ontology: an
+// emergent code created during inductive coding, under the Emergent root
+// until it is promoted.
+type Code struct {
+	ID         string    `json:"id"`
+	Parent     string    `json:"parent"`
+	Definition string    `json:"definition,omitempty"`
+	Color      string    `json:"color,omitempty"`
+	By         string    `json:"by"`
+	Created    time.Time `json:"created"`
+	Promoted   bool      `json:"promoted"` // moved into the ontology file
+}
+
+// Store is what the coding commands need from a graph store. Each write
+// method is one transaction: it writes everything or nothing. Writes only
+// add records or mark existing ones (uncoded, recoded, retracted); the
+// history stays in the store.
+type Store interface {
+	AddCodings(ch Change, cs []Coding) error
+	Uncode(ch Change, cs []Coding) error
+	Recode(ch Change, c Coding, code string) error
+	AddCode(ch Change, c Code) error
+	PromoteCode(ch Change, id, parent string) error
+	AddEntity(ch Change, e Entity) error
+	AddMentions(ch Change, ms []Mention) error
+	AddAssertion(ch Change, a Assertion) error
+	Retract(ch Change, id, reason string) error
+	AddMemo(ch Change, m Memo) error
+
+	// View returns the current state of every record.
+	View() (*View, error)
+}
+
+// View is the current state of a project's coding: what the queries read.
+// Records are in creation order.
+type View struct {
+	Codings    []Coding    `json:"codings"` // not uncoded; recodes applied
+	Codes      []Code      `json:"codes"`   // emergent codes
+	Entities   []Entity    `json:"entities"`
+	Mentions   []Mention   `json:"mentions"`
+	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
+	Memos      []Memo      `json:"memos"`
+	Changes    []Change    `json:"changes"`
+}
+
+// Sort puts every list of v in a canonical order: by creation time, then id
+// (entities and codes by id).
+func (v *View) Sort() {
+	byTime(v.Codings, func(c Coding) (time.Time, string) { return c.Created, c.ID })
+	byTime(v.Mentions, func(m Mention) (time.Time, string) { return m.Created, m.ID })
+	byTime(v.Assertions, func(a Assertion) (time.Time, string) { return a.Created, a.ID })
+	byTime(v.Memos, func(m Memo) (time.Time, string) { return m.Created, m.ID })
+	byTime(v.Changes, func(c Change) (time.Time, string) { return c.At, c.ID })
+	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
+	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
+}
+
+func byTime[T any](xs []T, key func(T) (time.Time, string)) {
+	sort.SliceStable(xs, func(i, j int) bool {
+		ti, idi := key(xs[i])
+		tj, idj := key(xs[j])
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return idi < idj
+	})
+}

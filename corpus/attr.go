@@ -1,0 +1,195 @@
+package corpus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AttrType is the type of a document attribute, as REFI-QDA's variables have
+// types.
+type AttrType string
+
+// The attribute types.
+const (
+	AttrText    AttrType = "text"
+	AttrInteger AttrType = "integer"
+	AttrFloat   AttrType = "float"
+	AttrDate    AttrType = "date"
+	AttrBoolean AttrType = "boolean"
+)
+
+// Attr is one attribute value. Value is the canonical text form: integers
+// in base 10, floats as strconv.FormatFloat(v, 'g', -1, 64), dates as
+// YYYY-MM-DD, booleans as true or false.
+type Attr struct {
+	Type  AttrType `json:"type"`
+	Value string   `json:"value"`
+}
+
+// Attrs maps attribute keys to values. It marshals to JSON as an object of
+// typed values: {"region":"Dongguan","year":2015,"pilot":true}; dates are
+// strings.
+type Attrs map[string]Attr
+
+// ErrAttr is wrapped by every attribute parse error.
+var ErrAttr = errors.New("bad attribute")
+
+// ParseAttr parses KEY=VALUE, inferring the type (integer, float, boolean,
+// date YYYY-MM-DD, else text), or KEY:TYPE=VALUE to force one.
+func ParseAttr(s string) (string, Attr, error) {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok {
+		return "", Attr{}, fmt.Errorf("%w %q: want KEY=VALUE or KEY:TYPE=VALUE", ErrAttr, s)
+	}
+	k = strings.TrimSpace(k)
+	var typ AttrType
+	if name, t, ok := strings.Cut(k, ":"); ok {
+		k, typ = name, AttrType(t)
+	}
+	if err := checkAttrKey(k); err != nil {
+		return "", Attr{}, fmt.Errorf("%w %q: %v", ErrAttr, s, err)
+	}
+	a, err := NewAttr(typ, v)
+	if err != nil {
+		return "", Attr{}, fmt.Errorf("%w %q: %v", ErrAttr, s, err)
+	}
+	return k, a, nil
+}
+
+func checkAttrKey(k string) error {
+	if k == "" {
+		return errors.New("empty key")
+	}
+	for _, r := range k {
+		if !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return fmt.Errorf("key %q: use letters, digits, '_' and '-' only", k)
+		}
+	}
+	return nil
+}
+
+// NewAttr returns the attribute of type typ (inferred from v where typ is
+// empty) with v in canonical form.
+func NewAttr(typ AttrType, v string) (Attr, error) {
+	v = strings.TrimSpace(v)
+	if typ == "" {
+		typ = inferAttrType(v)
+	}
+	switch typ {
+	case AttrText:
+		return Attr{AttrText, v}, nil
+	case AttrInteger:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return Attr{}, fmt.Errorf("%q is not an integer", v)
+		}
+		return Attr{typ, strconv.FormatInt(n, 10)}, nil
+	case AttrFloat:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return Attr{}, fmt.Errorf("%q is not a number", v)
+		}
+		return Attr{typ, strconv.FormatFloat(f, 'g', -1, 64)}, nil
+	case AttrBoolean:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Attr{}, fmt.Errorf("%q is not true or false", v)
+		}
+		return Attr{typ, strconv.FormatBool(b)}, nil
+	case AttrDate:
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return Attr{}, fmt.Errorf("%q is not a date YYYY-MM-DD", v)
+		}
+		return Attr{typ, t.Format(time.DateOnly)}, nil
+	}
+	return Attr{}, fmt.Errorf("unknown type %q (want text, integer, float, date or boolean)", typ)
+}
+
+func inferAttrType(v string) AttrType {
+	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return AttrInteger
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil && strings.ContainsAny(v, ".eE") {
+		return AttrFloat
+	}
+	if v == "true" || v == "false" {
+		return AttrBoolean
+	}
+	if _, err := time.Parse(time.DateOnly, v); err == nil {
+		return AttrDate
+	}
+	return AttrText
+}
+
+// Keys returns the attribute keys in sorted order.
+func (as Attrs) Keys() []string {
+	keys := make([]string, 0, len(as))
+	for k := range as {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// MarshalJSON writes integers, floats and booleans as JSON numbers and
+// booleans, and text and dates as strings.
+func (as Attrs) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range as.Keys() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		a := as[k]
+		switch a.Type {
+		case AttrInteger, AttrFloat, AttrBoolean:
+			b.WriteString(a.Value)
+		default:
+			vb, _ := json.Marshal(a.Value)
+			b.Write(vb)
+		}
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. Whole JSON numbers become
+// integers, other numbers floats; strings of the form YYYY-MM-DD become
+// dates.
+func (as *Attrs) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	m := make(Attrs, len(raw))
+	for k, v := range raw {
+		var a Attr
+		var s string
+		switch {
+		case json.Unmarshal(v, &s) == nil:
+			a = Attr{AttrText, s}
+			if inferAttrType(s) == AttrDate {
+				a.Type = AttrDate
+			}
+		case string(v) == "true" || string(v) == "false":
+			a = Attr{AttrBoolean, string(v)}
+		default:
+			var err error
+			if a, err = NewAttr("", string(v)); err != nil || (a.Type != AttrInteger && a.Type != AttrFloat) {
+				return fmt.Errorf("attribute %q: bad value %s", k, v)
+			}
+		}
+		m[k] = a
+	}
+	*as = m
+	return nil
+}

@@ -1,0 +1,660 @@
+package corpus
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query syntax
+//
+// A query is a list of clauses separated by white space:
+//
+//	cluster                a term; "organising" also finds "organised"
+//	"local government"     a phrase: the words in this order
+//	产业集群                Chinese text: found where these characters stand in a row
+//	+cluster -policy       + the clause must match, - it must not
+//	organisng~ organisng~2 fuzzy: up to 1 (the default) or 2 edits
+//	speaker:lin            a field: speaker, kind, doc (id or name) or attr.KEY
+//	attr.region:dongguan   field values are matched whole, ignoring case
+//	speaker:"Mr Lin"       a quoted field value
+//
+// Clauses without + or - are optional, but at least one of them must match
+// (so "+cluster policy innovation" finds segments with cluster and with
+// policy or innovation). A field clause without + or - is a filter: it must
+// match; several such clauses on the same field are alternatives, so
+// "speaker:lin speaker:wang cluster" finds cluster in turns of Lin or Wang.
+// A term that contains letters and Chinese characters ("AI产业") is a
+// phrase of its parts. Words that the index leaves out (English stop words
+// such as "the") are ignored; a query of nothing else finds nothing. An
+// empty query finds every segment (useful with filters). Inside quotes, \"
+// and \\ stand for " and \. Fuzziness is ignored for Chinese terms.
+
+// QueryError is a syntax error in a query. Offset counts code points from
+// the start of the query, where the problem was found.
+type QueryError struct {
+	Query  string
+	Offset int
+	Msg    string
+}
+
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("query %q: %s at offset %d", e.Query, e.Msg, e.Offset)
+}
+
+// SearchRequest is what to search for. Kind, Attrs and Speaker restrict the
+// search to segments of documents of that kind, with all those attribute
+// values, and of that speaker; they ignore case.
+type SearchRequest struct {
+	Query   string            // see the query syntax above
+	Kind    string            // document kind, or "" for any
+	Attrs   map[string]string // attribute key -> canonical value
+	Speaker string            // speaker of the segment, or "" for any
+	Limit   int               // maximum number of hits; 0 means no limit
+}
+
+// Hit is one place where a query matched: the code-point range [Start, End)
+// of document Doc's text. Where the query has no text to match (only
+// filters, or only - clauses) a hit is a whole segment.
+type Hit struct {
+	Doc     string  // document id
+	Name    string  // document name
+	Start   int     // code-point offset into the document's text
+	End     int     // exclusive
+	Speaker string  // the segment's speaker, or ""
+	Score   float64 // relevance of the segment; hits in one segment share it
+}
+
+// Search returns the hits of req, best first: by descending score, then
+// document id, then start. It returns a *QueryError if req.Query is not a
+// valid query.
+func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
+	clauses, err := parseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	q, pats, err := ix.compile(clauses, req)
+	if err != nil {
+		return nil, err
+	}
+	if q == nil {
+		return nil, nil
+	}
+
+	res, err := ix.searchUnits(q, req.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: search: %w", err)
+	}
+
+	var hits []Hit
+	var sp []span
+	infos := map[string]docInfo{}
+	for _, m := range res {
+		doc, start, end, k, ok := parseUnitID(m.ID)
+		if !ok {
+			continue
+		}
+		info, ok := infos[doc]
+		if !ok {
+			info = ix.docInfo(doc)
+			infos[doc] = info
+		}
+		h := Hit{Doc: doc, Name: info.name, Score: m.Score}
+		if k >= 0 && k < len(info.speakers) {
+			h.Speaker = info.speakers[k]
+		}
+		sp = spans(sp[:0], m.Locations[fieldText], pats)
+		if len(sp) == 0 {
+			h.Start, h.End = start, end
+			hits = append(hits, h)
+			continue
+		}
+		for _, s := range sp {
+			h.Start, h.End = start+s.start, start+s.end
+			hits = append(hits, h)
+		}
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Doc, b.Doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Start, b.Start)
+	})
+	if req.Limit > 0 && len(hits) > req.Limit {
+		hits = hits[:req.Limit]
+	}
+	return hits, nil
+}
+
+// searchUnits returns the best limit units for q, or all if limit is 0,
+// with their term locations. Every unit outside the result scores lower
+// than those inside, or the same and has a greater id.
+func (ix *Index) searchUnits(q query.Query, limit int) (search.DocumentMatchCollection, error) {
+	if limit <= 0 {
+		n, err := ix.bi.DocCount()
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		sr := bleve.NewSearchRequestOptions(q, int(n), 0, false)
+		sr.IncludeLocations = true
+		res, err := ix.bi.Search(sr)
+		if err != nil {
+			return nil, err
+		}
+		return res.Hits, nil
+	}
+	// Sorting ties by id in bleve means reading every matching unit's id.
+	// Sorting by score alone is cheap, so ask for one unit more than needed
+	// and, while the last one ties with the limit-th, for more; then break
+	// the ties by id here.
+	for size := limit + 1; ; size *= 4 {
+		sr := bleve.NewSearchRequestOptions(q, size, 0, false)
+		sr.IncludeLocations = true
+		res, err := ix.bi.Search(sr)
+		if err != nil {
+			return nil, err
+		}
+		hits := res.Hits
+		if len(hits) < size || hits[len(hits)-1].Score != hits[limit-1].Score {
+			slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+				return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+			})
+			return hits[:min(limit, len(hits))], nil
+		}
+	}
+}
+
+// occur says how a clause takes part in a query.
+type occur int
+
+const (
+	should occur = iota
+	must
+	mustNot
+)
+
+// clause is one parsed query clause.
+type clause struct {
+	occur  occur
+	field  string // "" for text; speaker, kind, doc or attr.KEY
+	text   string // the term, phrase or value, unquoted
+	phrase bool   // text was quoted
+	fuzzy  int    // edits allowed, 0 for exact
+	off    int    // code-point offset of the clause in the query
+}
+
+// parseQuery parses q into clauses.
+func parseQuery(q string) ([]clause, error) {
+	p := parser{q: q}
+	var cs []clause
+	for {
+		p.skipSpace()
+		if p.eof() {
+			return cs, nil
+		}
+		c, err := p.clause()
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+}
+
+type parser struct {
+	q   string
+	i   int // byte offset
+	off int // code-point offset of i
+}
+
+func (p *parser) eof() bool { return p.i >= len(p.q) }
+
+func (p *parser) peek() rune {
+	r, _ := utf8.DecodeRuneInString(p.q[p.i:])
+	return r
+}
+
+func (p *parser) next() rune {
+	r, n := utf8.DecodeRuneInString(p.q[p.i:])
+	p.i += n
+	p.off++
+	return r
+}
+
+func (p *parser) skipSpace() {
+	for !p.eof() && unicode.IsSpace(p.peek()) {
+		p.next()
+	}
+}
+
+func (p *parser) errorf(off int, format string, args ...any) error {
+	return &QueryError{Query: p.q, Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) clause() (clause, error) {
+	c := clause{off: p.off}
+	switch p.peek() {
+	case '+':
+		c.occur = must
+		p.next()
+	case '-':
+		c.occur = mustNot
+		p.next()
+	}
+	if p.eof() || unicode.IsSpace(p.peek()) {
+		return c, p.errorf(c.off, "%c must be followed by a term, phrase or field", p.q[p.i-1])
+	}
+	if p.peek() == '+' || p.peek() == '-' && c.occur != should {
+		return c, p.errorf(p.off, "unexpected %c", p.peek())
+	}
+	if p.peek() == '"' {
+		s, err := p.quoted()
+		if err != nil {
+			return c, err
+		}
+		c.text, c.phrase = s, true
+		if !p.eof() && p.peek() == '~' {
+			return c, p.errorf(p.off, "~ after a phrase is not supported")
+		}
+		return c, p.end()
+	}
+
+	// A bare word, possibly field:value, possibly ending in ~ or ~N.
+	start, startOff := p.i, p.off
+	for !p.eof() {
+		r := p.peek()
+		if unicode.IsSpace(r) || r == '"' || r == '~' {
+			break
+		}
+		if r == ':' {
+			if f, ok := queryField(p.q[start:p.i]); ok {
+				colon := p.off
+				p.next()
+				return p.fieldValue(c, f, colon)
+			} else if isIdent(p.q[start:p.i]) {
+				return c, p.errorf(startOff, "unknown field %q (want speaker, kind, doc or attr.KEY)", p.q[start:p.i])
+			}
+		}
+		p.next()
+	}
+	c.text = p.q[start:p.i]
+	if c.text == "" {
+		return c, p.errorf(p.off, "unexpected %c", p.peek())
+	}
+	if !p.eof() && p.peek() == '~' {
+		tilde := p.off
+		p.next()
+		c.fuzzy = 1
+		if !p.eof() && p.peek() >= '0' && p.peek() <= '9' {
+			d := p.next()
+			if d != '1' && d != '2' || !p.eof() && p.peek() >= '0' && p.peek() <= '9' {
+				return c, p.errorf(tilde+1, "fuzziness must be 1 or 2")
+			}
+			c.fuzzy = int(d - '0')
+		}
+	}
+	return c, p.end()
+}
+
+// end checks that a clause ends at white space or the end of the query.
+func (p *parser) end() error {
+	if p.eof() || unicode.IsSpace(p.peek()) {
+		return nil
+	}
+	return p.errorf(p.off, "unexpected %c; separate clauses with spaces", p.peek())
+}
+
+func (p *parser) fieldValue(c clause, field string, colon int) (clause, error) {
+	c.field = field
+	if p.eof() || unicode.IsSpace(p.peek()) {
+		return c, p.errorf(colon+1, "%s: needs a value", field)
+	}
+	if p.peek() == '"' {
+		s, err := p.quoted()
+		if err != nil {
+			return c, err
+		}
+		c.text = s
+		return c, p.end()
+	}
+	start := p.i
+	for !p.eof() && !unicode.IsSpace(p.peek()) && p.peek() != '"' {
+		p.next()
+	}
+	c.text = p.q[start:p.i]
+	return c, p.end()
+}
+
+// quoted reads a quoted string starting at the opening quote.
+func (p *parser) quoted() (string, error) {
+	open := p.off
+	p.next()
+	var b strings.Builder
+	for !p.eof() {
+		i := p.i
+		switch p.next() {
+		case '"':
+			if strings.TrimSpace(b.String()) == "" {
+				return "", p.errorf(open, "empty quotes")
+			}
+			return b.String(), nil
+		case '\\':
+			if !p.eof() && (p.peek() == '"' || p.peek() == '\\') {
+				i = p.i
+				p.next()
+			}
+		}
+		b.WriteString(p.q[i:p.i]) // bytes as given, even if not UTF-8
+	}
+	return "", p.errorf(open, "unterminated quote")
+}
+
+// queryField returns the canonical field for a field prefix of a query.
+func queryField(s string) (string, bool) {
+	switch s {
+	case "speaker", "kind", "doc":
+		return s, true
+	}
+	if k, ok := strings.CutPrefix(s, attrPrefix); ok && k != "" && isIdent(k) {
+		return attrPrefix + strings.ToLower(k), true
+	}
+	return "", false
+}
+
+// isIdent reports whether s looks like a field name: a letter followed by
+// letters, digits, '_', '-' or '.'.
+func isIdent(s string) bool {
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+		case i > 0 && (r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// pattern is a phrase as indexed: the terms allowed at each position
+// relative to the first. An empty slot is a removed stop word; anyTerm
+// allows any term.
+type pattern [][]string
+
+var anyTerm = []string{"\x00any"}
+
+// matches reports whether term may stand in slot.
+func matches(slot []string, term string) bool {
+	return len(slot) == 1 && slot[0] == anyTerm[0] || slices.Contains(slot, term)
+}
+
+// compile turns clauses and the request's filters into a bleve query and
+// the phrase patterns used to join a phrase's locations into one hit. It
+// returns a nil query if nothing can match.
+func (ix *Index) compile(cs []clause, req SearchRequest) (query.Query, []pattern, error) {
+	var musts, shoulds, nots, filters []query.Query
+	var pats []pattern
+	fieldAlts := map[string][]query.Query{}
+	var fieldOrder []string
+	positive := 0 // text clauses that must or should match
+
+	for _, c := range cs {
+		if c.field != "" {
+			q := ix.fieldQuery(c.field, c.text)
+			switch c.occur {
+			case mustNot:
+				nots = append(nots, q)
+			case must:
+				filters = append(filters, q)
+			default:
+				if _, ok := fieldAlts[c.field]; !ok {
+					fieldOrder = append(fieldOrder, c.field)
+				}
+				fieldAlts[c.field] = append(fieldAlts[c.field], q)
+			}
+			continue
+		}
+		if c.occur != mustNot {
+			positive++
+		}
+		q, pat := ix.textQuery(c)
+		if q == nil {
+			continue // only stop words
+		}
+		switch c.occur {
+		case mustNot:
+			nots = append(nots, q)
+		case must:
+			musts = append(musts, q)
+		default:
+			shoulds = append(shoulds, q)
+		}
+		if pat != nil && c.occur != mustNot {
+			pats = append(pats, pat)
+		}
+	}
+	if positive > 0 && len(musts)+len(shoulds) == 0 {
+		return nil, nil, nil // e.g. "the"
+	}
+	for _, f := range fieldOrder {
+		filters = append(filters, disjunction(fieldAlts[f]))
+	}
+	if req.Kind != "" {
+		filters = append(filters, ix.fieldQuery(fieldKind, req.Kind))
+	}
+	if req.Speaker != "" {
+		filters = append(filters, ix.fieldQuery(fieldSpeaker, req.Speaker))
+	}
+	keys := make([]string, 0, len(req.Attrs))
+	for k := range req.Attrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		filters = append(filters, ix.fieldQuery(attrPrefix+strings.ToLower(k), req.Attrs[k]))
+	}
+
+	if len(musts)+len(shoulds)+len(nots)+len(filters) == 0 {
+		return query.NewMatchAllQuery(), nil, nil
+	}
+	bq := query.NewBooleanQuery(musts, shoulds, nots)
+	if len(shoulds) > 0 {
+		bq.SetMinShould(1)
+	}
+	if len(filters) > 0 {
+		bq.AddFilter(conjunction(filters))
+	}
+	return bq, pats, nil
+}
+
+func disjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+// fieldQuery matches value in a keyword field. doc matches a document id
+// exactly or a document name ignoring case.
+func (ix *Index) fieldQuery(field, value string) query.Query {
+	term := func(f, v string) query.Query {
+		q := query.NewTermQuery(v)
+		q.SetField(f)
+		return q
+	}
+	lower := string(ix.keywordTerm(value))
+	if field == fieldDoc {
+		return query.NewDisjunctionQuery([]query.Query{term(fieldDoc, value), term(fieldName, lower)})
+	}
+	return term(field, lower)
+}
+
+// textQuery returns the query for a text clause and, if it is a phrase of
+// several positions, its pattern. It returns a nil query for a clause that
+// analyses to nothing.
+func (ix *Index) textQuery(c clause) (query.Query, pattern) {
+	ts := ix.text.Analyze([]byte(c.text))
+	if len(ts) == 0 {
+		return nil, nil
+	}
+	han := hasHan(c.text)
+	if len(ts) == 1 {
+		t := string(ts[0].Term)
+		if c.fuzzy == 0 || han {
+			q := query.NewTermQuery(t)
+			q.SetField(fieldText)
+			return q, nil
+		}
+		// Fuzzy: around the stem, and around the unstemmed word, which
+		// catches misspellings that the stemmer does not reduce.
+		alts := []query.Query{fuzzyQuery(t, c.fuzzy)}
+		if fs := ix.fold.Analyze([]byte(c.text)); len(fs) == 1 && string(fs[0].Term) != t {
+			alts = append(alts, fuzzyQuery(string(fs[0].Term), c.fuzzy))
+		}
+		return disjunction(alts), nil
+	}
+	pat := phrasePattern(ts)
+	q := query.NewMultiPhraseQuery(pat, fieldText)
+	if c.fuzzy > 0 && !han {
+		q.SetFuzziness(c.fuzzy)
+		// Fuzzy phrase terms are found under other spellings.
+		wild := make(pattern, len(pat))
+		for i, alts := range pat {
+			if len(alts) > 0 {
+				wild[i] = anyTerm
+			}
+		}
+		return q, wild
+	}
+	return q, pat
+}
+
+func fuzzyQuery(term string, fuzziness int) query.Query {
+	q := query.NewFuzzyQuery(term)
+	q.SetField(fieldText)
+	q.SetFuzziness(fuzziness)
+	return q
+}
+
+// phrasePattern places a token stream's terms by position, leaving empty
+// slots where stop words were removed.
+func phrasePattern(ts analysis.TokenStream) pattern {
+	first, last := ts[0].Position, ts[0].Position
+	for _, t := range ts {
+		first = min(first, t.Position)
+		last = max(last, t.Position)
+	}
+	p := make(pattern, last-first+1)
+	for _, t := range ts {
+		p[t.Position-first] = append(p[t.Position-first], string(t.Term))
+	}
+	return p
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana)) {
+			return true
+		}
+	}
+	return false
+}
+
+// span is a hit's code-point range relative to its segment.
+type span struct{ start, end int }
+
+// loc is one matched term occurrence.
+type loc struct {
+	pos, start, end int
+	term            string
+	used            bool
+}
+
+// spans turns a segment's term locations into hit ranges: occurrences that
+// form a phrase of pats become one range, the rest one range each, and
+// overlapping ranges (Chinese bigrams) are merged. It appends to dst.
+func spans(dst []span, tlm search.TermLocationMap, pats []pattern) []span {
+	if len(tlm) == 0 {
+		return dst
+	}
+	var locs []loc
+	for term, ls := range tlm {
+		for _, l := range ls {
+			// The index stores a token's length as its end.
+			locs = append(locs, loc{pos: int(l.Pos), start: int(l.Start), end: int(l.Start + l.End), term: term})
+		}
+	}
+	slices.SortFunc(locs, func(a, b loc) int { return cmp.Compare(a.pos, b.pos) })
+	locs = slices.CompactFunc(locs, func(a, b loc) bool { return a.pos == b.pos })
+	at := func(pos int) *loc {
+		i, ok := slices.BinarySearchFunc(locs, pos, func(l loc, p int) int { return cmp.Compare(l.pos, p) })
+		if !ok {
+			return nil
+		}
+		return &locs[i]
+	}
+	start := len(dst)
+	for _, p := range pats {
+		for i := range locs {
+			first := &locs[i]
+			if !matches(p[0], first.term) {
+				continue
+			}
+			last, ok := first, true
+			for k := 1; k < len(p) && ok; k++ {
+				if len(p[k]) == 0 {
+					continue // a stop word: not indexed
+				}
+				l := at(first.pos + k)
+				ok = l != nil && matches(p[k], l.term)
+				if ok {
+					last = l
+				}
+			}
+			if !ok {
+				continue
+			}
+			for k := 0; k < len(p); k++ {
+				if l := at(first.pos + k); l != nil {
+					l.used = true
+				}
+			}
+			dst = append(dst, span{first.start, last.end})
+		}
+	}
+	for _, l := range locs {
+		if !l.used {
+			dst = append(dst, span{l.start, l.end})
+		}
+	}
+	out := dst[start:]
+	slices.SortFunc(out, func(a, b span) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
+	})
+	n := 0
+	for _, s := range out {
+		if n > 0 && s.start < out[n-1].end {
+			out[n-1].end = max(out[n-1].end, s.end)
+			continue
+		}
+		out[n] = s
+		n++
+	}
+	return dst[:start+n]
+}

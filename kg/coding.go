@@ -1,0 +1,604 @@
+package kg
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cayleygraph/quad"
+
+	"github.com/qualgraph/qualgraph/coding"
+)
+
+// More of the vocabulary: coding records.
+const (
+	nsCoding    = "qg:coding/"
+	nsMention   = "qg:mention/"
+	nsEntity    = "qg:entity/"
+	nsAssertion = "qg:assertion/"
+	nsMemo      = "qg:memo/"
+	nsClass     = "qg:class/"
+	nsRel       = "qg:rel/"
+)
+
+var (
+	classEntity    = quad.IRI("qg:Entity")
+	classAssertion = quad.IRI("qg:Assertion")
+	classMemo      = quad.IRI("qg:Memo")
+	classCode      = quad.IRI("qg:EmergentCode")
+
+	predRecord   = quad.IRI("qg:record")   // compact record of a coding or mention
+	predUncoded  = quad.IRI("qg:uncoded")  // a coding was removed: "TIME\tBY"
+	predRecoded  = quad.IRI("qg:recoded")  // a coding got another code: "TIME\tCODE\tBY"
+	predMentions = quad.IRI("qg:mentions") // mention -> entity
+
+	predClass     = quad.IRI("qg:class")
+	predAlias     = quad.IRI("qg:alias")
+	predSubject   = quad.IRI("qg:subject")
+	predRelation  = quad.IRI("qg:relation")
+	predObject    = quad.IRI("qg:object")
+	predPractice  = quad.IRI("qg:practice")
+	predPhase     = quad.IRI("qg:phase")
+	predPolarity  = quad.IRI("qg:polarity")
+	predConf      = quad.IRI("qg:confidence")
+	predCoder     = quad.IRI("qg:coder")
+	predCreated   = quad.IRI("qg:created")
+	predEvidence  = quad.IRI("qg:evidence")
+	predMemo      = quad.IRI("qg:memo")
+	predRetracted = quad.IRI("qg:retracted") // "TIME\tBY\tREASON"
+	predTarget    = quad.IRI("qg:target")
+	predText      = quad.IRI("qg:text")
+	predParent    = quad.IRI("qg:parent")
+	predDef       = quad.IRI("qg:definition")
+	predColor     = quad.IRI("qg:color")
+	predPromoted  = quad.IRI("qg:promoted") // "TIME\tPARENT"
+)
+
+func codingIRI(id string) quad.IRI    { return quad.IRI(nsCoding + id) }
+func mentionIRI(id string) quad.IRI   { return quad.IRI(nsMention + id) }
+func entityIRI(id string) quad.IRI    { return quad.IRI(nsEntity + id) }
+func assertionIRI(id string) quad.IRI { return quad.IRI(nsAssertion + id) }
+func memoIRI(id string) quad.IRI      { return quad.IRI(nsMemo + id) }
+func classIRI(id string) quad.IRI     { return quad.IRI(nsClass + id) }
+func relIRI(id string) quad.IRI       { return quad.IRI(nsRel + id) }
+
+// objectIRI is the node an assertion's object names: an entity, or a
+// concept (a class) where the relation's range allows one. Concepts are
+// written "class:ID" by callers that must tell them apart; plain ids are
+// entities.
+func objectIRI(obj string) quad.IRI {
+	if c, ok := strings.CutPrefix(obj, ConceptPrefix); ok {
+		return classIRI(c)
+	}
+	return entityIRI(obj)
+}
+
+// ConceptPrefix marks an assertion object that is a concept (an ontology
+// class or emergent code) rather than an entity, in Assertion.Object.
+const ConceptPrefix = "class:"
+
+func objectOf(v quad.Value) string {
+	if id := idOf(v, nsClass); id != "" {
+		return ConceptPrefix + id
+	}
+	return idOf(v, nsEntity)
+}
+
+// The compact records. A coding is one quad, whatever its fields:
+//
+//	<qg:coding/UUID> <qg:record> "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO" <qg:doc/DOC>
+//
+// CREATED is RFC 3339 with nanoseconds; MEMO is escaped (escapeField). The
+// label is the document, so a document's codings are one label look-up. A
+// mention is the same with ENTITY in place of CODE and no memo, plus the
+// edge <qg:mention/UUID> <qg:mentions> <qg:entity/ID>.
+
+func codingRecord(c coding.Coding) string {
+	return strings.Join([]string{c.Doc, strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Code, escapeField(c.Coder),
+		c.Created.UTC().Format(time.RFC3339Nano), escapeField(c.Memo)}, "\t")
+}
+
+func parseRecord(rec string) (doc string, start, end int, what, coder string, created time.Time, memo string, err error) {
+	f := strings.Split(rec, "\t")
+	if len(f) < 6 {
+		return "", 0, 0, "", "", time.Time{}, "", fmt.Errorf("bad record %q", rec)
+	}
+	doc, what, coder = f[0], f[3], unescapeField(f[4])
+	if start, err = strconv.Atoi(f[1]); err == nil {
+		end, err = strconv.Atoi(f[2])
+	}
+	if err == nil {
+		created, err = time.Parse(time.RFC3339Nano, f[5])
+	}
+	if len(f) > 6 {
+		memo = unescapeField(f[6])
+	}
+	return
+}
+
+// escapeField makes s safe inside a tab-separated record.
+func escapeField(s string) string {
+	if !strings.ContainsAny(s, "\\\t\n\r") {
+		return s
+	}
+	return strings.NewReplacer("\\", `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`).Replace(s)
+}
+
+func unescapeField(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// write commits the change and its quads in one transaction, then appends
+// the change and lines to the projection.
+func (s *Store) write(ch coding.Change, qs []quad.Quad, lines ...string) error {
+	if err := s.apply(append(changeQuads(ch), qs...)); err != nil {
+		return err
+	}
+	return s.appendProjection(append([]string{changeLine(ch)}, lines...))
+}
+
+// AddCodings records codings in one transaction.
+func (s *Store) AddCodings(ch coding.Change, cs []coding.Coding) error {
+	qs := make([]quad.Quad, 0, len(cs))
+	lines := make([]string, 0, len(cs))
+	for _, c := range cs {
+		rec := codingRecord(c)
+		qs = append(qs, quad.Quad{Subject: codingIRI(c.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(c.Doc)})
+		lines = append(lines, "C\t"+c.ID+"\t"+rec)
+	}
+	return s.write(ch, qs, lines...)
+}
+
+// Uncode marks codings as removed; they stay in the store. The caller has
+// checked that they exist.
+func (s *Store) Uncode(ch coding.Change, cs []coding.Coding) error {
+	qs := make([]quad.Quad, len(cs))
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		qs[i] = quad.Quad{Subject: codingIRI(c.ID), Predicate: predUncoded,
+			Object: quad.String(stamp(ch.At) + "\t" + escapeField(ch.By)), Label: docIRI(c.Doc)}
+		lines[i] = "U\t" + c.ID
+	}
+	return s.write(ch, qs, lines...)
+}
+
+// Recode gives coding c another code.
+func (s *Store) Recode(ch coding.Change, c coding.Coding, code string) error {
+	return s.write(ch, []quad.Quad{{Subject: codingIRI(c.ID), Predicate: predRecoded,
+		Object: quad.String(stamp(ch.At) + "\t" + code + "\t" + escapeField(ch.By)), Label: docIRI(c.Doc)}},
+		"R\t"+c.ID+"\t"+code)
+}
+
+// AddMentions records mentions in one transaction.
+func (s *Store) AddMentions(ch coding.Change, ms []coding.Mention) error {
+	qs := make([]quad.Quad, 0, 2*len(ms))
+	lines := make([]string, 0, len(ms))
+	for _, m := range ms {
+		rec := codingRecord(coding.Coding{Span: m.Span, Code: m.Entity, Coder: m.Coder, Created: m.Created})
+		qs = append(qs,
+			quad.Quad{Subject: mentionIRI(m.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(m.Doc)},
+			quad.Quad{Subject: mentionIRI(m.ID), Predicate: predMentions, Object: entityIRI(m.Entity), Label: docIRI(m.Doc)})
+		lines = append(lines, "M\t"+m.ID+"\t"+rec)
+	}
+	return s.write(ch, qs, lines...)
+}
+
+// AddEntity records an entity.
+func (s *Store) AddEntity(ch coding.Change, e coding.Entity) error {
+	return s.AddEntities(ch, []coding.Entity{e})
+}
+
+// AddEntities records entities in one transaction.
+func (s *Store) AddEntities(ch coding.Change, es []coding.Entity) error {
+	var qs []quad.Quad
+	lines := make([]string, len(es))
+	for i := range es {
+		qs = append(qs, entityQuads(ch, es[i])...)
+		lines[i] = jsonLine(event{K: "entity", Entity: &es[i]})
+	}
+	return s.write(ch, qs, lines...)
+}
+
+func entityQuads(ch coding.Change, e coding.Entity) []quad.Quad {
+	n, l := entityIRI(e.ID), changeIRI(ch.ID)
+	qs := []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classEntity, Label: l},
+		{Subject: n, Predicate: predClass, Object: classIRI(e.Type), Label: l},
+		{Subject: n, Predicate: predName, Object: quad.String(e.Name), Label: l},
+	}
+	for _, a := range e.Aliases {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predAlias, Object: quad.String(a), Label: l})
+	}
+	keys := make([]string, 0, len(e.Attrs))
+	for k := range e.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: quad.IRI(predAttrNS + k), Object: quad.String(e.Attrs[k]), Label: l})
+	}
+	return qs
+}
+
+// AddAssertion records an assertion as a node with its properties, and as
+// a direct edge subject -> object whose label is the assertion, so that
+// traversal and provenance are each one look-up.
+func (s *Store) AddAssertion(ch coding.Change, a coding.Assertion) error {
+	return s.AddAssertions(ch, []coding.Assertion{a})
+}
+
+// AddAssertions records assertions in one transaction (see AddAssertion).
+func (s *Store) AddAssertions(ch coding.Change, as []coding.Assertion) error {
+	var qs []quad.Quad
+	lines := make([]string, len(as))
+	for i := range as {
+		qs = append(qs, assertionQuads(ch, as[i])...)
+		lines[i] = jsonLine(event{K: "assertion", Assert: &as[i]})
+	}
+	return s.write(ch, qs, lines...)
+}
+
+func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
+	n, l := assertionIRI(a.ID), changeIRI(ch.ID)
+	qs := []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classAssertion, Label: l},
+		{Subject: n, Predicate: predSubject, Object: entityIRI(a.Subject), Label: l},
+		{Subject: n, Predicate: predRelation, Object: relIRI(a.Relation), Label: l},
+		{Subject: n, Predicate: predObject, Object: objectIRI(a.Object), Label: l},
+		{Subject: n, Predicate: predPolarity, Object: quad.String(a.Polarity), Label: l},
+		{Subject: n, Predicate: predConf, Object: quad.Float(a.Confidence), Label: l},
+		{Subject: n, Predicate: predCoder, Object: quad.String(a.Coder), Label: l},
+		{Subject: n, Predicate: predCreated, Object: quad.Time(a.Created.UTC()), Label: l},
+		{Subject: entityIRI(a.Subject), Predicate: relIRI(a.Relation), Object: objectIRI(a.Object), Label: n},
+	}
+	if a.Practice != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predPractice, Object: classIRI(a.Practice), Label: l})
+	}
+	if a.Phase != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predPhase, Object: classIRI(a.Phase), Label: l})
+	}
+	if a.Memo != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(a.Memo), Label: l})
+	}
+	for i, e := range a.Evidence {
+		// The index keeps the evidence in order and distinct.
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predEvidence,
+			Object: quad.String(fmt.Sprintf("%d\t%s\t%d\t%d", i, e.Doc, e.Start, e.End)), Label: l})
+	}
+	return qs
+}
+
+// Retract marks an assertion as retracted; it stays in the store.
+func (s *Store) Retract(ch coding.Change, id, reason string) error {
+	return s.write(ch, []quad.Quad{{Subject: assertionIRI(id), Predicate: predRetracted,
+		Object: quad.String(stamp(ch.At) + "\t" + escapeField(ch.By) + "\t" + escapeField(reason)), Label: changeIRI(ch.ID)}},
+		jsonLine(event{K: "retract", ID: id, Reason: reason}))
+}
+
+// AddMemo records a memo.
+func (s *Store) AddMemo(ch coding.Change, m coding.Memo) error {
+	n, l := memoIRI(m.ID), changeIRI(ch.ID)
+	return s.write(ch, []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classMemo, Label: l},
+		{Subject: n, Predicate: predTarget, Object: quad.String(m.Target), Label: l},
+		{Subject: n, Predicate: predText, Object: quad.String(m.Text), Label: l},
+		{Subject: n, Predicate: predBy, Object: quad.String(m.Author), Label: l},
+		{Subject: n, Predicate: predCreated, Object: quad.Time(m.Created.UTC()), Label: l},
+	}, jsonLine(event{K: "memo", Memo: &m}))
+}
+
+// AddCode records an emergent code.
+func (s *Store) AddCode(ch coding.Change, c coding.Code) error {
+	n, l := classIRI(c.ID), changeIRI(ch.ID)
+	qs := []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classCode, Label: l},
+		{Subject: n, Predicate: predParent, Object: classIRI(c.Parent), Label: l},
+		{Subject: n, Predicate: predBy, Object: quad.String(c.By), Label: l},
+		{Subject: n, Predicate: predCreated, Object: quad.Time(c.Created.UTC()), Label: l},
+	}
+	if c.Definition != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predDef, Object: quad.String(c.Definition), Label: l})
+	}
+	if c.Color != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predColor, Object: quad.String(c.Color), Label: l})
+	}
+	return s.write(ch, qs, jsonLine(event{K: "code", Code: &c}))
+}
+
+// PromoteCode records that an emergent code moved into the ontology under
+// parent.
+func (s *Store) PromoteCode(ch coding.Change, id, parent string) error {
+	return s.write(ch, []quad.Quad{{Subject: classIRI(id), Predicate: predPromoted,
+		Object: quad.String(stamp(ch.At) + "\t" + parent), Label: changeIRI(ch.ID)}},
+		jsonLine(event{K: "promote", ID: id, Parent: parent}))
+}
+
+// View rebuilds the current state of every coding record from the graph.
+// It reads the whole graph; commands read the projection instead (see
+// Projection), which View is the reference for.
+func (s *Store) View() (*coding.View, error) {
+	ctx := context.Background()
+	v := &coding.View{}
+	changes, err := s.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.Changes = changes
+	docs, err := s.DocumentIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if err := s.viewDoc(ctx, d, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.viewEntities(ctx, v); err != nil {
+		return nil, err
+	}
+	if err := s.viewAssertions(ctx, v); err != nil {
+		return nil, err
+	}
+	if err := s.viewMemos(ctx, v); err != nil {
+		return nil, err
+	}
+	if err := s.viewCodes(ctx, v); err != nil {
+		return nil, err
+	}
+	v.Sort()
+	return v, nil
+}
+
+// viewDoc reads a document's codings and mentions (one label look-up).
+func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
+	type recode struct {
+		at   string
+		code string
+	}
+	codings := map[string]*coding.Coding{}
+	removed := map[string]bool{}
+	recodes := map[string]recode{}
+	err := s.quads(ctx, quad.Label, docIRI(doc), func(q quad.Quad) error {
+		switch q.Predicate {
+		case predRecord:
+			d, st, en, what, coder, created, memo, err := parseRecord(stringOf(q.Object))
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Subject, err)
+			}
+			if id := idOf(q.Subject, nsCoding); id != "" {
+				codings[id] = &coding.Coding{ID: id, Span: coding.Span{Doc: d, Start: st, End: en}, Code: what, Coder: coder, Created: created, Memo: memo}
+			} else if id := idOf(q.Subject, nsMention); id != "" {
+				v.Mentions = append(v.Mentions, coding.Mention{ID: id, Span: coding.Span{Doc: d, Start: st, End: en}, Entity: what, Coder: coder, Created: created})
+			}
+		case predUncoded:
+			removed[idOf(q.Subject, nsCoding)] = true
+		case predRecoded:
+			f := strings.Split(stringOf(q.Object), "\t")
+			id := idOf(q.Subject, nsCoding)
+			if len(f) >= 2 && f[0] >= recodes[id].at {
+				recodes[id] = recode{f[0], f[1]}
+			}
+		}
+		return nil
+	})
+	for id, c := range codings {
+		if removed[id] {
+			continue
+		}
+		if r, ok := recodes[id]; ok {
+			c.Code = r.code
+		}
+		v.Codings = append(v.Codings, *c)
+	}
+	return err
+}
+
+// subjects returns the subjects typed class.
+func (s *Store) subjects(ctx context.Context, class quad.IRI) ([]quad.Value, error) {
+	var out []quad.Value
+	err := s.quads(ctx, quad.Object, class, func(q quad.Quad) error {
+		if q.Predicate == predType {
+			out = append(out, q.Subject)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) viewEntities(ctx context.Context, v *coding.View) error {
+	nodes, err := s.subjects(ctx, classEntity)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		e := coding.Entity{ID: idOf(n, nsEntity)}
+		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
+			switch q.Predicate {
+			case predClass:
+				e.Type = idOf(q.Object, nsClass)
+			case predName:
+				e.Name = stringOf(q.Object)
+			case predAlias:
+				e.Aliases = append(e.Aliases, stringOf(q.Object))
+			default:
+				if p, ok := q.Predicate.(quad.IRI); ok && strings.HasPrefix(string(p), predAttrNS) {
+					if e.Attrs == nil {
+						e.Attrs = map[string]string{}
+					}
+					e.Attrs[string(p)[len(predAttrNS):]] = stringOf(q.Object)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		sort.Strings(e.Aliases)
+		v.Entities = append(v.Entities, e)
+	}
+	return nil
+}
+
+func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
+	nodes, err := s.subjects(ctx, classAssertion)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		a := coding.Assertion{ID: idOf(n, nsAssertion)}
+		type ev struct {
+			i int
+			s coding.Span
+		}
+		var evs []ev
+		retractedAt := ""
+		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
+			switch q.Predicate {
+			case predSubject:
+				a.Subject = idOf(q.Object, nsEntity)
+			case predRelation:
+				a.Relation = idOf(q.Object, nsRel)
+			case predObject:
+				a.Object = objectOf(q.Object)
+			case predPractice:
+				a.Practice = idOf(q.Object, nsClass)
+			case predPhase:
+				a.Phase = idOf(q.Object, nsClass)
+			case predPolarity:
+				a.Polarity = coding.Polarity(stringOf(q.Object))
+			case predConf:
+				if f, ok := q.Object.(quad.Float); ok {
+					a.Confidence = float64(f)
+				}
+			case predCoder:
+				a.Coder = stringOf(q.Object)
+			case predCreated:
+				if t, ok := q.Object.(quad.Time); ok {
+					a.Created = time.Time(t).UTC()
+				}
+			case predMemo:
+				a.Memo = stringOf(q.Object)
+			case predEvidence:
+				f := strings.Split(stringOf(q.Object), "\t")
+				if len(f) == 4 {
+					i, _ := strconv.Atoi(f[0])
+					st, _ := strconv.Atoi(f[2])
+					en, _ := strconv.Atoi(f[3])
+					evs = append(evs, ev{i, coding.Span{Doc: f[1], Start: st, End: en}})
+				}
+			case predRetracted:
+				f := strings.SplitN(stringOf(q.Object), "\t", 3)
+				if len(f) == 3 && f[0] > retractedAt {
+					retractedAt = f[0]
+					a.Retracted, a.Reason = true, unescapeField(f[2])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		sort.Slice(evs, func(i, j int) bool { return evs[i].i < evs[j].i })
+		for _, e := range evs {
+			a.Evidence = append(a.Evidence, e.s)
+		}
+		v.Assertions = append(v.Assertions, a)
+	}
+	return nil
+}
+
+func (s *Store) viewMemos(ctx context.Context, v *coding.View) error {
+	nodes, err := s.subjects(ctx, classMemo)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		m := coding.Memo{ID: idOf(n, nsMemo)}
+		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
+			switch q.Predicate {
+			case predTarget:
+				m.Target = stringOf(q.Object)
+			case predText:
+				m.Text = stringOf(q.Object)
+			case predBy:
+				m.Author = stringOf(q.Object)
+			case predCreated:
+				if t, ok := q.Object.(quad.Time); ok {
+					m.Created = time.Time(t).UTC()
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.Memos = append(v.Memos, m)
+	}
+	return nil
+}
+
+func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
+	nodes, err := s.subjects(ctx, classCode)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		c := coding.Code{ID: idOf(n, nsClass)}
+		promotedAt := ""
+		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
+			switch q.Predicate {
+			case predParent:
+				c.Parent = idOf(q.Object, nsClass)
+			case predDef:
+				c.Definition = stringOf(q.Object)
+			case predColor:
+				c.Color = stringOf(q.Object)
+			case predBy:
+				c.By = stringOf(q.Object)
+			case predCreated:
+				if t, ok := q.Object.(quad.Time); ok {
+					c.Created = time.Time(t).UTC()
+				}
+			case predPromoted:
+				f := strings.SplitN(stringOf(q.Object), "\t", 2)
+				if len(f) == 2 && f[0] > promotedAt {
+					promotedAt, c.Promoted, c.Parent = f[0], true, f[1]
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.Codes = append(v.Codes, c)
+	}
+	return nil
+}
+
+var _ coding.Store = (*Store)(nil)

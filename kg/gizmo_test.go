@@ -1,0 +1,119 @@
+package kg_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qualgraph/qualgraph/kg"
+)
+
+// TestGizmo runs Gizmo queries on a bolt store holding the conformance
+// fixture, reopened read-only as "qualgraph query" opens it, and checks
+// their exact results.
+func TestGizmo(t *testing.T) {
+	dir := t.TempDir()
+	w, err := kg.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFixture(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := kg.Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	tests := []struct {
+		name   string
+		script string
+		limit  int
+		want   []string // each result as JSON, in any order
+	}{
+		{"DirectEdge", `g.V("<qg:entity/chen>").Out("<qg:rel/lobbies>").All()`, 0,
+			[]string{`{"id":"<qg:entity/assoc>"}`}},
+		{"DirectEdgeOnePerAssertion", `g.V("<qg:entity/chen>").In("<qg:rel/funds>").All()`, 0,
+			[]string{`{"id":"<qg:entity/bureau>"}`, `{"id":"<qg:entity/bureau>"}`}},
+		{"ConceptObject", `g.V("<qg:entity/lin>").Out("<qg:rel/takesPosition>").All()`, 0,
+			[]string{`{"id":"<qg:class/HighTechCertification>"}`}},
+		{"ProvenanceLabel", `g.V("<qg:entity/bureau>").LabelContext("<qg:assertion/a02>").Out("<qg:rel/funds>").All()`, 0,
+			[]string{`{"id":"<qg:entity/chen>"}`}},
+		{"ProvenanceTagged", `g.V("<qg:entity/bureau>").LabelContext(g.V().Has("<rdf:type>", "<qg:Assertion>"), "assertion").Out("<qg:rel/funds>").All()`, 0,
+			[]string{`{"assertion":"<qg:assertion/a01>","id":"<qg:entity/chen>"}`, `{"assertion":"<qg:assertion/a02>","id":"<qg:entity/chen>"}`}},
+		{"AssertionNodes", `g.V().Has("<qg:subject>", "<qg:entity/bureau>").Has("<qg:relation>", "<qg:rel/funds>").All()`, 0,
+			[]string{`{"id":"<qg:assertion/a01>"}`, `{"id":"<qg:assertion/a02>"}`}},
+		{"AssertionProperties", `g.V("<qg:assertion/a07>").Out(["<qg:polarity>", "<qg:confidence>", "<qg:coder>"], "p").All()`, 0,
+			[]string{`{"id":"negative","p":"<qg:polarity>"}`, `{"id":0.8,"p":"<qg:confidence>"}`, `{"id":"alice","p":"<qg:coder>"}`}},
+		{"Retracted", `g.V().Has("<rdf:type>", "<qg:Assertion>").Has("<qg:retracted>").All()`, 0,
+			[]string{`{"id":"<qg:assertion/a09>"}`}},
+		{"ExceptRetracted", `g.V().Has("<qg:subject>", "<qg:entity/lab>").Except(g.V().Has("<qg:retracted>")).Out("<qg:object>").All()`, 0,
+			[]string{`{"id":"<qg:entity/wu>"}`}},
+		{"Emit", `g.Emit({supporters: g.V("<qg:entity/chen>").In("<qg:rel/supports>").Count()})`, 0,
+			[]string{`{"supporters":2}`}},
+		{"Limit", `g.V().Has("<rdf:type>", "<qg:Entity>").All()`, 3, nil}, // checked by count below
+		{"Nothing", `g.V("<qg:entity/chen>").Out("<qg:rel/funds>").All()`, 0, []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := s.Query(context.Background(), tc.script, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == nil {
+				if len(res) != tc.limit {
+					t.Fatalf("%d results with limit %d", len(res), tc.limit)
+				}
+				return
+			}
+			got := make([]string, len(res))
+			for i, r := range res {
+				var b strings.Builder
+				enc := json.NewEncoder(&b)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(r); err != nil {
+					t.Fatal(err)
+				}
+				got[i] = strings.TrimSpace(b.String())
+			}
+			want := slices.Clone(tc.want)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %q\nwant %q", got, want)
+			}
+		})
+	}
+
+	errTests := []struct{ name, script string }{
+		{"Syntax", `g.V(`},
+		{"Throw", `throw new Error("boom")`},
+		{"Undefined", `g.Nope()`},
+	}
+	for _, tc := range errTests {
+		t.Run("ErrQuery/"+tc.name, func(t *testing.T) {
+			if _, err := s.Query(context.Background(), tc.script, 0); !errors.Is(err, kg.ErrQuery) {
+				t.Fatalf("err %v, want ErrQuery", err)
+			}
+		})
+	}
+	t.Run("ErrQuery/Timeout", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := s.Query(ctx, `while (true) {}`, 0)
+		if !errors.Is(err, kg.ErrQuery) {
+			t.Fatalf("err %v, want ErrQuery", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("an endless script ran %v past its deadline", d)
+		}
+	})
+}

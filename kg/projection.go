@@ -1,0 +1,277 @@
+package kg
+
+import (
+	"github.com/qualgraph/qualgraph/internal/atomicfile"
+
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/qualgraph/qualgraph/coding"
+)
+
+// The projection. Reading every coding back from cayley costs seconds at
+// 200,000 codings, so the commands read a projection instead: view.log in
+// the graph folder, an append-only log of the same writes, one line each,
+// that replays into a coding.View in a fraction of that time. The graph is
+// the record of truth; the projection is rebuilt from it (RebuildProjection)
+// whenever a write may not have reached it (the project's journal says so),
+// and "qualgraph check" compares the two.
+//
+// Lines (fields separated by tabs; records as in the graph):
+//
+//	C ID RECORD        a coding
+//	U ID               a coding removed
+//	R ID CODE          a coding recoded
+//	M ID RECORD        a mention
+//	J {"k":KIND,...}   anything else, as JSON: change, entity, assertion,
+//	                   retract, memo, code, promote
+//
+// Codings and mentions (C, U, R, M) go to codings.log, the rest (J) to
+// records.log, so that a command that needs only entities, assertions or
+// the codebook does not read 200,000 codings.
+const (
+	codingsLog = "codings.log"
+	recordsLog = "records.log"
+)
+
+// ErrNoProjection is returned by LoadView when a graph folder has no
+// projection (it was made by an older qualgraph, or lost).
+var ErrNoProjection = errors.New("no projection of the graph (qualgraph check --repair rebuilds it)")
+
+type event struct {
+	K       string            `json:"k"`
+	Change  *coding.Change    `json:"change,omitempty"`
+	Entity  *coding.Entity    `json:"entity,omitempty"`
+	Assert  *coding.Assertion `json:"assertion,omitempty"`
+	Memo    *coding.Memo      `json:"memo,omitempty"`
+	Code    *coding.Code      `json:"code,omitempty"`
+	ID      string            `json:"id,omitempty"`
+	Reason  string            `json:"reason,omitempty"`
+	Parent  string            `json:"parent,omitempty"`
+	Version int               `json:"v,omitempty"`
+}
+
+func jsonLine(e event) string {
+	b, _ := json.Marshal(e)
+	return "J\t" + string(b)
+}
+
+func changeLine(ch coding.Change) string { return jsonLine(event{K: "change", Change: &ch}) }
+
+// appendProjection appends lines to the projection and syncs it.
+func (s *Store) appendProjection(lines []string) error {
+	if s.dir == "" || len(lines) == 0 {
+		return nil
+	}
+	var codings, records bytes.Buffer
+	for _, l := range lines {
+		b := &codings
+		if strings.HasPrefix(l, "J\t") {
+			b = &records
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if err := appendFile(filepath.Join(s.dir, codingsLog), codings.Bytes()); err != nil {
+		return err
+	}
+	return appendFile(filepath.Join(s.dir, recordsLog), records.Bytes())
+}
+
+func appendFile(name string, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// LoadView replays the projection in graphDir into a View, without opening
+// the graph. With records only, it leaves out codings and mentions.
+func LoadView(graphDir string, recordsOnly bool) (*coding.View, error) {
+	r := &replay{codings: map[string]int{}, asserts: map[string]int{}, codes: map[string]int{}}
+	files := []string{recordsLog, codingsLog}
+	if recordsOnly {
+		files = files[:1]
+	}
+	for _, name := range files {
+		if err := r.file(filepath.Join(graphDir, name)); err != nil {
+			return nil, err
+		}
+	}
+	return r.view(), nil
+}
+
+func (r *replay) file(name string) error {
+	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNoProjection
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for line := 1; sc.Scan(); line++ {
+		if err := r.apply(sc.Text()); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+	}
+	return sc.Err()
+}
+
+type replay struct {
+	v       coding.View
+	codings map[string]int // id -> index in v.Codings
+	removed int
+	asserts map[string]int
+	codes   map[string]int
+}
+
+func (r *replay) apply(line string) error {
+	kind, rest, _ := strings.Cut(line, "\t")
+	switch kind {
+	case "C", "M":
+		id, rec, _ := strings.Cut(rest, "\t")
+		d, st, en, what, coder, created, memo, err := parseRecord(rec)
+		if err != nil {
+			return err
+		}
+		span := coding.Span{Doc: d, Start: st, End: en}
+		if kind == "C" {
+			r.codings[id] = len(r.v.Codings)
+			r.v.Codings = append(r.v.Codings, coding.Coding{ID: id, Span: span, Code: what, Coder: coder, Created: created, Memo: memo})
+		} else {
+			r.v.Mentions = append(r.v.Mentions, coding.Mention{ID: id, Span: span, Entity: what, Coder: coder, Created: created})
+		}
+	case "U":
+		i, ok := r.codings[rest]
+		if !ok {
+			return fmt.Errorf("uncode of unknown coding %s", rest)
+		}
+		r.v.Codings[i].ID = "" // dropped in view()
+		delete(r.codings, rest)
+		r.removed++
+	case "R":
+		id, code, _ := strings.Cut(rest, "\t")
+		i, ok := r.codings[id]
+		if !ok {
+			return fmt.Errorf("recode of unknown coding %s", id)
+		}
+		r.v.Codings[i].Code = code
+	case "J":
+		var e event
+		if err := json.Unmarshal([]byte(rest), &e); err != nil {
+			return err
+		}
+		return r.applyJSON(e)
+	default:
+		return fmt.Errorf("unknown line kind %q", kind)
+	}
+	return nil
+}
+
+func (r *replay) applyJSON(e event) error {
+	switch {
+	case e.K == "change" && e.Change != nil:
+		r.v.Changes = append(r.v.Changes, *e.Change)
+	case e.K == "entity" && e.Entity != nil:
+		r.v.Entities = append(r.v.Entities, *e.Entity)
+	case e.K == "assertion" && e.Assert != nil:
+		r.asserts[e.Assert.ID] = len(r.v.Assertions)
+		r.v.Assertions = append(r.v.Assertions, *e.Assert)
+	case e.K == "retract":
+		i, ok := r.asserts[e.ID]
+		if !ok {
+			return fmt.Errorf("retraction of unknown assertion %s", e.ID)
+		}
+		r.v.Assertions[i].Retracted, r.v.Assertions[i].Reason = true, e.Reason
+	case e.K == "memo" && e.Memo != nil:
+		r.v.Memos = append(r.v.Memos, *e.Memo)
+	case e.K == "code" && e.Code != nil:
+		r.codes[e.Code.ID] = len(r.v.Codes)
+		r.v.Codes = append(r.v.Codes, *e.Code)
+	case e.K == "promote":
+		i, ok := r.codes[e.ID]
+		if !ok {
+			return fmt.Errorf("promotion of unknown code %s", e.ID)
+		}
+		r.v.Codes[i].Promoted, r.v.Codes[i].Parent = true, e.Parent
+	default:
+		return fmt.Errorf("unknown record %q", e.K)
+	}
+	return nil
+}
+
+func (r *replay) view() *coding.View {
+	if r.removed > 0 {
+		kept := r.v.Codings[:0]
+		for _, c := range r.v.Codings {
+			if c.ID != "" {
+				kept = append(kept, c)
+			}
+		}
+		r.v.Codings = kept
+	}
+	r.v.Sort()
+	return &r.v
+}
+
+// RebuildProjection writes the projection afresh from the graph.
+func (s *Store) RebuildProjection() error {
+	if s.dir == "" {
+		return nil
+	}
+	v, err := s.View()
+	if err != nil {
+		return err
+	}
+	var codings, records strings.Builder
+	line := func(l string) {
+		b := &codings
+		if strings.HasPrefix(l, "J\t") {
+			b = &records
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	for _, ch := range v.Changes {
+		line(changeLine(ch))
+	}
+	for _, c := range v.Codings {
+		line("C\t" + c.ID + "\t" + codingRecord(c))
+	}
+	for _, m := range v.Mentions {
+		line("M\t" + m.ID + "\t" + codingRecord(coding.Coding{Span: m.Span, Code: m.Entity, Coder: m.Coder, Created: m.Created}))
+	}
+	for i := range v.Entities {
+		line(jsonLine(event{K: "entity", Entity: &v.Entities[i]}))
+	}
+	for i := range v.Assertions {
+		line(jsonLine(event{K: "assertion", Assert: &v.Assertions[i]}))
+	}
+	for i := range v.Memos {
+		line(jsonLine(event{K: "memo", Memo: &v.Memos[i]}))
+	}
+	for i := range v.Codes {
+		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
+	}
+	if err := atomicfile.WriteFile(filepath.Join(s.dir, codingsLog), []byte(codings.String())); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(s.dir, recordsLog), []byte(records.String()))
+}

@@ -1,0 +1,80 @@
+package kg
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cayleygraph/quad"
+	"github.com/qualgraph/qualgraph/coding"
+)
+
+// The vocabulary. Node IRIs are "qg:KIND/ID"; predicates are "qg:NAME".
+// Gizmo wants IRIs in angle brackets: g.V("<qg:doc/d0123456789ab>").
+const (
+	nsDoc    = "qg:doc/"
+	nsChange = "qg:change/"
+)
+
+var (
+	predType = quad.IRI("rdf:type")
+
+	classDocument = quad.IRI("qg:Document")
+	classChange   = quad.IRI("qg:Change")
+
+	predName     = quad.IRI("qg:name")
+	predKind     = quad.IRI("qg:kind")
+	predChars    = quad.IRI("qg:chars")
+	predTextSHA  = quad.IRI("qg:textSha")
+	predSource   = quad.IRI("qg:source")
+	predImported = quad.IRI("qg:imported")
+	predAttrNS   = "qg:attr/"
+
+	predBy     = quad.IRI("qg:by")
+	predAt     = quad.IRI("qg:at")
+	predOp     = quad.IRI("qg:op")
+	predDetail = quad.IRI("qg:detail")
+)
+
+func docIRI(id string) quad.IRI    { return quad.IRI(nsDoc + id) }
+func changeIRI(id string) quad.IRI { return quad.IRI(nsChange + id) }
+
+// idOf returns the id part of a node IRI in namespace ns, or "".
+func idOf(v quad.Value, ns string) string {
+	iri, ok := v.(quad.IRI)
+	if !ok || !strings.HasPrefix(string(iri), ns) {
+		return ""
+	}
+	return string(iri)[len(ns):]
+}
+
+// changeQuads records a change: every quad a command writes carries the
+// change's IRI as its label, or points to it.
+func changeQuads(c coding.Change) []quad.Quad {
+	if c.ID == "" {
+		panic("kg: change without id")
+	}
+	n := changeIRI(c.ID)
+	return []quad.Quad{
+		quad.MakeIRI(string(n), string(predType), string(classChange), string(n)),
+		{Subject: n, Predicate: predBy, Object: quad.String(c.By), Label: n},
+		{Subject: n, Predicate: predAt, Object: quad.Time(c.At), Label: n},
+		{Subject: n, Predicate: predOp, Object: quad.String(c.Op), Label: n},
+		{Subject: n, Predicate: predDetail, Object: quad.String(c.Detail), Label: n},
+	}
+}
+
+// stringOf returns the text of a literal.
+func stringOf(v quad.Value) string {
+	if v == nil {
+		return ""
+	}
+	switch v := v.(type) {
+	case quad.String:
+		return string(v)
+	case quad.IRI:
+		return string(v)
+	case quad.TypedString:
+		return string(v.Value)
+	}
+	return fmt.Sprint(quad.NativeOf(v))
+}

@@ -1,0 +1,486 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/internal/atomicfile"
+	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
+)
+
+// View returns the current coding records, read from the graph's
+// projection (the graph itself is not opened). With records only, it
+// leaves out codings and mentions.
+func (p *Project) View(recordsOnly bool) (*coding.View, error) {
+	if p.view != nil && (recordsOnly || !p.viewRecordsOnly) {
+		return p.view, nil
+	}
+	v, err := kg.LoadView(filepath.Join(p.Dir, GraphDir), recordsOnly)
+	if errors.Is(err, kg.ErrNoProjection) && p.write {
+		if err = p.rebuildView(); err == nil {
+			v, err = kg.LoadView(filepath.Join(p.Dir, GraphDir), recordsOnly)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.view, p.viewRecordsOnly = v, recordsOnly
+	return v, nil
+}
+
+// Codebook returns the ontology with the project's emergent codes.
+func (p *Project) Codebook() (*coding.Codebook, error) {
+	o, err := p.Ontology()
+	if err != nil {
+		return nil, err
+	}
+	v, err := p.View(true)
+	if err != nil {
+		return nil, err
+	}
+	return coding.NewCodebook(o, v.Codes)
+}
+
+// writeView runs a write to the graph's coding records in the journal
+// protocol: if it fails or the process dies, the projection is rebuilt.
+func (p *Project) writeView(op string, fn func(g *kg.Store) error) error {
+	g, err := p.Graph()
+	if err != nil {
+		return err
+	}
+	if err := p.beginView(op); err != nil {
+		return err
+	}
+	p.view = nil
+	if err := fn(g); err != nil {
+		if rerr := g.RebuildProjection(); rerr != nil {
+			p.keepJournal = true
+		}
+		return err
+	}
+	return nil
+}
+
+// docLengths returns the length in code points of each document named in
+// spans (by id or name), resolving names to ids in place.
+func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error {
+	g, err := p.Graph()
+	if err != nil {
+		return err
+	}
+	lens := map[string]int{}
+	for _, s := range spans {
+		n, ok := lens[s.Doc]
+		if !ok {
+			d, err := g.Document(ctx, s.Doc)
+			if errors.Is(err, kg.ErrNotFound) {
+				return &coding.UnknownError{What: "document", ID: s.Doc, Err: coding.ErrUnknownDoc}
+			} else if err != nil {
+				return err
+			}
+			n = d.Chars
+			lens[s.Doc], lens[d.ID] = n, n
+			s.Doc = d.ID
+		} else if d, err := g.Document(ctx, s.Doc); err == nil {
+			s.Doc = d.ID
+		}
+		if err := s.Validate(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CodeRequest asks for a span to be coded.
+type CodeRequest struct {
+	Span coding.Span
+	Code string
+	Memo string
+}
+
+// Code validates and records codings in one transaction: every document
+// must exist, every span fit it, every code be in the codebook. On any
+// error nothing is written.
+func (p *Project) Code(ctx context.Context, reqs []CodeRequest, by, op string) ([]coding.Coding, error) {
+	cb, err := p.Codebook()
+	if err != nil {
+		return nil, err
+	}
+	spans := make([]*coding.Span, len(reqs))
+	for i := range reqs {
+		if err := cb.CheckCode(reqs[i].Code); err != nil {
+			return nil, err
+		}
+		spans[i] = &reqs[i].Span
+	}
+	if err := p.resolveSpans(ctx, spans); err != nil {
+		return nil, err
+	}
+	ch := coding.NewChange(by, op, fmt.Sprintf("coded %d spans", len(reqs)))
+	cs := make([]coding.Coding, len(reqs))
+	for i, r := range reqs {
+		cs[i] = coding.Coding{ID: uuid.NewString(), Span: r.Span, Code: r.Code, Coder: by, Created: ch.At, Memo: r.Memo}
+	}
+	if len(cs) == 0 {
+		return cs, nil
+	}
+	return cs, p.writeView(op, func(g *kg.Store) error { return g.AddCodings(ch, cs) })
+}
+
+// coding returns the coding with the given id.
+func (p *Project) coding(id string) (coding.Coding, error) {
+	v, err := p.View(false)
+	if err != nil {
+		return coding.Coding{}, err
+	}
+	for _, c := range v.Codings {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return coding.Coding{}, &coding.UnknownError{What: "coding", ID: id, Err: coding.ErrUnknownCoding}
+}
+
+// Uncode removes codings; they stay in the graph's history.
+func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
+	cs := make([]coding.Coding, len(ids))
+	for i, id := range ids {
+		c, err := p.coding(id)
+		if err != nil {
+			return err
+		}
+		cs[i] = c
+	}
+	ch := coding.NewChange(by, "uncode", fmt.Sprintf("removed %d codings", len(cs)))
+	return p.writeView("uncode", func(g *kg.Store) error { return g.Uncode(ch, cs) })
+}
+
+// Recode gives a coding another code.
+func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Coding, error) {
+	cb, err := p.Codebook()
+	if err != nil {
+		return coding.Coding{}, err
+	}
+	if err := cb.CheckCode(code); err != nil {
+		return coding.Coding{}, err
+	}
+	c, err := p.coding(id)
+	if err != nil {
+		return c, err
+	}
+	ch := coding.NewChange(by, "recode", fmt.Sprintf("recoded %s from %s to %s", id, c.Code, code))
+	err = p.writeView("recode", func(g *kg.Store) error { return g.Recode(ch, c, code) })
+	c.Code = code
+	return c, err
+}
+
+// AddCode adds an emergent code under parent (Emergent if empty).
+func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
+	cb, err := p.Codebook()
+	if err != nil {
+		return err
+	}
+	if c.Parent == "" {
+		c.Parent = coding.RootEmergent
+	}
+	if err := checkID(c.ID); err != nil {
+		return err
+	}
+	if _, ok := cb.Class(c.ID); ok {
+		return fmt.Errorf("code %s: %w", c.ID, coding.ErrDuplicate)
+	}
+	if err := cb.CheckCode(c.Parent); err != nil {
+		return err
+	}
+	// The ontology checks the rest (colour) as it would on promotion.
+	if err := cb.Clone().AddClass(ontology.Class{ID: c.ID, Parent: c.Parent, Definition: c.Definition, Colour: c.Color}); err != nil {
+		return err
+	}
+	ch := coding.NewChange(c.By, "codebook add", "added emergent code "+c.ID)
+	c.Created = ch.At
+	return p.writeView("codebook add", func(g *kg.Store) error { return g.AddCode(ch, c) })
+}
+
+// PromoteCode moves an emergent code into the ontology file under parent
+// (its present parent if empty). The ontology file is rewritten, then the
+// promotion recorded.
+func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error {
+	v, err := p.View(true)
+	if err != nil {
+		return err
+	}
+	var code *coding.Code
+	for i := range v.Codes {
+		if v.Codes[i].ID == id && !v.Codes[i].Promoted {
+			code = &v.Codes[i]
+		}
+	}
+	if code == nil {
+		return &coding.UnknownError{What: "emergent code", ID: id, Err: coding.ErrUnknownCode}
+	}
+	if parent == "" {
+		parent = code.Parent
+	}
+	if parent == coding.RootEmergent {
+		return fmt.Errorf("promote %s: give --parent, a class of the ontology", id)
+	}
+	o, err := p.Ontology()
+	if err != nil {
+		return err
+	}
+	o = o.Clone()
+	if err := o.AddClass(ontology.Class{ID: id, Parent: parent, Definition: code.Definition, Colour: code.Color}); err != nil {
+		return err
+	}
+	ch := coding.NewChange(by, "codebook promote", fmt.Sprintf("promoted %s under %s", id, parent))
+	return p.writeView("codebook promote", func(g *kg.Store) error {
+		var b bytes.Buffer
+		if err := o.WriteYAML(&b); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(p.OntologyPath(), b.Bytes()); err != nil {
+			return err
+		}
+		p.ont = o
+		return g.PromoteCode(ch, id, parent)
+	})
+}
+
+// checkID checks an id for a code or entity: a letter or digit, then
+// letters, digits, '_', '-' or '.'; no spaces or colons.
+func checkID(id string) error {
+	if id == "" {
+		return fmt.Errorf("%w: empty", coding.ErrBadID)
+	}
+	for i, r := range id {
+		ok := r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+		if !ok || i == 0 && (r == '-' || r == '.') {
+			return fmt.Errorf("%w %q: use letters, digits, '_', '-' and '.'", coding.ErrBadID, id)
+		}
+	}
+	return nil
+}
+
+// AddEntity records a concrete actor of the corpus.
+func (p *Project) AddEntity(ctx context.Context, e coding.Entity, by string) error {
+	return p.AddEntities(ctx, []coding.Entity{e}, by)
+}
+
+// AddEntities records entities in one transaction: each id must be valid
+// and new, each type a class of the codebook.
+func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string) error {
+	cb, err := p.Codebook()
+	if err != nil {
+		return err
+	}
+	v, err := p.View(true)
+	if err != nil {
+		return err
+	}
+	seen := entityTypes(v)
+	for i := range es {
+		e := &es[i]
+		if err := checkID(e.ID); err != nil {
+			return err
+		}
+		if err := cb.CheckCode(e.Type); err != nil {
+			return err
+		}
+		if _, dup := seen[e.ID]; dup {
+			return fmt.Errorf("entity %s: %w", e.ID, coding.ErrDuplicate)
+		}
+		seen[e.ID] = e.Type
+		if e.Name == "" {
+			e.Name = e.ID
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	detail := fmt.Sprintf("added entity %s (%s)", es[0].ID, es[0].Type)
+	if len(es) > 1 {
+		detail = fmt.Sprintf("added %d entities", len(es))
+	}
+	ch := coding.NewChange(by, "entity add", detail)
+	return p.writeView("entity add", func(g *kg.Store) error { return g.AddEntities(ch, es) })
+}
+
+// entityTypes maps entity ids to their classes.
+func entityTypes(v *coding.View) map[string]string {
+	m := make(map[string]string, len(v.Entities))
+	for _, e := range v.Entities {
+		m[e.ID] = e.Type
+	}
+	return m
+}
+
+// AddMentions records that spans name entities.
+func (p *Project) AddMentions(ctx context.Context, ms []coding.Mention, by, op string) ([]coding.Mention, error) {
+	v, err := p.View(true)
+	if err != nil {
+		return nil, err
+	}
+	types := entityTypes(v)
+	spans := make([]*coding.Span, len(ms))
+	ch := coding.NewChange(by, op, fmt.Sprintf("recorded %d mentions", len(ms)))
+	for i := range ms {
+		if _, ok := types[ms[i].Entity]; !ok {
+			return nil, &coding.UnknownError{What: "entity", ID: ms[i].Entity, Err: coding.ErrUnknownEntity}
+		}
+		spans[i] = &ms[i].Span
+		ms[i].ID, ms[i].Coder, ms[i].Created = uuid.NewString(), by, ch.At
+	}
+	if err := p.resolveSpans(ctx, spans); err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return ms, nil
+	}
+	return ms, p.writeView(op, func(g *kg.Store) error { return g.AddMentions(ch, ms) })
+}
+
+// Assert validates and records an assertion (see coding.CheckAssertion).
+func (p *Project) Assert(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, error) {
+	as, err := p.AssertMany(ctx, []coding.Assertion{a}, by)
+	if err != nil {
+		return a, err
+	}
+	return as[0], nil
+}
+
+// AssertMany validates assertions and records them in one transaction; on
+// any error nothing is written. It returns them with ids, coder and time.
+func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
+	cb, err := p.Codebook()
+	if err != nil {
+		return nil, err
+	}
+	v, err := p.View(true)
+	if err != nil {
+		return nil, err
+	}
+	types := entityTypes(v)
+	entityType := func(id string) (string, bool) { t, ok := types[id]; return t, ok }
+	var spans []*coding.Span
+	for i := range as {
+		if err := cb.CheckAssertion(&as[i], entityType); err != nil {
+			if len(as) > 1 {
+				return nil, fmt.Errorf("assertion %d: %w", i+1, err)
+			}
+			return nil, err
+		}
+		for j := range as[i].Evidence {
+			spans = append(spans, &as[i].Evidence[j])
+		}
+	}
+	if err := p.resolveSpans(ctx, spans); err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return as, nil
+	}
+	detail := fmt.Sprintf("%s %s %s", as[0].Subject, as[0].Relation, as[0].Object)
+	if len(as) > 1 {
+		detail = fmt.Sprintf("%d assertions", len(as))
+	}
+	ch := coding.NewChange(by, "assert", detail)
+	for i := range as {
+		as[i].ID, as[i].Coder, as[i].Created = uuid.NewString(), by, ch.At
+	}
+	return as, p.writeView("assert", func(g *kg.Store) error { return g.AddAssertions(ch, as) })
+}
+
+// Retract marks an assertion retracted; retracting twice is an error.
+func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
+	v, err := p.View(true)
+	if err != nil {
+		return err
+	}
+	for _, a := range v.Assertions {
+		if a.ID != id {
+			continue
+		}
+		if a.Retracted {
+			return fmt.Errorf("assertion %s: %w (%s)", id, coding.ErrRetracted, a.Reason)
+		}
+		ch := coding.NewChange(by, "retract", fmt.Sprintf("retracted %s", id))
+		return p.writeView("retract", func(g *kg.Store) error { return g.Retract(ch, id, reason) })
+	}
+	return &coding.UnknownError{What: "assertion", ID: id, Err: coding.ErrUnknownAssertion}
+}
+
+// AddMemo records a memo on a document, code, coding, entity or
+// assertion; the target must exist.
+func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, error) {
+	target, err := p.resolveTarget(ctx, m.Target)
+	if err != nil {
+		return m, err
+	}
+	m.Target = target
+	ch := coding.NewChange(m.Author, "memo add", "memo on "+target)
+	m.ID, m.Created = uuid.NewString(), ch.At
+	return m, p.writeView("memo add", func(g *kg.Store) error { return g.AddMemo(ch, m) })
+}
+
+// resolveTarget finds what a memo is about and returns its canonical
+// reference: "doc:ID", "code:ID", "coding:ID", "entity:ID" or
+// "assertion:ID". A bare reference is looked up in that order.
+func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error) {
+	kind, id, hasKind := cutKind(ref)
+	try := func(k string) bool { return !hasKind || kind == k }
+	if try("doc") {
+		if g, err := p.Graph(); err == nil {
+			if d, err := g.Document(ctx, id); err == nil {
+				return "doc:" + d.ID, nil
+			}
+		}
+	}
+	if try("code") {
+		if cb, err := p.Codebook(); err == nil && cb.CheckCode(id) == nil {
+			return "code:" + id, nil
+		}
+	}
+	v, err := p.View(false)
+	if err != nil {
+		return "", err
+	}
+	if try("coding") {
+		for _, c := range v.Codings {
+			if c.ID == id {
+				return "coding:" + id, nil
+			}
+		}
+	}
+	if try("entity") {
+		for _, e := range v.Entities {
+			if e.ID == id {
+				return "entity:" + id, nil
+			}
+		}
+	}
+	if try("assertion") {
+		for _, a := range v.Assertions {
+			if a.ID == id {
+				return "assertion:" + id, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("memo target %q: no document, code, coding, entity or assertion has that id", ref)
+}
+
+func cutKind(ref string) (kind, id string, ok bool) {
+	for _, k := range []string{"doc", "code", "coding", "entity", "assertion"} {
+		if rest, found := strings.CutPrefix(ref, k+":"); found {
+			return k, rest, true
+		}
+	}
+	return "", ref, false
+}

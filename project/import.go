@@ -1,0 +1,395 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/kg"
+)
+
+// ImportOptions configure Import.
+type ImportOptions struct {
+	Kind     string       // interview, focus-group, policy, document (default document)
+	Attrs    corpus.Attrs // attributes set on every imported document
+	Encoding string       // auto (default), utf-8, utf-16, gb18030
+	By       string       // who imports, for the change log
+	// Progress, if not nil, is called as bytes are read and indexed:
+	// done and total count bytes of the original files.
+	Progress func(done, total int64)
+}
+
+// Kinds lists the document kinds.
+var Kinds = []string{corpus.KindInterview, corpus.KindFocusGroup, corpus.KindPolicy, corpus.KindDocument}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Imported []*corpus.Document
+	Skipped  []Skipped
+	Bytes    int64 // bytes of the original files imported
+	Elapsed  time.Duration
+}
+
+// Skipped is a file that was not imported because its text is already in
+// the project (or earlier in the same import).
+type Skipped struct {
+	Path   string
+	DocID  string
+	AsName string // the name the text is already stored under
+}
+
+// ImportErrors lists every file that could not be imported. When Import
+// returns it, nothing was written.
+type ImportErrors []error
+
+func (e ImportErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	s := strings.Join(msgs, "\n")
+	if len(e) > 1 {
+		s += fmt.Sprintf("\n%d files could not be imported; nothing was imported", len(e))
+	} else {
+		s += "\nnothing was imported"
+	}
+	return s
+}
+
+func (e ImportErrors) Unwrap() []error { return e }
+
+// file is one file to import and the name its document gets.
+type file struct {
+	path, name string
+	size       int64
+	data       []byte       // the content, if not to be read from path
+	kind       string       // overrides ImportOptions.Kind
+	attrs      corpus.Attrs // added to ImportOptions.Attrs
+}
+
+// MaxFileBytes caps the size of one imported file.
+const MaxFileBytes = 256 << 20
+
+// Import reads the files and folders (recursively) in paths, and adds their
+// documents to the project. It is atomic: if any file cannot be imported,
+// it returns ImportErrors and writes nothing; a process killed while it
+// writes leaves a journal that the next Open resolves (package doc).
+// Importing text the project already holds is a no-op reported in Skipped.
+func (p *Project) Import(ctx context.Context, paths []string, opt ImportOptions) (*ImportResult, error) {
+	files, err := collect(paths)
+	if err != nil {
+		return nil, err
+	}
+	return p.importFiles(ctx, files, opt)
+}
+
+// DataFile is a document to import from memory. Path names it (its base
+// name becomes the document's name) and selects the format by extension;
+// Kind and Attrs, where set, override ImportOptions for this file.
+type DataFile struct {
+	Path  string
+	Data  []byte
+	Kind  string
+	Attrs corpus.Attrs
+}
+
+// ImportData imports documents from memory, atomically like Import.
+func (p *Project) ImportData(ctx context.Context, files []DataFile, opt ImportOptions) (*ImportResult, error) {
+	fs := make([]file, len(files))
+	for i, f := range files {
+		fs[i] = file{path: f.Path, name: filepath.Base(f.Path), size: int64(len(f.Data)), data: f.Data, kind: f.Kind, attrs: f.Attrs}
+	}
+	return p.importFiles(ctx, fs, opt)
+}
+
+func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptions) (*ImportResult, error) {
+	start := time.Now()
+	if opt.Kind == "" {
+		opt.Kind = corpus.KindDocument
+	}
+	if !validKind(opt.Kind) {
+		return nil, fmt.Errorf("unknown kind %q (want %s)", opt.Kind, strings.Join(Kinds, ", "))
+	}
+	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(int64, int64) {}
+	}
+	docs, err := parseAll(files, opt, total, progress)
+	if err != nil {
+		return nil, err
+	}
+	g, err := p.Graph()
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{}
+	fresh, err := p.dedupe(ctx, g, docs, files, res)
+	if err != nil {
+		return nil, err
+	}
+	if len(fresh) == 0 {
+		res.Elapsed = time.Since(start)
+		return res, nil
+	}
+	ids := make([]string, len(fresh))
+	for i, d := range fresh {
+		ids[i] = d.ID
+	}
+	if err := p.beginWrite("import", ids); err != nil {
+		return nil, err
+	}
+	if err := p.writeImport(ctx, g, fresh, ids, opt, total, progress); err != nil {
+		return nil, p.undo(ctx, ids, err)
+	}
+	res.Imported = fresh
+	for _, d := range fresh {
+		res.Bytes += d.Source.Size
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// writeImport writes sources, graph and index, in that order.
+func (p *Project) writeImport(ctx context.Context, g *kg.Store, fresh []*corpus.Document, ids []string, opt ImportOptions, total int64, progress func(int64, int64)) error {
+	for _, d := range fresh {
+		if err := p.writeSource(d); err != nil {
+			return err
+		}
+	}
+	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(fresh)))
+	if err := g.AddDocuments(ch, fresh); err != nil {
+		return fmt.Errorf("import: write graph: %w", err)
+	}
+	if err := p.indexDocs(fresh, total, progress); err != nil {
+		// The graph holds the documents but the index could not take
+		// them: take them out of the graph so that the import did not
+		// happen.
+		if rerr := g.RemoveDocuments(ctx, ids); rerr != nil {
+			return fmt.Errorf("import: index: %w (undo failed: %v)", err, rerr)
+		}
+		return fmt.Errorf("import: index: %w", err)
+	}
+	return nil
+}
+
+// undo brings index and sources back in line with the graph after a
+// failed write. If that fails too, the journal stays for the next Open.
+func (p *Project) undo(ctx context.Context, ids []string, err error) error {
+	if rerr := p.repair(ctx, ids); rerr != nil {
+		p.keepJournal = true
+		return fmt.Errorf("%w (repair left for the next command: %v)", err, rerr)
+	}
+	return err
+}
+
+func validKind(k string) bool {
+	for _, x := range Kinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// collect expands folders into the files to import. A file named on the
+// command line must have a supported extension; in a folder, other files
+// and hidden ones are passed over.
+func collect(paths []string) ([]file, error) {
+	var files []file
+	var errs ImportErrors
+	for _, root := range paths {
+		fi, err := os.Stat(root)
+		if err != nil {
+			errs = append(errs, &corpus.ImportError{File: root, Err: err})
+			continue
+		}
+		if !fi.IsDir() {
+			files = append(files, file{path: root, name: filepath.Base(root), size: fi.Size()})
+			continue
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != root {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !corpus.Supported(path) {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			files = append(files, file{path: path, name: filepath.ToSlash(rel), size: info.Size()})
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, &corpus.ImportError{File: root, Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no files to import (supported: " + strings.Join(corpus.Extensions(), ", ") + ")")
+	}
+	return files, nil
+}
+
+// parseAll reads and parses the files on all cores. Parsing counts for the
+// first fifth of the progress, indexing for the rest.
+func parseAll(files []file, opt ImportOptions, total int64, progress func(int64, int64)) ([]*corpus.Document, error) {
+	docs := make([]*corpus.Document, len(files))
+	errs := make([]error, len(files))
+	var mu sync.Mutex
+	var done int64
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				docs[i], errs[i] = parseFile(files[i], opt)
+				mu.Lock()
+				done += files[i].size
+				progress(done/5, total)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range files {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	var bad ImportErrors
+	for _, err := range errs {
+		if err != nil {
+			bad = append(bad, err)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	return docs, nil
+}
+
+func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
+	if f.size > MaxFileBytes {
+		return nil, &corpus.ImportError{File: f.path, Err: fmt.Errorf("%w: %d bytes (the limit is %d)", corpus.ErrTooLarge, f.size, MaxFileBytes)}
+	}
+	data := f.data
+	if data == nil {
+		var err error
+		if data, err = os.ReadFile(f.path); err != nil {
+			return nil, &corpus.ImportError{File: f.path, Err: err}
+		}
+	}
+	d, err := corpus.Parse(f.path, data, corpus.ParseOptions{Kind: opt.Kind, Encoding: opt.Encoding, MaxBytes: MaxFileBytes})
+	if err != nil {
+		return nil, err
+	}
+	d.Name = f.name
+	d.Source.Size = int64(len(data))
+	d.Kind = opt.Kind
+	if f.kind != "" {
+		if !validKind(f.kind) {
+			return nil, &corpus.ImportError{File: f.path, Err: fmt.Errorf("unknown kind %q (want %s)", f.kind, strings.Join(Kinds, ", "))}
+		}
+		d.Kind = f.kind
+	}
+	d.Imported = time.Now().UTC()
+	d.Attrs = corpus.Attrs{}
+	for k, v := range opt.Attrs {
+		d.Attrs[k] = v
+	}
+	for k, v := range f.attrs {
+		d.Attrs[k] = v
+	}
+	return d, nil
+}
+
+// dedupe drops documents whose text the project (or this import) already
+// holds, and gives the rest names unique in the project.
+func (p *Project) dedupe(ctx context.Context, g *kg.Store, docs []*corpus.Document, files []file, res *ImportResult) ([]*corpus.Document, error) {
+	existing, err := g.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]string{}
+	names := map[string]bool{}
+	for _, d := range existing {
+		byID[d.ID] = d.Name
+		names[d.Name] = true
+	}
+	var fresh []*corpus.Document
+	for i, d := range docs {
+		if name, ok := byID[d.ID]; ok {
+			res.Skipped = append(res.Skipped, Skipped{Path: files[i].path, DocID: d.ID, AsName: name})
+			continue
+		}
+		d.Name = uniqueName(d.Name, names)
+		names[d.Name] = true
+		byID[d.ID] = d.Name
+		fresh = append(fresh, d)
+	}
+	return fresh, nil
+}
+
+// uniqueName returns name, or name with " (2)", " (3)"… before its
+// extension, whichever is not yet taken.
+func uniqueName(name string, taken map[string]bool) string {
+	if !taken[name] {
+		return name
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for n := 2; ; n++ {
+		c := fmt.Sprintf("%s (%d)%s", base, n, ext)
+		if !taken[c] {
+			return c
+		}
+	}
+}
+
+// indexDocs adds documents to the index in chunks, reporting progress.
+func (p *Project) indexDocs(docs []*corpus.Document, total int64, progress func(int64, int64)) error {
+	ix, err := p.Index()
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
+	var done int64
+	const chunk = 100
+	for start := 0; start < len(docs); start += chunk {
+		end := min(start+chunk, len(docs))
+		if err := ix.Add(docs[start:end]...); err != nil {
+			return err
+		}
+		for _, d := range docs[start:end] {
+			done += d.Source.Size
+		}
+		progress(total/5+done*4/5, total)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package project
+
+import (
+	"github.com/qualgraph/qualgraph/internal/atomicfile"
+
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// ErrLocked is wrapped by the error returned when another process holds the
+// project.
+var ErrLocked = errors.New("project is in use")
+
+// LockedError says who holds a project.
+type LockedError struct {
+	Dir    string
+	Holder Holder
+}
+
+func (e *LockedError) Error() string {
+	h := e.Holder
+	if h.PID == 0 {
+		return fmt.Sprintf("%s: %v by another qualgraph process (reading); try again when it ends", e.Dir, ErrLocked)
+	}
+	return fmt.Sprintf("%s: %v: %q (pid %d, user %s on %s) has held it for writing since %s; try again when it ends",
+		e.Dir, ErrLocked, h.Command, h.PID, h.User, h.Host, h.Since.Local().Format("15:04:05"))
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// Holder describes the process that holds a project for writing.
+type Holder struct {
+	PID     int       `json:"pid"`
+	Command string    `json:"command"`
+	User    string    `json:"user"`
+	Host    string    `json:"host"`
+	Since   time.Time `json:"since"`
+}
+
+const (
+	lockFile   = ".lock"
+	holderFile = ".lock.holder"
+)
+
+// lock is the project's advisory lock: shared for readers, exclusive for a
+// writer. It never waits: a process that cannot have it fails at once with
+// a message naming the holder.
+type lock struct {
+	dir string
+	fl  *flock.Flock
+	rw  bool
+}
+
+func acquire(dir string, write bool) (*lock, error) {
+	fl := flock.New(filepath.Join(dir, lockFile))
+	var ok bool
+	var err error
+	if write {
+		ok, err = fl.TryLock()
+	} else {
+		ok, err = fl.TryRLock()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	if !ok {
+		h := readHolder(dir)
+		if !alive(h.PID) {
+			h = Holder{} // stale: left by a writer that was killed; readers hold it now
+		}
+		return nil, &LockedError{Dir: dir, Holder: h}
+	}
+	l := &lock{dir: dir, fl: fl, rw: write}
+	if write {
+		if err := writeHolder(dir); err != nil {
+			fl.Unlock()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func (l *lock) release() error {
+	if l == nil {
+		return nil
+	}
+	if l.rw {
+		os.Remove(filepath.Join(l.dir, holderFile))
+	}
+	return l.fl.Unlock()
+}
+
+func readHolder(dir string) Holder {
+	var h Holder
+	b, err := os.ReadFile(filepath.Join(dir, holderFile))
+	if err == nil {
+		json.Unmarshal(b, &h)
+	}
+	return h
+}
+
+func writeHolder(dir string) error {
+	host, _ := os.Hostname()
+	h := Holder{PID: os.Getpid(), Command: commandLine(), User: currentUser(), Host: host, Since: time.Now()}
+	b, _ := json.Marshal(h)
+	return atomicfile.WriteFile(filepath.Join(dir, holderFile), b)
+}
+
+func commandLine() string {
+	args := os.Args
+	if len(args) > 4 {
+		args = append(args[:4:4], "…")
+	}
+	if len(args) > 0 {
+		args[0] = filepath.Base(args[0])
+	}
+	return strings.Join(args, " ")
+}
+
+// currentUser returns the OS user's name.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// alive reports whether a process with the given pid exists.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil
+}

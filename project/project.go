@@ -1,0 +1,321 @@
+// Package project is a qualgraph project on disk: the folder that holds the
+// project file, the ontology, the normalised sources, the graph and the
+// full-text index, and the lock and journal that keep them in step.
+//
+// Layout of a project folder:
+//
+//	qualgraph.json      project file: name, schema version, creation time
+//	ontology.yaml       the project's ontology (the researcher edits it)
+//	sources/ID.txt      the stored, normalised text of document ID (write-once)
+//	sources/ID.json     its segments (speaker turns or paragraphs) and origin
+//	graph/              the cayley graph (bbolt): documents, attributes, codings…
+//	index/              the bleve full-text index, rebuilt by "qualgraph reindex"
+//	.lock               advisory lock: shared for readers, exclusive for a writer
+//	journal.json        present only while a write is under way (see below)
+//
+// Writes that span the stores follow one protocol. Before it touches
+// anything, a write lists the documents it affects in journal.json; the
+// graph is the record of truth and is written in one transaction; sources
+// are write-once; the index follows. The journal is removed only once the
+// index is closed and flushed. A process killed at any point leaves the
+// journal behind, and the next process to open the project repairs it
+// before doing anything else: a listed document the graph holds is indexed
+// again from its source, one the graph lacks is removed from the index and
+// from sources/. So a killed import either happened or did not.
+package project
+
+import (
+	"github.com/qualgraph/qualgraph/internal/atomicfile"
+
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
+)
+
+// SchemaVersion is the version of the project layout this package writes.
+const SchemaVersion = 1
+
+// File names inside a project folder.
+const (
+	MetaFile     = "qualgraph.json"
+	OntologyFile = "ontology.yaml"
+	SourcesDir   = "sources"
+	GraphDir     = "graph"
+	IndexDir     = "index"
+	journalFile  = "journal.json"
+)
+
+// ErrNoProject is returned by Find when no project folder is found.
+var ErrNoProject = errors.New("no qualgraph project found (use --project DIR, set QUALGRAPH_PROJECT, or run qualgraph init DIR)")
+
+// ErrExists is returned by Init when the folder is not empty.
+var ErrExists = errors.New("folder exists and is not empty")
+
+// Meta is the content of the project file.
+type Meta struct {
+	ID            string    `json:"id"`
+	Name          string    `json:"name"`
+	SchemaVersion int       `json:"schema_version"`
+	Created       time.Time `json:"created"`
+}
+
+// InitOptions configure Init.
+type InitOptions struct {
+	Name         string // default: the folder's base name
+	Ontology     []byte // ontology YAML; nil for the built-in ontology
+	OntologyFile string // where Ontology came from, for error messages
+}
+
+// Init creates a project in dir, which must not exist or be empty. On
+// failure it removes what it created.
+func Init(dir string, opt InitOptions) (err error) {
+	ont := opt.Ontology
+	if ont == nil {
+		ont = ontology.BuiltinYAML()
+	} else if _, err := ontology.Parse(opt.OntologyFile, ont); err != nil {
+		return err
+	}
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		return fmt.Errorf("init %s: %w", dir, ErrExists)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("init %s: %w", dir, err)
+	}
+	created := !exists(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("init %s: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			cleanDir(dir, created)
+		}
+	}()
+	name := opt.Name
+	if name == "" {
+		abs, _ := filepath.Abs(dir)
+		name = filepath.Base(abs)
+	}
+	meta := Meta{ID: uuid.NewString(), Name: name, SchemaVersion: SchemaVersion, Created: time.Now().UTC()}
+	if err := os.Mkdir(filepath.Join(dir, SourcesDir), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, OntologyFile), ont); err != nil {
+		return err
+	}
+	g, err := kg.Create(filepath.Join(dir, GraphDir))
+	if err != nil {
+		return err
+	}
+	if err := g.Close(); err != nil {
+		return err
+	}
+	ix, err := corpus.CreateIndex(filepath.Join(dir, IndexDir))
+	if err != nil {
+		return err
+	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	// The project file comes last: a folder without it is not a project.
+	return atomicfile.WriteFile(filepath.Join(dir, MetaFile), append(b, '\n'))
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// cleanDir removes what a failed Init made.
+func cleanDir(dir string, created bool) {
+	if created {
+		os.RemoveAll(dir)
+		return
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
+// Find returns the project folder that holds start or one of its parents,
+// as git finds its repository.
+func Find(start string) (string, error) {
+	dir, err := filepath.Abs(start)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if exists(filepath.Join(dir, MetaFile)) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ErrNoProject
+		}
+		dir = parent
+	}
+}
+
+// Project is an open project. Its stores open on first use, so a command
+// pays only for what it needs. Close it when done.
+type Project struct {
+	Dir  string
+	Meta Meta
+
+	lock  *lock
+	write bool
+	graph *kg.Store
+	index *corpus.Index
+	ont   *ontology.Ontology
+	view  *coding.View // the projection, loaded on first use
+	// viewRecordsOnly says view lacks codings and mentions.
+	viewRecordsOnly bool
+	journal         bool // this process wrote journal.json and must clear it on Close
+	// keepJournal is set when a write failed and could not be undone: the
+	// journal stays so that the next Open repairs the project.
+	keepJournal bool
+}
+
+// Mode says whether a project is opened for reading or writing.
+type Mode bool
+
+// The modes.
+const (
+	ReadOnly  Mode = false
+	ReadWrite Mode = true
+)
+
+// Open opens the project in dir. A writer holds the project alone; readers
+// share it. Neither waits: if the project is held, Open returns a
+// *LockedError naming the holder. If an earlier writer was killed, Open
+// first repairs what it left (see the package doc).
+func Open(dir string, mode Mode) (*Project, error) {
+	meta, err := readMeta(dir)
+	if err != nil {
+		return nil, err
+	}
+	if exists(filepath.Join(dir, journalFile)) {
+		if err := recoverDir(dir, meta); err != nil {
+			return nil, err
+		}
+	}
+	l, err := acquire(dir, bool(mode))
+	if err != nil {
+		return nil, err
+	}
+	return &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode)}, nil
+}
+
+func readMeta(dir string) (Meta, error) {
+	var m Meta
+	b, err := os.ReadFile(filepath.Join(dir, MetaFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, fmt.Errorf("%s: %w", dir, ErrNoProject)
+	} else if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %v", filepath.Join(dir, MetaFile), err)
+	}
+	if m.SchemaVersion > SchemaVersion {
+		return m, fmt.Errorf("%s: project schema version %d is newer than this qualgraph supports (%d); upgrade qualgraph",
+			dir, m.SchemaVersion, SchemaVersion)
+	}
+	return m, nil
+}
+
+// Close closes the stores and releases the lock. If this process began a
+// write, the journal is cleared only after the index is flushed.
+func (p *Project) Close() error {
+	var errs []error
+	if p.index != nil {
+		errs = append(errs, p.index.Close())
+		p.index = nil
+	}
+	if p.graph != nil {
+		errs = append(errs, p.graph.Close())
+		p.graph = nil
+	}
+	err := errors.Join(errs...)
+	if err == nil && p.journal && !p.keepJournal {
+		err = os.Remove(filepath.Join(p.Dir, journalFile))
+		p.journal = false
+	}
+	return errors.Join(err, p.lock.release())
+}
+
+// Writable reports whether the project was opened for writing.
+func (p *Project) Writable() bool { return p.write }
+
+// Graph returns the project graph, opening it on first use.
+func (p *Project) Graph() (*kg.Store, error) {
+	if p.graph == nil {
+		g, err := kg.Open(filepath.Join(p.Dir, GraphDir), !p.write)
+		if err != nil {
+			return nil, err
+		}
+		p.graph = g
+	}
+	return p.graph, nil
+}
+
+// Index returns the full-text index, opening it on first use.
+func (p *Project) Index() (*corpus.Index, error) {
+	if p.index == nil {
+		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), !p.write)
+		if err != nil {
+			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
+		}
+		p.index = ix
+	}
+	return p.index, nil
+}
+
+// Ontology returns the project's ontology, parsed on first use.
+func (p *Project) Ontology() (*ontology.Ontology, error) {
+	if p.ont == nil {
+		name := filepath.Join(p.Dir, OntologyFile)
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		o, err := ontology.Parse(name, b)
+		if err != nil {
+			return nil, err
+		}
+		p.ont = o
+	}
+	return p.ont, nil
+}
+
+// OntologyPath returns the path of the project's ontology file.
+func (p *Project) OntologyPath() string { return filepath.Join(p.Dir, OntologyFile) }
+
+// Document returns the document whose id or unique name is ref, with its
+// text and segments.
+func (p *Project) Document(ctx context.Context, ref string) (*corpus.Document, error) {
+	g, err := p.Graph()
+	if err != nil {
+		return nil, err
+	}
+	d, err := g.Document(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.loadSource(d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
