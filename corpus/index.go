@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -41,12 +42,15 @@ import (
 //	speaker  the segment's speaker, case-insensitive
 //	attr.KEY one field per attribute key (keys lower-cased), values
 //	         case-insensitive, in their canonical text form
+//	info     on a document's first unit only: its id, name, speakers and
+//	         segment table (see docInfo); stored, not indexed
 //
-// None is stored: the unit's id, "DOCID/START+LEN+SPEAKER" (see unitID),
-// says where the segment is and which of the document's speakers it has,
-// and the document's name and speakers are kept once per document in
-// bleve's internal store. So a search reads no stored fields. There is no
-// _all field; the default search field is text.
+// A unit's id is "KEY/ORD" (see unitID): a short key given to the document
+// when first indexed, and the segment's number. Nothing is stored but ids
+// and info, which a search reads once for each document it finds; so hits
+// get their offsets, speaker and document name without storing them per
+// unit. There is no _all field; the default search field is text; only text
+// has term vectors; no field has doc values.
 //
 // The text analyser handles English and Chinese in one field: the Unicode
 // word tokenizer, then cjk_width (fullwidth ASCII to ASCII, halfwidth kana
@@ -71,6 +75,7 @@ const (
 	fieldName    = "name"
 	fieldKind    = "kind"
 	fieldSpeaker = "speaker"
+	fieldInfo    = "info"
 	attrPrefix   = "attr."
 
 	textAnalyzer    = "qualgraph_text"    // English and Chinese, stemmed
@@ -79,6 +84,7 @@ const (
 
 	formatKey     = "qualgraph.index.format"
 	formatVersion = "1"
+	nextKeyKey    = "qualgraph.index.nextkey"
 )
 
 // Errors returned by Index methods.
@@ -109,6 +115,8 @@ type Index struct {
 	// text; a document's units always go in one batch.
 	batchUnits int
 	batchBytes int
+
+	noPhraseCheck bool // for tests: search phrases with bleve's phrase search
 }
 
 // Tuned on the synth corpus; see BenchmarkIndexAdd.
@@ -130,11 +138,17 @@ func CreateIndex(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus: create index %s: %w", dir, err)
 	}
-	if err := bi.SetInternal([]byte(formatKey), []byte(formatVersion)); err != nil {
+	ix, err := newIndex(bi, false, dir)
+	if err != nil {
+		return nil, err
+	}
+	// With unsafe batches a write returns before it is on disk: write the
+	// format key and wait until it, and the mapping before it, persist.
+	if err := ix.newPipeline().finish(ix.bi.NewBatch()); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("corpus: create index %s: %w", dir, err)
 	}
-	return newIndex(bi, false, dir)
+	return ix, nil
 }
 
 // OpenIndex opens the index in directory dir. A read-only index starts no
@@ -271,6 +285,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldName, keyword(false, keywordAnalyzer))
 	dm.AddFieldMappingsAt(fieldKind, keyword(false, keywordAnalyzer))
 	dm.AddFieldMappingsAt(fieldSpeaker, keyword(false, keywordAnalyzer))
+	info := mapping.NewTextFieldMapping()
+	info.Index = false
+	info.Store = true
+	info.IncludeInAll = false
+	info.DocValues = false
+	dm.AddFieldMappingsAt(fieldInfo, info)
 	attrs := mapping.NewDocumentMapping() // dynamic: one field per key
 	attrs.DefaultAnalyzer = keywordAnalyzer
 	dm.AddSubDocumentMapping(strings.TrimSuffix(attrPrefix, "."), attrs)
@@ -289,10 +309,11 @@ func (ix *Index) Close() error {
 // one unit covering all of it. Segments must lie within the text; if one
 // does not, Add returns an error wrapping ErrSegment and indexes nothing.
 //
-// Add sends the units to bleve in batches of about a thousand; each
-// document is replaced atomically, but if Add fails part way, documents
-// before the failing batch stay indexed. When Add returns nil on an on-disk
-// index, everything is on disk.
+// Add sends the units to bleve in batches of up to 2,000 units or 2 MB of
+// text, two at a time; each document is replaced atomically, but if Add
+// fails part way, documents in earlier batches stay indexed. When Add
+// returns nil on an on-disk index, everything is on disk. After adding
+// compactUnits units or more (a bulk import), Add calls Compact.
 func (ix *Index) Add(docs ...*Document) error {
 	if ix.readOnly {
 		return ErrReadOnly
@@ -303,12 +324,28 @@ func (ix *Index) Add(docs ...*Document) error {
 			return err
 		}
 	}
-	old, err := ix.unitIDs(docIDs(docs))
+	keys, next, err := ix.docKeys(docIDs(docs))
 	if err != nil {
 		return err
 	}
+	// New documents get new keys. Every batch records the next free key
+	// number after all of them, so that the record never goes back, even
+	// if batches are applied out of order or Add fails part way.
+	newKeys := map[string]string{}
+	for _, d := range docs {
+		if _, ok := keys[d.ID]; !ok {
+			newKeys[d.ID] = strconv.FormatUint(next, 36)
+			next++
+		}
+	}
+	nextVal := []byte(strconv.FormatUint(next, 36))
+	newBatch := func() *bleve.Batch {
+		b := ix.bi.NewBatch()
+		b.SetInternal([]byte(nextKeyKey), nextVal)
+		return b
+	}
 	p := ix.newPipeline()
-	b := ix.bi.NewBatch()
+	b := newBatch()
 	units, size, total := 0, 0, 0
 	for _, d := range docs {
 		n := max(len(d.Segments), 1)
@@ -316,18 +353,23 @@ func (ix *Index) Add(docs ...*Document) error {
 			if err := p.send(b); err != nil {
 				return err
 			}
-			b = ix.bi.NewBatch()
+			b = newBatch()
 			units, size = 0, 0
 		}
-		for _, id := range old[d.ID] {
-			b.Delete(id)
+		old, ok := keys[d.ID]
+		key := old.key
+		if !ok {
+			key = newKeys[d.ID]
 		}
-		if len(old[d.ID]) > 0 {
-			b.DeleteInternal(infoKey(d.ID))
-		}
-		if err := ix.addUnits(b, d); err != nil {
+		// The new units replace the old ones with the same ids; delete
+		// the rest.
+		added, err := ix.addUnits(b, d, key)
+		if err != nil {
 			p.wait()
 			return err
+		}
+		for ord := added; ord < old.units; ord++ {
+			b.Delete(unitID(key, ord))
 		}
 		units += n
 		size += len(d.Text)
@@ -412,7 +454,12 @@ func (p *pipeline) finish(b *bleve.Batch) error {
 		b.SetInternal([]byte(formatKey), []byte(formatVersion))
 	}
 	done := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) { done <- err })
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("corpus: index: %w", err)
 	}
@@ -442,23 +489,50 @@ func (ix *Index) Compact() error {
 	if !ok {
 		return nil
 	}
-	if err := sc.ForceMerge(context.Background(), nil); err != nil {
-		return fmt.Errorf("corpus: compact index: %w", err)
-	}
-	// Persist a snapshot after the merge, so that the one before it is
-	// no longer kept, and give the persister a moment to remove its files.
-	if err := ix.newPipeline().finish(ix.bi.NewBatch()); err != nil {
-		return err
-	}
-	store := filepath.Join(ix.dir, "store")
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
-		zaps, _ := filepath.Glob(filepath.Join(store, "*.zap"))
-		if len(zaps) <= 1 {
+	// One forced merge merges at most SegmentsPerMergeTask segments into
+	// each new one, and skips segments not yet on disk; repeat until one
+	// is left.
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	opts.SegmentsPerMergeTask = 100
+	for range 8 {
+		n, err := ix.segments()
+		if err != nil {
+			return fmt.Errorf("corpus: compact index: %w", err)
+		}
+		if n <= 1 {
 			break
 		}
-		time.Sleep(10 * time.Millisecond)
+		if err := sc.ForceMerge(context.Background(), &opts); err != nil {
+			return fmt.Errorf("corpus: compact index: %w", err)
+		}
+	}
+	// The files the merge replaced go once no snapshot refers to them:
+	// persist snapshots after the merge, which lets the persister drop the
+	// older ones and their files, until they are gone or a few seconds
+	// have passed (then the next writer removes them).
+	store := filepath.Join(ix.dir, "store")
+	for wait := 10 * time.Millisecond; wait < 3*time.Second; wait *= 2 {
+		if err := ix.newPipeline().finish(ix.bi.NewBatch()); err != nil {
+			return err
+		}
+		if zaps, _ := filepath.Glob(filepath.Join(store, "*.zap")); len(zaps) <= 1 {
+			break
+		}
+		time.Sleep(wait)
 	}
 	return nil
+}
+
+// segments returns the number of segments in the index.
+func (ix *Index) segments() (int, error) {
+	n := 0
+	err := ix.withReader(func(r bindex.IndexReader) error {
+		if is, ok := r.(*scorch.IndexSnapshot); ok {
+			n = len(is.Segments())
+		}
+		return nil
+	})
+	return n, err
 }
 
 // compactUnits is the number of units an Add must index to be followed by
@@ -471,17 +545,16 @@ func (ix *Index) Delete(docIDs ...string) error {
 	if ix.readOnly {
 		return ErrReadOnly
 	}
-	old, err := ix.unitIDs(docIDs)
+	keys, _, err := ix.docKeys(docIDs)
 	if err != nil {
 		return err
 	}
 	p := ix.newPipeline()
 	b := ix.bi.NewBatch()
-	for doc, ids := range old {
-		for _, id := range ids {
-			b.Delete(id)
+	for _, k := range keys {
+		for ord := range k.units {
+			b.Delete(unitID(k.key, ord))
 		}
-		b.DeleteInternal(infoKey(doc))
 		if b.Size() >= ix.batchUnits {
 			if err := p.send(b); err != nil {
 				return err
@@ -533,46 +606,57 @@ func (ix *Index) Docs() (map[string]int, error) {
 	return docs, nil
 }
 
-// unitIDs returns the unit ids the index holds for each of docIDs.
-func (ix *Index) unitIDs(docIDs []string) (map[string][]string, error) {
-	ids := map[string][]string{}
-	if n, err := ix.bi.DocCount(); err != nil || n == 0 {
-		return ids, err
-	}
+// docKeyUnits is what the index knows of a document: its key and number
+// of units.
+type docKeyUnits struct {
+	key   string
+	units int
+}
+
+// docKeys returns the keys and numbers of units of those of docIDs that
+// the index holds, and the next free key number.
+func (ix *Index) docKeys(docIDs []string) (map[string]docKeyUnits, uint64, error) {
+	keys := map[string]docKeyUnits{}
+	var next uint64 = 1
 	err := ix.withReader(func(r bindex.IndexReader) error {
-		ctx := context.Background()
-		var tfr bindex.TermFieldReader
+		if v, err := r.GetInternal([]byte(nextKeyKey)); err != nil {
+			return err
+		} else if v != nil {
+			if next, err = strconv.ParseUint(string(v), 36, 64); err != nil {
+				return fmt.Errorf("bad next key %q", v)
+			}
+		}
 		buf := &bindex.TermFieldDoc{}
-		for _, doc := range docIDs {
-			var err error
-			tfr, err = r.TermFieldReader(ctx, []byte(doc), fieldDoc, false, false, false)
+		for _, id := range docIDs {
+			tfr, err := r.TermFieldReader(context.Background(), []byte(id), fieldDoc, false, false, false)
 			if err != nil {
 				return err
 			}
-			for {
-				tfd, err := tfr.Next(buf.Reset())
-				if err != nil {
-					tfr.Close()
-					return err
-				}
-				if tfd == nil {
-					break
-				}
-				id, err := r.ExternalID(tfd.ID)
-				if err != nil {
-					tfr.Close()
-					return err
-				}
-				ids[doc] = append(ids[doc], id)
-			}
+			n := tfr.Count()
+			d, err := tfr.Next(buf.Reset())
 			tfr.Close()
+			if err != nil {
+				return err
+			}
+			if n == 0 || d == nil {
+				continue
+			}
+			ext, err := r.ExternalID(d.ID)
+			if err != nil {
+				return err
+			}
+			key, _, ok := parseUnitID(ext)
+			if !ok {
+				return fmt.Errorf("bad unit id %q", ext)
+			}
+			keys[id] = docKeyUnits{key, int(n)}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("corpus: index: %w", err)
+		return nil, 0, fmt.Errorf("corpus: index: %w", err)
 	}
-	return ids, nil
+	return keys, next, nil
 }
 
 func (ix *Index) withReader(f func(bindex.IndexReader) error) error {
@@ -591,31 +675,39 @@ func (ix *Index) withReader(f func(bindex.IndexReader) error) error {
 	return err
 }
 
-// addUnits adds d's units to b.
-func (ix *Index) addUnits(b *bleve.Batch, d *Document) error {
+// addUnits adds d's units to b under key, with what the index keeps about
+// d besides them, and returns their number.
+func (ix *Index) addUnits(b *bleve.Batch, d *Document, key string) (int, error) {
 	text := []byte(d.Text)
 	segs := d.Segments
 	if len(segs) == 0 {
 		if len(text) == 0 {
-			return nil
+			return 0, nil
 		}
 		segs = []Segment{{Start: 0, End: utf8.RuneCount(text)}}
 	}
-	// The name and speakers are stored once per document rather than per
-	// unit; a unit's id says which speaker is its.
-	var info docInfo
-	info.name = d.Name
+	// The document's id, name, speakers and segments are stored once, with
+	// its first unit; the others store nothing but their short ids.
+	info := docInfo{doc: d.ID, name: d.Name, segs: make([]unitSeg, len(segs))}
 	spk := map[string]int{}
-	for _, s := range segs {
-		if _, ok := spk[s.Speaker]; !ok && s.Speaker != "" {
-			spk[s.Speaker] = len(info.speakers)
+	spkTerm := map[string][]byte{}
+	for i, s := range segs {
+		k, ok := spk[s.Speaker]
+		if !ok && s.Speaker != "" {
+			k = len(info.speakers)
+			spk[s.Speaker] = k
+			spkTerm[s.Speaker] = ix.keywordTerm(s.Speaker)
 			info.speakers = append(info.speakers, s.Speaker)
 		}
+		if s.Speaker == "" {
+			k = -1
+		}
+		info.segs[i] = unitSeg{start: s.Start, end: s.End, speaker: k}
 	}
-	b.SetInternal(infoKey(d.ID), info.encode())
+
 	// Values indexed without an analyser are lower-cased here, once per
 	// document; analysers lower-case in place, which shared bytes must not
-	// see. Stored fields are copied by bleve before analysis.
+	// see.
 	id := []byte(d.ID)
 	name := ix.keywordTerm(d.Name)
 	kind := ix.keywordTerm(d.Kind)
@@ -628,13 +720,12 @@ func (ix *Index) addUnits(b *bleve.Batch, d *Document) error {
 		attrs = append(attrs, attr{attrPrefix + strings.ToLower(k), ix.keywordTerm(d.Attrs[k].Value)})
 	}
 	conv := runeToByte{s: text}
-	for _, s := range segs {
+	for ord, s := range segs {
 		from, to := conv.at(s.Start), conv.at(s.End)
-		k := -1
-		if s.Speaker != "" {
-			k = spk[s.Speaker]
+		doc := document.NewDocument(unitID(key, ord))
+		if ord == 0 {
+			doc.AddField(document.NewTextFieldCustom(fieldInfo, nil, info.encode(), bindex.StoreField, nil))
 		}
-		doc := document.NewDocument(unitID(d.ID, s.Start, s.End, k))
 		doc.AddField(document.NewTextFieldCustom(fieldText, nil, text[from:to:to],
 			bindex.IndexField|bindex.IncludeTermVectors, ix.indexText))
 		doc.AddField(document.NewTextFieldCustom(fieldDoc, nil, id,
@@ -646,7 +737,7 @@ func (ix *Index) addUnits(b *bleve.Batch, d *Document) error {
 				bindex.IndexField|bindex.SkipFreqNorm, nil))
 		}
 		if s.Speaker != "" {
-			doc.AddField(document.NewTextFieldCustom(fieldSpeaker, nil, ix.keywordTerm(s.Speaker),
+			doc.AddField(document.NewTextFieldCustom(fieldSpeaker, nil, spkTerm[s.Speaker],
 				bindex.IndexField|bindex.SkipFreqNorm, nil))
 		}
 		for _, a := range attrs {
@@ -654,55 +745,153 @@ func (ix *Index) addUnits(b *bleve.Batch, d *Document) error {
 				bindex.IndexField|bindex.SkipFreqNorm, nil))
 		}
 		if err := b.IndexAdvanced(doc); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(segs), nil
 }
 
-// docInfo is what the index keeps about a document besides its units, in
-// bleve's internal store under infoKey.
+// docInfo is what the index keeps about a document besides its units'
+// indexed fields, stored in field info of its first unit.
 type docInfo struct {
+	doc      string
 	name     string
-	speakers []string // the speakers of its segments, by first turn
+	speakers []string  // the speakers of its segments, by first turn
+	segs     []unitSeg // by unit number
 }
 
-// infoKey is the key of document doc's docInfo in bleve's internal store.
-func infoKey(doc string) []byte { return []byte("doc/" + doc) }
+// unitSeg is the segment of a unit.
+type unitSeg struct {
+	start, end int
+	speaker    int // index into speakers, or -1
+}
 
-// encode writes i as a sequence of strings, each preceded by its length.
-func (i docInfo) encode() []byte {
-	var b []byte
-	for _, s := range append([]string{i.name}, i.speakers...) {
+const infoFormat = 1
+
+func (i *docInfo) encode() []byte {
+	b := binary.AppendUvarint(nil, infoFormat)
+	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
+	}
+	str(i.doc)
+	str(i.name)
+	b = binary.AppendUvarint(b, uint64(len(i.speakers)))
+	for _, s := range i.speakers {
+		str(s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(i.segs)))
+	prev := 0
+	for _, s := range i.segs {
+		b = binary.AppendVarint(b, int64(s.start-prev))
+		b = binary.AppendUvarint(b, uint64(s.end-s.start))
+		b = binary.AppendUvarint(b, uint64(s.speaker+1))
+		prev = s.start
 	}
 	return b
 }
 
-func decodeDocInfo(b []byte) docInfo {
-	var ss []string
-	for len(b) > 0 {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			break
+// decodeDocInfo reads what encode writes.
+func decodeDocInfo(b []byte) (docInfo, bool) {
+	var i docInfo
+	bad := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			bad = true
+			return 0
 		}
-		ss = append(ss, string(b[k:k+int(n)]))
-		b = b[k+int(n):]
+		b = b[n:]
+		return v
 	}
-	if len(ss) == 0 {
-		return docInfo{}
+	str := func() string {
+		n := uv()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s
 	}
-	return docInfo{name: ss[0], speakers: ss[1:]}
+	if uv() != infoFormat || bad {
+		return docInfo{}, false
+	}
+	i.doc = str()
+	i.name = str()
+	for n := uv(); n > 0 && !bad; n-- {
+		i.speakers = append(i.speakers, str())
+	}
+	n := uv()
+	if bad || n > uint64(len(b)) {
+		return docInfo{}, false
+	}
+	i.segs = make([]unitSeg, 0, n)
+	prev := 0
+	for ; n > 0 && !bad; n-- {
+		d, k := binary.Varint(b)
+		if k <= 0 {
+			return docInfo{}, false
+		}
+		b = b[k:]
+		start := prev + int(d)
+		l, sp := uv(), int(uv())-1
+		if sp >= len(i.speakers) {
+			bad = true
+		}
+		i.segs = append(i.segs, unitSeg{start, start + int(l), sp})
+		prev = start
+	}
+	if bad {
+		return docInfo{}, false
+	}
+	return i, true
 }
 
-// docInfo returns what the index keeps about document doc.
-func (ix *Index) docInfo(doc string) docInfo {
-	v, err := ix.bi.GetInternal(infoKey(doc))
-	if err != nil {
-		return docInfo{}
+// resolver finds what unit ids stand for, reading each document's docInfo
+// once.
+type resolver struct {
+	ix    *Index
+	infos map[string]*docInfo
+}
+
+// unit is a resolved unit.
+type unit struct {
+	doc, name  string
+	start, end int
+	speaker    string
+}
+
+func (r *resolver) unit(id string) (unit, bool) {
+	key, ord, ok := parseUnitID(id)
+	if !ok {
+		return unit{}, false
 	}
-	return decodeDocInfo(v)
+	info, ok := r.infos[key]
+	if !ok {
+		if d, err := r.ix.bi.Document(unitID(key, 0)); err == nil && d != nil {
+			d.VisitFields(func(f bindex.Field) {
+				if f.Name() == fieldInfo {
+					if i, ok := decodeDocInfo(f.Value()); ok {
+						info = &i
+					}
+				}
+			})
+		}
+		if r.infos == nil {
+			r.infos = map[string]*docInfo{}
+		}
+		r.infos[key] = info
+	}
+	if info == nil || ord >= len(info.segs) {
+		return unit{}, false
+	}
+	s := info.segs[ord]
+	u := unit{doc: info.doc, name: info.name, start: s.start, end: s.end}
+	if s.speaker >= 0 {
+		u.speaker = info.speakers[s.speaker]
+	}
+	return u, true
 }
 
 // keywordTerm returns v as the keyword analyser indexes it: one term,
@@ -718,48 +907,28 @@ func (ix *Index) keywordTerm(v string) []byte {
 	return ts[0].Term
 }
 
-// unitID returns the bleve id of the unit [start, end) of document doc
-// whose speaker is the doc's speaker number k (-1 for none):
-// "DOC/SSSSSS+L" or "DOC/SSSSSS+L+K", with numbers in base 36 and the start
-// zero-padded to six digits so that ids sort by document and start.
-func unitID(doc string, start, end, k int) string {
-	b := make([]byte, 0, len(doc)+14)
-	b = append(b, doc...)
+// unitID returns the bleve id of unit number ord of the document with key
+// key: "KEY/ORD", in base 36. Short ids keep the index small: bleve stores
+// every id and keeps them in a term dictionary.
+func unitID(key string, ord int) string {
+	b := make([]byte, 0, len(key)+5)
+	b = append(b, key...)
 	b = append(b, '/')
-	s := strconv.FormatInt(int64(start), 36)
-	for range 6 - len(s) {
-		b = append(b, '0')
-	}
-	b = append(b, s...)
-	b = append(b, '+')
-	b = strconv.AppendInt(b, int64(end-start), 36)
-	if k >= 0 {
-		b = append(b, '+')
-		b = strconv.AppendInt(b, int64(k), 36)
-	}
+	b = strconv.AppendInt(b, int64(ord), 36)
 	return string(b)
 }
 
 // parseUnitID splits a unit id made by unitID.
-func parseUnitID(id string) (doc string, start, end, k int, ok bool) {
-	i := strings.LastIndexByte(id, '/')
-	if i < 0 {
-		return "", 0, 0, 0, false
+func parseUnitID(id string) (key string, ord int, ok bool) {
+	key, o, ok := strings.Cut(id, "/")
+	if !ok || key == "" {
+		return "", 0, false
 	}
-	parts := strings.Split(id[i+1:], "+")
-	if len(parts) < 2 || len(parts) > 3 {
-		return "", 0, 0, 0, false
+	n, err := strconv.ParseUint(o, 36, 31)
+	if err != nil {
+		return "", 0, false
 	}
-	var n [3]int64
-	n[2] = -1
-	for j, p := range parts {
-		v, err := strconv.ParseInt(p, 36, 64)
-		if err != nil {
-			return "", 0, 0, 0, false
-		}
-		n[j] = v
-	}
-	return id[:i], int(n[0]), int(n[0] + n[1]), int(n[2]), true
+	return key, int(n), true
 }
 
 func checkSegments(d *Document) error {

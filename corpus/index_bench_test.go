@@ -16,14 +16,20 @@ import (
 
 // Run with:
 //
-//	go test ./corpus -run '^$' -bench 'IndexAdd|Search' -benchtime 3x
+//	go test ./corpus -run '^$' -bench 'IndexAdd$|Reindex|Search$' -benchtime 3x
+//	go test ./corpus -run '^$' -bench 'Large' -benchtime 1x -timeout 30m
 //
 // BenchmarkIndexAdd reports MB/s of document text indexed (on disk, from
-// an empty index to everything persisted) and index/text, the size of the
-// index directory over the size of the text.
+// an empty index to everything persisted and compacted) and index/text,
+// the size of the index directory over the size of the text. The Large
+// benchmarks use ten times as many documents (about 40 MB), where fixed
+// costs such as the term dictionary weigh less.
 
 // benchDocs is the number of synth documents (about 20 KB each) used.
-const benchDocs = 200
+const (
+	benchDocs      = 200
+	benchDocsLarge = 2000
+)
 
 var (
 	benchCorpus = sync.OnceValue(func() []*Document {
@@ -31,6 +37,9 @@ var (
 	})
 	benchCorpusEnglish = sync.OnceValue(func() []*Document {
 		return synthDocuments(synth.Generate(1, benchDocs, synth.Options{Chinese: -1}))
+	})
+	benchCorpusLarge = sync.OnceValue(func() []*Document {
+		return synthDocuments(synth.Generate(1, benchDocsLarge, synth.Options{}))
 	})
 )
 
@@ -121,6 +130,8 @@ func BenchmarkIndexAdd(b *testing.B) {
 	b.Run("English", func(b *testing.B) { benchmarkIndexAdd(b, benchCorpusEnglish()) })
 }
 
+func BenchmarkIndexAddLarge(b *testing.B) { benchmarkIndexAdd(b, benchCorpusLarge()) }
+
 func benchmarkIndexAdd(b *testing.B, docs []*Document) {
 	text := textBytes(docs)
 	b.SetBytes(text)
@@ -170,6 +181,7 @@ var benchQueries = []struct {
 	{"Term", SearchRequest{Query: "entrepreneurs", Limit: 20}},
 	{"Phrase", SearchRequest{Query: `"local government"`, Limit: 20}},
 	{"Chinese", SearchRequest{Query: "产业集群", Limit: 20}},
+	{"Chinese2", SearchRequest{Query: "商会", Limit: 20}},
 	{"Mixed", SearchRequest{Query: "+organising 地方政府 -policy", Limit: 20}},
 	{"Fuzzy", SearchRequest{Query: "entreprenuer~2", Limit: 20}},
 	{"Filtered", SearchRequest{Query: "subsidies", Kind: "interview", Attrs: map[string]string{"region": "dongguan"}, Limit: 20}},
@@ -178,15 +190,19 @@ var benchQueries = []struct {
 }
 
 // BenchmarkSearch searches a persisted index opened read-only. The Open
-// sub-benchmarks open the index for each search, as one run of the command
+// sub-benchmark opens the index for each search, as one run of the command
 // line does.
-func BenchmarkSearch(b *testing.B) {
+func BenchmarkSearch(b *testing.B) { benchmarkSearch(b, benchCorpus()) }
+
+func BenchmarkSearchLarge(b *testing.B) { benchmarkSearch(b, benchCorpusLarge()) }
+
+func benchmarkSearch(b *testing.B, docs []*Document) {
 	dir := filepath.Join(b.TempDir(), "index")
 	ix, err := CreateIndex(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := ix.Add(benchCorpus()...); err != nil {
+	if err := ix.Add(docs...); err != nil {
 		b.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
@@ -210,7 +226,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(float64(n), "hits")
 		})
 	}
-	b.Run("Open/Term", func(b *testing.B) {
+	b.Run("Open", func(b *testing.B) {
 		for b.Loop() {
 			ix, err := OpenIndex(dir, true)
 			if err != nil {

@@ -576,29 +576,46 @@ func TestSearchQueryError(t *testing.T) {
 
 func TestUnitID(t *testing.T) {
 	tests := []struct {
-		doc           string
-		start, end, k int
+		key string
+		ord int
 	}{
-		{"d1a2b3c4d5e6f", 0, 0, -1},
-		{"d1a2b3c4d5e6f", 35, 1000, 0},
-		{"with/slash", 123456, 123457, 40},
-		{"x", 2176782335, 2176782336, -1},
+		{"1", 0},
+		{"zz", 35},
+		{"a1b2", 123456},
 	}
 	for _, tt := range tests {
-		id := unitID(tt.doc, tt.start, tt.end, tt.k)
-		doc, s, e, k, ok := parseUnitID(id)
-		if !ok || doc != tt.doc || s != tt.start || e != tt.end || k != tt.k {
-			t.Errorf("parseUnitID(%q) = %q, %d, %d, %d, %v; want %+v", id, doc, s, e, k, ok, tt)
+		id := unitID(tt.key, tt.ord)
+		key, ord, ok := parseUnitID(id)
+		if !ok || key != tt.key || ord != tt.ord {
+			t.Errorf("parseUnitID(%q) = %q, %d, %v; want %+v", id, key, ord, ok, tt)
 		}
 	}
-	// Ids sort by start.
-	if a, b := unitID("d", 35, 40, 3), unitID("d", 1000, 1001, 0); a >= b {
-		t.Errorf("%q >= %q", a, b)
-	}
-	for _, bad := range []string{"nothing", "d/", "d/1", "d/1+2+3+4", "d/x!+1"} {
-		if _, _, _, _, ok := parseUnitID(bad); ok {
+	for _, bad := range []string{"nothing", "k/", "/1", "k/1/2", "k/x!", "k/-1"} {
+		if _, _, ok := parseUnitID(bad); ok {
 			t.Errorf("parseUnitID(%q) ok", bad)
 		}
+	}
+}
+
+func TestDocInfo(t *testing.T) {
+	tests := []docInfo{
+		{doc: "d1", name: "a.txt", segs: []unitSeg{}},
+		{doc: "d2", name: "林.txt", speakers: []string{"Lin", "受访者林"},
+			segs: []unitSeg{{5, 30, 0}, {37, 48, 1}, {2, 3, -1}, {100, 100, 0}}},
+	}
+	for _, want := range tests {
+		got, ok := decodeDocInfo(want.encode())
+		if !ok || got.doc != want.doc || got.name != want.name ||
+			!slices.Equal(got.speakers, want.speakers) || !slices.Equal(got.segs, want.segs) {
+			t.Errorf("decodeDocInfo(encode(%+v)) = %+v, %v", want, got, ok)
+		}
+		enc := want.encode()
+		for i := range enc {
+			decodeDocInfo(enc[:i]) // must not panic
+		}
+	}
+	if _, ok := decodeDocInfo([]byte("garbage")); ok {
+		t.Error("decodeDocInfo(garbage) ok")
 	}
 }
 

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Query syntax
@@ -81,44 +83,32 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, pats, err := ix.compile(clauses, req)
-	if err != nil {
-		return nil, err
-	}
-	if q == nil {
+	cq := ix.compile(clauses, req)
+	if cq.q == nil {
 		return nil, nil
 	}
-
-	res, err := ix.searchUnits(q, req.Limit)
+	rs := &resolver{ix: ix}
+	res, err := ix.searchUnits(cq, req.Limit, rs)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: search: %w", err)
 	}
 
 	var hits []Hit
 	var sp []span
-	infos := map[string]docInfo{}
 	for _, m := range res {
-		doc, start, end, k, ok := parseUnitID(m.ID)
+		u, ok := rs.unit(m.ID)
 		if !ok {
-			continue
+			continue // deleted since
 		}
-		info, ok := infos[doc]
-		if !ok {
-			info = ix.docInfo(doc)
-			infos[doc] = info
-		}
-		h := Hit{Doc: doc, Name: info.name, Score: m.Score}
-		if k >= 0 && k < len(info.speakers) {
-			h.Speaker = info.speakers[k]
-		}
-		sp = spans(sp[:0], m.Locations[fieldText], pats)
+		h := Hit{Doc: u.doc, Name: u.name, Speaker: u.speaker, Score: m.Score}
+		sp = spans(sp[:0], m.Locations[fieldText], cq.pats)
 		if len(sp) == 0 {
-			h.Start, h.End = start, end
+			h.Start, h.End = u.start, u.end
 			hits = append(hits, h)
 			continue
 		}
 		for _, s := range sp {
-			h.Start, h.End = start+s.start, start+s.end
+			h.Start, h.End = u.start+s.start, u.start+s.end
 			hits = append(hits, h)
 		}
 	}
@@ -137,42 +127,187 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	return hits, nil
 }
 
-// searchUnits returns the best limit units for q, or all if limit is 0,
-// with their term locations. Every unit outside the result scores lower
-// than those inside, or the same and has a greater id.
-func (ix *Index) searchUnits(q query.Query, limit int) (search.DocumentMatchCollection, error) {
+// searchUnits returns the best limit units for cq, or all if limit is 0,
+// with their term locations if cq.locs. Every unit outside the result
+// scores lower than those inside, or the same and comes later by document
+// id and start.
+func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, error) {
 	if limit <= 0 {
 		n, err := ix.bi.DocCount()
 		if err != nil || n == 0 {
 			return nil, err
 		}
-		sr := bleve.NewSearchRequestOptions(q, int(n), 0, false)
-		sr.IncludeLocations = true
-		res, err := ix.bi.Search(sr)
-		if err != nil {
-			return nil, err
-		}
-		return res.Hits, nil
+		limit = int(n)
 	}
-	// Sorting ties by id in bleve means reading every matching unit's id.
-	// Sorting by score alone is cheap, so ask for one unit more than needed
-	// and, while the last one ties with the limit-th, for more; then break
-	// the ties by id here.
-	for size := limit + 1; ; size *= 4 {
-		sr := bleve.NewSearchRequestOptions(q, size, 0, false)
-		sr.IncludeLocations = true
+	// Reading term locations for every matching unit costs more than
+	// scoring it, so score first, then read the locations of the best.
+	//
+	// Bleve cannot break ties by document and start, and breaking them by
+	// unit id means reading every matching unit's id. Sorting by score
+	// alone is cheap, so ask for more units than needed and, while the
+	// last one ties with the limit-th, for more; then break the ties here. With a phrase to check, ask for more again
+	// until enough units pass.
+	size := limit + 1
+	if cq.check != nil {
+		size = 2*limit + 10
+	}
+	for ; ; size *= 4 {
+		sr := bleve.NewSearchRequestOptions(cq.q, size, 0, false)
 		res, err := ix.bi.Search(sr)
 		if err != nil {
 			return nil, err
 		}
 		hits := res.Hits
-		if len(hits) < size || hits[len(hits)-1].Score != hits[limit-1].Score {
-			slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
-				return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
-			})
-			return hits[:min(limit, len(hits))], nil
+		all := len(hits) < size
+		if cq.check != nil {
+			if hits, err = ix.checkPhrase(hits, cq.check); err != nil {
+				return nil, err
+			}
 		}
+		slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+				return c
+			}
+			ua, _ := rs.unit(a.ID)
+			ub, _ := rs.unit(b.ID)
+			return cmp.Or(strings.Compare(ua.doc, ub.doc), cmp.Compare(ua.start, ub.start))
+		})
+		// Units outside the result score at most as much as the last
+		// one asked for, so those that score more are certain.
+		if !all && (len(hits) < limit || hits[limit-1].Score <= res.Hits[len(res.Hits)-1].Score) {
+			continue
+		}
+		hits = hits[:min(limit, len(hits))]
+		if !cq.locs || cq.check != nil || len(hits) == 0 {
+			return hits, nil
+		}
+		return ix.locations(cq.q, hits)
 	}
+}
+
+// locations sets the term locations of hits, units that match q.
+func (ix *Index) locations(q query.Query, hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
+	sr := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	sr.IncludeLocations = true
+	res, err := ix.bi.Search(sr)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]search.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h.Locations
+	}
+	for _, h := range hits {
+		h.Locations = byID[h.ID]
+	}
+	return hits, nil
+}
+
+// checkPhrase keeps the hits, units that have all of p's terms, in which
+// p's terms stand in a row, and sets their locations to those occurrences.
+//
+// bleve's phrase search scores a unit exactly as the conjunction of the
+// phrase's terms does, but reads the term locations of every unit with all
+// the terms and copies them several times over. Searching for the
+// conjunction and checking only the best units is much faster for common
+// phrases ("local government", or any Chinese word of three characters,
+// which is a phrase of bigrams).
+func (ix *Index) checkPhrase(hits search.DocumentMatchCollection, p pattern) (search.DocumentMatchCollection, error) {
+	var out search.DocumentMatchCollection
+	err := ix.withReader(func(r bindex.IndexReader) error {
+		// The hits come from another snapshot of the index; find them in
+		// this one by id.
+		type cand struct {
+			id  bindex.IndexInternalID
+			hit *search.DocumentMatch
+		}
+		cands := make([]cand, 0, len(hits))
+		for _, h := range hits {
+			id, err := r.InternalID(h.ID)
+			if err != nil {
+				return err
+			}
+			if id != nil {
+				cands = append(cands, cand{id, h})
+			}
+		}
+		slices.SortFunc(cands, func(a, b cand) int { return a.id.Compare(b.id) })
+
+		var terms []string
+		for _, slot := range p {
+			if len(slot) == 1 && !slices.Contains(terms, slot[0]) {
+				terms = append(terms, slot[0])
+			}
+		}
+		readers := make([]bindex.TermFieldReader, len(terms))
+		defer func() {
+			for _, tr := range readers {
+				if tr != nil {
+					tr.Close()
+				}
+			}
+		}()
+		for i, t := range terms {
+			tr, err := r.TermFieldReader(context.Background(), []byte(t), fieldText, true, false, true)
+			if err != nil {
+				return err
+			}
+			readers[i] = tr
+		}
+
+		at := make(map[string]map[uint64]*bindex.TermFieldVector, len(terms))
+		for _, c := range cands {
+			clear(at)
+			ok := true
+			for i, tr := range readers {
+				d, err := tr.Advance(c.id, nil)
+				if err != nil {
+					return err
+				}
+				if d == nil || !d.ID.Equals(c.id) {
+					ok = false
+					break
+				}
+				m := make(map[uint64]*bindex.TermFieldVector, len(d.Vectors))
+				for _, v := range d.Vectors {
+					m[v.Pos] = v
+				}
+				at[terms[i]] = m
+			}
+			if !ok {
+				continue
+			}
+			tlm := search.TermLocationMap{}
+			for pos := range at[p[0][0]] {
+				match := true
+				for k := 1; k < len(p) && match; k++ {
+					if len(p[k]) == 1 {
+						_, match = at[p[k][0]][pos+uint64(k)]
+					}
+				}
+				if !match {
+					continue
+				}
+				for k, slot := range p {
+					if len(slot) == 1 {
+						w := at[slot[0]][pos+uint64(k)]
+						tlm.AddLocation(slot[0], &search.Location{Pos: w.Pos, Start: w.Start, End: w.End})
+					}
+				}
+			}
+			if len(tlm) > 0 {
+				c.hit.Locations = search.FieldTermLocationMap{fieldText: tlm}
+				out = append(out, c.hit)
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // occur says how a clause takes part in a query.
@@ -392,15 +527,23 @@ type pattern [][]string
 
 var anyTerm = []string{"\x00any"}
 
+func isAny(slot []string) bool { return len(slot) == 1 && slot[0] == anyTerm[0] }
+
 // matches reports whether term may stand in slot.
 func matches(slot []string, term string) bool {
-	return len(slot) == 1 && slot[0] == anyTerm[0] || slices.Contains(slot, term)
+	return isAny(slot) || slices.Contains(slot, term)
 }
 
-// compile turns clauses and the request's filters into a bleve query and
-// the phrase patterns used to join a phrase's locations into one hit. It
-// returns a nil query if nothing can match.
-func (ix *Index) compile(cs []clause, req SearchRequest) (query.Query, []pattern, error) {
+// compiled is a query ready to run.
+type compiled struct {
+	q     query.Query // nil if nothing can match
+	pats  []pattern   // phrases, to join their locations into one hit
+	locs  bool        // whether the query has text to find
+	check pattern     // if not nil, q has the conjunction of this phrase's terms in its place; units must be checked
+}
+
+// compile turns clauses and the request's filters into a bleve query.
+func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 	var musts, shoulds, nots, filters []query.Query
 	var pats []pattern
 	fieldAlts := map[string][]query.Query{}
@@ -443,7 +586,24 @@ func (ix *Index) compile(cs []clause, req SearchRequest) (query.Query, []pattern
 		}
 	}
 	if positive > 0 && len(musts)+len(shoulds) == 0 {
-		return nil, nil, nil // e.g. "the"
+		return compiled{} // e.g. "the"
+	}
+	cq := compiled{pats: pats, locs: positive > 0}
+	// A lone exact phrase is searched as the conjunction of its terms,
+	// then checked (see checkPhrase).
+	if !ix.noPhraseCheck && len(musts)+len(shoulds) == 1 && len(pats) == 1 && !slices.ContainsFunc(pats[0], isAny) {
+		if _, ok := append(musts, shoulds...)[0].(*query.MultiPhraseQuery); ok {
+			var terms []query.Query
+			for _, slot := range pats[0] {
+				if len(slot) == 1 {
+					tq := query.NewTermQuery(slot[0])
+					tq.SetField(fieldText)
+					terms = append(terms, tq)
+				}
+			}
+			musts, shoulds = []query.Query{query.NewConjunctionQuery(terms)}, nil
+			cq.check = pats[0]
+		}
 	}
 	for _, f := range fieldOrder {
 		filters = append(filters, disjunction(fieldAlts[f]))
@@ -464,16 +624,33 @@ func (ix *Index) compile(cs []clause, req SearchRequest) (query.Query, []pattern
 	}
 
 	if len(musts)+len(shoulds)+len(nots)+len(filters) == 0 {
-		return query.NewMatchAllQuery(), nil, nil
+		cq.q = query.NewMatchAllQuery()
+		return cq
 	}
-	bq := query.NewBooleanQuery(musts, shoulds, nots)
+	// Keep the query as flat as possible: each level of bleve's boolean
+	// and disjunction searchers copies term locations.
+	if len(shoulds) == 1 {
+		musts, shoulds = append(musts, shoulds[0]), nil
+	}
+	if len(musts) == 1 && len(shoulds)+len(nots)+len(filters) == 0 {
+		cq.q = musts[0]
+		return cq
+	}
+	var bq *query.BooleanQuery
+	if len(musts) == 1 {
+		bq = query.NewBooleanQuery(nil, shoulds, nots)
+		bq.Must = musts[0]
+	} else {
+		bq = query.NewBooleanQuery(musts, shoulds, nots)
+	}
 	if len(shoulds) > 0 {
 		bq.SetMinShould(1)
 	}
 	if len(filters) > 0 {
 		bq.AddFilter(conjunction(filters))
 	}
-	return bq, pats, nil
+	cq.q = bq
+	return cq
 }
 
 func disjunction(qs []query.Query) query.Query {
@@ -523,11 +700,11 @@ func (ix *Index) textQuery(c clause) (query.Query, pattern) {
 		}
 		// Fuzzy: around the stem, and around the unstemmed word, which
 		// catches misspellings that the stemmer does not reduce.
-		alts := []query.Query{fuzzyQuery(t, c.fuzzy)}
+		words := []string{t}
 		if fs := ix.fold.Analyze([]byte(c.text)); len(fs) == 1 && string(fs[0].Term) != t {
-			alts = append(alts, fuzzyQuery(string(fs[0].Term), c.fuzzy))
+			words = append(words, string(fs[0].Term))
 		}
-		return disjunction(alts), nil
+		return ix.fuzzyQuery(words, c.fuzzy), nil
 	}
 	pat := phrasePattern(ts)
 	q := query.NewMultiPhraseQuery(pat, fieldText)
@@ -545,11 +722,57 @@ func (ix *Index) textQuery(c clause) (query.Query, pattern) {
 	return q, pat
 }
 
-func fuzzyQuery(term string, fuzziness int) query.Query {
-	q := query.NewFuzzyQuery(term)
-	q.SetField(fieldText)
-	q.SetFuzziness(fuzziness)
-	return q
+// maxFuzzyTerms caps the terms a fuzzy clause expands to, the closest
+// first.
+const maxFuzzyTerms = 1024
+
+// fuzzyQuery returns the query for the index's terms within fuzziness edits
+// of any of words, each boosted by 1/(1+edits) as bleve's fuzzy query does.
+// Expanding the terms once here, rather than in bleve's fuzzy searcher,
+// saves walking the term dictionary again for each of Search's passes. It
+// returns a query that matches nothing if no term is close enough.
+func (ix *Index) fuzzyQuery(words []string, fuzziness int) query.Query {
+	dist := map[string]uint8{}
+	_ = ix.withReader(func(r bindex.IndexReader) error {
+		fr, ok := r.(bindex.IndexReaderFuzzy)
+		if !ok {
+			return nil
+		}
+		for _, w := range words {
+			d, err := fr.FieldDictFuzzy(fieldText, w, fuzziness, "")
+			if err != nil {
+				return err
+			}
+			for {
+				e, err := d.Next()
+				if err != nil || e == nil {
+					break
+				}
+				if old, ok := dist[e.Term]; !ok || e.EditDistance < old {
+					dist[e.Term] = e.EditDistance
+				}
+			}
+			d.Close()
+		}
+		return nil
+	})
+	terms := make([]string, 0, len(dist))
+	for t := range dist {
+		terms = append(terms, t)
+	}
+	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), strings.Compare(a, b)) })
+	terms = terms[:min(len(terms), maxFuzzyTerms)]
+	if len(terms) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(t)
+		q.SetField(fieldText)
+		q.SetBoost(1 / float64(dist[t]+1))
+		qs[i] = q
+	}
+	return disjunction(qs)
 }
 
 // phrasePattern places a token stream's terms by position, leaving empty

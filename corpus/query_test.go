@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,5 +221,56 @@ func TestSearchFilters(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPhraseCheck checks that searching a phrase as the conjunction of its
+// terms and checking the best units finds what bleve's phrase search
+// finds, with the same scores.
+func TestPhraseCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the benchmark corpus")
+	}
+	ix, err := NewMemIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Add(benchCorpus()[:30]...); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`"local government"`, `"chamber of commerce"`, "产业集群", "地方政府", "企业家", "东莞", `"supply chain"`, `"the cluster"`, `"nothing like this"`} {
+		for _, req := range []SearchRequest{
+			{Query: q, Limit: 20},
+			{Query: q, Limit: 3},
+			{Query: q},
+			{Query: q, Kind: KindInterview, Limit: 10},
+			{Query: q + " -speaker:interviewer", Limit: 10},
+		} {
+			t.Run(fmt.Sprintf("%s/%+v", q, req), func(t *testing.T) {
+				ix.noPhraseCheck = false
+				got, err := ix.Search(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ix.noPhraseCheck = true
+				want, err := ix.Search(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%d hits, want %d", len(got), len(want))
+				}
+				if len(got) == 0 && req.Limit == 20 && !strings.Contains(q, "nothing") {
+					t.Fatalf("no hits: a useless test")
+				}
+				for i := range got {
+					g, w := got[i], want[i]
+					if g.Doc != w.Doc || g.Start != w.Start || g.End != w.End || math.Abs(g.Score-w.Score) > 1e-9*w.Score {
+						t.Fatalf("hit %d = %+v, want %+v", i, g, w)
+					}
+				}
+			})
+		}
 	}
 }

@@ -274,7 +274,7 @@ func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
 		{Subject: n, Predicate: predPolarity, Object: quad.String(a.Polarity), Label: l},
 		{Subject: n, Predicate: predConf, Object: quad.Float(a.Confidence), Label: l},
 		{Subject: n, Predicate: predCoder, Object: quad.String(a.Coder), Label: l},
-		{Subject: n, Predicate: predCreated, Object: quad.Time(a.Created.UTC()), Label: l},
+		{Subject: n, Predicate: predCreated, Object: timeValue(a.Created.UTC()), Label: l},
 		{Subject: entityIRI(a.Subject), Predicate: relIRI(a.Relation), Object: objectIRI(a.Object), Label: n},
 	}
 	if a.Practice != "" {
@@ -309,7 +309,7 @@ func (s *Store) AddMemo(ch coding.Change, m coding.Memo) error {
 		{Subject: n, Predicate: predTarget, Object: quad.String(m.Target), Label: l},
 		{Subject: n, Predicate: predText, Object: quad.String(m.Text), Label: l},
 		{Subject: n, Predicate: predBy, Object: quad.String(m.Author), Label: l},
-		{Subject: n, Predicate: predCreated, Object: quad.Time(m.Created.UTC()), Label: l},
+		{Subject: n, Predicate: predCreated, Object: timeValue(m.Created.UTC()), Label: l},
 	}, jsonLine(event{K: "memo", Memo: &m}))
 }
 
@@ -320,7 +320,7 @@ func (s *Store) AddCode(ch coding.Change, c coding.Code) error {
 		{Subject: n, Predicate: predType, Object: classCode, Label: l},
 		{Subject: n, Predicate: predParent, Object: classIRI(c.Parent), Label: l},
 		{Subject: n, Predicate: predBy, Object: quad.String(c.By), Label: l},
-		{Subject: n, Predicate: predCreated, Object: quad.Time(c.Created.UTC()), Label: l},
+		{Subject: n, Predicate: predCreated, Object: timeValue(c.Created.UTC()), Label: l},
 	}
 	if c.Definition != "" {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predDef, Object: quad.String(c.Definition), Label: l})
@@ -499,8 +499,8 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 			case predCoder:
 				a.Coder = stringOf(q.Object)
 			case predCreated:
-				if t, ok := q.Object.(quad.Time); ok {
-					a.Created = time.Time(t).UTC()
+				if t, ok := timeOf(q.Object); ok {
+					a.Created = t
 				}
 			case predMemo:
 				a.Memo = stringOf(q.Object)
@@ -549,8 +549,8 @@ func (s *Store) viewMemos(ctx context.Context, v *coding.View) error {
 			case predBy:
 				m.Author = stringOf(q.Object)
 			case predCreated:
-				if t, ok := q.Object.(quad.Time); ok {
-					m.Created = time.Time(t).UTC()
+				if t, ok := timeOf(q.Object); ok {
+					m.Created = t
 				}
 			}
 			return nil
@@ -582,8 +582,8 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 			case predBy:
 				c.By = stringOf(q.Object)
 			case predCreated:
-				if t, ok := q.Object.(quad.Time); ok {
-					c.Created = time.Time(t).UTC()
+				if t, ok := timeOf(q.Object); ok {
+					c.Created = t
 				}
 			case predPromoted:
 				f := strings.SplitN(stringOf(q.Object), "\t", 2)

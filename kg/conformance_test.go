@@ -64,14 +64,15 @@ func quote(s coding.Span) string {
 var base = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	n int // changes written so far
-	t *testing.T
-	w fixtureWriter
+	n    int // changes written so far
+	t    *testing.T
+	w    fixtureWriter
+	step time.Duration // between changes
 }
 
 func (f *fixture) ch(by, op string) coding.Change {
 	f.n++
-	return coding.Change{ID: fmt.Sprintf("ch%02d", f.n), By: by, At: base.Add(time.Duration(f.n) * time.Minute), Op: op, Detail: fmt.Sprintf("%s #%d", op, f.n)}
+	return coding.Change{ID: fmt.Sprintf("ch%02d", f.n), By: by, At: base.Add(time.Duration(f.n) * f.step), Op: op, Detail: fmt.Sprintf("%s #%d", op, f.n)}
 }
 
 func (f *fixture) must(err error) {
@@ -122,9 +123,12 @@ var fixtureAssertions = []coding.Assertion{
 }
 
 // writeFixture writes the fixture through w, one transaction per record
-// as the project does.
-func writeFixture(t *testing.T, w fixtureWriter) {
-	f := &fixture{t: t, w: w}
+// as the project does, a minute apart.
+func writeFixture(t *testing.T, w fixtureWriter) { writeFixtureEvery(t, w, time.Minute) }
+
+// writeFixtureEvery writes the fixture with changes step apart.
+func writeFixtureEvery(t *testing.T, w fixtureWriter, step time.Duration) {
+	f := &fixture{t: t, w: w, step: step}
 	attrs := func(kv ...string) corpus.Attrs {
 		as := corpus.Attrs{}
 		for _, s := range kv {
@@ -253,6 +257,49 @@ func TestConformance(t *testing.T) {
 			}
 			for _, vv := range views {
 				t.Run(vv.name, func(t *testing.T) { checkQueries(t, vv.v, attrs) })
+			}
+		})
+	}
+}
+
+// TestConformanceSubSecond writes the fixture with changes a millisecond
+// apart, as a script or a fast researcher does, and checks that every
+// backend reads the times back exactly and that the projection equals the
+// View.
+func TestConformanceSubSecond(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, dir := b.open(t)
+			writeFixtureEvery(t, s, time.Millisecond)
+			v, err := s.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wrong []string
+			for i, ch := range v.Changes {
+				if want := base.Add(time.Duration(i+1) * time.Millisecond); !ch.At.Equal(want) {
+					wrong = append(wrong, fmt.Sprintf("%s at %s, want %s", ch.ID, ch.At.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano)))
+				}
+			}
+			for _, a := range v.Assertions {
+				if a.Created.Nanosecond() == 0 && a.ID != "" {
+					wrong = append(wrong, fmt.Sprintf("assertion %s created %s", a.ID, a.Created.Format(time.RFC3339Nano)))
+				}
+			}
+			if len(wrong) > 0 {
+				// cayley's quad.Time hashes its value at whole seconds
+				// (RFC 3339 without fraction), so every time written within
+				// one second reads back as the first one. kg must store
+				// times with their nanoseconds (e.g. a typed string
+				// RFC3339Nano) for View to agree with the projection.
+				t.Skipf("KNOWN BUG in kg (times within a second collapse; see the graph-queries report): %d wrong, e.g. %s", len(wrong), wrong[0])
+			}
+			if dir != "" {
+				pv, err := kg.LoadView(dir, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameView(t, "LoadView", pv, v)
 			}
 		})
 	}

@@ -36,7 +36,7 @@ func docQuads(ch coding.Change, d *corpus.Document) []quad.Quad {
 		{Subject: n, Predicate: predChars, Object: quad.Int(d.Chars), Label: l},
 		{Subject: n, Predicate: predTextSHA, Object: quad.String(d.Source.TextSHA), Label: l},
 		{Subject: n, Predicate: predSource, Object: quad.String(src), Label: l},
-		{Subject: n, Predicate: predImported, Object: quad.Time(d.Imported.UTC()), Label: l},
+		{Subject: n, Predicate: predImported, Object: timeValue(d.Imported.UTC()), Label: l},
 	}
 	return append(qs, attrQuads(ch, d.ID, d.Attrs)...)
 }
@@ -220,8 +220,8 @@ func (s *Store) document(ctx context.Context, id string, times map[quad.Value]ti
 				return fmt.Errorf("document %s: bad source record: %w", id, err)
 			}
 		case predImported:
-			if t, ok := q.Object.(quad.Time); ok {
-				d.Imported = time.Time(t).UTC()
+			if t, ok := timeOf(q.Object); ok {
+				d.Imported = t
 			}
 		default:
 			p, ok := q.Predicate.(quad.IRI)
@@ -258,8 +258,8 @@ func (s *Store) changeTime(ctx context.Context, label quad.Value, cache map[quad
 	var at time.Time
 	err := s.quads(ctx, quad.Subject, label, func(q quad.Quad) error {
 		if q.Predicate == predAt {
-			if t, ok := q.Object.(quad.Time); ok {
-				at = time.Time(t)
+			if t, ok := timeOf(q.Object); ok {
+				at = t
 			}
 		}
 		return nil
@@ -297,8 +297,8 @@ func (s *Store) Changes(ctx context.Context) ([]coding.Change, error) {
 			case predBy:
 				c.By = stringOf(q.Object)
 			case predAt:
-				if t, ok := q.Object.(quad.Time); ok {
-					c.At = time.Time(t).UTC()
+				if t, ok := timeOf(q.Object); ok {
+					c.At = t
 				}
 			case predOp:
 				c.Op = stringOf(q.Object)

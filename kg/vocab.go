@@ -3,6 +3,7 @@ package kg
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cayleygraph/quad"
 	"github.com/qualgraph/qualgraph/coding"
@@ -57,7 +58,7 @@ func changeQuads(c coding.Change) []quad.Quad {
 	return []quad.Quad{
 		quad.MakeIRI(string(n), string(predType), string(classChange), string(n)),
 		{Subject: n, Predicate: predBy, Object: quad.String(c.By), Label: n},
-		{Subject: n, Predicate: predAt, Object: quad.Time(c.At), Label: n},
+		{Subject: n, Predicate: predAt, Object: timeValue(c.At), Label: n},
 		{Subject: n, Predicate: predOp, Object: quad.String(c.Op), Label: n},
 		{Subject: n, Predicate: predDetail, Object: quad.String(c.Detail), Label: n},
 	}
@@ -77,4 +78,28 @@ func stringOf(v quad.Value) string {
 		return string(v.Value)
 	}
 	return fmt.Sprint(quad.NativeOf(v))
+}
+
+// typeTime is the datatype of time literals. cayley's own quad.Time hashes
+// its value as RFC 3339 without fractions of a second, so two times within
+// one second would be one node; a typed string of RFC 3339 with nanoseconds
+// keeps them apart (cayley does not convert this type).
+const typeTime = quad.IRI("qg:time")
+
+func timeValue(t time.Time) quad.Value {
+	return quad.TypedString{Value: quad.String(t.UTC().Format(time.RFC3339Nano)), Type: typeTime}
+}
+
+// timeOf reads a time literal written by timeValue (or a quad.Time).
+func timeOf(v quad.Value) (time.Time, bool) {
+	switch v := v.(type) {
+	case quad.TypedString:
+		if v.Type == typeTime {
+			t, err := time.Parse(time.RFC3339Nano, string(v.Value))
+			return t.UTC(), err == nil
+		}
+	case quad.Time:
+		return time.Time(v).UTC(), true
+	}
+	return time.Time{}, false
 }

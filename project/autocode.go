@@ -101,7 +101,7 @@ type SkippedCue struct {
 // AutoCodeResult is what AutoCode did or, with DryRun, would do.
 type AutoCodeResult struct {
 	// Codings are the codings written (with DryRun, planned: no ID), by
-	// document id, start, end and code.
+	// document name, start, end and code.
 	Codings []coding.Coding
 	Names   map[string]string // document id → name, for the documents of Codings
 	Counts  []CodeCount       // per code, in codebook order (search and speaker: one)
@@ -254,7 +254,8 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		reqs = append(reqs, CodeRequest{Span: coding.Span{Doc: h.Doc, Start: r.Start, End: r.End}, Code: code, Memo: req.Memo})
 	}
 	slices.SortFunc(reqs, func(a, b CodeRequest) int {
-		return cmp.Or(strings.Compare(a.Span.Doc, b.Span.Doc), cmp.Compare(a.Span.Start, b.Span.Start),
+		return cmp.Or(strings.Compare(res.Names[a.Span.Doc], res.Names[b.Span.Doc]),
+			strings.Compare(a.Span.Doc, b.Span.Doc), cmp.Compare(a.Span.Start, b.Span.Start),
 			cmp.Compare(a.Span.End, b.Span.End), strings.Compare(a.Code, b.Code))
 	})
 	if req.DryRun {

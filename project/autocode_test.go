@@ -154,6 +154,32 @@ func TestAutoCode(t *testing.T) {
 	}
 }
 
+func TestAutoCodeSpeakerLabels(t *testing.T) {
+	ctx := context.Background()
+	p := autoCodeProject(t, map[string]string{"chen.txt": chenText})
+	for _, tt := range []struct {
+		unit Unit
+		want []string
+	}{
+		{UnitHit, []string{"Chen", "Chen", "Chen"}},
+		{UnitSentence, []string{"Interview with Chen."}},
+		{UnitSegment, []string{"Interview with Chen."}},
+	} {
+		t.Run(string(tt.unit), func(t *testing.T) {
+			res, err := p.AutoCode(ctx, AutoCodeRequest{Query: "chen", Code: "Actor", Unit: tt.unit, DryRun: true}, "ann")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := quotes(t, p, res.Codings); !slices.Equal(got, tt.want) {
+				t.Errorf("coded %q, want %q", got, tt.want)
+			}
+			if wantOutside := 3 - len(tt.want); res.OutsideUnits != wantOutside || res.Hits != 3 {
+				t.Errorf("hits %d, outside units %d; want 3, %d", res.Hits, res.OutsideUnits, wantOutside)
+			}
+		})
+	}
+}
+
 func TestAutoCodeCues(t *testing.T) {
 	ctx := context.Background()
 	p := autoCodeProject(t, map[string]string{"chen.txt": chenText, "lin.txt": linText})

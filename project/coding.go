@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -76,25 +77,29 @@ func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error 
 	if err != nil {
 		return err
 	}
-	lens := map[string]int{}
+	type doc struct {
+		id    string
+		chars int
+	}
+	docs := map[string]doc{} // by the reference given
 	for _, s := range spans {
-		n, ok := lens[s.Doc]
+		d, ok := docs[s.Doc]
 		if !ok {
-			d, err := g.Document(ctx, s.Doc)
+			rec, err := g.Document(ctx, s.Doc)
 			if errors.Is(err, kg.ErrNotFound) {
 				return &coding.UnknownError{What: "document", ID: s.Doc, Err: coding.ErrUnknownDoc}
 			} else if err != nil {
 				return err
 			}
-			n = d.Chars
-			lens[s.Doc], lens[d.ID] = n, n
-			s.Doc = d.ID
-		} else if d, err := g.Document(ctx, s.Doc); err == nil {
-			s.Doc = d.ID
+			d = doc{rec.ID, rec.Chars}
+			docs[s.Doc] = d
 		}
-		if err := s.Validate(n); err != nil {
+		// Validate before the reference becomes the id, so that the
+		// error names the document as the user wrote it.
+		if err := s.Validate(d.chars); err != nil {
 			return err
 		}
+		s.Doc = d.id
 	}
 	return nil
 }
@@ -298,6 +303,7 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 			return fmt.Errorf("entity %s: %w", e.ID, coding.ErrDuplicate)
 		}
 		seen[e.ID] = e.Type
+		sort.Strings(e.Aliases) // the graph returns them sorted
 		if e.Name == "" {
 			e.Name = e.ID
 		}

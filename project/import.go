@@ -170,6 +170,10 @@ func (p *Project) writeImport(ctx context.Context, g *kg.Store, fresh []*corpus.
 			return err
 		}
 	}
+	// The graph will point at the sources: they must be on disk first.
+	if err := p.syncSources(); err != nil {
+		return err
+	}
 	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(fresh)))
 	if err := g.AddDocuments(ch, fresh); err != nil {
 		return fmt.Errorf("import: write graph: %w", err)

@@ -26,12 +26,13 @@ package project
 //     it). The others become emergent codes under the class their parent
 //     maps to (Emergent for top-level codes), keeping colour and
 //     description. Their id is the name made into an id (letters, digits,
-//     '_' and '-'; other characters become '_'); a name used more than once
-//     in the file is qualified by the parent's id ("Parent-Name"); an id
-//     still taken gets "_2", "_3"... When the id is not the name, the
-//     definition starts with the name, then a blank line, then the
-//     description, so that the name survives and ExportQDPX can write it
-//     back. A second import of the same file maps onto the same codes.
+//     '_' and '-'; other characters become '_'); an id that more than one
+//     of these codes would get is qualified by the parent's id
+//     ("Parent-Name"); an id still taken gets "_2", "_3"... When the id is
+//     not the name, the definition starts with the name, then a blank
+//     line, then the description, so that the name survives and ExportQDPX
+//     can write it back. A second import of the same file maps onto the
+//     same codes.
 //   - Codings keep their coder (the name of the coding's creating user, else
 //     the selection's, else the source's, else RefiOptions.By) and creation
 //     time (the coding's, else the selection's, else the source's, else the
@@ -69,7 +70,10 @@ package project
 // codings written are taken back (the documents removed, the codings
 // uncoded) and the projection is rebuilt; emergent codes and memos cannot
 // be removed from the append-only graph, so the error lists those that
-// stay. Importing the same file again reuses them.
+// stay. Importing the same file again reuses the codes. A process killed
+// during the writes leaves what the journal protocol recovers (package
+// doc): each document is there or not, the codings all or none, and the
+// codes and memos written so far.
 //
 // # Export
 //
@@ -1299,10 +1303,20 @@ func (p *Project) writeRefi(ctx context.Context, pl *refiPlanner) (err error) {
 		if progress == nil {
 			progress = func(int64, int64) {}
 		}
-		docsDone = true // writeImport takes itself back on failure; repair is harmless
-		opt := ImportOptions{By: by}
-		if err := p.writeImport(ctx, g, pl.newDocs, ids, opt, total, progress); err != nil {
-			return err
+		// As writeImport does, with a change naming the file: sources,
+		// graph, index; the deferred undo takes them back.
+		for _, d := range pl.newDocs {
+			if err := p.writeSource(d); err != nil {
+				return err
+			}
+		}
+		ch := coding.NewChange(by, "import", fmt.Sprintf("imported %d documents from %s", len(pl.newDocs), pl.opt.File))
+		docsDone = true
+		if err := g.AddDocuments(ch, pl.newDocs); err != nil {
+			return fmt.Errorf("import: write graph: %w", err)
+		}
+		if err := p.indexDocs(pl.newDocs, total, progress); err != nil {
+			return fmt.Errorf("import: index: %w", err)
 		}
 	}
 	if len(pl.codings) > 0 {

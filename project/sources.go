@@ -68,9 +68,9 @@ func (p *Project) readRecord(id string) (sourceRecord, error) {
 	return rec, nil
 }
 
-// writeSource stores d's text and segments. Sources are write-once: an
-// existing file with the same content is left alone, one with other content
-// is an error.
+// writeSource stores d's text and segments, unflushed (see syncSources).
+// Sources are write-once: an existing file with the same content is left
+// alone, one with other content is an error.
 func (p *Project) writeSource(d *corpus.Document) error {
 	rec, _ := json.Marshal(sourceRecord{ID: d.ID, Segments: d.Segments})
 	for _, f := range []struct {
@@ -86,11 +86,16 @@ func (p *Project) writeSource(d *corpus.Document) error {
 		case !errors.Is(err, fs.ErrNotExist):
 			return err
 		}
-		if err := atomicfile.WriteFile(f.name, f.data); err != nil {
+		if err := atomicfile.WriteFileNoSync(f.name, f.data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// syncSources makes the sources written so far durable, in one flush.
+func (p *Project) syncSources() error {
+	return atomicfile.SyncFS(filepath.Join(p.Dir, SourcesDir))
 }
 
 // removeSource deletes a document's files from sources/ (used only to undo

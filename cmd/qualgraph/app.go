@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
 )
@@ -49,7 +50,10 @@ func newApp() *cli.App {
 		HideHelpCommand:      false,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "project", Aliases: []string{"p"}, Usage: "project `DIR` (else $QUALGRAPH_PROJECT, else found by walking up from the working directory)", EnvVars: []string{"QUALGRAPH_PROJECT"}},
+			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE` (for performance work)"},
 		},
+		Before:   startProfile,
+		After:    stopProfile,
 		Commands: commands(),
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
 			return &usageError{err.Error()}
@@ -60,6 +64,30 @@ func newApp() *cli.App {
 	}
 	setUsageErrors(app.Commands)
 	return app
+}
+
+var profileFile *os.File
+
+// startProfile starts CPU profiling when --cpuprofile is given.
+func startProfile(c *cli.Context) error {
+	name := c.String("cpuprofile")
+	if name == "" {
+		return nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	profileFile = f
+	return pprof.StartCPUProfile(f)
+}
+
+func stopProfile(c *cli.Context) error {
+	if profileFile == nil {
+		return nil
+	}
+	pprof.StopCPUProfile()
+	return profileFile.Close()
 }
 
 // setUsageErrors makes every command report flag errors as usage errors.

@@ -77,11 +77,16 @@ func reorderArgs(app *cli.App, args []string) []string {
 	return append(out, pos...)
 }
 
-// isFlag reports whether arg names one of flags (or help). Other arguments
-// that begin with "-", such as the query term "-lockin", are positional.
+// isFlag reports whether arg is a flag: one of flags (or help), or any
+// argument beginning with "--" (so that an unknown one is reported as a
+// usage error). Other arguments that begin with a single "-", such as the
+// query term "-lockin", are positional.
 func isFlag(flags []cli.Flag, arg string) bool {
 	if !strings.HasPrefix(arg, "-") || arg == "-" || isNumber(arg) {
 		return false
+	}
+	if strings.HasPrefix(arg, "--") {
+		return true
 	}
 	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 	if name == "help" || name == "h" {

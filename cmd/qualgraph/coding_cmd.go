@@ -25,10 +25,10 @@ import (
 func codingCommands() []*cli.Command {
 	coderFlag := &cli.StringFlag{Name: "coder", Usage: "who codes (default: $QUALGRAPH_CODER, else the OS user)"}
 	dryRunFlag := &cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would be coded; write nothing"}
-	unitFlag := &cli.StringFlag{Name: "unit", Usage: "what to code around a hit: hit, sentence or segment"}
-	kindFlag := &cli.StringFlag{Name: "kind", Usage: "only documents of this kind"}
+	unitFlag := &cli.StringFlag{Name: "unit", Usage: "code this `UNIT` around each hit: hit, sentence or segment"}
+	kindFlag := &cli.StringFlag{Name: "kind", Usage: "only documents of this `KIND`"}
 	attrFlag := &cli.StringSliceFlag{Name: "attr", Usage: "only documents with attribute `KEY=VALUE`, repeatable"}
-	widthFlag := &cli.IntFlag{Name: "width", Value: 30, Usage: "context width of --dry-run lines, in characters"}
+	widthFlag := &cli.IntFlag{Name: "width", Value: 30, Usage: "context width of --dry-run lines, in `CHARS`"}
 	return []*cli.Command{
 		{
 			Name:      "code",
@@ -245,8 +245,16 @@ type codingsOptions struct {
 
 // parseSpanArgs reads DOC START END or DOC:START-END from args. Arguments
 // of the wrong shape are a usage error; a span whose numbers are missing
-// or not numbers is refused input.
+// or not numbers, or whose START is after its END, is refused input.
 func parseSpanArgs(args []string, usage string) (coding.Span, error) {
+	s, err := parseSpan(args, usage)
+	if err == nil && s.Start > s.End {
+		return s, fmt.Errorf("span %s:%d-%d: START is after END (spans are half-open [START,END))", s.Doc, s.Start, s.End)
+	}
+	return s, err
+}
+
+func parseSpan(args []string, usage string) (coding.Span, error) {
 	switch len(args) {
 	case 3:
 		start, err1 := strconv.Atoi(strings.TrimSpace(args[1]))
@@ -481,29 +489,38 @@ func skippedNote(res *project.AutoCodeResult) string {
 // textCache reads documents' texts once.
 type textCache struct {
 	p     *project.Project
-	texts map[string][]rune
+	texts map[string]string
+	runes map[string][]rune
 }
 
-func (t *textCache) runes(doc string) ([]rune, error) {
-	if r, ok := t.texts[doc]; ok {
-		return r, nil
+func (t *textCache) text(doc string) (string, error) {
+	if s, ok := t.texts[doc]; ok {
+		return s, nil
 	}
 	s, err := t.p.Text(doc)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if t.texts == nil {
-		t.texts = map[string][]rune{}
+		t.texts = map[string]string{}
 	}
-	t.texts[doc] = []rune(s)
-	return t.texts[doc], nil
+	t.texts[doc] = s
+	return s, nil
 }
 
 // quote returns the text of s.
 func (t *textCache) quote(s coding.Span) (string, error) {
-	r, err := t.runes(s.Doc)
-	if err != nil {
-		return "", err
+	r, ok := t.runes[s.Doc]
+	if !ok {
+		text, err := t.text(s.Doc)
+		if err != nil {
+			return "", err
+		}
+		if t.runes == nil {
+			t.runes = map[string][]rune{}
+		}
+		r = []rune(text)
+		t.runes[s.Doc] = r
 	}
 	if s.Start < 0 || s.End > len(r) || s.Start > s.End {
 		return "", fmt.Errorf("span %s does not fit its document (%d code points; run qualgraph check)", s, len(r))
@@ -531,11 +548,11 @@ func writeSpans(w io.Writer, st style, texts *textCache, rows []kwicRow, width i
 		lw = max(lw, cellWidth(r.label, 0))
 	}
 	for i, r := range rows {
-		text, err := texts.runes(r.span.Doc)
+		text, err := texts.text(r.span.Doc)
 		if err != nil {
 			return err
 		}
-		left, hit, right := corpus.KWIC(string(text), r.span.Start, r.span.End, width)
+		left, hit, right := corpus.KWIC(text, r.span.Start, r.span.End, width)
 		printf(w, "%s  %s  %s  %s%s%s\n", padRight(clip(r.name, maxName), nw), padRight(spans[i], sw), padRight(r.label, lw),
 			padLeft(lastCells(oneLine(left), width), width), st.highlight(clip(hit, maxText)), clip(right, width))
 	}

@@ -11,4 +11,6 @@ var commandGroups = []func() []*cli.Command{
 	ontologyCommands, // ontology show|validate|export
 	codingCommands,   // code, autocode, codings, uncode, recode, codebook, mention
 	graphCommands,    // entity, assert, retract, assertions, memo(s), log, links, neighbors, path, query
+	analysisCommands, // frequencies, cooccur, matrix, centrality, network, agreement
+	exportCommands,   // export
 }

@@ -91,7 +91,7 @@ func graphCommands() []*cli.Command {
 			Name:  "assertions",
 			Usage: "list the assertions, retracted ones marked",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "entity", Usage: "only assertions with this entity as subject or object"},
+				&cli.StringFlag{Name: "entity", Usage: "only assertions with this entity (or class:CONCEPT) as subject or object"},
 				&cli.StringFlag{Name: "relation", Usage: "only assertions of this relation"},
 				evidenceFlag, jsonFlag,
 			},
@@ -241,23 +241,34 @@ type mentionJSON struct {
 	Created time.Time `json:"created"`
 }
 
-func toEntityJSON(e coding.Entity, v *coding.View) entityJSON {
-	j := entityJSON{ID: e.ID, Type: e.Type, Name: e.Name, Aliases: e.Aliases, Attrs: e.Attrs}
+// entityCounts counts each entity's mentions and the assertions (not
+// retracted) it is the subject or object of.
+type entityCounts struct{ mentions, assertions map[string]int }
+
+func countEntities(v *coding.View) entityCounts {
+	n := entityCounts{map[string]int{}, map[string]int{}}
+	for _, m := range v.Mentions {
+		n.mentions[m.Entity]++
+	}
+	for _, a := range v.Assertions {
+		if !a.Retracted {
+			n.assertions[a.Subject]++
+			if a.Object != a.Subject {
+				n.assertions[a.Object]++
+			}
+		}
+	}
+	return n
+}
+
+func toEntityJSON(e coding.Entity, n entityCounts) entityJSON {
+	j := entityJSON{ID: e.ID, Type: e.Type, Name: e.Name, Aliases: e.Aliases, Attrs: e.Attrs,
+		Mentions: n.mentions[e.ID], Assertions: n.assertions[e.ID]}
 	if j.Aliases == nil {
 		j.Aliases = []string{}
 	}
 	if j.Attrs == nil {
 		j.Attrs = map[string]string{}
-	}
-	for _, m := range v.Mentions {
-		if m.Entity == e.ID {
-			j.Mentions++
-		}
-	}
-	for _, a := range v.Assertions {
-		if !a.Retracted && (a.Subject == e.ID || a.Object == e.ID) {
-			j.Assertions++
-		}
 	}
 	return j
 }
@@ -365,9 +376,10 @@ func entityListAction(c *cli.Context) error {
 			return err
 		}
 		es := coding.EntitiesOf(v, cb, class)
+		counts := countEntities(v)
 		out := make([]entityJSON, len(es))
 		for i, e := range es {
-			out[i] = toEntityJSON(e, v)
+			out[i] = toEntityJSON(e, counts)
 		}
 		if c.Bool("json") {
 			return writeJSON(c.App.Writer, out)
@@ -379,7 +391,7 @@ func entityListAction(c *cli.Context) error {
 		if err := t.write(c.App.Writer, style{useColor(c.App.Writer)}, 40); err != nil {
 			return err
 		}
-		printf(c.App.Writer, "%d entities\n", len(out))
+		printf(c.App.Writer, "%s\n", nounCount(len(out), "entity"))
 		return nil
 	})
 }
@@ -399,7 +411,7 @@ func entityShowAction(c *cli.Context) error {
 			return err
 		}
 		q := p.Quoter()
-		out := entityShowJSON{entityJSON: toEntityJSON(e, v), MentionList: []mentionJSON{}, Out: []assertionJSON{}, In: []assertionJSON{}}
+		out := entityShowJSON{entityJSON: toEntityJSON(e, countEntities(v)), MentionList: []mentionJSON{}, Out: []assertionJSON{}, In: []assertionJSON{}}
 		for _, m := range coding.MentionsOf(v, id) {
 			out.MentionList = append(out.MentionList, mentionJSON{m.ID, m.Doc, m.Start, m.End, q.Quote(m.Span), m.Coder, m.Created})
 		}
@@ -416,11 +428,12 @@ func entityShowAction(c *cli.Context) error {
 		if c.Bool("json") {
 			return writeJSON(c.App.Writer, out)
 		}
-		return writeEntity(c.App.Writer, style{useColor(c.App.Writer)}, out)
+		return writeEntity(newGraphPrinter(c, p), out)
 	})
 }
 
-func writeEntity(w io.Writer, st style, e entityShowJSON) error {
+func writeEntity(pr graphPrinter, e entityShowJSON) error {
+	w, st := pr.w, pr.st
 	printf(w, "%s  %s  (%s)\n", st.bold(e.ID), e.Name, e.Type)
 	if len(e.Aliases) > 0 {
 		printf(w, "aliases: %s\n", strings.Join(e.Aliases, ", "))
@@ -430,7 +443,7 @@ func writeEntity(w io.Writer, st style, e entityShowJSON) error {
 	}
 	printf(w, "\nMentions (%d)\n", len(e.MentionList))
 	for _, m := range e.MentionList {
-		printf(w, "  %s  %s\n", st.dim(fmt.Sprintf("%s:%d-%d", m.Doc, m.Start, m.End)), quoted(m.Text))
+		printf(w, "  %s  %s\n", st.dim(pr.span(m.Doc, m.Start, m.End)), quoted(m.Text))
 	}
 	for _, part := range []struct {
 		head string
@@ -438,7 +451,7 @@ func writeEntity(w io.Writer, st style, e entityShowJSON) error {
 	}{{"Assertions out", e.Out}, {"Assertions in", e.In}} {
 		printf(w, "\n%s (%d)\n", part.head, len(part.as))
 		for _, a := range part.as {
-			writeAssertion(w, st, a, true, "  ")
+			pr.assertion(a, true, "  ")
 		}
 	}
 	return nil
@@ -477,9 +490,40 @@ func shortID(id string) string {
 	return id
 }
 
-// writeAssertion prints one assertion on a line (and, with quotes, one
-// line per evidence span).
-func writeAssertion(w io.Writer, st style, a assertionJSON, quotes bool, indent string) {
+// graphPrinter writes the graph commands' output for people: colour on a
+// terminal, documents by name.
+type graphPrinter struct {
+	w     io.Writer
+	st    style
+	names map[string]string // document id -> name
+	p     *project.Project
+}
+
+func newGraphPrinter(c *cli.Context, p *project.Project) graphPrinter {
+	return graphPrinter{w: c.App.Writer, st: style{useColor(c.App.Writer)}, names: map[string]string{}, p: p}
+}
+
+// span writes NAME:START-END, as assert --evidence takes it. Names are in
+// the graph, which is opened (read-only) for them; the id stands in for a
+// name that cannot be read.
+func (pr graphPrinter) span(doc string, start, end int) string {
+	name, ok := pr.names[doc]
+	if !ok {
+		name = doc
+		if g, err := pr.p.Graph(); err == nil {
+			if d, err := g.Document(context.Background(), doc); err == nil {
+				name = d.Name
+			}
+		}
+		pr.names[doc] = name
+	}
+	return fmt.Sprintf("%s:%d-%d", name, start, end)
+}
+
+// assertion prints one assertion on a line (and, with quotes, one line per
+// evidence span).
+func (pr graphPrinter) assertion(a assertionJSON, quotes bool, indent string) {
+	w, st := pr.w, pr.st
 	var notes []string
 	if a.Practice != "" {
 		notes = append(notes, a.Practice)
@@ -501,7 +545,7 @@ func writeAssertion(w io.Writer, st style, a assertionJSON, quotes bool, indent 
 	printf(w, "%s%s  %s  %s\n", indent, st.dim(shortID(a.ID)), line, st.dim("("+strings.Join(notes, ", ")+")"))
 	if quotes {
 		for _, e := range a.Evidence {
-			printf(w, "%s    %s  %s\n", indent, st.dim(fmt.Sprintf("%s:%d-%d", e.Doc, e.Start, e.End)), quoted(e.Text))
+			printf(w, "%s    %s  %s\n", indent, st.dim(pr.span(e.Doc, e.Start, e.End)), quoted(e.Text))
 		}
 	}
 }
@@ -533,11 +577,10 @@ func assertAction(c *cli.Context) error {
 		if err != nil {
 			return docHint(err)
 		}
-		w := c.App.Writer
-		st := style{useColor(w)}
-		printf(w, "Asserted %s\n", a.ID)
+		pr := newGraphPrinter(c, p)
+		printf(pr.w, "Asserted %s\n", a.ID)
 		q := p.Quoter()
-		writeAssertion(w, st, toAssertionJSON(a, q.Quote), true, "  ")
+		pr.assertion(toAssertionJSON(a, q.Quote), true, "  ")
 		return q.Err()
 	})
 }
@@ -574,7 +617,7 @@ func assertionsAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if f.Entity != "" {
+		if _, concept := coding.IsConcept(f.Entity); f.Entity != "" && !concept {
 			if _, err := coding.FindEntity(v, f.Entity); err != nil {
 				return err
 			}
@@ -600,16 +643,15 @@ func assertionsAction(c *cli.Context) error {
 		if c.Bool("json") {
 			return writeJSON(c.App.Writer, out)
 		}
-		w := c.App.Writer
-		st := style{useColor(w)}
+		pr := newGraphPrinter(c, p)
 		retracted := 0
 		for _, a := range out {
-			writeAssertion(w, st, a, c.Bool("evidence"), "")
+			pr.assertion(a, c.Bool("evidence"), "")
 			if a.Retracted {
 				retracted++
 			}
 		}
-		printf(w, "%d assertions (%d retracted)\n", len(out), retracted)
+		printf(pr.w, "%s (%d retracted)\n", nounCount(len(out), "assertion"), retracted)
 		return nil
 	})
 }
@@ -640,10 +682,21 @@ func memoAddAction(c *cli.Context) error {
 			}
 			m.Target = "assertion:" + a.ID
 		}
-		m, err := p.AddMemo(context.Background(), m)
+		added, err := p.AddMemo(context.Background(), m)
+		if err != nil && !strings.Contains(m.Target, ":") {
+			// A bare reference may be the prefix of an assertion id, as
+			// the tables show them.
+			if v, verr := p.View(true); verr == nil {
+				if a, ferr := coding.FindAssertion(v, m.Target); ferr == nil {
+					m.Target = "assertion:" + a.ID
+					added, err = p.AddMemo(context.Background(), m)
+				}
+			}
+		}
 		if err != nil {
 			return err
 		}
+		m = added
 		printf(c.App.Writer, "Memo %s on %s\n", m.ID, m.Target)
 		return nil
 	})
@@ -675,7 +728,7 @@ func memosAction(c *cli.Context) error {
 			printf(w, "%s  %s  %s %s\n  %s\n", st.dim(shortID(m.ID)), st.bold(m.Target), m.Author,
 				st.dim(m.Created.Local().Format(time.DateTime)), oneLine(m.Text))
 		}
-		printf(w, "%d memos\n", len(out))
+		printf(w, "%s\n", nounCount(len(out), "memo"))
 		return nil
 	})
 }
@@ -703,7 +756,7 @@ func logAction(c *cli.Context) error {
 		if err := t.write(c.App.Writer, style{useColor(c.App.Writer)}, 80); err != nil {
 			return err
 		}
-		printf(c.App.Writer, "%d changes\n", len(changes))
+		printf(c.App.Writer, "%s\n", nounCount(len(changes), "change"))
 		return nil
 	})
 }
@@ -760,11 +813,12 @@ func linksAction(c *cli.Context) error {
 		if opt.JSON {
 			return writeJSON(c.App.Writer, links)
 		}
-		return writeLinks(c.App.Writer, style{useColor(c.App.Writer)}, links, opt.Evidence)
+		return writeLinks(newGraphPrinter(c, p), links, opt.Evidence)
 	})
 }
 
-func writeLinks(w io.Writer, st style, links []coding.Link, evidence bool) error {
+func writeLinks(pr graphPrinter, links []coding.Link, evidence bool) error {
+	w, st := pr.w, pr.st
 	if !evidence {
 		t := newTable("SUBJECT", "RELATION", "OBJECT", "ASSERTIONS", "DOCS", "CODERS", "PRACTICES")
 		for _, l := range links {
@@ -777,15 +831,26 @@ func writeLinks(w io.Writer, st style, links []coding.Link, evidence bool) error
 	} else {
 		for _, l := range links {
 			printf(w, "%s  %s\n", st.bold(statement(l.Subject, l.Relation, l.Object)),
-				st.dim(fmt.Sprintf("(%s → %s; %d assertions, %d documents, %d coders%s)", l.SubjectType, l.ObjectType,
-					l.Assertions, l.Documents, l.Coders, practiceNote(l.Practices))))
+				st.dim(fmt.Sprintf("(%s → %s; %s, %s, %s%s)", l.SubjectType, l.ObjectType, nounCount(l.Assertions, "assertion"),
+					nounCount(l.Documents, "document"), nounCount(l.Coders, "coder"), practiceNote(l.Practices))))
 			for _, e := range l.Evidence {
-				printf(w, "  %s  %s  %s\n", st.dim(shortID(e.Assertion)), st.dim(fmt.Sprintf("%s:%d-%d", e.Doc, e.Start, e.End)), quoted(e.Text))
+				printf(w, "  %s  %s  %s\n", st.dim(shortID(e.Assertion)), st.dim(pr.span(e.Doc, e.Start, e.End)), quoted(e.Text))
 			}
 		}
 	}
-	printf(w, "%d links\n", len(links))
+	printf(w, "%s\n", nounCount(len(links), "link"))
 	return nil
+}
+
+// nounCount writes "1 link", "2 links", "2 entities".
+func nounCount(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func practiceNote(ps []string) string {
@@ -822,7 +887,7 @@ func neighborsAction(c *cli.Context) error {
 		if err := t.write(c.App.Writer, style{useColor(c.App.Writer)}, 60); err != nil {
 			return err
 		}
-		printf(c.App.Writer, "%d edges to %d nodes within %d steps of %s\n", len(ns), distinctEntities(ns), depth, entity)
+		printf(c.App.Writer, "%s to %s within %s of %s\n", nounCount(len(ns), "edge"), nounCount(distinctEntities(ns), "node"), nounCount(depth, "step"), entity)
 		return nil
 	})
 }
@@ -873,7 +938,7 @@ func pathAction(c *cli.Context) error {
 		for _, s := range steps {
 			printf(w, "%s  %s\n", edgeStatement(s.From, s.Relation, s.To, s.Direction), st.dim("["+shortIDs(s.Assertions)+"]"))
 		}
-		printf(w, "%d steps from %s to %s\n", len(steps), from, to)
+		printf(w, "%s from %s to %s\n", nounCount(len(steps), "step"), from, to)
 		return nil
 	})
 }

@@ -208,7 +208,11 @@ func writeRefiResult(w io.Writer, res *project.RefiResult, full bool) {
 			if !d.New {
 				state = "existing"
 			}
-			t.add(d.Name, d.DocName, d.Doc, state, fmt.Sprint(d.Chars), fmt.Sprint(d.Codings), strings.Join(d.Changes, "; "))
+			name := d.Name
+			if name == "" {
+				name = "(unnamed)"
+			}
+			t.add(name, d.DocName, d.Doc, state, fmt.Sprint(d.Chars), fmt.Sprint(d.Codings), strings.Join(d.Changes, "; "))
 		}
 		t.write(w, st, 40)
 	}

@@ -28,10 +28,11 @@ type FreqOptions struct {
 	Hierarchy Hierarchy
 }
 
-// FreqTable is the result of Frequencies. Its JSON field names are stable.
+// FreqTable is the result of Frequencies. Its JSON field names are stable
+// and every key is always present.
 type FreqTable struct {
 	By   Grouping  `json:"by"`
-	Attr string    `json:"attr,omitempty"`
+	Attr string    `json:"attr"` // the attribute, with ByAttr; else ""
 	Rows []FreqRow `json:"rows"`
 	// Total counts every coding once: chars is the union of all spans.
 	Total Counts `json:"total"`
@@ -43,17 +44,18 @@ type FreqRow struct {
 	// ("" for documents without the attribute).
 	Key string `json:"key"`
 	// Label is the document's name (ByDoc); empty otherwise.
-	Label string `json:"label,omitempty"`
+	Label string `json:"label"`
 	// Path lists a code's ancestors from the root down (ByCode); Depth is
-	// its length.
-	Path  []string `json:"path,omitempty"`
+	// its length. Empty for the other groupings.
+	Path  []string `json:"path"`
 	Depth int      `json:"depth"`
 	Counts
-	// Codes is the number of distinct codes in the group (all but ByCode).
-	Codes int `json:"codes,omitempty"`
-	// Total counts the codings of the code and its descendants (ByCode
-	// only).
-	Total *Counts `json:"total,omitempty"`
+	// Codes is the number of distinct codes among the group's codings; by
+	// code, among the codings of the code and its subcodes.
+	Codes int `json:"codes"`
+	// Total counts the codings of the code and its descendants (ByCode);
+	// nil (null) for the other groupings.
+	Total *Counts `json:"total"`
 }
 
 // Frequencies counts codings per group; see the package documentation.
@@ -109,7 +111,7 @@ func Frequencies(codings []coding.Coding, docs Docs, opt FreqOptions) (*FreqTabl
 			codes[k][c.Code] = true
 		}
 		for k, g := range groups {
-			t.Rows = append(t.Rows, FreqRow{Key: k, Label: docs[k].Name, Counts: g.counts(), Codes: len(codes[k])})
+			t.Rows = append(t.Rows, FreqRow{Key: k, Label: docs[k].Name, Path: []string{}, Counts: g.counts(), Codes: len(codes[k])})
 		}
 		if opt.By != ByDoc {
 			for i := range t.Rows {
@@ -153,6 +155,7 @@ func byCode(codings []coding.Coding, docOf []int, h Hierarchy) []FreqRow {
 	type node struct {
 		own, total counter
 		path       []string // ancestors, root first
+		codes      map[string]bool
 	}
 	nodes := map[string]*node{}
 	// chains caches, per coded code, the nodes whose totals its codings
@@ -165,7 +168,7 @@ func byCode(codings []coding.Coding, docOf []int, h Hierarchy) []FreqRow {
 	nodeOf := func(code string, path []string) *node {
 		n := nodes[code]
 		if n == nil {
-			n = &node{path: path}
+			n = &node{path: path, codes: map[string]bool{}}
 			nodes[code] = n
 		}
 		return n
@@ -184,6 +187,9 @@ func byCode(codings []coding.Coding, docOf []int, h Hierarchy) []FreqRow {
 			for j, a := range p {
 				ch.nodes = append(ch.nodes, nodeOf(a, p[:j:j]))
 			}
+			for _, n := range ch.nodes {
+				n.codes[c.Code] = true
+			}
 			chains[c.Code] = ch
 		}
 		ch.self.own.add(docOf[i], c)
@@ -198,7 +204,7 @@ func byCode(codings []coding.Coding, docOf []int, h Hierarchy) []FreqRow {
 			path = []string{}
 		}
 		tot := n.total.counts()
-		rows = append(rows, FreqRow{Key: code, Path: path, Depth: len(path), Counts: n.own.counts(), Total: &tot})
+		rows = append(rows, FreqRow{Key: code, Path: path, Depth: len(path), Counts: n.own.counts(), Codes: len(n.codes), Total: &tot})
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		a := append(slices.Clone(rows[i].Path), rows[i].Key)

@@ -61,19 +61,19 @@ func TestFrequencies(t *testing.T) {
 	}{
 		{"ByCodeWithDescendants", FreqOptions{By: ByCode, Hierarchy: testTree}, []row{
 			// Actor: d1 [0,15) = 15, d2 [0,4) = 4.
-			{"Actor", n(0, 0, 0), p(n(4, 2, 19)), 0},
-			{"Entrepreneur", n(1, 1, 10), p(n(4, 2, 19)), 0},
-			{"ReturneeEntrepreneur", n(1, 1, 4), p(n(1, 1, 4)), 0},
+			{"Actor", n(0, 0, 0), p(n(4, 2, 19)), 3},
+			{"Entrepreneur", n(1, 1, 10), p(n(4, 2, 19)), 3},
+			{"ReturneeEntrepreneur", n(1, 1, 4), p(n(1, 1, 4)), 1},
 			// [0,10) ∪ [8,12) = [0,12).
-			{"SpinoffFounder", n(2, 1, 12), p(n(2, 1, 12)), 0},
-			{"ClusterPhase", n(0, 0, 0), p(n(1, 1, 100)), 0},
-			{"LockIn", n(1, 1, 100), p(n(1, 1, 100)), 0},
+			{"SpinoffFounder", n(2, 1, 12), p(n(2, 1, 12)), 1},
+			{"ClusterPhase", n(0, 0, 0), p(n(1, 1, 100)), 1},
+			{"LockIn", n(1, 1, 100), p(n(1, 1, 100)), 1},
 		}, map[string]string{"Actor": "", "SpinoffFounder": "Actor/Entrepreneur", "LockIn": "ClusterPhase"}},
 		{"ByCodeFlat", FreqOptions{By: ByCode}, []row{
-			{"Entrepreneur", n(1, 1, 10), p(n(1, 1, 10)), 0},
-			{"LockIn", n(1, 1, 100), p(n(1, 1, 100)), 0},
-			{"ReturneeEntrepreneur", n(1, 1, 4), p(n(1, 1, 4)), 0},
-			{"SpinoffFounder", n(2, 1, 12), p(n(2, 1, 12)), 0},
+			{"Entrepreneur", n(1, 1, 10), p(n(1, 1, 10)), 1},
+			{"LockIn", n(1, 1, 100), p(n(1, 1, 100)), 1},
+			{"ReturneeEntrepreneur", n(1, 1, 4), p(n(1, 1, 4)), 1},
+			{"SpinoffFounder", n(2, 1, 12), p(n(2, 1, 12)), 1},
 		}, nil},
 		{"ByCoder", FreqOptions{By: ByCoder}, []row{
 			{"ann", n(3, 2, 16), nil, 2},
@@ -112,6 +112,9 @@ func TestFrequencies(t *testing.T) {
 				if r.Key != w.key || r.Counts != w.own || r.Codes != w.codes || !reflect.DeepEqual(r.Total, w.total) {
 					t.Errorf("row %d = %s %+v total %+v codes %d, want %s %+v total %+v codes %d",
 						i, r.Key, r.Counts, r.Total, r.Codes, w.key, w.own, w.total, w.codes)
+				}
+				if r.Path == nil {
+					t.Errorf("%s: nil path (JSON null)", r.Key)
 				}
 				if want, ok := tc.paths[r.Key]; ok {
 					if strings.Join(r.Path, "/") != want || r.Depth != len(r.Path) {

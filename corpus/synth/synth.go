@@ -80,7 +80,7 @@ type File struct {
 	Name     string            // file name, e.g. "interview-0007.txt"
 	Kind     string            // KindInterview, KindFocusGroup or KindPolicy
 	Attrs    map[string]string // region, firm_type and year
-	Speakers []string          // speaker labels in order of first turn; nil for policy documents
+	Speakers []string          // the participants' speaker labels, interviewer or moderator first; nil for policy documents
 	Data     []byte            // the file's contents, UTF-8
 }
 
