@@ -1,7 +1,9 @@
 package coding
 
 import (
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -80,12 +82,18 @@ func (v *View) Sort() {
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {
-	sort.SliceStable(xs, func(i, j int) bool {
-		ti, idi := key(xs[i])
-		tj, idj := key(xs[j])
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
+	less := func(a, b T) int {
+		ta, ida := key(a)
+		tb, idb := key(b)
+		if c := ta.Compare(tb); c != 0 {
+			return c
 		}
-		return idi < idj
-	})
+		return strings.Compare(ida, idb)
+	}
+	// Records usually arrive in order (a projection is replayed in the
+	// order it was written): checking is linear, sorting is not.
+	if slices.IsSortedFunc(xs, less) {
+		return
+	}
+	slices.SortStableFunc(xs, less)
 }

@@ -120,11 +120,7 @@ func LabelLen(seg, speaker string) int {
 func Body(seg string, off int, speaker string) Range {
 	skip := LabelLen(seg, speaker)
 	b := byteOffset(seg, skip)
-	r := trimRange(seg, b, off+skip, len(seg))
-	if r.End < r.Start {
-		r.End = r.Start
-	}
-	return r
+	return trimRange(seg, b, off+skip, len(seg))
 }
 
 // Sentences returns the sentences of a segment's body, in order (see the
@@ -297,7 +293,7 @@ func appendTrimmed(out []Range, seg string, b0, n0, b1 int) []Range {
 
 // trimRange returns the code-point range of seg[b0:b1] without white space
 // at either end; n0 is the code-point offset of b0. If the text is all
-// white space, End < Start may result; callers check.
+// white space, the range is empty.
 func trimRange(seg string, b0, n0, b1 int) Range {
 	s := seg[b0:b1]
 	t := strings.TrimLeftFunc(s, unicode.IsSpace)

@@ -3,7 +3,6 @@ package kg
 import (
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
 
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -36,10 +35,25 @@ import (
 // Codings and mentions (C, U, R, M) go to codings.log, the rest (J) to
 // records.log, so that a command that needs only entities, assertions or
 // the codebook does not read 200,000 codings.
+//
+// Emergent codes (J lines of kind code and promote) go to codes.log, so that
+// checking a code, which every coding command does, reads only them.
 const (
 	codingsLog = "codings.log"
 	recordsLog = "records.log"
+	codesLog   = "codes.log"
 )
+
+// logFor returns the log a projection line belongs to.
+func logFor(l string) string {
+	switch {
+	case !strings.HasPrefix(l, "J\t"):
+		return codingsLog
+	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`):
+		return codesLog
+	}
+	return recordsLog
+}
 
 // ErrNoProjection is returned by LoadView when a graph folder has no
 // projection (it was made by an older qualgraph, or lost).
@@ -70,19 +84,23 @@ func (s *Store) appendProjection(lines []string) error {
 	if s.dir == "" || len(lines) == 0 {
 		return nil
 	}
-	var codings, records bytes.Buffer
+	bufs := map[string]*bytes.Buffer{}
 	for _, l := range lines {
-		b := &codings
-		if strings.HasPrefix(l, "J\t") {
-			b = &records
+		name := logFor(l)
+		if bufs[name] == nil {
+			bufs[name] = &bytes.Buffer{}
 		}
-		b.WriteString(l)
-		b.WriteByte('\n')
+		bufs[name].WriteString(l)
+		bufs[name].WriteByte('\n')
 	}
-	if err := appendFile(filepath.Join(s.dir, codingsLog), codings.Bytes()); err != nil {
-		return err
+	for _, name := range []string{codesLog, recordsLog, codingsLog} {
+		if b := bufs[name]; b != nil {
+			if err := appendFile(filepath.Join(s.dir, name), b.Bytes()); err != nil {
+				return err
+			}
+		}
 	}
-	return appendFile(filepath.Join(s.dir, recordsLog), records.Bytes())
+	return nil
 }
 
 func appendFile(name string, data []byte) error {
@@ -103,10 +121,10 @@ func appendFile(name string, data []byte) error {
 // LoadView replays the projection in graphDir into a View, without opening
 // the graph. With records only, it leaves out codings and mentions.
 func LoadView(graphDir string, recordsOnly bool) (*coding.View, error) {
-	r := &replay{codings: map[string]int{}, asserts: map[string]int{}, codes: map[string]int{}}
-	files := []string{recordsLog, codingsLog}
+	r := &replay{asserts: map[string]int{}, codes: map[string]int{}}
+	files := []string{codesLog, recordsLog, codingsLog}
 	if recordsOnly {
-		files = files[:1]
+		files = files[:2]
 	}
 	for _, name := range files {
 		if err := r.file(filepath.Join(graphDir, name)); err != nil {
@@ -116,27 +134,44 @@ func LoadView(graphDir string, recordsOnly bool) (*coding.View, error) {
 	return r.view(), nil
 }
 
+// LoadCodes replays only the emergent codes of the projection in graphDir.
+func LoadCodes(graphDir string) ([]coding.Code, error) {
+	r := &replay{asserts: map[string]int{}, codes: map[string]int{}}
+	if err := r.file(filepath.Join(graphDir, codesLog)); err != nil {
+		return nil, err
+	}
+	return r.view().Codes, nil
+}
+
 func (r *replay) file(name string) error {
-	f, err := os.Open(name)
+	b, err := os.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNoProjection
 	} else if err != nil {
 		return err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		if err := r.apply(sc.Text()); err != nil {
+	// One string for the whole file: the records' fields are substrings of
+	// it, which saves an allocation per field.
+	data := string(b)
+	if n := strings.Count(data, "\n"); cap(r.v.Codings) < n && strings.HasSuffix(name, codingsLog) {
+		r.v.Codings = make([]coding.Coding, 0, n)
+	}
+	for line := 1; data != ""; line++ {
+		l, rest, _ := strings.Cut(data, "\n")
+		data = rest
+		if l == "" {
+			continue
+		}
+		if err := r.apply(l); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
 type replay struct {
 	v       coding.View
-	codings map[string]int // id -> index in v.Codings
+	codings map[string]int // id -> index in v.Codings; nil until needed
 	removed int
 	asserts map[string]int
 	codes   map[string]int
@@ -153,13 +188,15 @@ func (r *replay) apply(line string) error {
 		}
 		span := coding.Span{Doc: d, Start: st, End: en}
 		if kind == "C" {
-			r.codings[id] = len(r.v.Codings)
+			if r.codings != nil {
+				r.codings[id] = len(r.v.Codings)
+			}
 			r.v.Codings = append(r.v.Codings, coding.Coding{ID: id, Span: span, Code: what, Coder: coder, Created: created, Memo: memo})
 		} else {
 			r.v.Mentions = append(r.v.Mentions, coding.Mention{ID: id, Span: span, Entity: what, Coder: coder, Created: created})
 		}
 	case "U":
-		i, ok := r.codings[rest]
+		i, ok := r.index()[rest]
 		if !ok {
 			return fmt.Errorf("uncode of unknown coding %s", rest)
 		}
@@ -168,7 +205,7 @@ func (r *replay) apply(line string) error {
 		r.removed++
 	case "R":
 		id, code, _ := strings.Cut(rest, "\t")
-		i, ok := r.codings[id]
+		i, ok := r.index()[id]
 		if !ok {
 			return fmt.Errorf("recode of unknown coding %s", id)
 		}
@@ -183,6 +220,20 @@ func (r *replay) apply(line string) error {
 		return fmt.Errorf("unknown line kind %q", kind)
 	}
 	return nil
+}
+
+// index returns the map from coding id to position, built on first use:
+// only removals and recodes need it.
+func (r *replay) index() map[string]int {
+	if r.codings == nil {
+		r.codings = make(map[string]int, len(r.v.Codings))
+		for i, c := range r.v.Codings {
+			if c.ID != "" {
+				r.codings[c.ID] = i
+			}
+		}
+	}
+	return r.codings
 }
 
 func (r *replay) applyJSON(e event) error {
@@ -240,12 +291,9 @@ func (s *Store) RebuildProjection() error {
 	if err != nil {
 		return err
 	}
-	var codings, records strings.Builder
+	files := map[string]*strings.Builder{codingsLog: {}, recordsLog: {}, codesLog: {}}
 	line := func(l string) {
-		b := &codings
-		if strings.HasPrefix(l, "J\t") {
-			b = &records
-		}
+		b := files[logFor(l)]
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
@@ -270,8 +318,10 @@ func (s *Store) RebuildProjection() error {
 	for i := range v.Codes {
 		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
 	}
-	if err := atomicfile.WriteFile(filepath.Join(s.dir, codingsLog), []byte(codings.String())); err != nil {
-		return err
+	for _, name := range []string{codingsLog, recordsLog, codesLog} {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, name), []byte(files[name].String())); err != nil {
+			return err
+		}
 	}
-	return atomicfile.WriteFile(filepath.Join(s.dir, recordsLog), []byte(records.String()))
+	return nil
 }

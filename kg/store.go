@@ -101,10 +101,10 @@ func openBolt(dir string, readOnly bool) (*hbolt.DB, error) {
 		// Map generously up front: growing the map remaps the file, which
 		// cost a quarter of the time of a first large write.
 		InitialMmapSize: 1 << 30,
-		// The freelist is rebuilt at open instead of written at every
-		// commit; a hashmap freelist allocates in constant time.
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
+		// A hashmap freelist allocates in constant time. (The freelist is
+		// still written at each commit: not writing it would make every
+		// open scan the whole file to rebuild it.)
+		FreelistType: bolt.FreelistMapType,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open graph %s: %w", dir, err)

@@ -43,11 +43,23 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := p.View(true)
+	if p.view != nil {
+		return coding.NewCodebook(o, p.view.Codes)
+	}
+	// Only the emergent codes: every coding command checks codes, and
+	// reading the whole projection would cost it most of its time.
+	codes, err := kg.LoadCodes(filepath.Join(p.Dir, GraphDir))
+	if errors.Is(err, kg.ErrNoProjection) {
+		v, verr := p.View(true) // rebuilds the projection if it can
+		if verr != nil {
+			return nil, verr
+		}
+		codes, err = v.Codes, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	return coding.NewCodebook(o, v.Codes)
+	return coding.NewCodebook(o, codes)
 }
 
 // writeView runs a write to the graph's coding records in the journal

@@ -24,6 +24,7 @@ func ontologyCommands() []*cli.Command {
    restructuring". "qualgraph ontology export --builtin" writes it with
    comments that explain the file format.`,
 		Subcommands: []*cli.Command{
+			ontologyImportCommand(), // refi_cmd.go: REFI-QDA codebooks (.qdc)
 			{
 				Name:   "show",
 				Usage:  "show the class tree and the relations",
