@@ -250,6 +250,15 @@ func TestConformance(t *testing.T) {
 				want := *v
 				want.Codings, want.Mentions = nil, nil
 				sameView(t, "LoadView(recordsOnly)", rv, &want)
+				// A projection rebuilt from the graph replays to the same view.
+				if err := s.RebuildProjection(); err != nil {
+					t.Fatal(err)
+				}
+				bv, err := kg.LoadView(dir, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameView(t, "LoadView after RebuildProjection", bv, v)
 				views = append(views, struct {
 					name string
 					v    *coding.View

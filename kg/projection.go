@@ -29,6 +29,7 @@ import (
 //	U ID               a coding removed
 //	R ID CODE          a coding recoded
 //	M ID RECORD        a mention
+//	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, assertion,
 //	                   retract, memo, code, promote
 //
@@ -47,6 +48,8 @@ const (
 // logFor returns the log a projection line belongs to.
 func logFor(l string) string {
 	switch {
+	case strings.HasPrefix(l, "A\t"):
+		return recordsLog
 	case !strings.HasPrefix(l, "J\t"):
 		return codingsLog
 	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`):
@@ -156,6 +159,9 @@ func (r *replay) file(name string) error {
 	if n := strings.Count(data, "\n"); cap(r.v.Codings) < n && strings.HasSuffix(name, codingsLog) {
 		r.v.Codings = make([]coding.Coding, 0, n)
 	}
+	if n := strings.Count(data, "\nA\t"); cap(r.v.Assertions) < n && strings.HasSuffix(name, recordsLog) {
+		r.v.Assertions = make([]coding.Assertion, 0, n+1)
+	}
 	for line := 1; data != ""; line++ {
 		l, rest, _ := strings.Cut(data, "\n")
 		data = rest
@@ -195,6 +201,13 @@ func (r *replay) apply(line string) error {
 		} else {
 			r.v.Mentions = append(r.v.Mentions, coding.Mention{ID: id, Span: span, Entity: what, Coder: coder, Created: created})
 		}
+	case "A":
+		a, err := parseAssertionLine(rest)
+		if err != nil {
+			return err
+		}
+		r.asserts[a.ID] = len(r.v.Assertions)
+		r.v.Assertions = append(r.v.Assertions, a)
 	case "U":
 		i, ok := r.index()[rest]
 		if !ok {
@@ -310,7 +323,10 @@ func (s *Store) RebuildProjection() error {
 		line(jsonLine(event{K: "entity", Entity: &v.Entities[i]}))
 	}
 	for i := range v.Assertions {
-		line(jsonLine(event{K: "assertion", Assert: &v.Assertions[i]}))
+		line(assertionLine(v.Assertions[i]))
+		if a := v.Assertions[i]; a.Retracted {
+			line(jsonLine(event{K: "retract", ID: a.ID, Reason: a.Reason}))
+		}
 	}
 	for i := range v.Memos {
 		line(jsonLine(event{K: "memo", Memo: &v.Memos[i]}))

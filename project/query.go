@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/qualgraph/qualgraph/coding"
 )
@@ -13,12 +14,46 @@ import (
 // coding's queries.
 type Quoter struct {
 	p     *Project
-	texts map[string][]rune
+	texts map[string]*indexedText
 	err   error
 }
 
+// indexedText is a text with the byte offset of every 64th code point, so
+// that a quote is found without converting the text to runes.
+type indexedText struct {
+	s     string
+	marks []int32 // marks[i] is the byte offset of code point 64*i
+	n     int     // code points
+}
+
+const markEvery = 64
+
+func newIndexedText(s string) *indexedText {
+	t := &indexedText{s: s, marks: make([]int32, 0, len(s)/markEvery+1)}
+	for i := range s {
+		if t.n%markEvery == 0 {
+			t.marks = append(t.marks, int32(i))
+		}
+		t.n++
+	}
+	return t
+}
+
+// byteAt returns the byte offset of code point cp (0 <= cp <= n).
+func (t *indexedText) byteAt(cp int) int {
+	if cp == t.n {
+		return len(t.s)
+	}
+	b := int(t.marks[cp/markEvery])
+	for k := cp % markEvery; k > 0; k-- {
+		_, size := utf8.DecodeRuneInString(t.s[b:])
+		b += size
+	}
+	return b
+}
+
 // Quoter returns a Quoter over the project's sources.
-func (p *Project) Quoter() *Quoter { return &Quoter{p: p, texts: map[string][]rune{}} }
+func (p *Project) Quoter() *Quoter { return &Quoter{p: p, texts: map[string]*indexedText{}} }
 
 // Quote returns the text of s, or "" if the document's text cannot be read
 // or s does not fit it.
@@ -29,13 +64,13 @@ func (q *Quoter) Quote(s coding.Span) string {
 		if err != nil && q.err == nil {
 			q.err = err
 		}
-		t = []rune(text)
+		t = newIndexedText(text)
 		q.texts[s.Doc] = t
 	}
-	if s.Start < 0 || s.End > len(t) || s.Start > s.End {
+	if s.Start < 0 || s.End > t.n || s.Start > s.End {
 		return ""
 	}
-	return string(t[s.Start:s.End])
+	return t.s[t.byteAt(s.Start):t.byteAt(s.End)]
 }
 
 // Err returns the first error met reading a text.

@@ -112,10 +112,14 @@ func commands() []*cli.Command {
 // jsonFlag is the --json flag of listing and query commands.
 var jsonFlag = &cli.BoolFlag{Name: "json", Usage: "write JSON for programs (see README: JSON contract)"}
 
-// writeJSON writes v as indented JSON followed by a newline.
+// writeJSON writes v as JSON followed by a newline: indented for a person
+// at a terminal, compact for a program (indenting large results costs more
+// than computing them).
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if isTerminal(w) {
+		enc.SetIndent("", "  ")
+	}
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }

@@ -73,7 +73,7 @@ func ontologyShowAction(c *cli.Context) error {
 		return err
 	}
 	if opt.JSON {
-		return writeJSON(c.App.Writer, o)
+		return o.WriteJSON(c.App.Writer) // the shape "ontology export --format json" writes
 	}
 	return writeOntology(c.App.Writer, style{on: useColor(c.App.Writer)}, o, file)
 }
