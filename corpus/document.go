@@ -36,7 +36,7 @@ type Source struct {
 	SHA256   string   `json:"sha256"`   // hex SHA-256 of the original file's bytes
 	TextSHA  string   `json:"text_sha"` // hex SHA-256 of the stored text (UTF-8)
 	Encoding string   `json:"encoding"` // utf-8, utf-8-bom, utf-16le, utf-16be, gb18030
-	Changes  []string `json:"changes"`  // what normalisation changed, e.g. "CRLF->LF (12)", "NFC (3)"
+	Changes  []string `json:"changes"`  // what normalisation changed, e.g. "CRLF→LF: 12 line ends"
 }
 
 // Segment is a speaker turn or, where a document has none, a paragraph. Start

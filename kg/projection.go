@@ -16,8 +16,9 @@ import (
 )
 
 // The projection. Reading every coding back from cayley costs seconds at
-// 200,000 codings, so the commands read a projection instead: view.log in
-// the graph folder, an append-only log of the same writes, one line each,
+// 200,000 codings, so the commands read a projection instead: logs in the
+// graph folder (codings.log, records.log, codes.log) of the same writes,
+// one line each, appended after each transaction,
 // that replays into a coding.View in a fraction of that time. The graph is
 // the record of truth; the projection is rebuilt from it (RebuildProjection)
 // whenever a write may not have reached it (the project's journal says so),
@@ -30,11 +31,11 @@ import (
 //	R ID CODE          a coding recoded
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
-//	J {"k":KIND,...}   anything else, as JSON: change, entity, assertion,
-//	                   retract, memo, code, promote
+//	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
+//	                   memo, code, promote
 //
-// Codings and mentions (C, U, R, M) go to codings.log, the rest (J) to
-// records.log, so that a command that needs only entities, assertions or
+// Codings and mentions (C, U, R, M) go to codings.log, assertions and the
+// rest (A, J) to records.log, so that a command that needs only entities, assertions or
 // the codebook does not read 200,000 codings.
 //
 // Emergent codes (J lines of kind code and promote) go to codes.log, so that

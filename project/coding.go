@@ -82,8 +82,8 @@ func (p *Project) writeView(op string, fn func(g *kg.Store) error) error {
 	return nil
 }
 
-// docLengths returns the length in code points of each document named in
-// spans (by id or name), resolving names to ids in place.
+// resolveSpans checks each span against its document (named by id or
+// name) and replaces the name with the id.
 func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error {
 	g, err := p.Graph()
 	if err != nil {
