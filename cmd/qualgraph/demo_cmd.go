@@ -6,6 +6,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -83,10 +84,19 @@ func demoAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := project.Init(dir, project.InitOptions{Name: "Jinlan cluster demo"}); err != nil {
+	w := c.App.Writer
+	if p, err := project.Open(dir, project.ReadOnly); err == nil {
+		// Run again on the demo it made: show the tour instead of failing.
+		name := p.Meta.Name
+		p.Close()
+		if name == demoName {
+			printf(w, "The demo project is already in %s.\n\n", dir)
+			return printTour(w, dir)
+		}
+	}
+	if err := project.Init(dir, project.InitOptions{Name: demoName}); err != nil {
 		return err
 	}
-	w := c.App.Writer
 	p, err := project.Open(dir, project.ReadWrite)
 	if err != nil {
 		return err
@@ -112,6 +122,14 @@ func demoAction(c *cli.Context) error {
 		return err
 	}
 	printf(w, "Demo project ready in %s (%d documents).\n\n", dir, len(files))
+	return printTour(w, dir)
+}
+
+// demoName is the name of the demo project.
+const demoName = "Jinlan cluster demo"
+
+// printTour prints the commands of the demo's tour.
+func printTour(w io.Writer, dir string) error {
 	tour, err := demodata.ReadFile("demodata/tour.md")
 	if err != nil {
 		return err

@@ -246,6 +246,13 @@ func TestDemoDocsShowSearch(t *testing.T) {
 		t.Fatal("colour codes with NO_COLOR set")
 	}
 	must(t, dir, "check")
+	// Running the demo again on its folder shows the tour and changes nothing.
+	if out := must(t, ".", "demo", dir); !strings.Contains(out, "already") {
+		t.Fatalf("second demo run: %s", out)
+	}
+	if n := len(docsJSON(t, dir)); n != 5 {
+		t.Fatalf("after a second demo run: %d documents", n)
+	}
 }
 
 func TestImportTwiceAndEncodings(t *testing.T) {
