@@ -395,5 +395,10 @@ func (p *Project) indexDocs(docs []*corpus.Document, total int64, progress func(
 		}
 		progress(total/5+done*4/5, total)
 	}
+	// Add merges segments only within one call; an import added in chunks
+	// (for the progress bar) leaves many, which cost space and search time.
+	if len(docs) > chunk {
+		return ix.Compact()
+	}
 	return nil
 }
