@@ -1,0 +1,70 @@
+// Package kg is qualgraph's graph store: the documents, codings, entities,
+// mentions, assertions, memos, emergent codes and the change log of a
+// project, kept in a cayley quad store (bbolt on disk, cayley's memstore in
+// tests). It is the only package that imports cayley; no quad, iterator or
+// cayley option leaves it. It implements coding.Store.
+//
+// # Vocabulary
+//
+// Node IRIs are "qg:KIND/ID"; predicates are "qg:NAME". Gizmo wants IRIs in
+// angle brackets: g.V("<qg:entity/lin>").Out("<qg:rel/lobbies>").All().
+//
+//	<qg:doc/ID>            a document: <rdf:type> <qg:Document>, <qg:name>,
+//	                       <qg:kind>, <qg:chars>, <qg:textSha>, <qg:source>
+//	                       (JSON), <qg:imported>, and <qg:attr/KEY> per attribute
+//	<qg:coding/UUID>       a coding: one quad <qg:record> "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO"
+//	                       labelled <qg:doc/DOC>; later <qg:uncoded> and
+//	                       <qg:recoded> "TIME\tCODE\tBY" quads, same label
+//	<qg:mention/UUID>      a mention: <qg:record> as a coding (ENTITY for CODE)
+//	                       and <qg:mentions> <qg:entity/ID>, labelled by document
+//	<qg:entity/ID>         an entity: <rdf:type> <qg:Entity>, <qg:class>
+//	                       <qg:class/C>, <qg:name>, <qg:alias>, <qg:attr/KEY>
+//	<qg:assertion/UUID>    an assertion: <rdf:type> <qg:Assertion>, <qg:subject>,
+//	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
+//	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,
+//	                       <qg:polarity>, <qg:confidence>, <qg:coder>,
+//	                       <qg:created>, <qg:evidence> "I\tDOC\tSTART\tEND" per
+//	                       span, <qg:memo>, later <qg:retracted> "TIME\tBY\tREASON"
+//	<qg:entity/S> <qg:rel/R> <OBJECT> <qg:assertion/UUID>
+//	                       the direct edge of every assertion: its label is
+//	                       the assertion, so traversal is one look-up and so is
+//	                       provenance (retracted assertions keep their edge)
+//	<qg:memo/UUID>         a memo: <qg:target>, <qg:text>, <qg:by>, <qg:created>
+//	<qg:class/C>           an ontology class; an emergent code has <rdf:type>
+//	                       <qg:EmergentCode>, <qg:parent>, <qg:definition>,
+//	                       <qg:color>, <qg:by>, <qg:created>, later <qg:promoted>
+//	<qg:change/UUID>       the change log: <rdf:type> <qg:Change>, <qg:by>,
+//	                       <qg:at>, <qg:op>, <qg:detail>; every quad a command
+//	                       writes carries its change as label, but for the
+//	                       records labelled by their document (codings,
+//	                       mentions and their later quads) and the direct
+//	                       edges labelled by their assertion
+//
+// Times are typed literals "RFC 3339 with nanoseconds"^^<qg:time>: cayley's
+// own time values hash to the second, which would merge records written
+// within one second.
+//
+// # Design
+//
+// The graph only grows. Removing a coding, recoding it, retracting an
+// assertion or changing an attribute adds a quad; readers take the latest.
+// So no transaction removes a quad and adds another that shares its nodes,
+// the pattern that corrupts cayley's KV stores (cayley issue 885), and the
+// history stays. Each command's writes are one transaction (ApplyDeltas).
+//
+// cayley on bbolt writes some ten to twenty thousand quads a second, and
+// each quad costs index entries for its nodes. A coding is therefore one
+// quad with a compact record (not seven property quads), labelled with its
+// document, so that bulk auto-coding writes one quad per coding and a
+// document's codings are one look-up: a label index is added to cayley's
+// default SP and OPS indexes when a store is created. cayley's bloom filter,
+// which scans every quad at open, is disabled.
+//
+// Reading 200,000 codings back from cayley takes seconds, so commands read
+// a projection instead (see projection.go): append-only logs in the graph
+// folder, written after each transaction, that replay into a coding.View
+// without opening cayley. The graph stays the record of truth: View rebuilds
+// the same view from the graph, RebuildProjection rewrites the logs from it
+// (the project's journal triggers that after a crash), and "qualgraph check"
+// compares the two.
+package kg
