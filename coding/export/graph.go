@@ -1,8 +1,9 @@
 package export
 
 import (
+	"github.com/qualgraph/qualgraph/internal/graphxml"
+
 	"bufio"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sort"
@@ -129,146 +130,40 @@ func (e Edge) attr(id string) string {
 
 // GraphML.
 
-type gmlDoc struct {
-	XMLName xml.Name `xml:"graphml"`
-	NS      string   `xml:"xmlns,attr"`
-	Keys    []gmlKey `xml:"key"`
-	Graph   gmlGraph `xml:"graph"`
-}
-
-type gmlKey struct {
-	ID   string `xml:"id,attr"`
-	For  string `xml:"for,attr"`
-	Name string `xml:"attr.name,attr"`
-	Type string `xml:"attr.type,attr"`
-}
-
-type gmlGraph struct {
-	ID          string    `xml:"id,attr"`
-	EdgeDefault string    `xml:"edgedefault,attr"`
-	Nodes       []gmlNode `xml:"node"`
-	Edges       []gmlEdge `xml:"edge"`
-}
-
-type gmlNode struct {
-	ID   string    `xml:"id,attr"`
-	Data []gmlData `xml:"data"`
-}
-
-type gmlEdge struct {
-	ID     string    `xml:"id,attr"`
-	Source string    `xml:"source,attr"`
-	Target string    `xml:"target,attr"`
-	Data   []gmlData `xml:"data"`
-}
-
-type gmlData struct {
-	Key   string `xml:"key,attr"`
-	Value string `xml:",chardata"`
-}
-
 // WriteGraphML writes the entity graph of d as GraphML: a directed graph
 // whose nodes carry label, type and kind and whose edges (id = assertion
 // id) carry relation, practice, phase, polarity, confidence (a double),
 // coder and assertion. Empty values are left out.
 func WriteGraphML(w io.Writer, d *Data) error {
 	g := EntityGraph(d)
-	doc := gmlDoc{NS: "http://graphml.graphdrawing.org/xmlns", Graph: gmlGraph{ID: "qualgraph", EdgeDefault: "directed"}}
-	doc.Keys = append(doc.Keys, gmlKey{ID: "label", For: "node", Name: "label", Type: "string"})
+	doc := graphxml.NewGraphML()
+	doc.Graph.ID, doc.Graph.EdgeDefault = "qualgraph", "directed"
+	doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: "label", For: "node", AttrName: "label", AttrType: "string"})
 	for _, a := range nodeAttrs {
-		doc.Keys = append(doc.Keys, gmlKey{ID: a.id, For: "node", Name: a.id, Type: a.typ})
+		doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: a.id, For: "node", AttrName: a.id, AttrType: a.typ})
 	}
 	for _, a := range edgeAttrs {
-		doc.Keys = append(doc.Keys, gmlKey{ID: a.id, For: "edge", Name: a.id, Type: a.typ})
+		doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: a.id, For: "edge", AttrName: a.id, AttrType: a.typ})
 	}
 	for _, n := range g.Nodes {
-		gn := gmlNode{ID: n.ID, Data: []gmlData{{"label", n.Label}}}
+		gn := graphxml.GraphMLNode{ID: n.ID, Data: []graphxml.GraphMLData{{Key: "label", Value: n.Label}}}
 		for _, a := range nodeAttrs {
 			if v := n.attr(a.id); v != "" {
-				gn.Data = append(gn.Data, gmlData{a.id, v})
+				gn.Data = append(gn.Data, graphxml.GraphMLData{Key: a.id, Value: v})
 			}
 		}
 		doc.Graph.Nodes = append(doc.Graph.Nodes, gn)
 	}
 	for _, e := range g.Edges {
-		ge := gmlEdge{ID: e.ID, Source: e.Source, Target: e.Target}
+		ge := graphxml.GraphMLEdge{ID: e.ID, Source: e.Source, Target: e.Target}
 		for _, a := range edgeAttrs {
 			if v := e.attr(a.id); v != "" {
-				ge.Data = append(ge.Data, gmlData{a.id, v})
+				ge.Data = append(ge.Data, graphxml.GraphMLData{Key: a.id, Value: v})
 			}
 		}
 		doc.Graph.Edges = append(doc.Graph.Edges, ge)
 	}
-	return writeXML(w, doc)
-}
-
-func writeXML(w io.Writer, doc any) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString(xml.Header)
-	enc := xml.NewEncoder(bw)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	bw.WriteByte('\n')
-	return bw.Flush()
-}
-
-// GEXF 1.3.
-
-type gexfDoc struct {
-	XMLName xml.Name  `xml:"gexf"`
-	NS      string    `xml:"xmlns,attr"`
-	Version string    `xml:"version,attr"`
-	Meta    gexfMeta  `xml:"meta"`
-	Graph   gexfGraph `xml:"graph"`
-}
-
-type gexfMeta struct {
-	Creator     string `xml:"creator"`
-	Description string `xml:"description"`
-}
-
-type gexfGraph struct {
-	DefaultEdgeType string           `xml:"defaultedgetype,attr"`
-	Mode            string           `xml:"mode,attr"`
-	Attributes      []gexfAttributes `xml:"attributes"`
-	Nodes           []gexfNode       `xml:"nodes>node"`
-	Edges           []gexfEdge       `xml:"edges>edge"`
-}
-
-type gexfAttributes struct {
-	Class      string          `xml:"class,attr"`
-	Attributes []gexfAttribute `xml:"attribute"`
-}
-
-type gexfAttribute struct {
-	ID    string `xml:"id,attr"`
-	Title string `xml:"title,attr"`
-	Type  string `xml:"type,attr"`
-}
-
-type gexfNode struct {
-	ID        string         `xml:"id,attr"`
-	Label     string         `xml:"label,attr"`
-	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
-}
-
-type gexfEdge struct {
-	ID        string         `xml:"id,attr"`
-	Source    string         `xml:"source,attr"`
-	Target    string         `xml:"target,attr"`
-	Label     string         `xml:"label,attr,omitempty"`
-	Kind      string         `xml:"kind,attr,omitempty"`
-	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
-}
-
-type gexfAttValue struct {
-	For   string `xml:"for,attr"`
-	Value string `xml:"value,attr"`
+	return graphxml.Write(w, doc)
 }
 
 // WriteGEXF writes the entity graph of d as a static, directed GEXF 1.3
@@ -278,36 +173,35 @@ type gexfAttValue struct {
 // assertion. Empty values are left out.
 func WriteGEXF(w io.Writer, d *Data) error {
 	g := EntityGraph(d)
-	doc := gexfDoc{NS: "http://gexf.net/1.3", Version: "1.3",
-		Meta:  gexfMeta{Creator: "qualgraph", Description: "entity graph: entities and concepts, assertions as edges"},
-		Graph: gexfGraph{DefaultEdgeType: "directed", Mode: "static"}}
-	na, ea := gexfAttributes{Class: "node"}, gexfAttributes{Class: "edge"}
+	doc := graphxml.NewGEXF("entity graph: entities and concepts, assertions as edges")
+	doc.Graph.DefaultEdgeType, doc.Graph.Mode = "directed", "static"
+	na, ea := graphxml.GEXFAttributes{Class: "node"}, graphxml.GEXFAttributes{Class: "edge"}
 	for _, a := range nodeAttrs {
-		na.Attributes = append(na.Attributes, gexfAttribute{ID: a.id, Title: a.id, Type: a.typ})
+		na.Attributes = append(na.Attributes, graphxml.GEXFAttribute{ID: a.id, Title: a.id, Type: a.typ})
 	}
 	for _, a := range edgeAttrs {
-		ea.Attributes = append(ea.Attributes, gexfAttribute{ID: a.id, Title: a.id, Type: a.typ})
+		ea.Attributes = append(ea.Attributes, graphxml.GEXFAttribute{ID: a.id, Title: a.id, Type: a.typ})
 	}
-	doc.Graph.Attributes = []gexfAttributes{na, ea}
+	doc.Graph.Attributes = []graphxml.GEXFAttributes{na, ea}
 	for _, n := range g.Nodes {
-		gn := gexfNode{ID: n.ID, Label: n.Label}
+		gn := graphxml.GEXFNode{ID: n.ID, Label: n.Label}
 		for _, a := range nodeAttrs {
 			if v := n.attr(a.id); v != "" {
-				gn.AttValues = append(gn.AttValues, gexfAttValue{a.id, v})
+				gn.AttValues = append(gn.AttValues, graphxml.GEXFAttValue{For: a.id, Value: v})
 			}
 		}
 		doc.Graph.Nodes = append(doc.Graph.Nodes, gn)
 	}
 	for _, e := range g.Edges {
-		ge := gexfEdge{ID: e.ID, Source: e.Source, Target: e.Target, Label: e.Relation, Kind: e.Relation}
+		ge := graphxml.GEXFEdge{ID: e.ID, Source: e.Source, Target: e.Target, Label: e.Relation, Kind: e.Relation}
 		for _, a := range edgeAttrs {
 			if v := e.attr(a.id); v != "" {
-				ge.AttValues = append(ge.AttValues, gexfAttValue{a.id, v})
+				ge.AttValues = append(ge.AttValues, graphxml.GEXFAttValue{For: a.id, Value: v})
 			}
 		}
 		doc.Graph.Edges = append(doc.Graph.Edges, ge)
 	}
-	return writeXML(w, doc)
+	return graphxml.Write(w, doc)
 }
 
 // WriteDOT writes the entity graph of d as a Graphviz digraph: every node

@@ -1,7 +1,8 @@
 package network
 
 import (
-	"encoding/xml"
+	"github.com/qualgraph/qualgraph/internal/graphxml"
+
 	"fmt"
 	"io"
 	"strconv"
@@ -10,79 +11,6 @@ import (
 )
 
 // GEXF 1.3 (https://gexf.net), the format Gephi reads best.
-
-const (
-	gexfNS     = "http://gexf.net/1.3"
-	gexfSchema = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
-	xsiNS      = "http://www.w3.org/2001/XMLSchema-instance"
-)
-
-type gexfDoc struct {
-	XMLName        xml.Name  `xml:"http://gexf.net/1.3 gexf"`
-	XSI            string    `xml:"xmlns:xsi,attr"`
-	SchemaLocation string    `xml:"xsi:schemaLocation,attr"`
-	Version        string    `xml:"version,attr"`
-	Meta           gexfMeta  `xml:"meta"`
-	Graph          gexfGraph `xml:"graph"`
-}
-
-type gexfMeta struct {
-	Creator     string `xml:"creator"`
-	Description string `xml:"description"`
-}
-
-type gexfGraph struct {
-	DefaultEdgeType    string           `xml:"defaultedgetype,attr"`
-	Mode               string           `xml:"mode,attr"`
-	TimeFormat         string           `xml:"timeformat,attr,omitempty"`
-	TimeRepresentation string           `xml:"timerepresentation,attr,omitempty"`
-	Attributes         []gexfAttributes `xml:"attributes"`
-	Nodes              []gexfNode       `xml:"nodes>node"`
-	Edges              []gexfEdge       `xml:"edges>edge"`
-}
-
-type gexfAttributes struct {
-	Class      string          `xml:"class,attr"`
-	Attributes []gexfAttribute `xml:"attribute"`
-}
-
-type gexfAttribute struct {
-	ID    string `xml:"id,attr"`
-	Title string `xml:"title,attr"`
-	Type  string `xml:"type,attr"`
-}
-
-type gexfNode struct {
-	ID        string         `xml:"id,attr"`
-	Label     string         `xml:"label,attr"`
-	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
-	Spells    *gexfSpells    `xml:"spells"` // nil in static graphs: GEXF wants at least one spell
-}
-
-type gexfEdge struct {
-	ID        string         `xml:"id,attr"`
-	Source    string         `xml:"source,attr"`
-	Target    string         `xml:"target,attr"`
-	Weight    string         `xml:"weight,attr,omitempty"`
-	Label     string         `xml:"label,attr,omitempty"`
-	Kind      string         `xml:"kind,attr,omitempty"`
-	AttValues []gexfAttValue `xml:"attvalues>attvalue"`
-	Spells    *gexfSpells    `xml:"spells"` // nil in static graphs: GEXF wants at least one spell
-}
-
-type gexfAttValue struct {
-	For       string `xml:"for,attr"`
-	Value     string `xml:"value,attr"`
-	Timestamp string `xml:"timestamp,attr,omitempty"`
-}
-
-type gexfSpells struct {
-	Spell []gexfSpell `xml:"spell"`
-}
-
-type gexfSpell struct {
-	Timestamp string `xml:"timestamp,attr"`
-}
 
 // attr is one node or edge attribute as the writers declare it.
 type attr struct {
@@ -116,10 +44,10 @@ func edgeAttrs(k Kind) []attr {
 	return []attr{{id: "relation", typ: "string", edge: func(e Edge) string { return e.Relation }}, ids}
 }
 
-func declare(class string, as []attr) gexfAttributes {
-	g := gexfAttributes{Class: class}
+func declare(class string, as []attr) graphxml.GEXFAttributes {
+	g := graphxml.GEXFAttributes{Class: class}
 	for _, a := range as {
-		g.Attributes = append(g.Attributes, gexfAttribute{ID: a.id, Title: a.id, Type: a.typ})
+		g.Attributes = append(g.Attributes, graphxml.GEXFAttribute{ID: a.id, Title: a.id, Type: a.typ})
 	}
 	return g
 }
@@ -154,15 +82,15 @@ func (n *Network) Description() string {
 // written as U+FFFD.
 func WriteGEXF(w io.Writer, n *Network) error {
 	na, ea := nodeAttrs(), edgeAttrs(n.Kind)
-	doc := newGEXF(n.Description())
+	doc := graphxml.NewGEXF(n.Description())
 	g := &doc.Graph
 	g.DefaultEdgeType, g.Mode = edgeType(n), "static"
-	g.Attributes = []gexfAttributes{declare("node", na), declare("edge", ea)}
+	g.Attributes = []graphxml.GEXFAttributes{declare("node", na), declare("edge", ea)}
 	for _, nd := range n.Nodes {
-		g.Nodes = append(g.Nodes, gexfNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(na, nd, "")})
+		g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(na, nd, "")})
 	}
 	for i, e := range n.Edges {
-		ge := gexfEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, Weight: formatFloat(e.Weight),
+		ge := graphxml.GEXFEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, Weight: formatFloat(e.Weight),
 			AttValues: edgeValues(ea, e, "")}
 		if n.Kind == RelationKind {
 			ge.Label = e.Relation
@@ -172,26 +100,21 @@ func WriteGEXF(w io.Writer, n *Network) error {
 		}
 		g.Edges = append(g.Edges, ge)
 	}
-	return writeXML(w, doc)
+	return graphxml.Write(w, doc)
 }
 
-func newGEXF(desc string) *gexfDoc {
-	return &gexfDoc{XSI: xsiNS, SchemaLocation: gexfSchema, Version: "1.3",
-		Meta: gexfMeta{Creator: "qualgraph", Description: desc}}
-}
-
-func nodeValues(as []attr, nd Node, ts string) []gexfAttValue {
-	var vs []gexfAttValue
+func nodeValues(as []attr, nd Node, ts string) []graphxml.GEXFAttValue {
+	var vs []graphxml.GEXFAttValue
 	for _, a := range as {
-		vs = append(vs, gexfAttValue{For: a.id, Value: a.node(nd), Timestamp: ts})
+		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.node(nd), Timestamp: ts})
 	}
 	return vs
 }
 
-func edgeValues(as []attr, e Edge, ts string) []gexfAttValue {
-	var vs []gexfAttValue
+func edgeValues(as []attr, e Edge, ts string) []graphxml.GEXFAttValue {
+	var vs []graphxml.GEXFAttValue
 	for _, a := range as {
-		vs = append(vs, gexfAttValue{For: a.id, Value: a.edge(e), Timestamp: ts})
+		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.edge(e), Timestamp: ts})
 	}
 	return vs
 }
@@ -221,7 +144,7 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 	if len(s.Windows) > 0 {
 		desc = s.Windows[0].Network.Description()
 	}
-	doc := newGEXF(fmt.Sprintf("%s in %d time windows of %d %s, step %d; each window is the timestamp of its start",
+	doc := graphxml.NewGEXF(fmt.Sprintf("%s in %d time windows of %d %s, step %d; each window is the timestamp of its start",
 		desc, len(s.Windows), s.Options.Size, s.Options.Unit, s.Options.Step))
 	g := &doc.Graph
 	g.DefaultEdgeType, g.Mode = "undirected", "dynamic"
@@ -229,7 +152,7 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 		g.DefaultEdgeType = "directed"
 	}
 	g.TimeFormat, g.TimeRepresentation = "dateTime", "timestamp"
-	g.Attributes = []gexfAttributes{
+	g.Attributes = []graphxml.GEXFAttributes{
 		declare("node", append(staticNode[:2:2], attr{id: "frequency", typ: "integer"})),
 		declare("edge", append(ea[:len(ea):len(ea)], attr{id: "weight", typ: "double"})),
 	}
@@ -243,14 +166,14 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 			if !ok {
 				i = len(g.Nodes)
 				nodeAt[nd.ID] = i
-				g.Nodes = append(g.Nodes, gexfNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(staticNode, nd, "")})
+				g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(staticNode, nd, "")})
 			}
 			gn := &g.Nodes[i]
 			if gn.Spells == nil {
-				gn.Spells = &gexfSpells{}
+				gn.Spells = &graphxml.GEXFSpells{}
 			}
-			gn.Spells.Spell = append(gn.Spells.Spell, gexfSpell{Timestamp: ts})
-			gn.AttValues = append(gn.AttValues, gexfAttValue{For: "frequency", Value: strconv.Itoa(nd.Frequency), Timestamp: ts})
+			gn.Spells.Spell = append(gn.Spells.Spell, graphxml.GEXFSpell{Timestamp: ts})
+			gn.AttValues = append(gn.AttValues, graphxml.GEXFAttValue{For: "frequency", Value: strconv.Itoa(nd.Frequency), Timestamp: ts})
 		}
 		for _, e := range win.Network.Edges {
 			k := ekey{e.Source, e.Target, e.Relation}
@@ -258,7 +181,7 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 			if !ok {
 				i = len(g.Edges)
 				edgeAt[k] = i
-				ge := gexfEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, AttValues: edgeValues(ea, e, "")}
+				ge := graphxml.GEXFEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, AttValues: edgeValues(ea, e, "")}
 				if kind == RelationKind {
 					ge.Label = e.Relation
 					if !strings.Contains(e.Relation, "|") {
@@ -269,29 +192,13 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 			}
 			ge := &g.Edges[i]
 			if ge.Spells == nil {
-				ge.Spells = &gexfSpells{}
+				ge.Spells = &graphxml.GEXFSpells{}
 			}
-			ge.Spells.Spell = append(ge.Spells.Spell, gexfSpell{Timestamp: ts})
-			ge.AttValues = append(ge.AttValues, gexfAttValue{For: "weight", Value: formatFloat(e.Weight), Timestamp: ts})
+			ge.Spells.Spell = append(ge.Spells.Spell, graphxml.GEXFSpell{Timestamp: ts})
+			ge.AttValues = append(ge.AttValues, graphxml.GEXFAttValue{For: "weight", Value: formatFloat(e.Weight), Timestamp: ts})
 		}
 	}
-	return writeXML(w, doc)
-}
-
-func writeXML(w io.Writer, v any) error {
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return graphxml.Write(w, doc)
 }
 
 // formatFloat writes x in the shortest decimal form that reads back to the

@@ -1,53 +1,14 @@
 package network
 
 import (
-	"encoding/xml"
+	"github.com/qualgraph/qualgraph/internal/graphxml"
+
 	"io"
 	"strconv"
 )
 
 // GraphML (http://graphml.graphdrawing.org), read by Gephi, yEd, visone,
 // igraph and NetworkX.
-
-type graphmlDoc struct {
-	XMLName        xml.Name     `xml:"http://graphml.graphdrawing.org/xmlns graphml"`
-	XSI            string       `xml:"xmlns:xsi,attr"`
-	SchemaLocation string       `xml:"xsi:schemaLocation,attr"`
-	Keys           []graphmlKey `xml:"key"`
-	Graph          graphmlGraph `xml:"graph"`
-}
-
-type graphmlKey struct {
-	ID       string `xml:"id,attr"`
-	For      string `xml:"for,attr"`
-	AttrName string `xml:"attr.name,attr"`
-	AttrType string `xml:"attr.type,attr"`
-}
-
-type graphmlGraph struct {
-	ID          string        `xml:"id,attr"`
-	EdgeDefault string        `xml:"edgedefault,attr"`
-	Data        []graphmlData `xml:"data"`
-	Nodes       []graphmlNode `xml:"node"`
-	Edges       []graphmlEdge `xml:"edge"`
-}
-
-type graphmlNode struct {
-	ID   string        `xml:"id,attr"`
-	Data []graphmlData `xml:"data"`
-}
-
-type graphmlEdge struct {
-	ID     string        `xml:"id,attr"`
-	Source string        `xml:"source,attr"`
-	Target string        `xml:"target,attr"`
-	Data   []graphmlData `xml:"data"`
-}
-
-type graphmlData struct {
-	Key   string `xml:"key,attr"`
-	Value string `xml:",chardata"`
-}
 
 // graphmlType maps the writers' attribute types to GraphML's.
 func graphmlType(t string) string {
@@ -67,29 +28,28 @@ func graphmlType(t string) string {
 // "description". Text is escaped as in WriteGEXF.
 func WriteGraphML(w io.Writer, n *Network) error {
 	na, ea := nodeAttrs(), edgeAttrs(n.Kind)
-	doc := &graphmlDoc{XSI: xsiNS,
-		SchemaLocation: "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"}
+	doc := graphxml.NewGraphML()
 	doc.Keys = append(doc.Keys,
-		graphmlKey{ID: "description", For: "graph", AttrName: "description", AttrType: "string"},
-		graphmlKey{ID: "id", For: "node", AttrName: "id", AttrType: "string"},
-		graphmlKey{ID: "label", For: "node", AttrName: "label", AttrType: "string"})
+		graphxml.GraphMLKey{ID: "description", For: "graph", AttrName: "description", AttrType: "string"},
+		graphxml.GraphMLKey{ID: "id", For: "node", AttrName: "id", AttrType: "string"},
+		graphxml.GraphMLKey{ID: "label", For: "node", AttrName: "label", AttrType: "string"})
 	for _, a := range na {
-		doc.Keys = append(doc.Keys, graphmlKey{ID: a.id, For: "node", AttrName: a.id, AttrType: graphmlType(a.typ)})
+		doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: a.id, For: "node", AttrName: a.id, AttrType: graphmlType(a.typ)})
 	}
-	doc.Keys = append(doc.Keys, graphmlKey{ID: "weight", For: "edge", AttrName: "weight", AttrType: "double"})
+	doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: "weight", For: "edge", AttrName: "weight", AttrType: "double"})
 	for _, a := range ea {
-		doc.Keys = append(doc.Keys, graphmlKey{ID: a.id, For: "edge", AttrName: a.id, AttrType: graphmlType(a.typ)})
+		doc.Keys = append(doc.Keys, graphxml.GraphMLKey{ID: a.id, For: "edge", AttrName: a.id, AttrType: graphmlType(a.typ)})
 	}
 	g := &doc.Graph
 	g.ID, g.EdgeDefault = "G", edgeType(n)
-	g.Data = []graphmlData{{Key: "description", Value: n.Description()}}
+	g.Data = []graphxml.GraphMLData{{Key: "description", Value: n.Description()}}
 	index := make(map[string]string, len(n.Nodes))
 	for i, nd := range n.Nodes {
 		id := "n" + strconv.Itoa(i)
 		index[nd.ID] = id
-		gn := graphmlNode{ID: id, Data: []graphmlData{{Key: "id", Value: nd.ID}, {Key: "label", Value: nd.Label}}}
+		gn := graphxml.GraphMLNode{ID: id, Data: []graphxml.GraphMLData{{Key: "id", Value: nd.ID}, {Key: "label", Value: nd.Label}}}
 		for _, a := range na {
-			gn.Data = append(gn.Data, graphmlData{Key: a.id, Value: a.node(nd)})
+			gn.Data = append(gn.Data, graphxml.GraphMLData{Key: a.id, Value: a.node(nd)})
 		}
 		g.Nodes = append(g.Nodes, gn)
 	}
@@ -99,12 +59,12 @@ func WriteGraphML(w io.Writer, n *Network) error {
 		if !ok1 || !ok2 {
 			return &EdgeError{Index: i, Source: e.Source, Target: e.Target}
 		}
-		ge := graphmlEdge{ID: "e" + strconv.Itoa(i), Source: s, Target: t,
-			Data: []graphmlData{{Key: "weight", Value: formatFloat(e.Weight)}}}
+		ge := graphxml.GraphMLEdge{ID: "e" + strconv.Itoa(i), Source: s, Target: t,
+			Data: []graphxml.GraphMLData{{Key: "weight", Value: formatFloat(e.Weight)}}}
 		for _, a := range ea {
-			ge.Data = append(ge.Data, graphmlData{Key: a.id, Value: a.edge(e)})
+			ge.Data = append(ge.Data, graphxml.GraphMLData{Key: a.id, Value: a.edge(e)})
 		}
 		g.Edges = append(g.Edges, ge)
 	}
-	return writeXML(w, doc)
+	return graphxml.Write(w, doc)
 }
