@@ -182,23 +182,12 @@ func exportSummary(r exportJSON) string {
 // exportData reads what the table and graph exports need and applies the
 // filters. Tables get the documents' text (for quotes) and segments.
 func exportData(p *project.Project, o exportOptions) (*export.Data, error) {
-	v, err := p.View(false)
+	a, err := loadAnalysis(p, true)
 	if err != nil {
 		return nil, err
 	}
-	cb, err := p.Codebook()
-	if err != nil {
-		return nil, err
-	}
+	v, cb, docs := a.view, a.cb, a.docs
 	docIDs, err := resolveDocs(p, o.Docs)
-	if err != nil {
-		return nil, err
-	}
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(context.Background())
 	if err != nil {
 		return nil, err
 	}
