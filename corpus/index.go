@@ -144,7 +144,7 @@ func CreateIndex(dir string) (*Index, error) {
 	}
 	// With unsafe batches a write returns before it is on disk: write the
 	// format key and wait until it, and the mapping before it, persist.
-	if err := ix.newPipeline().finish(ix.bi.NewBatch()); err != nil {
+	if err := ix.newPipeline().finish(ix.bi.NewBatch(), 0); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("corpus: create index %s: %w", dir, err)
 	}
@@ -196,8 +196,25 @@ func runtimeConfig(readOnly bool) map[string]any {
 		"unsafe_batch": true,
 		// Fail rather than hang when another process holds the index.
 		"bolt_timeout": "3s",
+		// No merging in the background: Add merges (see merge).
+		"scorchMergePlanOptions": noBackgroundMerge,
 	}
 }
+
+// noBackgroundMerge is bleve's default merge plan with tiers so wide, and
+// no floor on their size, so that it never merges.
+var noBackgroundMerge = func() map[string]any {
+	o := mergeplan.DefaultMergePlanOptions
+	return map[string]any{
+		"MaxSegmentsPerTier":   1 << 20,
+		"FloorSegmentSize":     1,
+		"MaxSegmentSize":       o.MaxSegmentSize,
+		"MaxSegmentFileSize":   o.MaxSegmentFileSize,
+		"TierGrowth":           o.TierGrowth,
+		"SegmentsPerMergeTask": o.SegmentsPerMergeTask,
+		"ReclaimDeletesWeight": o.ReclaimDeletesWeight,
+	}
+}()
 
 func newIndex(bi bleve.Index, readOnly bool, dir string) (*Index, error) {
 	m := bi.Mapping()
@@ -215,6 +232,7 @@ func newIndex(bi bleve.Index, readOnly bool, dir string) (*Index, error) {
 		bi.Close()
 		return nil, ErrIndexFormat
 	}
+	ix.text = withStemCache(ix.text)
 	ix.indexText = codePointOffsets{ix.text}
 	return ix, nil
 }
@@ -312,9 +330,15 @@ func (ix *Index) Close() error {
 // Add sends the units to bleve in batches of up to 2,000 units or 2 MB of
 // text, two at a time; each document is replaced atomically, but if Add
 // fails part way, documents in earlier batches stay indexed. When Add
-// returns nil on an on-disk index, everything is on disk. After adding
-// compactUnits units or more (a bulk import), Add calls Compact.
-func (ix *Index) Add(docs ...*Document) error {
+// returns nil on an on-disk index, everything is on disk, and the index is
+// tidy (see merge).
+func (ix *Index) Add(docs ...*Document) error { return ix.AddProgress(docs, nil) }
+
+// AddProgress is Add that calls progress, if not nil, with the number of
+// docs indexed so far each time a batch of them is in the index (not yet
+// necessarily on disk). Calls to progress come one at a time, from any
+// goroutine.
+func (ix *Index) AddProgress(docs []*Document, progress func(done int)) error {
 	if ix.readOnly {
 		return ErrReadOnly
 	}
@@ -345,16 +369,17 @@ func (ix *Index) Add(docs ...*Document) error {
 		return b
 	}
 	p := ix.newPipeline()
+	p.progress = progress
 	b := newBatch()
-	units, size, total := 0, 0, 0
+	units, size, total, inBatch := 0, 0, 0, 0
 	for _, d := range docs {
 		n := max(len(d.Segments), 1)
 		if units > 0 && (units+n > ix.batchUnits || size+len(d.Text) > ix.batchBytes) {
-			if err := p.send(b); err != nil {
+			if err := p.send(b, inBatch); err != nil {
 				return err
 			}
 			b = newBatch()
-			units, size = 0, 0
+			units, size, inBatch = 0, 0, 0
 		}
 		old, ok := keys[d.ID]
 		key := old.key
@@ -374,14 +399,39 @@ func (ix *Index) Add(docs ...*Document) error {
 		units += n
 		size += len(d.Text)
 		total += n
+		inBatch++
 	}
-	if err := p.finish(b); err != nil {
+	if err := p.finish(b, inBatch); err != nil {
 		return err
 	}
-	if total >= compactUnits {
+	return ix.merge(total)
+}
+
+// Merging. bleve merges an index's segments in the background as batches
+// add them, in tiers, rewriting each unit several times over; a
+// short-lived command gains nothing from that, and a bulk import spent a
+// sixth of its CPU time on merges whose results were merged again at once.
+// So the index is opened with background merging off (runtimeConfig), and
+// Add merges when it is done: after a bulk add (compactUnits units or
+// more) into one segment (Compact), otherwise by bleve's tiered plan, once
+// the index holds more than maxSegments segments.
+
+// maxSegments is the number of segments beyond which Add merges.
+const maxSegments = 10
+
+// merge tidies the index after Add added units units.
+func (ix *Index) merge(units int) error {
+	if ix.dir == "" {
+		return nil
+	}
+	if units >= compactUnits {
 		return ix.Compact()
 	}
-	return nil
+	n, err := ix.segments()
+	if err != nil || n <= maxSegments {
+		return err
+	}
+	return ix.forceMerge(&mergeplan.DefaultMergePlanOptions, maxSegments)
 }
 
 // pipeline sends batches to bleve, two at a time, so that one batch's
@@ -392,6 +442,9 @@ type pipeline struct {
 	wg  sync.WaitGroup
 	mu  sync.Mutex
 	err error
+
+	progress func(done int) // called under mu
+	done     int            // documents in batches applied
 }
 
 func (ix *Index) newPipeline() *pipeline {
@@ -412,8 +465,19 @@ func (p *pipeline) failed() error {
 	return p.err
 }
 
-// send sends b in the background; it returns the error of an earlier batch.
-func (p *pipeline) send(b *bleve.Batch) error {
+// applied records that a batch of docs documents is in the index.
+func (p *pipeline) applied(docs int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += docs
+	if p.progress != nil && docs > 0 && p.err == nil {
+		p.progress(p.done)
+	}
+}
+
+// send sends b, holding docs documents, in the background; it returns the
+// error of an earlier batch.
+func (p *pipeline) send(b *bleve.Batch, docs int) error {
 	if err := p.failed(); err != nil {
 		p.wait()
 		return err
@@ -424,17 +488,19 @@ func (p *pipeline) send(b *bleve.Batch) error {
 		defer func() { <-p.sem; p.wg.Done() }()
 		if err := p.ix.bi.Batch(b); err != nil {
 			p.fail(err)
+			return
 		}
+		p.applied(docs)
 	}()
 	return nil
 }
 
 func (p *pipeline) wait() { p.wg.Wait() }
 
-// finish waits for the batches sent, then sends b and, on disk, waits until
-// it is persisted: with unsafe batches, that means everything before it is
-// persisted too.
-func (p *pipeline) finish(b *bleve.Batch) error {
+// finish waits for the batches sent, then sends b, holding docs documents,
+// and, on disk, waits until it is persisted: with unsafe batches, that
+// means everything before it is persisted too.
+func (p *pipeline) finish(b *bleve.Batch, docs int) error {
 	p.wait()
 	if err := p.failed(); err != nil {
 		return err
@@ -442,11 +508,13 @@ func (p *pipeline) finish(b *bleve.Batch) error {
 	ix := p.ix
 	if ix.dir == "" {
 		if b.Size() == 0 {
+			p.applied(docs)
 			return nil
 		}
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("corpus: index: %w", err)
 		}
+		p.applied(docs)
 		return nil
 	}
 	if b.Size() == 0 {
@@ -466,14 +534,14 @@ func (p *pipeline) finish(b *bleve.Batch) error {
 	if err := <-done; err != nil {
 		return fmt.Errorf("corpus: index: %w", err)
 	}
+	p.applied(docs)
 	return nil
 }
 
 // Compact merges the index into one segment, which makes it smaller and
 // its searches faster, and waits briefly for the files it no longer needs to
-// be removed. The index merges in the background as it grows, but a bulk
-// import leaves several segments; Add calls Compact when it added
-// compactUnits units or more. Compact does nothing for an index in memory.
+// be removed. Add calls Compact when it added compactUnits units or more.
+// Compact does nothing for an index in memory.
 func (ix *Index) Compact() error {
 	if ix.readOnly {
 		return ErrReadOnly
@@ -481,29 +549,36 @@ func (ix *Index) Compact() error {
 	if ix.dir == "" {
 		return nil
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("corpus: compact index: %w", err)
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
 	// One forced merge merges at most SegmentsPerMergeTask segments into
 	// each new one, and skips segments not yet on disk; repeat until one
 	// is left.
 	opts := mergeplan.SingleSegmentMergePlanOptions
 	opts.SegmentsPerMergeTask = 100
+	return ix.forceMerge(&opts, 1)
+}
+
+// forceMerge merges segments by the plan opts, repeating (up to eight
+// times) while there are more than want, then waits briefly for the files
+// it no longer needs to be removed.
+func (ix *Index) forceMerge(opts *mergeplan.MergePlanOptions, want int) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("corpus: merge index: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
 	for range 8 {
 		n, err := ix.segments()
 		if err != nil {
-			return fmt.Errorf("corpus: compact index: %w", err)
+			return fmt.Errorf("corpus: merge index: %w", err)
 		}
-		if n <= 1 {
+		if n <= want {
 			break
 		}
-		if err := sc.ForceMerge(context.Background(), &opts); err != nil {
-			return fmt.Errorf("corpus: compact index: %w", err)
+		if err := sc.ForceMerge(context.Background(), opts); err != nil {
+			return fmt.Errorf("corpus: merge index: %w", err)
 		}
 	}
 	// The files the merge replaced go once no snapshot refers to them:
@@ -512,10 +587,14 @@ func (ix *Index) Compact() error {
 	// have passed (then the next writer removes them).
 	store := filepath.Join(ix.dir, "store")
 	for wait := 10 * time.Millisecond; wait < 3*time.Second; wait *= 2 {
-		if err := ix.newPipeline().finish(ix.bi.NewBatch()); err != nil {
+		if err := ix.newPipeline().finish(ix.bi.NewBatch(), 0); err != nil {
 			return err
 		}
-		if zaps, _ := filepath.Glob(filepath.Join(store, "*.zap")); len(zaps) <= 1 {
+		n, err := ix.segments()
+		if err != nil {
+			return err
+		}
+		if zaps, _ := filepath.Glob(filepath.Join(store, "*.zap")); len(zaps) <= n {
 			break
 		}
 		time.Sleep(wait)
@@ -556,13 +635,13 @@ func (ix *Index) Delete(docIDs ...string) error {
 			b.Delete(unitID(k.key, ord))
 		}
 		if b.Size() >= ix.batchUnits {
-			if err := p.send(b); err != nil {
+			if err := p.send(b, 0); err != nil {
 				return err
 			}
 			b = ix.bi.NewBatch()
 		}
 	}
-	return p.finish(b)
+	return p.finish(b, 0)
 }
 
 // Docs returns, for every document in the index, the number of units

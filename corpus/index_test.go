@@ -645,3 +645,65 @@ func ExampleIndex_Search() {
 	// lin.txt 39-43  Lin: 当时 [产业集群] 发展很快。
 	// lin.txt 8-17 Lin: We  [organised]  the wor
 }
+
+// TestIndexMerge checks that Add leaves a tidy index: many small adds are
+// merged by the tiered plan once there are more than maxSegments segments,
+// a bulk add into one segment, and searches find everything either way.
+func TestIndexMerge(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := CreateIndex(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	small := 3 * maxSegments
+	for i := range small {
+		d := testDoc(fmt.Sprintf("s%02d", i), fmt.Sprintf("small-%02d.txt", i), KindInterview, nil,
+			fmt.Sprintf("Lin: word%02d and the cluster", i))
+		if err := ix.Add(d); err != nil {
+			t.Fatal(err)
+		}
+		n, err := ix.segments()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > maxSegments {
+			t.Fatalf("after add %d: %d segments, want at most %d", i, n, maxSegments)
+		}
+	}
+	hits, err := ix.Search(SearchRequest{Query: "cluster"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != small {
+		t.Fatalf("cluster: %d hits after %d adds, want %d", len(hits), small, small)
+	}
+
+	// A bulk add: more than compactUnits units in one call.
+	var bulk []*Document
+	var paras []string
+	for j := range 100 {
+		paras = append(paras, fmt.Sprintf("Wang: turn %d about the cluster", j))
+	}
+	for i := 0; i*100 < compactUnits+100; i++ {
+		bulk = append(bulk, testDoc(fmt.Sprintf("b%03d", i), fmt.Sprintf("bulk-%03d.txt", i), KindInterview, nil, paras...))
+	}
+	var calls []int
+	err = ix.AddProgress(bulk, func(n int) { calls = append(calls, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.segments(); err != nil || n != 1 {
+		t.Fatalf("after a bulk add: %d segments (%v), want 1", n, err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != len(bulk) || !slices.IsSorted(calls) {
+		t.Errorf("progress calls %v, want increasing to %d", calls, len(bulk))
+	}
+	docs, err := ix.Docs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != small+len(bulk) || docs["b000"] != 100 || docs["s00"] != 1 {
+		t.Errorf("Docs: %d documents, b000 %d units, s00 %d units; want %d, 100, 1", len(docs), docs["b000"], docs["s00"], small+len(bulk))
+	}
+}

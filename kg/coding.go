@@ -1,8 +1,10 @@
 package kg
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,17 +130,20 @@ func escapeField(s string) string {
 }
 
 func unescapeField(s string) string {
-	if !strings.Contains(s, `\`) {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
 		return s
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
+	b.Grow(len(s))
+	for ; i >= 0; i = strings.IndexByte(s, '\\') {
+		b.WriteString(s[:i])
+		if i+1 == len(s) {
+			b.WriteByte('\\') // a lone backslash at the end stays
+			s = ""
+			break
 		}
-		i++
-		switch s[i] {
+		switch c := s[i+1]; c {
 		case 't':
 			b.WriteByte('\t')
 		case 'n':
@@ -146,9 +151,11 @@ func unescapeField(s string) string {
 		case 'r':
 			b.WriteByte('\r')
 		default:
-			b.WriteByte(s[i])
+			b.WriteByte(c)
 		}
+		s = s[i+2:]
 	}
+	b.WriteString(s)
 	return b.String()
 }
 
@@ -167,7 +174,8 @@ func (s *Store) write(ch coding.Change, qs []quad.Quad, lines ...string) error {
 func (s *Store) AddCodings(ch coding.Change, cs []coding.Coding) error {
 	qs := make([]quad.Quad, 0, len(cs))
 	lines := make([]string, 0, len(cs))
-	for _, c := range cs {
+	for _, i := range creationOrder(len(cs), func(i int) (time.Time, string) { return cs[i].Created, cs[i].ID }) {
+		c := cs[i]
 		rec := codingRecord(c)
 		qs = append(qs, quad.Quad{Subject: codingIRI(c.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(c.Doc)})
 		lines = append(lines, "C\t"+c.ID+"\t"+rec)
@@ -199,7 +207,8 @@ func (s *Store) Recode(ch coding.Change, c coding.Coding, code string) error {
 func (s *Store) AddMentions(ch coding.Change, ms []coding.Mention) error {
 	qs := make([]quad.Quad, 0, 2*len(ms))
 	lines := make([]string, 0, len(ms))
-	for _, m := range ms {
+	for _, i := range creationOrder(len(ms), func(i int) (time.Time, string) { return ms[i].Created, ms[i].ID }) {
+		m := ms[i]
 		rec := codingRecord(coding.Coding{Span: m.Span, Code: m.Entity, Coder: m.Coder, Created: m.Created})
 		qs = append(qs,
 			quad.Quad{Subject: mentionIRI(m.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(m.Doc)},
@@ -255,13 +264,43 @@ func (s *Store) AddAssertion(ch coding.Change, a coding.Assertion) error {
 
 // AddAssertions records assertions in one transaction (see AddAssertion).
 func (s *Store) AddAssertions(ch coding.Change, as []coding.Assertion) error {
+	return s.AddAssertionsQuoted(ch, as, nil)
+}
+
+// AddAssertionsQuoted records assertions as AddAssertions does, and keeps
+// in the projection the text of each evidence span that quotes holds, for
+// the commands that show evidence (see Quotes). The caller vouches for the
+// texts: each must be the span of its document's stored text.
+func (s *Store) AddAssertionsQuoted(ch coding.Change, as []coding.Assertion, quotes map[coding.Span]string) error {
 	var qs []quad.Quad
-	lines := make([]string, len(as))
-	for i := range as {
+	lines := make([]string, 0, 2*len(as))
+	for _, i := range creationOrder(len(as), func(i int) (time.Time, string) { return as[i].Created, as[i].ID }) {
 		qs = append(qs, assertionQuads(ch, as[i])...)
-		lines[i] = assertionLine(as[i])
+		lines = append(lines, assertionLine(as[i]))
+		for _, e := range as[i].Evidence {
+			if text := quotes[e]; text != "" {
+				lines = append(lines, quoteLine(e, text))
+			}
+		}
 	}
 	return s.write(ch, qs, lines...)
+}
+
+// creationOrder returns the indexes 0..n-1 ordered by the creation time
+// and id that key gives, as a View lists records: a write's lines are
+// appended to the projection in that order, so that replaying it finds
+// them in order and need not sort them.
+func creationOrder(n int, key func(i int) (time.Time, string)) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		ti, idi := key(i)
+		tj, idj := key(j)
+		return cmp.Or(ti.Compare(tj), strings.Compare(idi, idj))
+	})
+	return order
 }
 
 func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
@@ -609,6 +648,8 @@ var _ coding.Store = (*Store)(nil)
 //
 // with EVIDENCE as DOC:START-END joined by commas. Tab-separated, because
 // decoding twenty thousand of them as JSON cost most of a query's time.
+// The texts of the evidence are not in it but in quotes.log (Q lines), so
+// that the queries that need no quotes do not read them.
 func assertionLine(a coding.Assertion) string {
 	ev := make([]string, len(a.Evidence))
 	for i, e := range a.Evidence {
@@ -619,22 +660,50 @@ func assertionLine(a coding.Assertion) string {
 		strings.Join(ev, ","), escapeField(a.Memo)}, "\t")
 }
 
-func parseAssertionLine(rest string) (coding.Assertion, error) {
-	f := strings.Split(rest, "\t")
-	if len(f) != 12 {
-		return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", len(f))
+// assertionLines parses assertion lines. It keeps what the lines of one
+// replay share: the time of the last line (a write's assertions share
+// their time) and a slab that the evidence of many assertions is cut from.
+type assertionLines struct {
+	stamp string
+	at    time.Time
+	spans []coding.Span
+}
+
+// parse parses an assertion line after its "A\t".
+func (p *assertionLines) parse(rest string) (coding.Assertion, error) {
+	var f [12]string
+	for i := range 11 {
+		var ok bool
+		if f[i], rest, ok = strings.Cut(rest, "\t"); !ok {
+			return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", i+1)
+		}
 	}
+	if strings.Contains(rest, "\t") {
+		return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", 12+strings.Count(rest, "\t"))
+	}
+	f[11] = rest
 	a := coding.Assertion{ID: f[0], Subject: f[1], Relation: f[2], Object: f[3], Practice: f[4], Phase: f[5],
 		Polarity: coding.Polarity(f[6]), Coder: unescapeField(f[8]), Memo: unescapeField(f[11])}
 	var err error
 	if a.Confidence, err = strconv.ParseFloat(f[7], 64); err != nil {
 		return a, err
 	}
-	if a.Created, err = time.Parse(time.RFC3339Nano, f[9]); err != nil {
-		return a, err
+	if f[9] != p.stamp || p.stamp == "" {
+		if p.at, err = time.Parse(time.RFC3339Nano, f[9]); err != nil {
+			return a, err
+		}
+		p.stamp = f[9]
 	}
+	a.Created = p.at
 	if f[10] != "" {
-		for _, e := range strings.Split(f[10], ",") {
+		n := strings.Count(f[10], ",") + 1
+		if len(p.spans) < n {
+			p.spans = make([]coding.Span, max(n, 1024))
+		}
+		// Full slice expressions: an append to one assertion's evidence
+		// must not write over the next one's.
+		a.Evidence, p.spans = p.spans[:0:n], p.spans[n:]
+		for e := range strings.SplitSeq(f[10], ",") {
 			// DOC:START-END; document ids hold no colon.
 			doc, rng, ok1 := strings.Cut(e, ":")
 			st, en, ok2 := strings.Cut(rng, "-")

@@ -67,4 +67,41 @@
 // the same view from the graph, RebuildProjection rewrites the logs from it
 // (the project's journal triggers that after a crash), and "qualgraph check"
 // compares the two.
+//
+// # What a query reads
+//
+// A query reads only the parts of the projection it needs (LoadParts, Load):
+// codings and mentions are in their own log, and the lines of the other
+// kinds (changes, entities, assertions, memos, codes) are told apart by
+// their first bytes, so that a query over entities and assertions skips
+// the change log without decoding it. A walk of the actor graph keeps only
+// the assertions around the entities it reaches (LoadOptions.Touching). A
+// write appends its lines in creation order, the order of a View, so that
+// a replay need not sort them (older projections are sorted as they are
+// replayed). These matter more than they seem: a command is a new process,
+// and on the machines qualgraph runs on the first touch of each page of
+// fresh memory costs microseconds, a megabyte milliseconds, so a command
+// takes time in proportion to the memory it touches.
+//
+// # Evidence quotes
+//
+// The commands that show evidence (links, assertions, entity show) print
+// the text of each evidence span. That text is in the documents' stored
+// texts (the project's sources/), not in the graph, and reading 40 MB of
+// documents to quote 20,000 spans took most of such a command's time. The
+// stored texts are written once and never change, so a quote never goes
+// stale, and the projection keeps the quote of each evidence span in
+// quotes.log: one line per span of each assertion, in the order of the
+// assertions and their evidence, so that coding.Links, which asks for
+// them in that order, reads the log in step without an index (Quotes).
+// kg cannot read the documents, so the project hands it the texts:
+// AddAssertionsQuoted takes the quotes with the assertions, and
+// RebuildProjectionQuoting takes a QuoteFunc that quotes every evidence
+// span afresh. RebuildProjection without one keeps the quotes of the old
+// projection for the spans that are still evidence. A projection written
+// before quotes were kept has no quotes.log, or one that lacks some spans:
+// readers quote those from the documents (project.Quoter), so every
+// projection gives the same answers, the older ones more slowly. The
+// quotes are derived from the documents as the rest of the projection is
+// from the graph, and "qualgraph check" compares them with the documents.
 package kg

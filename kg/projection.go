@@ -1,28 +1,34 @@
 package kg
 
 import (
-	"github.com/qualgraph/qualgraph/internal/atomicfile"
-
+	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/internal/atomicfile"
 )
 
 // The projection. Reading every coding back from cayley costs seconds at
 // 200,000 codings, so the commands read a projection instead: logs in the
-// graph folder (codings.log, records.log, codes.log) of the same writes,
-// one line each, appended after each transaction,
-// that replays into a coding.View in a fraction of that time. The graph is
-// the record of truth; the projection is rebuilt from it (RebuildProjection)
-// whenever a write may not have reached it (the project's journal says so),
-// and "qualgraph check" compares the two.
+// graph folder (codings.log, records.log, codes.log, quotes.log) of the
+// same writes, one line each, appended after each transaction, that replay
+// into a coding.View in a fraction of that time. The graph is the record
+// of truth; the projection is rebuilt from it (RebuildProjection) whenever
+// a write may not have reached it (the project's journal says so), and
+// "qualgraph check" compares the two.
 //
 // Lines (fields separated by tabs; records as in the graph):
 //
@@ -33,17 +39,24 @@ import (
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
 //	                   memo, code, promote
+//	Q DOC START END TEXT
+//	                   the text of an evidence span (TEXT escaped as a
+//	                   record's memo is)
 //
 // Codings and mentions (C, U, R, M) go to codings.log, assertions and the
-// rest (A, J) to records.log, so that a command that needs only entities, assertions or
-// the codebook does not read 200,000 codings.
+// rest (A, J) to records.log, so that a command that needs only entities,
+// assertions or the codebook does not read 200,000 codings. Emergent codes
+// (J lines of kind code and promote) go to codes.log, so that checking a
+// code, which every coding command does, reads only them. Quotes (Q) go to
+// quotes.log, which only the commands that show evidence read.
 //
-// Emergent codes (J lines of kind code and promote) go to codes.log, so that
-// checking a code, which every coding command does, reads only them.
+// A J line starts with its kind ({"k":"change", ...}), so that LoadParts
+// skips the kinds it was not asked for without decoding them.
 const (
 	codingsLog = "codings.log"
 	recordsLog = "records.log"
 	codesLog   = "codes.log"
+	quotesLog  = "quotes.log"
 )
 
 // logFor returns the log a projection line belongs to.
@@ -51,6 +64,8 @@ func logFor(l string) string {
 	switch {
 	case strings.HasPrefix(l, "A\t"):
 		return recordsLog
+	case strings.HasPrefix(l, "Q\t"):
+		return quotesLog
 	case !strings.HasPrefix(l, "J\t"):
 		return codingsLog
 	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`):
@@ -97,7 +112,9 @@ func (s *Store) appendProjection(lines []string) error {
 		bufs[name].WriteString(l)
 		bufs[name].WriteByte('\n')
 	}
-	for _, name := range []string{codesLog, recordsLog, codingsLog} {
+	// Quotes first: a quote whose assertion was lost is harmless, and the
+	// rebuild that follows a lost write drops it.
+	for _, name := range []string{quotesLog, codesLog, recordsLog, codingsLog} {
 		if b := bufs[name]; b != nil {
 			if err := appendFile(filepath.Join(s.dir, name), b.Bytes()); err != nil {
 				return err
@@ -122,16 +139,103 @@ func appendFile(name string, data []byte) error {
 	return errors.Join(err, f.Close())
 }
 
+// Part selects the records that LoadParts replays. Parts combine with |.
+type Part uint8
+
+// The parts of a projection.
+const (
+	PartCodings    Part = 1 << iota // codings and mentions (codings.log)
+	PartChanges                     // the change log
+	PartEntities                    // entities
+	PartAssertions                  // assertions, with their retractions
+	PartMemos                       // memos
+	PartCodes                       // emergent codes, with their promotions (codes.log)
+
+	// PartRecords is everything but codings and mentions.
+	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes
+	// PartAll is the whole projection.
+	PartAll = PartCodings | PartRecords
+)
+
+// partOf returns the part that records of a J line's kind belong to, or
+// 0 for a kind it does not know.
+func partOf(kind string) Part {
+	switch kind {
+	case "change":
+		return PartChanges
+	case "entity":
+		return PartEntities
+	case "assertion", "retract":
+		return PartAssertions
+	case "memo":
+		return PartMemos
+	case "code", "promote":
+		return PartCodes
+	}
+	return 0
+}
+
+// jsonKind returns the kind of a J line's JSON, which jsonLine writes
+// first, without decoding it; "" if the line does not start so.
+func jsonKind[T string | []byte](js T) string {
+	const prefix = `{"k":"`
+	if len(js) < len(prefix) || string(js[:len(prefix)]) != prefix {
+		return ""
+	}
+	for i := len(prefix); i < len(js); i++ {
+		if js[i] == '"' {
+			return string(js[len(prefix):i])
+		}
+	}
+	return ""
+}
+
 // LoadView replays the projection in graphDir into a View, without opening
 // the graph. With records only, it leaves out codings and mentions.
 func LoadView(graphDir string, recordsOnly bool) (*coding.View, error) {
-	r := &replay{asserts: map[string]int{}, codes: map[string]int{}}
-	files := []string{codesLog, recordsLog, codingsLog}
 	if recordsOnly {
-		files = files[:2]
+		return LoadParts(graphDir, PartRecords)
 	}
-	for _, name := range files {
-		if err := r.file(filepath.Join(graphDir, name)); err != nil {
+	return LoadParts(graphDir, PartAll)
+}
+
+// LoadParts replays the parts of the projection in graphDir that parts
+// selects into a View, without opening the graph; the View's other lists
+// are empty. It reads only the logs that hold those parts and skips the
+// lines of other parts without decoding them, so that a query over
+// entities and assertions pays neither for the codings nor for the change
+// log. It returns ErrNoProjection if a log it needs is missing.
+func LoadParts(graphDir string, parts Part) (*coding.View, error) {
+	return Load(graphDir, LoadOptions{Parts: parts})
+}
+
+// LoadOptions select what Load replays of a projection.
+type LoadOptions struct {
+	Parts Part
+	// Touching, if not nil, keeps only the assertions (and retractions)
+	// whose subject or object is one of its keys: an entity id, or
+	// "class:ID" for a concept. A walk of the actor graph reads the
+	// assertions around the entities it reaches instead of all of them
+	// (see coding.Neighbors).
+	Touching map[string]bool
+}
+
+// Load replays what opt selects of the projection in graphDir into a View,
+// as LoadParts does.
+func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
+	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}}
+	for _, f := range []struct {
+		name  string
+		parts Part
+	}{
+		{codesLog, PartCodes},
+		{recordsLog, PartRecords &^ PartCodes},
+		{codingsLog, PartCodings},
+	} {
+		if opt.Parts&f.parts == 0 {
+			continue
+		}
+		if err := r.file(filepath.Join(graphDir, f.name)); err != nil {
 			return nil, err
 		}
 	}
@@ -140,27 +244,33 @@ func LoadView(graphDir string, recordsOnly bool) (*coding.View, error) {
 
 // LoadCodes replays only the emergent codes of the projection in graphDir.
 func LoadCodes(graphDir string) ([]coding.Code, error) {
-	r := &replay{asserts: map[string]int{}, codes: map[string]int{}}
-	if err := r.file(filepath.Join(graphDir, codesLog)); err != nil {
+	v, err := LoadParts(graphDir, PartCodes)
+	if err != nil {
 		return nil, err
 	}
-	return r.view().Codes, nil
+	return v.Codes, nil
 }
 
+// file replays a log. It reads the log whole into one string, of which
+// the records' fields are substrings, which saves an allocation per field;
+// but a replay of a few assertions (LoadOptions.Touching) reads it line by
+// line and keeps only the lines it needs, touching less memory, which
+// costs time of its own (a page of fresh memory costs microseconds on first
+// touch, a megabyte milliseconds).
 func (r *replay) file(name string) error {
-	b, err := os.ReadFile(name)
+	if r.touching != nil && !strings.HasSuffix(name, codingsLog) {
+		return r.stream(name)
+	}
+	data, err := readString(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNoProjection
 	} else if err != nil {
 		return err
 	}
-	// One string for the whole file: the records' fields are substrings of
-	// it, which saves an allocation per field.
-	data := string(b)
-	if n := strings.Count(data, "\n"); cap(r.v.Codings) < n && strings.HasSuffix(name, codingsLog) {
+	if n := strings.Count(data, "\n"); r.parts&PartCodings != 0 && cap(r.v.Codings) < n && strings.HasSuffix(name, codingsLog) {
 		r.v.Codings = make([]coding.Coding, 0, n)
 	}
-	if n := strings.Count(data, "\nA\t"); cap(r.v.Assertions) < n && strings.HasSuffix(name, recordsLog) {
+	if n := strings.Count(data, "\nA\t"); r.parts&PartAssertions != 0 && cap(r.v.Assertions) < n+1 && strings.HasSuffix(name, recordsLog) {
 		r.v.Assertions = make([]coding.Assertion, 0, n+1)
 	}
 	for line := 1; data != ""; line++ {
@@ -176,16 +286,113 @@ func (r *replay) file(name string) error {
 	return nil
 }
 
+func (r *replay) stream(name string) error {
+	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNoProjection
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
+	for line := 1; sc.Scan(); line++ {
+		b := sc.Bytes()
+		if len(b) == 0 || !r.wants(b) {
+			continue
+		}
+		if err := r.apply(string(b)); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+	}
+	return sc.Err()
+}
+
+// wants reports whether a line may make a record the replay keeps; apply
+// has the last word.
+func (r *replay) wants(l []byte) bool {
+	if len(l) < 2 || l[1] != '\t' {
+		return true // apply reports it
+	}
+	switch l[0] {
+	case 'C', 'M', 'U', 'R':
+		return r.parts&PartCodings != 0
+	case 'Q':
+		return false
+	case 'A':
+		if r.parts&PartAssertions == 0 {
+			return false
+		}
+		if r.touching == nil {
+			return true
+		}
+		// A ID SUBJECT RELATION OBJECT ...
+		f := l[2:]
+		var subject, object []byte
+		for i := 0; i < 4; i++ {
+			field, rest, _ := bytes.Cut(f, []byte{'\t'})
+			switch i {
+			case 1:
+				subject = field
+			case 3:
+				object = field
+			}
+			f = rest
+		}
+		return r.touching[string(subject)] || r.touching[string(object)]
+	case 'J':
+		p := partOf(jsonKind(l[2:]))
+		return p == 0 || r.parts&p != 0
+	}
+	return true
+}
+
+// readString returns the content of a file as a string, read into the
+// string's own memory: os.ReadFile and a conversion would copy megabytes
+// once more.
+func readString(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < math.MaxInt32 {
+		b.Grow(int(fi.Size()) + 1) // one more, so that the read that meets the end needs no more room
+	}
+	_, err = io.Copy(&b, f)
+	return b.String(), err
+}
+
 type replay struct {
-	v       coding.View
-	codings map[string]int // id -> index in v.Codings; nil until needed
-	removed int
-	asserts map[string]int
-	codes   map[string]int
+	parts    Part
+	touching map[string]bool // see LoadOptions
+	v        coding.View
+	codings  map[string]int // id -> index in v.Codings; nil until needed
+	removed  int
+	asserts  map[string]int // id -> index in v.Assertions; nil until needed
+	codes    map[string]int
+	al       assertionLines
 }
 
 func (r *replay) apply(line string) error {
 	kind, rest, _ := strings.Cut(line, "\t")
+	switch kind {
+	case "C", "M", "U", "R":
+		if r.parts&PartCodings == 0 {
+			return nil
+		}
+	case "A":
+		if r.parts&PartAssertions == 0 {
+			return nil
+		}
+	case "Q":
+		return nil // LoadQuotes reads them
+	case "J":
+		if p := partOf(jsonKind(rest)); p != 0 && r.parts&p == 0 {
+			return nil
+		}
+	}
 	switch kind {
 	case "C", "M":
 		id, rec, _ := strings.Cut(rest, "\t")
@@ -203,11 +410,16 @@ func (r *replay) apply(line string) error {
 			r.v.Mentions = append(r.v.Mentions, coding.Mention{ID: id, Span: span, Entity: what, Coder: coder, Created: created})
 		}
 	case "A":
-		a, err := parseAssertionLine(rest)
+		a, err := r.al.parse(rest)
 		if err != nil {
 			return err
 		}
-		r.asserts[a.ID] = len(r.v.Assertions)
+		if !r.keep(&a) {
+			return nil
+		}
+		if r.asserts != nil {
+			r.asserts[a.ID] = len(r.v.Assertions)
+		}
 		r.v.Assertions = append(r.v.Assertions, a)
 	case "U":
 		i, ok := r.index()[rest]
@@ -250,6 +462,23 @@ func (r *replay) index() map[string]int {
 	return r.codings
 }
 
+// keep reports whether the replay keeps assertion a.
+func (r *replay) keep(a *coding.Assertion) bool {
+	return r.touching == nil || r.touching[a.Subject] || r.touching[a.Object]
+}
+
+// assertIndex returns the map from assertion id to position, built on
+// first use: only retractions need it.
+func (r *replay) assertIndex() map[string]int {
+	if r.asserts == nil {
+		r.asserts = make(map[string]int, len(r.v.Assertions))
+		for i, a := range r.v.Assertions {
+			r.asserts[a.ID] = i
+		}
+	}
+	return r.asserts
+}
+
 func (r *replay) applyJSON(e event) error {
 	switch {
 	case e.K == "change" && e.Change != nil:
@@ -257,11 +486,18 @@ func (r *replay) applyJSON(e event) error {
 	case e.K == "entity" && e.Entity != nil:
 		r.v.Entities = append(r.v.Entities, *e.Entity)
 	case e.K == "assertion" && e.Assert != nil:
-		r.asserts[e.Assert.ID] = len(r.v.Assertions)
+		if !r.keep(e.Assert) {
+			return nil
+		}
+		if r.asserts != nil {
+			r.asserts[e.Assert.ID] = len(r.v.Assertions)
+		}
 		r.v.Assertions = append(r.v.Assertions, *e.Assert)
 	case e.K == "retract":
-		i, ok := r.asserts[e.ID]
-		if !ok {
+		i, ok := r.assertIndex()[e.ID]
+		if !ok && r.touching != nil {
+			return nil // an assertion left out
+		} else if !ok {
 			return fmt.Errorf("retraction of unknown assertion %s", e.ID)
 		}
 		r.v.Assertions[i].Retracted, r.v.Assertions[i].Reason = true, e.Reason
@@ -292,12 +528,78 @@ func (r *replay) view() *coding.View {
 		}
 		r.v.Codings = kept
 	}
+	// View.Sort checks the order of each list and sorts it stably if need
+	// be; a projection written by an older qualgraph has each batch of a
+	// write in no particular order, and a stable sort of 200,000 codings
+	// costs more than reading them. Put the lists in order first.
+	r.v.Codings = inOrder(r.v.Codings, func(c *coding.Coding) (time.Time, string) { return c.Created, c.ID })
+	r.v.Mentions = inOrder(r.v.Mentions, func(m *coding.Mention) (time.Time, string) { return m.Created, m.ID })
+	r.v.Assertions = inOrder(r.v.Assertions, func(a *coding.Assertion) (time.Time, string) { return a.Created, a.ID })
 	r.v.Sort()
 	return &r.v
 }
 
-// RebuildProjection writes the projection afresh from the graph.
-func (s *Store) RebuildProjection() error {
+// inOrder returns xs in the order of coding.View.Sort (creation time, then
+// id, then position), which is xs itself when it is in order already.
+// Otherwise it sorts compact keys and copies each element once, where
+// sorting xs would move large structs many times.
+func inOrder[T any](xs []T, key func(*T) (time.Time, string)) []T {
+	type sortKey struct {
+		sec  int64
+		nsec int32
+		i    int32
+		id   string
+	}
+	compare := func(a, b *sortKey) int {
+		switch {
+		case a.sec != b.sec:
+			return cmp.Compare(a.sec, b.sec)
+		case a.nsec != b.nsec:
+			return cmp.Compare(a.nsec, b.nsec)
+		}
+		return cmp.Or(strings.Compare(a.id, b.id), cmp.Compare(a.i, b.i))
+	}
+	keyOf := func(i int) sortKey {
+		t, id := key(&xs[i])
+		return sortKey{t.Unix(), int32(t.Nanosecond()), int32(i), id}
+	}
+	sorted := true
+	for i := 1; i < len(xs) && sorted; i++ {
+		a, b := keyOf(i-1), keyOf(i)
+		sorted = compare(&a, &b) <= 0
+	}
+	if sorted || len(xs) > math.MaxInt32 {
+		return xs
+	}
+	keys := make([]sortKey, len(xs))
+	for i := range xs {
+		keys[i] = keyOf(i)
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int { return compare(&a, &b) })
+	out := make([]T, len(xs))
+	for i, k := range keys {
+		out[i] = xs[k.i]
+	}
+	return out
+}
+
+// RebuildProjection writes the projection afresh from the graph. The
+// quotes of evidence spans come from the documents, not the graph: it
+// keeps those of the old projection for the spans that are still evidence
+// (a document's stored text never changes, so they stay true) and leaves
+// the others to the readers, which read them from the documents.
+// RebuildProjectionQuoting quotes every span afresh.
+func (s *Store) RebuildProjection() error { return s.rebuildProjection(nil) }
+
+// RebuildProjectionQuoting is RebuildProjection with every evidence span
+// quoted afresh by quote, called once with all of them. If quote fails,
+// the quotes of the old projection are kept as RebuildProjection keeps
+// them, and the projection is written all the same: quotes only spare
+// readers the documents, and a rebuild, which recovers from a lost write,
+// must not fail for want of them.
+func (s *Store) RebuildProjectionQuoting(quote QuoteFunc) error { return s.rebuildProjection(quote) }
+
+func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	if s.dir == "" {
 		return nil
 	}
@@ -305,7 +607,7 @@ func (s *Store) RebuildProjection() error {
 	if err != nil {
 		return err
 	}
-	files := map[string]*strings.Builder{codingsLog: {}, recordsLog: {}, codesLog: {}}
+	files := map[string]*strings.Builder{codingsLog: {}, recordsLog: {}, codesLog: {}, quotesLog: {}}
 	line := func(l string) {
 		b := files[logFor(l)]
 		b.WriteString(l)
@@ -335,10 +637,180 @@ func (s *Store) RebuildProjection() error {
 	for i := range v.Codes {
 		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
 	}
-	for _, name := range []string{codingsLog, recordsLog, codesLog} {
+	for _, l := range s.rebuildQuotes(v, quote) {
+		line(l)
+	}
+	for _, name := range []string{quotesLog, codingsLog, recordsLog, codesLog} {
 		if err := atomicfile.WriteFile(filepath.Join(s.dir, name), []byte(files[name].String())); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rebuildQuotes returns the quote lines of v's evidence, one for each span
+// of each assertion in order (see Quotes): quoted by quote, or, without it
+// or if it fails, as the old projection has them.
+func (s *Store) rebuildQuotes(v *coding.View, quote QuoteFunc) []string {
+	var spans []coding.Span
+	for _, a := range v.Assertions {
+		spans = append(spans, a.Evidence...)
+	}
+	var texts []string
+	if quote != nil && len(spans) > 0 {
+		if t, err := quote(spans); err == nil && len(t) == len(spans) {
+			texts = t
+		}
+	}
+	if texts == nil {
+		old, err := LoadQuotes(s.dir)
+		if err != nil {
+			old = nil // a damaged log: quote nothing rather than wrongly
+		}
+		texts = make([]string, len(spans))
+		for i, sp := range spans {
+			texts[i] = old[sp]
+		}
+	}
+	lines := make([]string, 0, len(spans))
+	for i, sp := range spans {
+		if texts[i] != "" {
+			lines = append(lines, quoteLine(sp, texts[i]))
+		}
+	}
+	return lines
+}
+
+// A QuoteFunc returns the texts of spans, in order: for each, the code
+// points [Start, End) of the stored text of its document. kg keeps the
+// texts of evidence spans in the projection, so that the commands that
+// show evidence need not read the documents; the documents' texts are not
+// in the graph, so the project passes kg a QuoteFunc to read them.
+type QuoteFunc func(spans []coding.Span) ([]string, error)
+
+// quoteLine is the projection's line for the text of an evidence span.
+func quoteLine(s coding.Span, text string) string {
+	return "Q\t" + s.Doc + "\t" + strconv.Itoa(s.Start) + "\t" + strconv.Itoa(s.End) + "\t" + escapeField(text)
+}
+
+// LoadQuotes returns the texts of the evidence spans that the projection
+// in graphDir keeps (see AddAssertionsQuoted and RebuildProjectionQuoting).
+// A projection written before quotes were kept lacks some or all of them,
+// and a missing quotes.log is no error: the caller reads the texts it
+// lacks from the documents.
+func LoadQuotes(graphDir string) (map[coding.Span]string, error) {
+	q, err := OpenQuotes(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.index(); err != nil {
+		return nil, err
+	}
+	return q.byspan, nil
+}
+
+// Quotes reads the texts of evidence spans that a projection keeps. The
+// log holds one line for each span of each assertion, in the order of the
+// assertions and of their evidence, so that a reader that walks the
+// assertions in order (as coding.Links quotes them) reads it in step, one
+// line after the other, without an index; a reader that asks out of that
+// order, or for a span the log lacks, gets an index of the whole log.
+type Quotes struct {
+	name   string
+	log    string // the whole log
+	next   int    // where the next line in step starts
+	line   int    // its number
+	byspan map[coding.Span]string
+}
+
+// OpenQuotes reads the quotes of the projection in graphDir (see
+// LoadQuotes). It reports no error for a damaged log until Text or
+// LoadQuotes meets the damage.
+func OpenQuotes(graphDir string) (*Quotes, error) {
+	name := filepath.Join(graphDir, quotesLog)
+	log, err := readString(name) // the texts are substrings of it
+	if errors.Is(err, fs.ErrNotExist) {
+		log, err = "", nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Quotes{name: name, log: log, line: 1}, nil
+}
+
+// Text returns the text that the projection keeps for evidence span s, and
+// whether it keeps one; an error if the log is damaged.
+func (q *Quotes) Text(s coding.Span) (string, bool, error) {
+	if q.byspan == nil {
+		// In step: the next line, or one further on if spans were
+		// skipped (assertions left out by a filter).
+		for at, line := q.next, q.line; at < len(q.log); line++ {
+			l, _, _ := strings.Cut(q.log[at:], "\n")
+			at += len(l) + 1
+			if l == "" {
+				continue
+			}
+			sp, text, err := parseQuoteLine(l)
+			if err != nil {
+				return "", false, fmt.Errorf("%s:%d: %w", q.name, line, err)
+			}
+			if sp == s {
+				q.next, q.line = at, line+1
+				return text, true, nil
+			}
+		}
+		if err := q.index(); err != nil {
+			return "", false, err
+		}
+	}
+	text, ok := q.byspan[s]
+	return text, ok, nil
+}
+
+// Each calls fn with each quote of the log, line by line (a span that
+// several assertions share has a line for each), and returns the first
+// error: of a damaged line, or fn's.
+func (q *Quotes) Each(fn func(s coding.Span, text string) error) error {
+	data := q.log
+	for line := 1; data != ""; line++ {
+		l, rest, _ := strings.Cut(data, "\n")
+		data = rest
+		if l == "" {
+			continue
+		}
+		sp, text, err := parseQuoteLine(l)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", q.name, line, err)
+		}
+		if err := fn(sp, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// index reads the whole log into byspan.
+func (q *Quotes) index() error {
+	if q.byspan != nil {
+		return nil
+	}
+	m := make(map[coding.Span]string, strings.Count(q.log, "\n"))
+	if err := q.Each(func(s coding.Span, text string) error { m[s] = text; return nil }); err != nil {
+		return err
+	}
+	q.byspan = m
+	return nil
+}
+
+func parseQuoteLine(l string) (coding.Span, string, error) {
+	rest, ok := strings.CutPrefix(l, "Q\t")
+	doc, rest, ok1 := strings.Cut(rest, "\t")
+	st, rest, ok2 := strings.Cut(rest, "\t")
+	en, text, ok3 := strings.Cut(rest, "\t")
+	start, err1 := strconv.Atoi(st)
+	end, err2 := strconv.Atoi(en)
+	if !ok || !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || strings.Contains(text, "\t") {
+		return coding.Span{}, "", fmt.Errorf("bad quote record %.40q", l)
+	}
+	return coding.Span{Doc: doc, Start: start, End: end}, unescapeField(text), nil
 }

@@ -73,6 +73,7 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 		r.Units += n
 	}
 	p.checkView(add)
+	p.checkQuotes(add)
 	srcs, err := p.sourceIDs()
 	if err != nil {
 		return nil, err

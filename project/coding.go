@@ -24,17 +24,94 @@ func (p *Project) View(recordsOnly bool) (*coding.View, error) {
 	if p.view != nil && (recordsOnly || !p.viewRecordsOnly) {
 		return p.view, nil
 	}
-	v, err := kg.LoadView(filepath.Join(p.Dir, GraphDir), recordsOnly)
-	if errors.Is(err, kg.ErrNoProjection) && p.write {
-		if err = p.rebuildView(); err == nil {
-			v, err = kg.LoadView(filepath.Join(p.Dir, GraphDir), recordsOnly)
-		}
+	parts := kg.PartAll
+	if recordsOnly {
+		parts = kg.PartRecords
 	}
+	v, err := p.load(kg.LoadOptions{Parts: parts})
 	if err != nil {
 		return nil, err
 	}
 	p.view, p.viewRecordsOnly = v, recordsOnly
 	return v, nil
+}
+
+// ViewOf returns the records of the graph's projection that parts selects
+// (see kg.LoadParts), for a query that needs only some of them: links and
+// neighbors, for instance, read entities and assertions, not the change
+// log. The View's other lists are empty, or hold what an earlier View
+// call read. The graph itself is not opened.
+func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
+	if p.view != nil && (parts&kg.PartCodings == 0 || !p.viewRecordsOnly) {
+		return p.view, nil
+	}
+	return p.load(kg.LoadOptions{Parts: parts})
+}
+
+// NeighborhoodView returns the entities of the graph's projection and the
+// assertions that coding.Neighbors(v, entity, depth) reads: those that
+// touch an entity fewer than depth steps from entity. It reads the
+// assertions once for each step, keeping only those, which costs less
+// than keeping every assertion of a large project. The graph itself is
+// not opened.
+func (p *Project) NeighborhoodView(entity string, depth int) (*coding.View, error) {
+	if p.view != nil {
+		return p.view, nil
+	}
+	near := map[string]bool{entity: true}
+	parts := kg.PartEntities | kg.PartAssertions
+	var entities []coding.Entity
+	for step := 1; ; step++ {
+		v, err := p.load(kg.LoadOptions{Parts: parts, Touching: near})
+		if err != nil {
+			return nil, err
+		}
+		if parts&kg.PartEntities != 0 {
+			entities, parts = v.Entities, kg.PartAssertions
+		}
+		v.Entities = entities
+		if step >= depth {
+			return v, nil
+		}
+		// Every end of these assertions is at most step steps away: a
+		// superset of the nodes that the next step walks from, which
+		// is all that the assertions kept must cover.
+		grown := false
+		for _, a := range v.Assertions {
+			for _, n := range [2]string{a.Subject, a.Object} {
+				if _, concept := coding.IsConcept(n); !concept && !near[n] {
+					near[n], grown = true, true
+				}
+			}
+		}
+		if !grown {
+			return v, nil
+		}
+	}
+}
+
+// load replays what opt selects of the projection, rebuilding a missing
+// projection if the project is open for writing.
+func (p *Project) load(opt kg.LoadOptions) (*coding.View, error) {
+	v, err := kg.Load(filepath.Join(p.Dir, GraphDir), opt)
+	if errors.Is(err, kg.ErrNoProjection) && p.write {
+		if err = p.rebuildProjection(); err == nil {
+			v, err = kg.Load(filepath.Join(p.Dir, GraphDir), opt)
+		}
+	}
+	return v, err
+}
+
+// rebuildProjection rewrites the graph's projection from the graph, with
+// the texts of the evidence spans quoted afresh from sources/ (see
+// kg.Store.RebuildProjectionQuoting).
+func (p *Project) rebuildProjection() error {
+	g, err := p.Graph()
+	if err != nil {
+		return err
+	}
+	p.view = nil
+	return g.RebuildProjectionQuoting(p.QuoteSpans)
 }
 
 // Codebook returns the ontology with the project's emergent codes.
@@ -74,7 +151,7 @@ func (p *Project) writeView(op string, fn func(g *kg.Store) error) error {
 	}
 	p.view = nil
 	if err := fn(g); err != nil {
-		if rerr := g.RebuildProjection(); rerr != nil {
+		if rerr := g.RebuildProjectionQuoting(p.QuoteSpans); rerr != nil {
 			p.keepJournal = true
 		}
 		return err
@@ -405,6 +482,21 @@ func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by stri
 	if len(as) == 0 {
 		return as, nil
 	}
+	// The texts of the evidence, kept in the projection for the commands
+	// that show it; a document whose text cannot be read is an error
+	// before anything is written.
+	flat := make([]coding.Span, len(spans))
+	for i, s := range spans {
+		flat[i] = *s
+	}
+	texts, err := p.QuoteSpans(flat)
+	if err != nil {
+		return nil, err
+	}
+	quotes := make(map[coding.Span]string, len(flat))
+	for i, s := range flat {
+		quotes[s] = texts[i]
+	}
 	detail := fmt.Sprintf("%s %s %s", as[0].Subject, as[0].Relation, as[0].Object)
 	if len(as) > 1 {
 		detail = fmt.Sprintf("%d assertions", len(as))
@@ -413,7 +505,7 @@ func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by stri
 	for i := range as {
 		as[i].ID, as[i].Coder, as[i].Created = uuid.NewString(), by, ch.At
 	}
-	return as, p.writeView("assert", func(g *kg.Store) error { return g.AddAssertions(ch, as) })
+	return as, p.writeView("assert", func(g *kg.Store) error { return g.AddAssertionsQuoted(ch, as, quotes) })
 }
 
 // Retract marks an assertion retracted; retracting twice is an error.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -163,9 +164,41 @@ func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptio
 	return res, nil
 }
 
-// writeImport writes sources, graph and index, in that order.
+// writeImport writes sources, graph and index. Sources must be on disk
+// before the graph points at them; the index is built at the same time, by
+// other goroutines, since it needs most of the CPU time and the sources
+// mostly wait for the disk. Until the journal is cleared, an index holding
+// documents the graph does not is repaired from the graph (repair), so the
+// order in which the index and the graph finish does not matter.
 func (p *Project) writeImport(ctx context.Context, g *kg.Store, fresh []*corpus.Document, ids []string, opt ImportOptions, total int64, progress func(int64, int64)) error {
-	for _, d := range fresh {
+	ix, err := p.Index()
+	if err != nil {
+		return err
+	}
+	indexed := make(chan error, 1)
+	go func() { indexed <- p.indexDocs(ix, fresh, total, progress) }()
+	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(fresh)))
+	err = p.writeSourcesAndGraph(g, fresh, ch)
+	ierr := <-indexed
+	if err != nil {
+		return err
+	}
+	if ierr != nil {
+		// The graph holds the documents but the index could not take
+		// them: take them out of the graph so that the import did not
+		// happen.
+		if rerr := g.RemoveDocuments(ctx, ids); rerr != nil {
+			return fmt.Errorf("import: index: %w (undo failed: %v)", ierr, rerr)
+		}
+		return fmt.Errorf("import: index: %w", ierr)
+	}
+	return nil
+}
+
+// writeSourcesAndGraph writes the sources of docs, waits until they are on
+// disk, then adds docs to the graph with change ch.
+func (p *Project) writeSourcesAndGraph(g *kg.Store, docs []*corpus.Document, ch coding.Change) error {
+	for _, d := range docs {
 		if err := p.writeSource(d); err != nil {
 			return err
 		}
@@ -174,18 +207,8 @@ func (p *Project) writeImport(ctx context.Context, g *kg.Store, fresh []*corpus.
 	if err := p.syncSources(); err != nil {
 		return err
 	}
-	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(fresh)))
-	if err := g.AddDocuments(ch, fresh); err != nil {
+	if err := g.AddDocuments(ch, docs); err != nil {
 		return fmt.Errorf("import: write graph: %w", err)
-	}
-	if err := p.indexDocs(fresh, total, progress); err != nil {
-		// The graph holds the documents but the index could not take
-		// them: take them out of the graph so that the import did not
-		// happen.
-		if rerr := g.RemoveDocuments(ctx, ids); rerr != nil {
-			return fmt.Errorf("import: index: %w (undo failed: %v)", err, rerr)
-		}
-		return fmt.Errorf("import: index: %w", err)
 	}
 	return nil
 }
@@ -376,29 +399,13 @@ func uniqueName(name string, taken map[string]bool) string {
 	}
 }
 
-// indexDocs adds documents to the index in chunks, reporting progress.
-func (p *Project) indexDocs(docs []*corpus.Document, total int64, progress func(int64, int64)) error {
-	ix, err := p.Index()
-	if err != nil {
-		return err
-	}
+// indexDocs adds documents to the index, reporting progress.
+func (p *Project) indexDocs(ix *corpus.Index, docs []*corpus.Document, total int64, progress func(int64, int64)) error {
+	docs = slices.Clone(docs) // the caller goes on reading its slice
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
-	var done int64
-	const chunk = 100
-	for start := 0; start < len(docs); start += chunk {
-		end := min(start+chunk, len(docs))
-		if err := ix.Add(docs[start:end]...); err != nil {
-			return err
-		}
-		for _, d := range docs[start:end] {
-			done += d.Source.Size
-		}
-		progress(total/5+done*4/5, total)
+	sizes := make([]int64, len(docs)+1) // sizes[n]: bytes of the first n
+	for i, d := range docs {
+		sizes[i+1] = sizes[i] + d.Source.Size
 	}
-	// Add merges segments only within one call; an import added in chunks
-	// (for the progress bar) leaves many, which cost space and search time.
-	if len(docs) > chunk {
-		return ix.Compact()
-	}
-	return nil
+	return ix.AddProgress(docs, func(n int) { progress(total/5+sizes[n]*4/5, total) })
 }

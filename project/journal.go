@@ -198,15 +198,9 @@ func (p *Project) repair(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// rebuildView rewrites the graph's projection from the graph.
-func (p *Project) rebuildView() error {
-	g, err := p.Graph()
-	if err != nil {
-		return err
-	}
-	p.view = nil
-	return g.RebuildProjection()
-}
+// rebuildView rewrites the graph's projection from the graph, quoting the
+// evidence spans afresh (rebuildProjection).
+func (p *Project) rebuildView() error { return p.rebuildProjection() }
 
 // RebuildView rewrites the graph's projection from the graph (what
 // "qualgraph check --repair" does after a lost write).

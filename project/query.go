@@ -1,10 +1,16 @@
 package project
 
 import (
+	"cmp"
 	"context"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 // Quoter returns the text of spans, reading each document's stored text
@@ -12,10 +18,17 @@ import (
 // cannot read as "" and keeps the first such error for Err, as
 // bufio.Scanner does, so that it fits the quote functions of package
 // coding's queries.
+//
+// A Quoter from EvidenceQuoter takes the texts of evidence spans from the
+// graph's projection, which keeps them (see QuoteSpans), and reads sources/
+// only for other spans.
 type Quoter struct {
-	p     *Project
-	texts map[string]*indexedText
-	err   error
+	p        *Project
+	texts    map[string]*indexedText
+	err      error
+	evidence bool       // look in the projection's quotes first
+	quotes   *kg.Quotes // the projection's quotes; nil until needed or if damaged
+	opened   bool       // quotes was opened
 }
 
 // indexedText is a text with the byte offset of every 64th code point, so
@@ -52,12 +65,48 @@ func (t *indexedText) byteAt(cp int) int {
 	return b
 }
 
+// quote returns the text of [start, end), or false if it does not fit t.
+func (t *indexedText) quote(start, end int) (string, bool) {
+	if start < 0 || end > t.n || start > end {
+		return "", false
+	}
+	return t.s[t.byteAt(start):t.byteAt(end)], true
+}
+
 // Quoter returns a Quoter over the project's sources.
 func (p *Project) Quoter() *Quoter { return &Quoter{p: p, texts: map[string]*indexedText{}} }
+
+// EvidenceQuoter returns a Quoter for evidence spans: it takes their texts
+// from the graph's projection, read on the first Quote, and reads a
+// document in sources/ only for a span the projection does not quote (a
+// projection written before quotes were kept quotes none). Texts in
+// sources/ never change, so the projection's quotes stay true; "qualgraph
+// check" compares them with sources/. Asked for the evidence of assertions
+// in their order, as coding.Links asks, it reads the projection's quotes
+// in step (see kg.Quotes).
+func (p *Project) EvidenceQuoter() *Quoter {
+	q := p.Quoter()
+	q.evidence = true
+	return q
+}
 
 // Quote returns the text of s, or "" if the document's text cannot be read
 // or s does not fit it.
 func (q *Quoter) Quote(s coding.Span) string {
+	if q.evidence && !q.opened {
+		q.opened = true
+		q.quotes, _ = kg.OpenQuotes(filepath.Join(q.p.Dir, GraphDir))
+	}
+	if q.quotes != nil {
+		text, ok, err := q.quotes.Text(s)
+		if err != nil {
+			// A damaged quotes.log quotes nothing: the texts come from
+			// sources/, and check reports the damage.
+			q.quotes = nil
+		} else if ok {
+			return text
+		}
+	}
 	t, ok := q.texts[s.Doc]
 	if !ok {
 		text, err := q.p.Text(s.Doc)
@@ -67,14 +116,95 @@ func (q *Quoter) Quote(s coding.Span) string {
 		t = newIndexedText(text)
 		q.texts[s.Doc] = t
 	}
-	if s.Start < 0 || s.End > t.n || s.Start > s.End {
-		return ""
-	}
-	return t.s[t.byteAt(s.Start):t.byteAt(s.End)]
+	text, _ := t.quote(s.Start, s.End)
+	return text
 }
 
 // Err returns the first error met reading a text.
 func (q *Quoter) Err() error { return q.err }
+
+// QuoteSpans returns the texts of spans, in order, reading each document's
+// stored text once and holding one at a time. A span that does not fit its
+// document is a *coding.SpanError. It is the kg.QuoteFunc by which the
+// graph's projection keeps the texts of evidence spans.
+func (p *Project) QuoteSpans(spans []coding.Span) ([]string, error) {
+	byDoc := map[string][]int{}
+	var docs []string
+	for i, s := range spans {
+		if _, ok := byDoc[s.Doc]; !ok {
+			docs = append(docs, s.Doc)
+		}
+		byDoc[s.Doc] = append(byDoc[s.Doc], i)
+	}
+	texts := make([]string, len(spans))
+	for _, d := range docs {
+		text, err := p.Text(d)
+		if err != nil {
+			return nil, err
+		}
+		t := newIndexedText(text)
+		for _, i := range byDoc[d] {
+			s := spans[i]
+			q, ok := t.quote(s.Start, s.End)
+			if !ok {
+				return nil, &coding.SpanError{Span: s, Len: t.n, Err: coding.ErrSpanOutOfRange}
+			}
+			// A copy, so that the quotes do not keep whole documents.
+			texts[i] = strings.Clone(q)
+		}
+	}
+	return texts, nil
+}
+
+// checkQuotes compares the texts of evidence spans that the graph's
+// projection keeps, every line of them, with the documents in sources/.
+func (p *Project) checkQuotes(add func(doc, format string, args ...any)) {
+	type quote struct {
+		span coding.Span
+		text string
+	}
+	var quotes []quote
+	q, err := kg.OpenQuotes(filepath.Join(p.Dir, GraphDir))
+	if err == nil {
+		err = q.Each(func(s coding.Span, text string) error { quotes = append(quotes, quote{s, text}); return nil })
+	}
+	if err != nil {
+		add("", "projection: %v (qualgraph check --repair rebuilds it)", err)
+		return
+	}
+	slices.SortStableFunc(quotes, func(a, b quote) int {
+		return cmp.Or(strings.Compare(a.span.Doc, b.span.Doc), cmp.Compare(a.span.Start, b.span.Start), cmp.Compare(a.span.End, b.span.End))
+	})
+	var t *indexedText
+	for i, qt := range quotes {
+		s := qt.span
+		if i == 0 || s.Doc != quotes[i-1].span.Doc {
+			text, err := p.Text(s.Doc)
+			if err != nil {
+				add(s.Doc, "the projection quotes evidence of a document whose text cannot be read: %v", err)
+				t = nil
+			} else {
+				t = newIndexedText(text)
+			}
+		}
+		if t == nil {
+			continue
+		}
+		if want, ok := t.quote(s.Start, s.End); !ok {
+			add(s.Doc, "the projection quotes evidence %s, which does not fit the document's %d code points (qualgraph check --repair rebuilds it)", s, t.n)
+		} else if qt.text != want {
+			add(s.Doc, "the projection quotes evidence %s as %s, the document has %s there (qualgraph check --repair rebuilds it)", s, clipQuote(qt.text), clipQuote(want))
+		}
+	}
+}
+
+// clipQuote quotes s for a message, shortened to 60 code points.
+func clipQuote(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		s = string([]rune(s)[:60]) + "…"
+	}
+	return strconv.Quote(s)
+}
 
 // DocAttrs returns every document's attributes as canonical text values
 // (integers in base 10, dates YYYY-MM-DD, ...), by document id. It reads

@@ -1305,17 +1305,16 @@ func (p *Project) writeRefi(ctx context.Context, pl *refiPlanner) (err error) {
 		}
 		// As writeImport does, with a change naming the file: sources,
 		// graph, index; the deferred undo takes them back.
-		for _, d := range pl.newDocs {
-			if err := p.writeSource(d); err != nil {
-				return err
-			}
-		}
 		ch := coding.NewChange(by, "import", fmt.Sprintf("imported %d documents from %s", len(pl.newDocs), pl.opt.File))
 		docsDone = true
-		if err := g.AddDocuments(ch, pl.newDocs); err != nil {
-			return fmt.Errorf("import: write graph: %w", err)
+		if err := p.writeSourcesAndGraph(g, pl.newDocs, ch); err != nil {
+			return err
 		}
-		if err := p.indexDocs(pl.newDocs, total, progress); err != nil {
+		ix, err := p.Index()
+		if err != nil {
+			return err
+		}
+		if err := p.indexDocs(ix, pl.newDocs, total, progress); err != nil {
 			return fmt.Errorf("import: index: %w", err)
 		}
 	}

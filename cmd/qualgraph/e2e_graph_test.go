@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/qualgraph/qualgraph/coding"
 )
 
 // End-to-end tests of the graph commands on the demo project: entities,
@@ -456,4 +460,138 @@ func mustMarshal(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestEvidenceQuotes checks the outputs that quote evidence from the
+// graph's projection (quotes.log) against encoding/json and against a
+// projection without quotes, which reads sources/ instead: the same bytes.
+func TestEvidenceQuotes(t *testing.T) {
+	dir := newDemo(t)
+	const chenDoc, linDoc = "interview_chen_en.txt", "interview_lin_zh.txt"
+	for _, args := range [][]string{
+		{"chen", "--type", "SpinoffFounder"}, {"bureau", "--type", "LocalGovernment"},
+		{"town", "--type", "LocalGovernment"}, {"assoc", "--type", "IndustryAssociation"}, {"lin", "--type", "ReturneeEntrepreneur"},
+	} {
+		must(t, dir, append([]string{"entity", "add"}, args...)...)
+	}
+	sp := func(doc, phrase string) string { return demoSpan(t, dir, doc, phrase) }
+	for _, args := range [][]string{
+		{"bureau", "funds", "chen", "--evidence", sp(chenDoc, "The Science Bureau gave us 300,000 yuan of seed funding in 2020"),
+			"--evidence", acrossLineEnd(t, dir, chenDoc)},
+		{"town", "funds", "lin", "--evidence", sp(linDoc, "镇政府给了我们八十万元人才补贴，分三年发放。"), "--evidence", acrossLineEnd(t, dir, linDoc)},
+		{"chen", "lobbies", "assoc", "--evidence", sp(linDoc, "2021年陈浩去游说行业协会成立智能照明专委会")},
+		{"lin", "takesPosition", "HighTechCertification", "--evidence", sp(linDoc, "数字好看，但是真正做IoT的，可能不到十家。")},
+		// The same span twice, and again in another assertion.
+		{"bureau", "funds", "chen", "--evidence", sp(chenDoc, "seed funding"), "--evidence", sp(chenDoc, "seed funding")},
+		{"chen", "lobbies", "assoc", "--evidence", sp(chenDoc, "seed funding")},
+	} {
+		must(t, dir, append([]string{"assert"}, args...)...)
+	}
+	outputs := func() map[string]string {
+		out := map[string]string{}
+		for _, args := range [][]string{
+			{"links", "--json"}, {"links", "--relation", "funds", "--json"}, {"links", "--evidence"},
+			{"neighbors", "chen", "--json"}, {"neighbors", "lin", "--depth", "3", "--json"}, {"neighbors", "assoc"},
+			{"assertions", "--json"}, {"entity", "show", "chen", "--json"},
+		} {
+			out[strings.Join(args, " ")] = must(t, dir, args...)
+		}
+		return out
+	}
+	written := outputs()
+
+	// The JSON is what encoding/json writes.
+	for _, tc := range []struct {
+		args string
+		v    any
+	}{
+		{"links --json", &[]coding.Link{}},
+		{"links --relation funds --json", &[]coding.Link{}},
+		{"neighbors chen --json", &[]coding.Neighbor{}},
+		{"neighbors lin --depth 3 --json", &[]coding.Neighbor{}},
+	} {
+		if err := json.Unmarshal([]byte(written[tc.args]), tc.v); err != nil {
+			t.Fatalf("%s: %v", tc.args, err)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(tc.v)
+		if b.String() != written[tc.args] {
+			t.Errorf("%s:\n%s\nencoding/json:\n%s", tc.args, written[tc.args], b.String())
+		}
+	}
+	var links []coding.Link
+	json.Unmarshal([]byte(written["links --json"]), &links)
+	quotes := 0
+	for _, l := range links {
+		for _, e := range l.Evidence {
+			quotes++
+			if want := textOf(t, dir, e.Doc, e.Start, e.End); e.Text != want {
+				t.Errorf("%s:%d-%d quoted %q, want %q", e.Doc, e.Start, e.End, e.Text, want)
+			}
+		}
+	}
+	if quotes != 9 {
+		t.Errorf("%d quotes, want 9", quotes)
+	}
+
+	quotesLog := filepath.Join(dir, "graph", "quotes.log")
+	if b, err := os.ReadFile(quotesLog); err != nil || strings.Count(string(b), "\n") != 9 {
+		t.Fatalf("quotes.log: %v, %q", err, b)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T)
+	}{
+		{"WithoutQuotes", func(t *testing.T) {
+			// A projection written before quotes were kept.
+			if err := os.Remove(quotesLog); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"Repaired", func(t *testing.T) { must(t, dir, "check", "--repair") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change(t)
+			for args, out := range outputs() {
+				if out != written[args] {
+					t.Errorf("%s:\n%s\nwant (as written):\n%s", args, out, written[args])
+				}
+			}
+			if r := qg(t, dir, "check"); r.code != 0 {
+				t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// acrossLineEnd returns DOC:START-END for the ten characters either side
+// of the first line end of a document's stored text.
+func acrossLineEnd(t *testing.T, dir, name string) string {
+	t.Helper()
+	var doc struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal([]byte(must(t, dir, "show", name, "--json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	r := []rune(doc.Text)
+	i := slices.Index(r, '\n')
+	if i < 10 {
+		t.Fatalf("%s: no line end after 10 characters", name)
+	}
+	return fmt.Sprintf("%s:%d-%d", name, i-10, i+10)
+}
+
+// textOf returns the code points [start, end) of a document's stored text.
+func textOf(t *testing.T, dir, id string, start, end int) string {
+	t.Helper()
+	var doc struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal([]byte(must(t, dir, "show", id, "--json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return string([]rune(doc.Text)[start:end])
 }

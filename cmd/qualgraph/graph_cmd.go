@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,9 +21,11 @@ import (
 )
 
 // The graph commands: entities, assertions, memos, the change log and the
-// queries over the coded graph. Listings and queries read the projection
-// (project.View) and sources/ for quotes; only links --attr (document
-// attributes) and query (Gizmo) open the graph, read-only.
+// queries over the coded graph. Listings and queries read what they need
+// of the projection (project.ViewOf, NeighborhoodView) and the quotes of
+// evidence it keeps (project.EvidenceQuoter), which falls back on sources/;
+// only links --attr (document attributes) and query (Gizmo) open the
+// graph, read-only.
 
 func graphCommands() []*cli.Command {
 	coderFlag := func(usage string) cli.Flag { return &cli.StringFlag{Name: "coder", Usage: usage} }
@@ -410,7 +415,7 @@ func entityShowAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		q := p.Quoter()
+		q := p.EvidenceQuoter()
 		out := entityShowJSON{entityJSON: toEntityJSON(e, countEntities(v)), MentionList: []mentionJSON{}, Out: []assertionJSON{}, In: []assertionJSON{}}
 		for _, m := range coding.MentionsOf(v, id) {
 			out.MentionList = append(out.MentionList, mentionJSON{m.ID, m.Doc, m.Start, m.End, q.Quote(m.Span), m.Coder, m.Created})
@@ -613,7 +618,7 @@ func assertionsAction(c *cli.Context) error {
 	}
 	f := coding.AssertionFilter{Entity: c.String("entity"), Relation: c.String("relation")}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		v, err := p.ViewOf(kg.PartEntities | kg.PartAssertions)
 		if err != nil {
 			return err
 		}
@@ -627,7 +632,7 @@ func assertionsAction(c *cli.Context) error {
 				return err
 			}
 		}
-		q := p.Quoter()
+		q := p.EvidenceQuoter()
 		quote := q.Quote
 		if !c.Bool("json") && !c.Bool("evidence") {
 			quote = func(coding.Span) string { return "" }
@@ -708,7 +713,7 @@ func memosAction(c *cli.Context) error {
 	}
 	target := c.String("target")
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		v, err := p.ViewOf(kg.PartMemos)
 		if err != nil {
 			return err
 		}
@@ -738,7 +743,7 @@ func logAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		v, err := p.ViewOf(kg.PartChanges)
 		if err != nil {
 			return err
 		}
@@ -789,7 +794,7 @@ func linksAction(c *cli.Context) error {
 		if err := opt.Filter.Check(cb); err != nil {
 			return err
 		}
-		v, err := p.View(true)
+		v, err := p.ViewOf(kg.PartEntities | kg.PartAssertions)
 		if err != nil {
 			return err
 		}
@@ -801,17 +806,19 @@ func linksAction(c *cli.Context) error {
 			}
 			docAttrs = func(doc string) map[string]string { return all[doc] }
 		}
-		q := p.Quoter()
+		q := p.EvidenceQuoter()
 		var quote func(coding.Span) string
 		if opt.JSON || opt.Evidence {
 			quote = q.Quote
 		}
+		if opt.JSON {
+			// A link at a time: the links of a large project take
+			// megabytes, which cost time of their own.
+			return writeJSONSeq(c.App.Writer, coding.LinksSeq(v, cb, opt.Filter, docAttrs, quote), (*coding.Link).AppendJSON, q.Err)
+		}
 		links := coding.Links(v, cb, opt.Filter, docAttrs, quote)
 		if err := q.Err(); err != nil {
 			return err
-		}
-		if opt.JSON {
-			return writeJSON(c.App.Writer, links)
 		}
 		return writeLinks(newGraphPrinter(c, p), links, opt.Evidence)
 	})
@@ -842,6 +849,76 @@ func writeLinks(pr graphPrinter, links []coding.Link, evidence bool) error {
 	return nil
 }
 
+// writeJSONList writes xs as writeJSON would, appending each element with
+// appendJSON, which must append what encoding/json would: the large
+// listings (links, neighbors) spent most of their time encoding
+// otherwise.
+func writeJSONList[T any](w io.Writer, xs []T, appendJSON func(*T, []byte) []byte) error {
+	if xs == nil {
+		return writeJSON(w, xs)
+	}
+	return writeJSONSeq(w, func(yield func(*T) bool) {
+		for i := range xs {
+			if !yield(&xs[i]) {
+				return
+			}
+		}
+	}, appendJSON, nil)
+}
+
+// writeJSONSeq writes the elements of seq as a JSON array, as
+// writeJSONList does. For a program it writes in pieces as it goes; for a
+// person at a terminal it indents the whole. If check is not nil, it is
+// called when the first element has come and when seq is done, and an
+// error it returns is returned before anything more is written: an error
+// in computing the elements (a quote that could not be read) fails the
+// command with no output, as long as seq meets it before its first
+// element (coding.LinksSeq quotes every span before).
+func writeJSONSeq[T any](w io.Writer, seq iter.Seq[*T], appendJSON func(*T, []byte) []byte, check func() error) error {
+	const piece = 64 << 10
+	if check == nil {
+		check = func() error { return nil }
+	}
+	indent := isTerminal(w)
+	b := make([]byte, 0, 2*piece)
+	b = append(b, '[')
+	var err error
+	n := 0
+	for x := range seq {
+		if n == 0 {
+			if err = check(); err != nil {
+				break
+			}
+		} else {
+			b = append(b, ',')
+		}
+		n++
+		b = appendJSON(x, b)
+		if !indent && len(b) >= piece {
+			if _, err = w.Write(b); err != nil {
+				break
+			}
+			b = b[:0]
+		}
+	}
+	if err == nil {
+		err = check()
+	}
+	if err != nil {
+		return err
+	}
+	b = append(b, ']', '\n')
+	if indent {
+		var ind bytes.Buffer
+		if err := json.Indent(&ind, b, "", "  "); err != nil {
+			return err
+		}
+		b = ind.Bytes()
+	}
+	_, err = w.Write(b)
+	return err
+}
+
 // nounCount writes "1 link", "2 links", "2 entities".
 func nounCount(n int, noun string) string {
 	switch {
@@ -869,7 +946,7 @@ func neighborsAction(c *cli.Context) error {
 		return usagef("--depth %d: want 1 or more", depth)
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		v, err := p.NeighborhoodView(entity, depth)
 		if err != nil {
 			return err
 		}
@@ -878,7 +955,7 @@ func neighborsAction(c *cli.Context) error {
 			return err
 		}
 		if c.Bool("json") {
-			return writeJSON(c.App.Writer, ns)
+			return writeJSONList(c.App.Writer, ns, (*coding.Neighbor).AppendJSON)
 		}
 		t := newTable("DIST", "ENTITY", "TYPE", "EDGE", "ASSERTIONS")
 		for _, n := range ns {
@@ -922,7 +999,7 @@ func pathAction(c *cli.Context) error {
 	}
 	from, to := c.Args().Get(0), c.Args().Get(1)
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		v, err := p.ViewOf(kg.PartEntities | kg.PartAssertions)
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,14 @@ package benchproj
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/project"
 )
 
@@ -46,5 +52,129 @@ func TestBuildSmall(t *testing.T) {
 	if len(full.Codings) != len(v.Codings) || len(full.Assertions) != len(v.Assertions) {
 		t.Fatalf("graph has %d codings and %d assertions, projection %d and %d",
 			len(full.Codings), len(full.Assertions), len(v.Codings), len(v.Assertions))
+	}
+}
+
+// TestQueriesSmall checks, on a small generated project, that what the
+// graph commands read of the projection gives the answers of the whole
+// View: the quotes kept for the evidence are the texts of the documents,
+// links with them are the links quoted from sources/, and neighbors over
+// the assertions near an entity are the neighbors over all of them.
+func TestQueriesSmall(t *testing.T) {
+	opt := Options{Docs: 20, DocSize: 4000, Codings: 300, Entities: 30, Assertions: 400}
+	dir, _, err := Ensure(t.TempDir(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Open(dir, project.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	v, err := p.View(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := p.Codebook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Quotes", func(t *testing.T) {
+		quotes, err := kg.LoadQuotes(filepath.Join(dir, project.GraphDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, a := range v.Assertions {
+			for _, e := range a.Evidence {
+				n++
+				text, err := p.Text(e.Doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := string([]rune(text)[e.Start:e.End]); quotes[e] != want {
+					t.Fatalf("%s quoted %q, want %q", e, quotes[e], want)
+				}
+			}
+		}
+		if n != opt.Assertions {
+			t.Fatalf("%d evidence spans, want %d", n, opt.Assertions)
+		}
+	})
+	t.Run("Links", func(t *testing.T) {
+		for _, f := range []coding.LinkFilter{{}, {From: "Entrepreneur"}, {Practice: "Lobbying"}} {
+			fromSources := p.Quoter()
+			want := coding.Links(v, cb, f, nil, fromSources.Quote)
+			q := p.EvidenceQuoter()
+			var got []coding.Link
+			for l := range coding.LinksSeq(v, cb, f, nil, q.Quote) {
+				c := *l
+				c.Practices, c.Evidence = slices.Clone(l.Practices), slices.Clone(l.Evidence)
+				got = append(got, c)
+			}
+			if fromSources.Err() != nil || q.Err() != nil {
+				t.Fatal(fromSources.Err(), q.Err())
+			}
+			if len(want) == 0 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%+v: %d links, want %d equal ones", f, len(got), len(want))
+			}
+		}
+	})
+	t.Run("Neighbors", func(t *testing.T) {
+		// Another reader of the project, which has not read the whole
+		// View yet.
+		p, err := project.Open(dir, project.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		for _, e := range []string{"e0000", "e0007", "e0029"} {
+			for depth := 1; depth <= 3; depth++ {
+				want, err := coding.Neighbors(v, e, depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				near, err := p.NeighborhoodView(e, depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := coding.Neighbors(near, e, depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want) == 0 || !reflect.DeepEqual(got, want) {
+					t.Fatalf("neighbors %s --depth %d: %d edges over %d assertions, want %d",
+						e, depth, len(got), len(near.Assertions), len(want))
+				}
+				if depth == 1 && len(near.Assertions) >= len(v.Assertions)/4 {
+					t.Errorf("neighbors %s: read %d of %d assertions", e, len(near.Assertions), len(v.Assertions))
+				}
+			}
+		}
+	})
+}
+
+// TestEnsureUpgrades checks that Ensure gives a project built before the
+// projection kept quotes the quotes.
+func TestEnsureUpgrades(t *testing.T) {
+	opt := Options{Docs: 5, DocSize: 2000, Codings: 50, Entities: 5, Assertions: 20}
+	base := t.TempDir()
+	dir, _, err := Ensure(base, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, project.GraphDir, "quotes.log")
+	want, err := os.ReadFile(name)
+	if err != nil || len(want) == 0 {
+		t.Fatalf("quotes.log: %v, %d bytes", err, len(want))
+	}
+	if err := os.Remove(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Ensure(base, opt); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(name); err != nil || string(got) != string(want) {
+		t.Fatalf("quotes.log after Ensure: %v\n%s\nwant\n%s", err, got, want)
 	}
 }
