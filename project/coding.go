@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -335,12 +336,25 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 		return err
 	}
 	ch := coding.NewChange(by, "codebook promote", fmt.Sprintf("promoted %s under %s", id, parent))
-	return p.writeView("codebook promote", func(g *kg.Store) error {
+	// The researcher's file keeps its comments and layout: the class is
+	// added to its text; only a file that cannot be edited so is written
+	// afresh.
+	src, err := os.ReadFile(p.OntologyPath())
+	if err != nil {
+		return err
+	}
+	text, err := o.InsertClassYAML(p.OntologyPath(), src, id)
+	if errors.Is(err, ontology.ErrNotEditable) {
 		var b bytes.Buffer
 		if err := o.WriteYAML(&b); err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(p.OntologyPath(), b.Bytes()); err != nil {
+		text = b.Bytes()
+	} else if err != nil {
+		return err
+	}
+	return p.writeView("codebook promote", func(g *kg.Store) error {
+		if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
 			return err
 		}
 		p.ont = o

@@ -101,7 +101,7 @@ func run(dir string, runs int, small, asJSON bool) error {
 	rows = append(rows, row{Name: "index size / text size", Target: "<= 1.5", Unit: "x",
 		Value: float64(indexBytes) / float64(max(textBytes, 1)), limit: 1.5, lessIsOK: true,
 		Detail: fmt.Sprintf("%d / %d bytes", indexBytes, textBytes)})
-	for _, q := range []string{"cluster", `"industrial upgrading"`, "产业升级"} {
+	for _, q := range []string{"cluster", `"industrial upgrading"`, "地方政府"} {
 		rows = append(rows, timed(bin, ipdir, runs, "search "+q+" (warm, whole process)", 60, "search", q))
 	}
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -634,6 +636,16 @@ func TestCodebook(t *testing.T) {
 	if got := list(); !slices.Equal(got, cs) {
 		t.Errorf("codebook changed: %+v", got)
 	}
+	// The researcher's comments in ontology.yaml survive the promotion.
+	ontFile := filepath.Join(dir, "ontology.yaml")
+	before, err := os.ReadFile(ontFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const note = "# Our team's codebook: see the memo of 3 May.\n"
+	if err := os.WriteFile(ontFile, append([]byte(note), before...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if out := must(t, dir, "codebook", "promote", "LocalEmbeddedness", "--parent", "SocioCulturalEnvironment"); out != "Promoted LocalEmbeddedness under SocioCulturalEnvironment into ontology.yaml\n" {
 		t.Errorf("promote printed %q", out)
 	}
@@ -643,6 +655,23 @@ func TestCodebook(t *testing.T) {
 	}
 	if out := must(t, dir, "ontology", "show"); !strings.Contains(out, "LocalEmbeddedness") {
 		t.Errorf("ontology show lacks the promoted code")
+	}
+	after, err := os.ReadFile(ontFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every line of the file is still there, in order, with the class.
+	kept := strings.SplitAfter(note+string(before), "\n")
+	for _, l := range strings.SplitAfter(string(after), "\n") {
+		if len(kept) > 0 && l == kept[0] {
+			kept = kept[1:]
+		}
+	}
+	if len(kept) > 0 {
+		t.Errorf("promote lost %d lines of ontology.yaml, the first %q", len(kept), kept[0])
+	}
+	if !strings.Contains(string(after), "- id: LocalEmbeddedness\n") {
+		t.Errorf("promote did not add the class to ontology.yaml")
 	}
 	if got := codingsOf(t, dir, "--code", "SocioCulturalEnvironment"); len(got) != 1 {
 		t.Errorf("codings --code SocioCulturalEnvironment: %+v", got)

@@ -13,10 +13,10 @@ import (
 	"github.com/qualgraph/qualgraph/project"
 )
 
-// TestBuildSmall builds a small project and checks that it holds what was
-// asked for and passes the project's integrity check.
-func TestBuildSmall(t *testing.T) {
-	opt := Options{Docs: 20, DocSize: 4000, Codings: 3000, Entities: 30, Assertions: 200}
+// openSmall builds a project with opt in a temporary folder and opens it
+// read-only until the test ends.
+func openSmall(t *testing.T, opt Options) *project.Project {
+	t.Helper()
 	dir, _, err := Ensure(t.TempDir(), opt)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,15 @@ func TestBuildSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// TestBuildSmall builds a small project and checks that it holds what was
+// asked for and passes the project's integrity check.
+func TestBuildSmall(t *testing.T) {
+	opt := Options{Docs: 20, DocSize: 4000, Codings: 3000, Entities: 30, Assertions: 200}
+	p := openSmall(t, opt)
 	v, err := p.View(false)
 	if err != nil {
 		t.Fatal(err)
@@ -62,15 +70,7 @@ func TestBuildSmall(t *testing.T) {
 // the assertions near an entity are the neighbors over all of them.
 func TestQueriesSmall(t *testing.T) {
 	opt := Options{Docs: 20, DocSize: 4000, Codings: 300, Entities: 30, Assertions: 400}
-	dir, _, err := Ensure(t.TempDir(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Open(dir, project.ReadOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p := openSmall(t, opt)
 	v, err := p.View(true)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestQueriesSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("Quotes", func(t *testing.T) {
-		quotes, err := kg.LoadQuotes(filepath.Join(dir, project.GraphDir))
+		quotes, err := kg.LoadQuotes(filepath.Join(p.Dir, project.GraphDir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestQueriesSmall(t *testing.T) {
 	t.Run("Neighbors", func(t *testing.T) {
 		// Another reader of the project, which has not read the whole
 		// View yet.
-		p, err := project.Open(dir, project.ReadOnly)
+		p, err := project.Open(p.Dir, project.ReadOnly)
 		if err != nil {
 			t.Fatal(err)
 		}
