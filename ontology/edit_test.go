@@ -134,3 +134,33 @@ func TestInsertClassYAMLBuiltin(t *testing.T) {
 		t.Errorf("the rest of the text changed")
 	}
 }
+
+// FuzzInsertClassYAML checks that adding a class to any ontology text
+// either fails cleanly or gives a text that reads back with the class.
+func FuzzInsertClassYAML(f *testing.F) {
+	f.Add([]byte("name: T\nclasses:\n  - id: A\n\n# c\nrelations:\n  - id: r\n    domain: [A]\n    range: [A]\n"))
+	f.Add([]byte("classes:\n- id: A\n- id: B\n  parent: A"))
+	f.Add([]byte("classes: [{id: A}]\n"))
+	f.Add([]byte("classes:\n\t- id: A\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		o, err := Parse("f.yaml", src)
+		if err != nil || len(o.Classes()) == 0 {
+			return
+		}
+		o = o.Clone()
+		if err := o.AddClass(Class{ID: "Zfuzz", Parent: o.Classes()[0].ID}); err != nil {
+			return
+		}
+		out, err := o.InsertClassYAML("f.yaml", src, "Zfuzz")
+		if err != nil {
+			return
+		}
+		back, err := Parse("f.yaml", out)
+		if err != nil {
+			t.Fatalf("edited text does not parse: %v\n%s", err, out)
+		}
+		if _, ok := back.Class("Zfuzz"); !ok {
+			t.Fatalf("edited text lacks the class:\n%s", out)
+		}
+	})
+}
