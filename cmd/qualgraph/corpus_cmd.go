@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 
 	"github.com/qualgraph/qualgraph/corpus"
@@ -311,7 +310,7 @@ func writeKWIC(c *cli.Context, hits []hitJSON, names []string, width int) error 
 		printf(w, "%s  %s  %s  %s%s%s\n",
 			padRight(clip(names[i], maxName), nw), padRight(spans[i], sw), padRight(clip(h.Speaker, maxSpeaker), spw),
 			padLeft(lastCells(oneLine(h.Left), width), width), st.highlight(oneLine(h.Text)),
-			runewidth.Truncate(oneLine(h.Right), width, ""))
+			truncateCells(oneLine(h.Right), width, ""))
 	}
 	printf(w, "%d hits\n", len(hits))
 	return nil
@@ -323,8 +322,8 @@ func lastCells(s string, width int) string {
 	r := []rune(s)
 	w := 0
 	i := len(r)
-	for i > 0 && w+runewidth.RuneWidth(r[i-1]) <= width {
-		w += runewidth.RuneWidth(r[i-1])
+	for i > 0 && w+runeCells(r[i-1]) <= width {
+		w += runeCells(r[i-1])
 		i--
 	}
 	return string(r[i:])
@@ -332,12 +331,12 @@ func lastCells(s string, width int) string {
 
 // padLeft right-aligns s in width terminal cells.
 func padLeft(s string, width int) string {
-	return strings.Repeat(" ", max(0, width-runewidth.StringWidth(s))) + s
+	return strings.Repeat(" ", max(0, width-cells(s))) + s
 }
 
 // padRight left-aligns s in width terminal cells.
 func padRight(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-runewidth.StringWidth(s)))
+	return s + strings.Repeat(" ", max(0, width-cells(s)))
 }
 
 func attrSetAction(c *cli.Context) error {
