@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/internal/xlsx"
 )
 
 // The sheets of WriteXLSX, in order.
@@ -33,73 +32,48 @@ var (
 // numbers and attribute values typed), assertions (retracted ones too,
 // marked; evidence as DOC:START-END joined by "; ", the quotes joined by
 // " … "), entities, the codebook (every class of the ontology and every
-// emergent code, with the number of codings of each) and documents.
+// emergent code, with the number of codings of each) and documents. Each
+// sheet's header row is frozen. A cell holds at most 32,767 characters, as
+// in Excel, and longer text (a long quote or memo) is cut there; the CSV and
+// JSONL exports keep it whole.
 func WriteXLSX(w io.Writer, d *Data) error {
 	recs, err := Records(d)
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, name := range Sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-	}
+	xw := xlsx.NewWriter(w)
 	x := &xlsxData{d: d, recs: recs, docs: map[string]*corpus.Document{}}
 	for _, doc := range d.Docs {
 		x.docs[doc.ID] = doc
 	}
-	for _, s := range []struct {
-		name string
-		fill func(*sheet) error
-	}{
-		{"codings", x.codings}, {"assertions", x.assertions}, {"entities", x.entities},
-		{"codebook", x.codebook}, {"documents", x.documents},
-	} {
-		sw, err := f.NewStreamWriter(s.name)
-		if err != nil {
-			return err
-		}
-		sh := &sheet{sw: sw}
-		if err := s.fill(sh); err != nil {
-			return fmt.Errorf("sheet %s: %w", s.name, err)
-		}
-		if err := sw.Flush(); err != nil {
-			return fmt.Errorf("sheet %s: %w", s.name, err)
+	fills := map[string]func(*sheet) error{
+		"codings": x.codings, "assertions": x.assertions, "entities": x.entities,
+		"codebook": x.codebook, "documents": x.documents,
+	}
+	for _, name := range Sheets {
+		if err := fills[name](&sheet{xw: xw, name: name}); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 	}
-	return f.Write(w)
+	return xw.Close()
 }
 
-// sheet writes rows one after another.
+// sheet writes a header row, then rows.
 type sheet struct {
-	sw  *excelize.StreamWriter
-	row int
+	xw   *xlsx.Writer
+	name string
 }
 
-func (s *sheet) add(cells ...any) error {
-	s.row++
-	cell, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
+func (s *sheet) add(cells ...any) error { return s.xw.Row(cells...) }
+
+// header starts the sheet with its header row frozen.
+func (s *sheet) header(cols []string) error {
+	if err := s.xw.Sheet(s.name, true); err != nil {
 		return err
 	}
-	return s.sw.SetRow(cell, cells)
-}
-
-func (s *sheet) header(cols []string) error {
 	cells := make([]any, len(cols))
 	for i, c := range cols {
 		cells[i] = c
-	}
-	if err := s.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
 	}
 	return s.add(cells...)
 }
