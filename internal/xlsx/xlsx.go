@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -87,9 +88,10 @@ func (w *Writer) Sheet(name string, freezeHeader bool) error {
 	return nil
 }
 
-// Row adds a row to the current sheet. A cell is nil (empty), a string, a
-// bool, or a number: any int or uint type, float32 or float64 (NaN and
-// the infinities, which a cell cannot hold as numbers, are written as
+// Row adds a row to the current sheet. A cell is nil (empty), a string (of
+// any string type), a bool, or a number: a value of any integer or
+// floating-point kind (NaN
+// and the infinities, which a cell cannot hold as numbers, are written as
 // text).
 func (w *Writer) Row(cells ...any) error {
 	if w.err != nil {
@@ -122,32 +124,20 @@ func (w *Writer) Row(cells ...any) error {
 			}
 			b.WriteString(`</v></c>`)
 			continue
-		case int:
-			num = strconv.FormatInt(int64(v), 10)
-		case int8:
-			num = strconv.FormatInt(int64(v), 10)
-		case int16:
-			num = strconv.FormatInt(int64(v), 10)
-		case int32:
-			num = strconv.FormatInt(int64(v), 10)
-		case int64:
-			num = strconv.FormatInt(v, 10)
-		case uint:
-			num = strconv.FormatUint(uint64(v), 10)
-		case uint8:
-			num = strconv.FormatUint(uint64(v), 10)
-		case uint16:
-			num = strconv.FormatUint(uint64(v), 10)
-		case uint32:
-			num = strconv.FormatUint(uint64(v), 10)
-		case uint64:
-			num = strconv.FormatUint(v, 10)
-		case float32:
-			num = formatFloat(float64(v), 32)
-		case float64:
-			num = formatFloat(v, 64)
 		default:
-			return w.fail(fmt.Errorf("xlsx: sheet %s, cell %s: unsupported value of type %T", w.sheets[len(w.sheets)-1], ref, c))
+			switch rv := reflect.ValueOf(c); rv.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+				num = strconv.FormatInt(rv.Int(), 10)
+			case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+				num = strconv.FormatUint(rv.Uint(), 10)
+			case reflect.Float32, reflect.Float64:
+				num = formatFloat(rv.Float(), rv.Type().Bits())
+			case reflect.String: // a named string type
+				w.text(ref, rv.String())
+				continue
+			default:
+				return w.fail(fmt.Errorf("xlsx: sheet %s, cell %s: unsupported value of type %T", w.sheets[len(w.sheets)-1], ref, c))
+			}
 		}
 		if num == "" {
 			w.text(ref, fmt.Sprint(c))

@@ -36,8 +36,10 @@ func TestRoundTrip(t *testing.T) {
 		must(w.Row(s))
 	}
 	must(w.Sheet("values", false))
-	must(w.Row("int", "int64", "uint8", "float", "small", "bool", "nan", "gap", "", "last"))
-	must(w.Row(42, int64(-7), uint8(255), 0.125, 1e-7, true, math.NaN(), nil, nil, false))
+	type polarity string
+	type count int
+	must(w.Row("int", "int64", "uint8", "float", "small", "bool", "nan", "gap", "", "last", "named", "named"))
+	must(w.Row(42, int64(-7), uint8(255), 0.125, 1e-7, true, math.NaN(), nil, nil, false, polarity("negative"), count(3)))
 	wide := make([]any, 30)
 	for i := range wide {
 		wide[i] = i
@@ -87,6 +89,8 @@ func TestRoundTrip(t *testing.T) {
 		{"G2", "NaN", excelize.CellTypeSharedString},
 		{"H2", "", excelize.CellTypeUnset},
 		{"J2", "0", excelize.CellTypeBool},
+		{"K2", "negative", excelize.CellTypeSharedString},
+		{"L2", "3", excelize.CellTypeUnset},
 		{"AD3", "29", excelize.CellTypeUnset},
 		{"I1", "", excelize.CellTypeSharedString},
 	}
@@ -141,4 +145,37 @@ func TestCellRef(t *testing.T) {
 			t.Errorf("cellRef(%d) = %s, want %s", col, got, want)
 		}
 	}
+}
+
+// FuzzText checks that any text comes back from a cell as written (made
+// valid UTF-8), through the escapes.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"", "a", "_x0041_", "_x005F_x0041_", "\x00\x01\r\n", " x ", "<&>\"'", "地方\uFFFE", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		w := NewWriter(&buf)
+		if err := w.Sheet("s", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Row(s); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		got, err := x.GetCellValue("s", "A1", excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.ToValidUTF8(s, "\uFFFD"); got != want {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+	})
 }
