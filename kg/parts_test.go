@@ -325,6 +325,31 @@ func TestLoadTouching(t *testing.T) {
 				t.Fatalf("the fixture has %d such assertions, the test says %d", len(want.Assertions), tc.n)
 			}
 			sameView(t, "Load touching "+strings.Join(tc.touching, ","), got, want)
+
+			// With NearEntities, only the entities touched or at an end
+			// of an assertion kept, in the same order.
+			got, err = kg.Load(dir, kg.LoadOptions{Parts: kg.PartEntities | kg.PartAssertions | kg.PartChanges, Touching: touching, NearEntities: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			near := map[string]bool{}
+			for id := range touching {
+				near[id] = true
+			}
+			for _, a := range want.Assertions {
+				near[a.Subject], near[a.Object] = true, true
+			}
+			all := want.Entities
+			want.Entities = nil
+			for _, e := range all {
+				if near[e.ID] {
+					want.Entities = append(want.Entities, e)
+				}
+			}
+			if tc.n > 0 && (len(want.Entities) == 0 || len(want.Entities) == len(all)) {
+				t.Fatalf("a test of nothing: %d of %d entities near", len(want.Entities), len(all))
+			}
+			sameView(t, "Load touching "+strings.Join(tc.touching, ",")+" with near entities", got, want)
 		})
 	}
 }

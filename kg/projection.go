@@ -218,12 +218,18 @@ type LoadOptions struct {
 	// assertions around the entities it reaches instead of all of them
 	// (see coding.Neighbors).
 	Touching map[string]bool
+	// NearEntities, with Touching, keeps only the entities that Touching
+	// names or that are an end of an assertion kept: the nodes of the
+	// walk's next step. Their lines are decoded only once the assertions
+	// are read, which saves decoding every entity of the project.
+	NearEntities bool
 }
 
 // Load replays what opt selects of the projection in graphDir into a View,
 // as LoadParts does.
 func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}}
+	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
 	for _, f := range []struct {
 		name  string
 		parts Part
@@ -238,6 +244,9 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		if err := r.file(filepath.Join(graphDir, f.name)); err != nil {
 			return nil, err
 		}
+	}
+	if err := r.nearEntities(); err != nil {
+		return nil, err
 	}
 	return r.view(), nil
 }
@@ -299,6 +308,10 @@ func (r *replay) stream(name string) error {
 	for line := 1; sc.Scan(); line++ {
 		b := sc.Bytes()
 		if len(b) == 0 || !r.wants(b) {
+			continue
+		}
+		if r.deferEntities && len(b) > 2 && b[0] == 'J' && jsonKind(b[2:]) == "entity" {
+			r.entityLines = append(r.entityLines, entityLine{id: entityID(b[2:]), json: string(b[2:]), name: name, line: line})
 			continue
 		}
 		if err := r.apply(string(b)); err != nil {
@@ -373,6 +386,70 @@ type replay struct {
 	asserts  map[string]int // id -> index in v.Assertions; nil until needed
 	codes    map[string]int
 	al       assertionLines
+
+	// With LoadOptions.NearEntities, the entity lines, decoded at the
+	// end by nearEntities.
+	deferEntities bool
+	entityLines   []entityLine
+	ends          map[string]bool
+}
+
+// entityLine is an entity's line of the projection, not yet decoded.
+type entityLine struct {
+	id   string // "" if it could not be read without decoding
+	json string
+	name string // the log, and the line's number in it, for errors
+	line int
+}
+
+// entityIDPrefix begins the JSON of an entity line; the entity's id, which
+// holds no quotation mark or backslash (coding.ErrBadID), follows.
+const entityIDPrefix = `{"k":"entity","entity":{"id":"`
+
+// entityID returns the id of an entity line's JSON, or "" if it cannot
+// tell without decoding.
+func entityID(js []byte) string {
+	if !bytes.HasPrefix(js, []byte(entityIDPrefix)) {
+		return ""
+	}
+	rest := js[len(entityIDPrefix):]
+	end := bytes.IndexByte(rest, '"')
+	if end <= 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return ""
+	}
+	return string(rest[:end])
+}
+
+// nearEntities decodes the deferred entity lines of the entities that
+// Touching names or that are an end of a kept assertion.
+func (r *replay) nearEntities() error {
+	if !r.deferEntities {
+		return nil
+	}
+	for _, e := range r.entityLines {
+		if e.id != "" && !r.touching[e.id] && !r.isEnd(e.id) {
+			continue
+		}
+		var ev event
+		if err := json.Unmarshal([]byte(e.json), &ev); err != nil {
+			return fmt.Errorf("%s:%d: %w", e.name, e.line, err)
+		}
+		if err := r.applyJSON(ev); err != nil {
+			return fmt.Errorf("%s:%d: %w", e.name, e.line, err)
+		}
+	}
+	return nil
+}
+
+// isEnd reports whether id is the subject or object of an assertion kept.
+func (r *replay) isEnd(id string) bool {
+	if r.ends == nil {
+		r.ends = map[string]bool{}
+		for _, a := range r.v.Assertions {
+			r.ends[a.Subject], r.ends[a.Object] = true, true
+		}
+	}
+	return r.ends[id]
 }
 
 func (r *replay) apply(line string) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,28 +50,30 @@ func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
 	return p.load(kg.LoadOptions{Parts: parts})
 }
 
-// NeighborhoodView returns the entities of the graph's projection and the
-// assertions that coding.Neighbors(v, entity, depth) reads: those that
-// touch an entity fewer than depth steps from entity. It reads the
-// assertions once for each step, keeping only those, which costs less
-// than keeping every assertion of a large project. The graph itself is
-// not opened.
+// NeighborhoodView returns the part of the graph's projection that
+// coding.Neighbors(v, entity, depth) reads: the assertions that touch an
+// entity fewer than depth steps from entity, and the entities at their
+// ends (every entity if there is no entity with that id, for the error).
+// It reads the assertions once for each step, keeping only those, which
+// costs less than keeping every assertion of a large project. The graph
+// itself is not opened.
 func (p *Project) NeighborhoodView(entity string, depth int) (*coding.View, error) {
 	if p.view != nil {
 		return p.view, nil
 	}
 	near := map[string]bool{entity: true}
-	parts := kg.PartEntities | kg.PartAssertions
-	var entities []coding.Entity
 	for step := 1; ; step++ {
-		v, err := p.load(kg.LoadOptions{Parts: parts, Touching: near})
+		// Each step reads the assertions touching the nodes reached, and
+		// decodes only the entities at their ends.
+		v, err := p.load(kg.LoadOptions{Parts: kg.PartEntities | kg.PartAssertions, Touching: near, NearEntities: true})
 		if err != nil {
 			return nil, err
 		}
-		if parts&kg.PartEntities != 0 {
-			entities, parts = v.Entities, kg.PartAssertions
+		if step == 1 && !slices.ContainsFunc(v.Entities, func(e coding.Entity) bool { return e.ID == entity }) {
+			// No such entity: every entity, for the nearest ids in the
+			// error that coding.Neighbors gives.
+			return p.load(kg.LoadOptions{Parts: kg.PartEntities})
 		}
-		v.Entities = entities
 		if step >= depth {
 			return v, nil
 		}
