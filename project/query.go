@@ -107,17 +107,46 @@ func (q *Quoter) Quote(s coding.Span) string {
 			return text
 		}
 	}
-	t, ok := q.texts[s.Doc]
-	if !ok {
-		text, err := q.p.Text(s.Doc)
-		if err != nil && q.err == nil {
-			q.err = err
-		}
-		t = newIndexedText(text)
-		q.texts[s.Doc] = t
+	t, err := q.doc(s.Doc)
+	if err != nil && q.err == nil {
+		q.err = err
 	}
 	text, _ := t.quote(s.Start, s.End)
 	return text
+}
+
+// doc returns the text of document id, read once.
+func (q *Quoter) doc(id string) (*indexedText, error) {
+	if t, ok := q.texts[id]; ok {
+		return t, nil
+	}
+	text, err := q.p.Text(id)
+	t := newIndexedText(text)
+	if err == nil {
+		q.texts[id] = t
+	}
+	return t, err
+}
+
+// Span returns the text of s: an error if the document's text cannot be
+// read, a *coding.SpanError if s does not fit it.
+func (q *Quoter) Span(s coding.Span) (string, error) {
+	t, err := q.doc(s.Doc)
+	if err != nil {
+		return "", err
+	}
+	text, ok := t.quote(s.Start, s.End)
+	if !ok {
+		return "", &coding.SpanError{Span: s, Len: t.n, Err: coding.ErrSpanOutOfRange}
+	}
+	return text, nil
+}
+
+// FullText returns the text of document id, read once however often it is
+// asked for.
+func (q *Quoter) FullText(id string) (string, error) {
+	t, err := q.doc(id)
+	return t.s, err
 }
 
 // Err returns the first error met reading a text.

@@ -298,3 +298,67 @@ func TestQuoteSpans(t *testing.T) {
 		t.Error("unknown document: no error")
 	}
 }
+
+// TestQuoterSpan checks the checked quoting of the listing commands: the
+// exact text of a span, the whole text, and errors that say what is wrong.
+func TestQuoterSpan(t *testing.T) {
+	p := autoCodeProject(t, quoteTexts)
+	g, err := p.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := g.Document(context.Background(), "zh.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := p.Text(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := utf8.RuneCountInString(text)
+	// An English text of more than 64 code points, whose quotes start
+	// from the byte offset kept for code point 64.
+	en, err := g.Document(context.Background(), "crlf.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enText, err := p.Text(en.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.RuneCountInString(enText) < 75 {
+		t.Fatalf("crlf.txt has %d code points, the test wants 75", utf8.RuneCountInString(enText))
+	}
+	q := p.Quoter()
+	tests := []struct {
+		name string
+		span coding.Span
+		want string
+		err  error
+	}{
+		{"first", coding.Span{Doc: d.ID, Start: 0, End: 3}, "访谈者", nil},
+		{"after the mark", coding.Span{Doc: en.ID, Start: 66, End: 75}, string([]rune(enText)[66:75]), nil},
+		{"to the end", coding.Span{Doc: d.ID, Start: n - 1, End: n}, "\n", nil},
+		{"empty", coding.Span{Doc: d.ID, Start: 5, End: 5}, "", nil},
+		{"past the end", coding.Span{Doc: d.ID, Start: 1, End: n + 1}, "", coding.ErrSpanOutOfRange},
+		{"reversed", coding.Span{Doc: d.ID, Start: 4, End: 2}, "", coding.ErrSpanOutOfRange},
+		{"no document", coding.Span{Doc: "nosuchdoc", Start: 0, End: 1}, "", os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := q.Span(tt.span)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("got %q, %v; want error %v", got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+	if full, err := q.FullText(d.ID); err != nil || full != text {
+		t.Errorf("FullText: %v, %d bytes of %d", err, len(full), len(text))
+	}
+}

@@ -403,7 +403,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 			return err
 		}
 		w := c.App.Writer
-		texts := textCache{p: p}
+		texts := p.Quoter()
 		if opt.JSON {
 			out := autoCodeJSON{DryRun: res.DryRun, Hits: res.Hits, Coded: len(res.Codings), Existing: res.Existing,
 				Repeats: res.Repeats, OutsideUnits: res.OutsideUnits, Counts: res.Counts,
@@ -415,7 +415,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 				out.Counts = []project.CodeCount{}
 			}
 			for i, cd := range res.Codings {
-				text, err := texts.quote(cd.Span)
+				text, err := texts.Span(cd.Span)
 				if err != nil {
 					return err
 				}
@@ -429,7 +429,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 			for i, cd := range res.Codings {
 				rows[i] = kwicRow{name: res.Names[cd.Doc], span: cd.Span, label: cd.Code}
 			}
-			if err := writeSpans(w, st, &texts, rows, opt.Width); err != nil {
+			if err := writeSpans(w, st, texts, rows, opt.Width); err != nil {
 				return err
 			}
 		}
@@ -486,48 +486,6 @@ func skippedNote(res *project.AutoCodeResult) string {
 	return "; skipped " + strings.Join(parts, ", ")
 }
 
-// textCache reads documents' texts once.
-type textCache struct {
-	p     *project.Project
-	texts map[string]string
-	runes map[string][]rune
-}
-
-func (t *textCache) text(doc string) (string, error) {
-	if s, ok := t.texts[doc]; ok {
-		return s, nil
-	}
-	s, err := t.p.Text(doc)
-	if err != nil {
-		return "", err
-	}
-	if t.texts == nil {
-		t.texts = map[string]string{}
-	}
-	t.texts[doc] = s
-	return s, nil
-}
-
-// quote returns the text of s.
-func (t *textCache) quote(s coding.Span) (string, error) {
-	r, ok := t.runes[s.Doc]
-	if !ok {
-		text, err := t.text(s.Doc)
-		if err != nil {
-			return "", err
-		}
-		if t.runes == nil {
-			t.runes = map[string][]rune{}
-		}
-		r = []rune(text)
-		t.runes[s.Doc] = r
-	}
-	if s.Start < 0 || s.End > len(r) || s.Start > s.End {
-		return "", fmt.Errorf("span %s does not fit its document (%d code points; run qualgraph check)", s, len(r))
-	}
-	return string(r[s.Start:s.End]), nil
-}
-
 // kwicRow is one line of writeSpans.
 type kwicRow struct {
 	name  string
@@ -537,7 +495,7 @@ type kwicRow struct {
 
 // writeSpans prints one keyword-in-context line per span: document name,
 // span, label, then the span's text (clipped) between its contexts.
-func writeSpans(w io.Writer, st style, texts *textCache, rows []kwicRow, width int) error {
+func writeSpans(w io.Writer, st style, texts *project.Quoter, rows []kwicRow, width int) error {
 	const maxName, maxText = 28, 60
 	nw, sw, lw := 0, 0, 0
 	spans := make([]string, len(rows))
@@ -548,7 +506,7 @@ func writeSpans(w io.Writer, st style, texts *textCache, rows []kwicRow, width i
 		lw = max(lw, cellWidth(r.label, 0))
 	}
 	for i, r := range rows {
-		text, err := texts.text(r.span.Doc)
+		text, err := texts.FullText(r.span.Doc)
 		if err != nil {
 			return err
 		}
@@ -611,10 +569,10 @@ func codingsAction(c *cli.Context) error {
 			return cmp.Or(strings.Compare(names[a.Doc], names[b.Doc]), strings.Compare(a.Doc, b.Doc),
 				cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), strings.Compare(a.Code, b.Code))
 		})
-		texts := textCache{p: p}
+		texts := p.Quoter()
 		js := make([]codingJSON, len(out))
 		for i, cd := range out {
-			text, err := texts.quote(cd.Span)
+			text, err := texts.Span(cd.Span)
 			if err != nil {
 				return err
 			}
@@ -837,8 +795,8 @@ func mentionAction(c *cli.Context) error {
 			return docHint(err)
 		}
 		m := ms[0]
-		texts := textCache{p: p}
-		text, err := texts.quote(m.Span)
+		texts := p.Quoter()
+		text, err := texts.Span(m.Span)
 		if err != nil {
 			return err
 		}
@@ -865,7 +823,7 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 			return err
 		}
 		w := c.App.Writer
-		texts := textCache{p: p}
+		texts := p.Quoter()
 		if c.Bool("json") {
 			out := autoMentionJSON{DryRun: res.DryRun, Added: len(res.Mentions), Existing: res.Existing,
 				Counts: res.Counts, Mentions: make([]codedMentionJSON, len(res.Mentions))}
@@ -873,7 +831,7 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 				out.Counts = []project.EntityCount{}
 			}
 			for i, m := range res.Mentions {
-				text, err := texts.quote(m.Span)
+				text, err := texts.Span(m.Span)
 				if err != nil {
 					return err
 				}
@@ -887,7 +845,7 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 			for i, m := range res.Mentions {
 				rows[i] = kwicRow{name: res.Names[m.Doc], span: m.Span, label: m.Entity}
 			}
-			if err := writeSpans(w, st, &texts, rows, c.Int("width")); err != nil {
+			if err := writeSpans(w, st, texts, rows, c.Int("width")); err != nil {
 				return err
 			}
 		}
