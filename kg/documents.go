@@ -20,10 +20,12 @@ import (
 // are not stored in the graph; the project keeps them in sources/.
 func (s *Store) AddDocuments(ch coding.Change, docs []*corpus.Document) error {
 	var qs []quad.Quad
-	for _, d := range docs {
+	lines := make([]string, len(docs))
+	for i, d := range docs {
 		qs = append(qs, docQuads(ch, d)...)
+		lines[i] = docLine(d.ID, d.Name)
 	}
-	return s.write(ch, qs)
+	return s.write(ch, qs, lines...)
 }
 
 func docQuads(ch coding.Change, d *corpus.Document) []quad.Quad {
@@ -281,7 +283,14 @@ func (s *Store) RemoveDocuments(ctx context.Context, ids []string) error {
 			return err
 		}
 	}
-	return s.remove(qs)
+	if err := s.remove(qs); err != nil {
+		return err
+	}
+	lines := make([]string, len(ids))
+	for i, id := range ids {
+		lines[i] = "X\t" + escapeField(id)
+	}
+	return s.appendProjection(lines)
 }
 
 // Changes returns the change log, oldest first.

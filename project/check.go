@@ -74,6 +74,7 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	p.checkView(add)
 	p.checkQuotes(add)
+	p.checkDocNames(docs, add)
 	srcs, err := p.sourceIDs()
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package project
 import (
 	"cmp"
 	"context"
+	"errors"
+	"github.com/qualgraph/qualgraph/corpus"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -233,6 +235,61 @@ func clipQuote(s string) string {
 		s = string([]rune(s)[:60]) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// DocNames returns every document's name by id. It reads the graph's
+// projection, which names them; for a project whose projection does not
+// yet (made by an older qualgraph), it rebuilds the projection if the
+// project is open for writing, and otherwise reads the names from the
+// graph.
+func (p *Project) DocNames(ctx context.Context) (map[string]string, error) {
+	dir := filepath.Join(p.Dir, GraphDir)
+	names, err := kg.LoadDocNames(dir)
+	if !errors.Is(err, kg.ErrNoProjection) {
+		return names, err
+	}
+	if p.write {
+		if err := p.rebuildView(); err != nil {
+			return nil, err
+		}
+		return kg.LoadDocNames(dir)
+	}
+	g, err := p.Graph()
+	if err != nil {
+		return nil, err
+	}
+	docs, err := g.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names = make(map[string]string, len(docs))
+	for _, d := range docs {
+		names[d.ID] = d.Name
+	}
+	return names, nil
+}
+
+// checkDocNames compares the document names of the graph's projection, if
+// it has them, with the graph's documents.
+func (p *Project) checkDocNames(docs []*corpus.Document, add func(doc, format string, args ...any)) {
+	names, err := kg.LoadDocNames(filepath.Join(p.Dir, GraphDir))
+	if errors.Is(err, kg.ErrNoProjection) {
+		return // an older projection: readers use the graph
+	} else if err != nil {
+		add("", "projection: %v (qualgraph check --repair rebuilds it)", err)
+		return
+	}
+	for _, d := range docs {
+		if n, ok := names[d.ID]; !ok {
+			add(d.ID, "the projection does not name the document (qualgraph check --repair rebuilds it)")
+		} else if n != d.Name {
+			add(d.ID, "the projection names the document %q, the graph %q (qualgraph check --repair rebuilds it)", n, d.Name)
+		}
+		delete(names, d.ID)
+	}
+	for id := range names {
+		add(id, "the projection names a document the graph does not hold (qualgraph check --repair rebuilds it)")
+	}
 }
 
 // DocAttrs returns every document's attributes as canonical text values

@@ -539,20 +539,16 @@ func codingsAction(c *cli.Context) error {
 			}
 			cs = coding.CodingsUnder(v, cb, opt.Code)
 		}
-		g, err := p.Graph()
+		names, err := p.DocNames(ctx)
 		if err != nil {
 			return err
-		}
-		docs, err := g.Documents(ctx)
-		if err != nil {
-			return err
-		}
-		names := make(map[string]string, len(docs))
-		for _, d := range docs {
-			names[d.ID] = d.Name
 		}
 		docID := ""
 		if opt.Doc != "" {
+			g, err := p.Graph()
+			if err != nil {
+				return err
+			}
 			d, err := g.Document(ctx, opt.Doc)
 			if err != nil {
 				return docHint(&coding.UnknownError{What: "document", ID: opt.Doc, Err: coding.ErrUnknownDoc})

@@ -437,7 +437,7 @@ func entityShowAction(c *cli.Context) error {
 	})
 }
 
-func writeEntity(pr graphPrinter, e entityShowJSON) error {
+func writeEntity(pr *graphPrinter, e entityShowJSON) error {
 	w, st := pr.w, pr.st
 	printf(w, "%s  %s  (%s)\n", st.bold(e.ID), e.Name, e.Type)
 	if len(e.Aliases) > 0 {
@@ -500,34 +500,31 @@ func shortID(id string) string {
 type graphPrinter struct {
 	w     io.Writer
 	st    style
-	names map[string]string // document id -> name
+	names map[string]string // document id -> name; nil until needed
 	p     *project.Project
 }
 
-func newGraphPrinter(c *cli.Context, p *project.Project) graphPrinter {
-	return graphPrinter{w: c.App.Writer, st: style{useColor(c.App.Writer)}, names: map[string]string{}, p: p}
+func newGraphPrinter(c *cli.Context, p *project.Project) *graphPrinter {
+	return &graphPrinter{w: c.App.Writer, st: style{useColor(c.App.Writer)}, p: p}
 }
 
-// span writes NAME:START-END, as assert --evidence takes it. Names are in
-// the graph, which is opened (read-only) for them; the id stands in for a
-// name that cannot be read.
-func (pr graphPrinter) span(doc string, start, end int) string {
+// span writes NAME:START-END, as assert --evidence takes it. The names
+// are read on first use (project.DocNames); the id stands in for a name
+// that cannot be read.
+func (pr *graphPrinter) span(doc string, start, end int) string {
+	if pr.names == nil {
+		pr.names, _ = pr.p.DocNames(context.Background())
+	}
 	name, ok := pr.names[doc]
 	if !ok {
 		name = doc
-		if g, err := pr.p.Graph(); err == nil {
-			if d, err := g.Document(context.Background(), doc); err == nil {
-				name = d.Name
-			}
-		}
-		pr.names[doc] = name
 	}
 	return fmt.Sprintf("%s:%d-%d", name, start, end)
 }
 
 // assertion prints one assertion on a line (and, with quotes, one line per
 // evidence span).
-func (pr graphPrinter) assertion(a assertionJSON, quotes bool, indent string) {
+func (pr *graphPrinter) assertion(a assertionJSON, quotes bool, indent string) {
 	w, st := pr.w, pr.st
 	var notes []string
 	if a.Practice != "" {
@@ -824,7 +821,7 @@ func linksAction(c *cli.Context) error {
 	})
 }
 
-func writeLinks(pr graphPrinter, links []coding.Link, evidence bool) error {
+func writeLinks(pr *graphPrinter, links []coding.Link, evidence bool) error {
 	w, st := pr.w, pr.st
 	if !evidence {
 		t := newTable("SUBJECT", "RELATION", "OBJECT", "ASSERTIONS", "DOCS", "CODERS", "PRACTICES")
