@@ -143,6 +143,25 @@ func (s *Store) appendProjection(lines []string) error {
 // docLine returns the projection's line for document id named name.
 func docLine(id, name string) string { return "D\t" + escapeField(id) + "\t" + escapeField(name) }
 
+// RebuildDocNames writes the projection's document names (docs.log) afresh
+// from the graph, and nothing else of the projection: for a projection
+// made before it named documents.
+func (s *Store) RebuildDocNames(ctx context.Context) error {
+	if s.dir == "" {
+		return nil
+	}
+	docs, err := s.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, d := range docs {
+		b.WriteString(docLine(d.ID, d.Name))
+		b.WriteByte('\n')
+	}
+	return atomicfile.WriteFile(filepath.Join(s.dir, docsLog), []byte(b.String()))
+}
+
 // LoadDocNames returns the name of every document by id, from the graph's
 // projection in graphDir, without opening the graph; ErrNoProjection if
 // the projection does not name the documents (see docs.log above).

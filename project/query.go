@@ -239,8 +239,8 @@ func clipQuote(s string) string {
 
 // DocNames returns every document's name by id. It reads the graph's
 // projection, which names them; for a project whose projection does not
-// yet (made by an older qualgraph), it rebuilds the projection if the
-// project is open for writing, and otherwise reads the names from the
+// yet (made by an older qualgraph), it writes the projection's names if
+// the project is open for writing, and otherwise reads them from the
 // graph.
 func (p *Project) DocNames(ctx context.Context) (map[string]string, error) {
 	dir := filepath.Join(p.Dir, GraphDir)
@@ -248,15 +248,15 @@ func (p *Project) DocNames(ctx context.Context) (map[string]string, error) {
 	if !errors.Is(err, kg.ErrNoProjection) {
 		return names, err
 	}
-	if p.write {
-		if err := p.rebuildView(); err != nil {
-			return nil, err
-		}
-		return kg.LoadDocNames(dir)
-	}
 	g, err := p.Graph()
 	if err != nil {
 		return nil, err
+	}
+	if p.write {
+		if err := g.RebuildDocNames(ctx); err != nil {
+			return nil, err
+		}
+		return kg.LoadDocNames(dir)
 	}
 	docs, err := g.Documents(ctx)
 	if err != nil {
