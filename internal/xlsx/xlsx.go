@@ -29,6 +29,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -39,6 +40,7 @@ const MaxCellChars = 32767
 // Writer writes a workbook to a zip archive, one sheet after another.
 type Writer struct {
 	zw     *zip.Writer
+	now    time.Time // the parts' modification time
 	sheets []string
 	row    int           // rows written to the current sheet
 	bw     *bufio.Writer // the current sheet's XML
@@ -50,7 +52,7 @@ type Writer struct {
 
 // NewWriter returns a Writer that writes a workbook to w. Close finishes it.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{zw: zip.NewWriter(w), strs: map[string]int{}}
+	return &Writer{zw: zip.NewWriter(w), now: time.Now(), strs: map[string]int{}}
 }
 
 // ErrSheetName is wrapped by Sheet's error for a name Excel refuses.
@@ -74,7 +76,7 @@ func (w *Writer) Sheet(name string, freezeHeader bool) error {
 		return err
 	}
 	w.sheets = append(w.sheets, name)
-	f, err := w.zw.Create(fmt.Sprintf("xl/worksheets/sheet%d.xml", len(w.sheets)))
+	f, err := w.create(fmt.Sprintf("xl/worksheets/sheet%d.xml", len(w.sheets)))
 	if err != nil {
 		return w.fail(err)
 	}
@@ -185,6 +187,11 @@ func cut(s string) string {
 	return s
 }
 
+// create starts a compressed part of the archive.
+func (w *Writer) create(name string) (io.Writer, error) {
+	return w.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.now})
+}
+
 func (w *Writer) endSheet() error {
 	if w.bw == nil {
 		return nil
@@ -266,7 +273,7 @@ func (w *Writer) Close() error {
 		{"_rels/.rels", xmlHeader + `<Relationships xmlns="` + nsPkgRel + `"><Relationship Id="rId1" Type="` + nsRel + `/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
 		{"[Content_Types].xml", types.String()},
 	} {
-		f, err := w.zw.Create(part.name)
+		f, err := w.create(part.name)
 		if err != nil {
 			return w.fail(err)
 		}
