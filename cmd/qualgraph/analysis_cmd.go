@@ -206,6 +206,25 @@ func filterCodings(cs []coding.Coding, docs, coders []string) []coding.Coding {
 	return out
 }
 
+// loadSelection loads the analysis data (with the document records if
+// docs) and returns the codes of --codes, checked against the codebook,
+// and the codings that --doc and --coder select.
+func loadSelection(p *project.Project, c *cli.Context, docs bool) (*analysisData, []string, []coding.Coding, error) {
+	a, err := loadAnalysis(p, docs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	codes := c.StringSlice("codes")
+	if err := a.checkCodes(codes); err != nil {
+		return nil, nil, nil, err
+	}
+	cs, err := a.filtered(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, codes, cs, nil
+}
+
 // filtered returns the codings the --doc and --coder flags select.
 func (a *analysisData) filtered(c *cli.Context) ([]coding.Coding, error) {
 	docs, err := resolveDocs(a.p, c.StringSlice("doc"))
@@ -338,15 +357,7 @@ func cooccurAction(c *cli.Context) error {
 		return usagef("--unit %q: want overlap, segment or document", unit)
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		a, err := loadAnalysis(p, false)
-		if err != nil {
-			return err
-		}
-		codes := c.StringSlice("codes")
-		if err := a.checkCodes(codes); err != nil {
-			return err
-		}
-		cs, err := a.filtered(c)
+		_, codes, cs, err := loadSelection(p, c, false)
 		if err != nil {
 			return err
 		}
@@ -433,15 +444,7 @@ func matrixAction(c *cli.Context) error {
 		return usagef("--count %q: want codings, documents or words", count)
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		a, err := loadAnalysis(p, true)
-		if err != nil {
-			return err
-		}
-		codes := c.StringSlice("codes")
-		if err := a.checkCodes(codes); err != nil {
-			return err
-		}
-		cs, err := a.filtered(c)
+		a, codes, cs, err := loadSelection(p, c, true)
 		if err != nil {
 			return err
 		}
