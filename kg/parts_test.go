@@ -127,6 +127,10 @@ func TestLoadOlderProjection(t *testing.T) {
 	}
 	slices.Reverse(asserts) // out of order; the retraction comes after them all
 	lines := append(asserts, rest...)
+	// An older projection keeps no position either.
+	if err := os.Remove(filepath.Join(dir, "position.json")); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(name, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +148,11 @@ func TestLoadViewErrors(t *testing.T) {
 	name := filepath.Join(dir, "records.log")
 	good, err := os.ReadFile(name)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Without a position the whole log is read (a line beyond the
+	// position is ignored: TestPositionLimitsReaders).
+	if err := os.Remove(filepath.Join(dir, "position.json")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -279,6 +288,9 @@ func TestQuotes(t *testing.T) {
 	}
 
 	t.Run("ErrBadQuote", func(t *testing.T) {
+		if err := os.Remove(filepath.Join(dir, "position.json")); err != nil {
+			t.Fatal(err)
+		}
 		for _, line := range []string{"Q\tdA\t1\n", "Q\tdA\tx\t2\ttext\n", "Q\tdA\t1\t2\ttab\there\n", "C\tdA\t1\t2\ttext\n"} {
 			if err := os.WriteFile(quotesLog, []byte(line), 0o644); err != nil {
 				t.Fatal(err)

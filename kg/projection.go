@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -137,7 +136,7 @@ func (s *Store) appendProjection(lines []string) error {
 			}
 		}
 	}
-	return nil
+	return s.followWrite()
 }
 
 // docLine returns the projection's line for document id named name.
@@ -159,7 +158,10 @@ func (s *Store) RebuildDocNames(ctx context.Context) error {
 		b.WriteString(docLine(d.ID, d.Name))
 		b.WriteByte('\n')
 	}
-	return atomicfile.WriteFile(filepath.Join(s.dir, docsLog), []byte(b.String()))
+	if err := atomicfile.WriteFile(filepath.Join(s.dir, docsLog), []byte(b.String())); err != nil {
+		return err
+	}
+	return s.followWrite()
 }
 
 // LoadDocNames returns the name of every document by id, from the graph's
@@ -167,7 +169,11 @@ func (s *Store) RebuildDocNames(ctx context.Context) error {
 // the projection does not name the documents (see docs.log above).
 func LoadDocNames(graphDir string) (map[string]string, error) {
 	name := filepath.Join(graphDir, docsLog)
-	data, err := readString(name)
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := readLimitedString(name, lim)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNoProjection
 	} else if err != nil {
@@ -305,7 +311,11 @@ type LoadOptions struct {
 // Load replays what opt selects of the projection in graphDir into a View,
 // as LoadParts does.
 func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
-	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}}
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}, lim: lim}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
 	for _, f := range []struct {
 		name  string
@@ -347,7 +357,7 @@ func (r *replay) file(name string) error {
 	if r.touching != nil && !strings.HasSuffix(name, codingsLog) {
 		return r.stream(name)
 	}
-	data, err := readString(name)
+	data, err := readLimitedString(name, r.lim)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNoProjection
 	} else if err != nil {
@@ -373,7 +383,7 @@ func (r *replay) file(name string) error {
 }
 
 func (r *replay) stream(name string) error {
-	f, err := os.Open(name)
+	f, _, err := openLimited(name, r.lim)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNoProjection
 	} else if err != nil {
@@ -437,24 +447,8 @@ func (r *replay) wants(l []byte) bool {
 	return true
 }
 
-// readString returns the content of a file as a string, read into the
-// string's own memory: os.ReadFile and a conversion would copy megabytes
-// once more.
-func readString(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var b strings.Builder
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < math.MaxInt32 {
-		b.Grow(int(fi.Size()) + 1) // one more, so that the read that meets the end needs no more room
-	}
-	_, err = io.Copy(&b, f)
-	return b.String(), err
-}
-
 type replay struct {
+	lim      limits // how much of each log to read (see position.go)
 	parts    Part
 	touching map[string]bool // see LoadOptions
 	v        coding.View
@@ -806,7 +800,8 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 			return err
 		}
 	}
-	return nil
+	// The projection now holds what the graph holds: the graph's position.
+	return s.SetPosition(s.pos)
 }
 
 // rebuildQuotes returns the quote lines of v's evidence, one for each span
@@ -889,7 +884,11 @@ type Quotes struct {
 // LoadQuotes meets the damage.
 func OpenQuotes(graphDir string) (*Quotes, error) {
 	name := filepath.Join(graphDir, quotesLog)
-	log, err := readString(name) // the texts are substrings of it
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	log, err := readLimitedString(name, lim) // the texts are substrings of it
 	if errors.Is(err, fs.ErrNotExist) {
 		log, err = "", nil
 	}

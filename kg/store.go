@@ -15,6 +15,8 @@ import (
 	"github.com/cayleygraph/quad"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/qualgraph/qualgraph/internal/record"
 )
 
 // ErrNotFound is returned when a record does not exist.
@@ -30,6 +32,8 @@ type Store struct {
 	dir      string // the graph folder, for the projection; "" in memory
 	readOnly bool
 	mu       sync.Mutex // serialises writes
+	pos      record.Position // the record position applied (see position.go)
+	inEntry  bool            // applying an entry of the record (ApplyEntry)
 }
 
 // boltFile is the bbolt file inside the graph directory.
@@ -86,10 +90,17 @@ func Open(dir string, readOnly bool) (*Store, error) {
 		return nil, err
 	}
 	s, err := newKV(db, readOnly)
-	if s != nil {
-		s.dir = dir
+	if err != nil {
+		return nil, err
 	}
-	return s, err
+	s.dir = dir
+	p, _, err := ReadPosition(dir)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.pos = p.Position
+	return s, nil
 }
 
 func openBolt(dir string, readOnly bool) (*hbolt.DB, error) {
@@ -126,7 +137,7 @@ func newKV(db *hbolt.DB, readOnly bool) (*Store, error) {
 // OpenMemory returns a store on cayley's in-memory backend, for tests and
 // for the conformance suite.
 func OpenMemory() *Store {
-	return &Store{qs: memstore.New()}
+	return &Store{qs: memstore.New(), pos: record.Start}
 }
 
 // Close closes the store.

@@ -143,26 +143,6 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 	return coding.NewCodebook(o, codes)
 }
 
-// writeView runs a write to the graph's coding records in the journal
-// protocol: if it fails or the process dies, the projection is rebuilt.
-func (p *Project) writeView(op string, fn func(g *kg.Store) error) error {
-	g, err := p.Graph()
-	if err != nil {
-		return err
-	}
-	if err := p.beginView(op); err != nil {
-		return err
-	}
-	p.view = nil
-	if err := fn(g); err != nil {
-		if rerr := g.RebuildProjectionQuoting(p.QuoteSpans); rerr != nil {
-			p.keepJournal = true
-		}
-		return err
-	}
-	return nil
-}
-
 // resolveSpans checks each span against its document (named by id or
 // name) and replaces the name with the id.
 func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error {
@@ -230,7 +210,7 @@ func (p *Project) Code(ctx context.Context, reqs []CodeRequest, by, op string) (
 	if len(cs) == 0 {
 		return cs, nil
 	}
-	return cs, p.writeView(op, func(g *kg.Store) error { return g.AddCodings(ch, cs) })
+	return cs, p.commit(&coding.Event{Change: ch, Codings: cs})
 }
 
 // coding returns the coding with the given id.
@@ -258,7 +238,7 @@ func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
 		cs[i] = c
 	}
 	ch := coding.NewChange(by, "uncode", fmt.Sprintf("removed %d codings", len(cs)))
-	return p.writeView("uncode", func(g *kg.Store) error { return g.Uncode(ch, cs) })
+	return p.commit(&coding.Event{Change: ch, Uncode: cs})
 }
 
 // Recode gives a coding another code.
@@ -275,7 +255,7 @@ func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Codin
 		return c, err
 	}
 	ch := coding.NewChange(by, "recode", fmt.Sprintf("recoded %s from %s to %s", id, c.Code, code))
-	err = p.writeView("recode", func(g *kg.Store) error { return g.Recode(ch, c, code) })
+	err = p.commit(&coding.Event{Change: ch, Recode: &coding.Recoding{Coding: c, Code: code}})
 	c.Code = code
 	return c, err
 }
@@ -304,7 +284,7 @@ func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
 	}
 	ch := coding.NewChange(c.By, "codebook add", "added emergent code "+c.ID)
 	c.Created = ch.At
-	return p.writeView("codebook add", func(g *kg.Store) error { return g.AddCode(ch, c) })
+	return p.commit(&coding.Event{Change: ch, Code: &c})
 }
 
 // PromoteCode moves an emergent code into the ontology file under parent
@@ -356,13 +336,13 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 	} else if err != nil {
 		return err
 	}
-	return p.writeView("codebook promote", func(g *kg.Store) error {
-		if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
-			return err
-		}
-		p.ont = o
-		return g.PromoteCode(ch, id, parent)
-	})
+	// The ontology file is written first: a promotion recorded for a
+	// class the file lacks would be a class no coding command knows.
+	if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
+		return err
+	}
+	p.ont = o
+	return p.commit(&coding.Event{Change: ch, Promote: &coding.Promotion{ID: id, Parent: parent}})
 }
 
 // checkID checks an id for a code or entity: a letter or digit, then
@@ -422,7 +402,7 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 		detail = fmt.Sprintf("added %d entities", len(es))
 	}
 	ch := coding.NewChange(by, "entity add", detail)
-	return p.writeView("entity add", func(g *kg.Store) error { return g.AddEntities(ch, es) })
+	return p.commit(&coding.Event{Change: ch, Entities: es})
 }
 
 // entityTypes maps entity ids to their classes.
@@ -456,7 +436,7 @@ func (p *Project) AddMentions(ctx context.Context, ms []coding.Mention, by, op s
 	if len(ms) == 0 {
 		return ms, nil
 	}
-	return ms, p.writeView(op, func(g *kg.Store) error { return g.AddMentions(ch, ms) })
+	return ms, p.commit(&coding.Event{Change: ch, Mentions: ms})
 }
 
 // Assert validates and records an assertion (see coding.CheckAssertion).
@@ -510,9 +490,9 @@ func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by stri
 	if err != nil {
 		return nil, err
 	}
-	quotes := make(map[coding.Span]string, len(flat))
+	quotes := make([]coding.Quote, len(flat))
 	for i, s := range flat {
-		quotes[s] = texts[i]
+		quotes[i] = coding.Quote{Span: s, Text: texts[i]}
 	}
 	detail := fmt.Sprintf("%s %s %s", as[0].Subject, as[0].Relation, as[0].Object)
 	if len(as) > 1 {
@@ -522,7 +502,7 @@ func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by stri
 	for i := range as {
 		as[i].ID, as[i].Coder, as[i].Created = uuid.NewString(), by, ch.At
 	}
-	return as, p.writeView("assert", func(g *kg.Store) error { return g.AddAssertionsQuoted(ch, as, quotes) })
+	return as, p.commit(&coding.Event{Change: ch, Assertions: as, Quotes: quotes})
 }
 
 // Retract marks an assertion retracted; retracting twice is an error.
@@ -539,7 +519,7 @@ func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
 			return fmt.Errorf("assertion %s: %w (%s)", id, coding.ErrRetracted, a.Reason)
 		}
 		ch := coding.NewChange(by, "retract", fmt.Sprintf("retracted %s", id))
-		return p.writeView("retract", func(g *kg.Store) error { return g.Retract(ch, id, reason) })
+		return p.commit(&coding.Event{Change: ch, Retract: &coding.Retraction{ID: id, Reason: reason}})
 	}
 	return &coding.UnknownError{What: "assertion", ID: id, Err: coding.ErrUnknownAssertion}
 }
@@ -554,7 +534,7 @@ func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, erro
 	m.Target = target
 	ch := coding.NewChange(m.Author, "memo add", "memo on "+target)
 	m.ID, m.Created = uuid.NewString(), ch.At
-	return m, p.writeView("memo add", func(g *kg.Store) error { return g.AddMemo(ch, m) })
+	return m, p.commit(&coding.Event{Change: ch, Memo: &m})
 }
 
 // resolveTarget finds what a memo is about and returns its canonical

@@ -46,6 +46,7 @@ func TestDocNames(t *testing.T) {
 	if err := os.WriteFile(log, []byte(strings.Replace(string(data), "zh.txt", "renamed.txt", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	stampPosition(t, filepath.Dir(log))
 	p, err = Open(dir, ReadWrite)
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +69,9 @@ func TestDocNames(t *testing.T) {
 	// A project made before: read-only, names come from the graph; open
 	// for writing, the projection is rebuilt.
 	if err := os.Remove(log); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, GraphDir, "position.json")); err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []Mode{ReadOnly, ReadWrite} {

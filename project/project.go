@@ -40,6 +40,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
 )
@@ -54,6 +55,7 @@ const (
 	SourcesDir   = "sources"
 	GraphDir     = "graph"
 	IndexDir     = "index"
+	RecordFile   = "record.log"
 	journalFile  = "journal.json"
 )
 
@@ -111,6 +113,9 @@ func Init(dir string, opt InitOptions) (err error) {
 		return err
 	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, OntologyFile), ont); err != nil {
+		return err
+	}
+	if err := record.Create(filepath.Join(dir, RecordFile)); err != nil {
 		return err
 	}
 	g, err := kg.Create(filepath.Join(dir, GraphDir))
@@ -174,8 +179,16 @@ type Project struct {
 	Dir  string
 	Meta Meta
 
+	// Notices say what opening the project did that a person should
+	// know, such as converting an older project.
+	Notices []string
+
 	lock  *lock
 	write bool
+	rec   *record.Log // the record, open for appending (writers only)
+	// broken is set when a recorded change could not be applied: the
+	// next process catches up, this one writes no more.
+	broken error
 	graph *kg.Store
 	index *corpus.Index
 	ont   *ontology.Ontology
@@ -215,7 +228,14 @@ func Open(dir string, mode Mode) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode)}, nil
+	p := &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode)}
+	if p.write {
+		if err := p.openRecord(); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 func readMeta(dir string) (Meta, error) {
@@ -247,6 +267,10 @@ func (p *Project) Close() error {
 	if p.graph != nil {
 		errs = append(errs, p.graph.Close())
 		p.graph = nil
+	}
+	if p.rec != nil {
+		errs = append(errs, p.rec.Close())
+		p.rec = nil
 	}
 	err := errors.Join(errs...)
 	if err == nil && p.journal && !p.keepJournal {

@@ -223,6 +223,7 @@ func TestCheckQuotes(t *testing.T) {
 			if err := os.WriteFile(name, []byte(tc.quotes), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			stampPosition(t, filepath.Dir(name))
 			var problems []string
 			p.checkQuotes(func(doc, format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) })
 			switch {

@@ -357,7 +357,7 @@ func (p *Project) AddCodings(ctx context.Context, cs []coding.Coding, by, op str
 	if len(out) == 0 {
 		return out, nil
 	}
-	return out, p.writeView(op, func(g *kg.Store) error { return g.AddCodings(ch, out) })
+	return out, p.commit(&coding.Event{Change: ch, Codings: out})
 }
 
 // AddMemos records memos keeping each one's Author and Created (an empty
@@ -374,24 +374,21 @@ func (p *Project) AddMemos(ctx context.Context, ms []coding.Memo, by string) ([]
 		m.Target = t
 		out[i] = m
 	}
-	err := p.writeView("memo add", func(g *kg.Store) error {
-		for i := range out {
-			m := &out[i]
-			if m.Author == "" {
-				m.Author = by
-			}
-			ch := coding.NewChange(m.Author, "memo add", "memo on "+m.Target)
-			m.ID = uuid.NewString()
-			if m.Created.IsZero() {
-				m.Created = ch.At
-			}
-			if err := g.AddMemo(ch, *m); err != nil {
-				return err
-			}
+	for i := range out {
+		m := &out[i]
+		if m.Author == "" {
+			m.Author = by
 		}
-		return nil
-	})
-	return out, err
+		ch := coding.NewChange(m.Author, "memo add", "memo on "+m.Target)
+		m.ID = uuid.NewString()
+		if m.Created.IsZero() {
+			m.Created = ch.At
+		}
+		if err := p.commit(&coding.Event{Change: ch, Memo: m}); err != nil {
+			return out[:i], err
+		}
+	}
+	return out, nil
 }
 
 // ---------------------------------------------------------------- planning

@@ -47,7 +47,14 @@ func openProject(c *cli.Context, mode project.Mode) (*project.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return project.Open(dir, mode)
+	p, err := project.Open(dir, mode)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range p.Notices {
+		fmt.Fprintln(c.App.ErrWriter, "qualgraph:", n)
+	}
+	return p, nil
 }
 
 // withProject opens the project, runs fn and closes the project, keeping

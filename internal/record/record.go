@@ -187,11 +187,12 @@ func appendFrame(buf []byte, seq uint64, payload []byte) []byte {
 // Close closes the log.
 func (l *Log) Close() error { return l.f.Close() }
 
-// Scan calls fn for each whole entry after from, in order, and returns the
-// position after the last one it read. It stops without error at the end
+// Scan calls fn for each whole entry after from, in order, with the
+// position just after the entry, and returns the position after the last
+// one it read. It stops without error at the end
 // of the file or before a frame that is not whole (a crash's torn frame,
 // or one being written now). It takes no lock.
-func Scan(name string, from Position, fn func(seq uint64, payload []byte) error) (Position, error) {
+func Scan(name string, from Position, fn func(end Position, payload []byte) error) (Position, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return from, err
@@ -210,7 +211,7 @@ func Scan(name string, from Position, fn func(seq uint64, payload []byte) error)
 
 // scan reads frames from from.Offset. A frame whose sequence number does
 // not follow is an error: the log is corrupt, not torn.
-func scan(f *os.File, name string, from Position, fn func(uint64, []byte) error) (Position, error) {
+func scan(f *os.File, name string, from Position, fn func(Position, []byte) error) (Position, error) {
 	if _, err := f.Seek(from.Offset, io.SeekStart); err != nil {
 		return from, err
 	}
@@ -242,12 +243,13 @@ func scan(f *os.File, name string, from Position, fn func(uint64, []byte) error)
 		if seq != pos.Seq+1 {
 			return pos, fmt.Errorf("%s: %w: entry %d at offset %d follows entry %d", name, ErrCorrupt, seq, pos.Offset, pos.Seq)
 		}
+		end := Position{Seq: seq, Offset: pos.Offset + frameHeader + int64(n)}
 		if fn != nil {
-			if err := fn(seq, payload); err != nil {
+			if err := fn(end, payload); err != nil {
 				return pos, err
 			}
 			payload = nil // fn may keep it
 		}
-		pos = Position{Seq: seq, Offset: pos.Offset + frameHeader + int64(n)}
+		pos = end
 	}
 }

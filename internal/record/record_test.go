@@ -27,8 +27,8 @@ func newLog(t testing.TB) (string, *Log) {
 func entries(t testing.TB, name string, from Position) ([]string, Position) {
 	t.Helper()
 	var got []string
-	pos, err := Scan(name, from, func(seq uint64, p []byte) error {
-		got = append(got, fmt.Sprintf("%d:%s", seq, p))
+	pos, err := Scan(name, from, func(end Position, p []byte) error {
+		got = append(got, fmt.Sprintf("%d:%s", end.Seq, p))
 		return nil
 	})
 	if err != nil {
@@ -172,7 +172,8 @@ func TestConcurrentReaders(t *testing.T) {
 				default:
 				}
 				var i uint64
-				_, err := Scan(name, Start, func(seq uint64, p []byte) error {
+				_, err := Scan(name, Start, func(end Position, p []byte) error {
+					seq := end.Seq
 					i++
 					if seq != i || string(p) != fmt.Sprintf("entry %d", seq) {
 						return fmt.Errorf("entry %d reads %d:%q", i, seq, p)
@@ -212,7 +213,8 @@ func FuzzScan(f *testing.F) {
 			t.Fatal(err)
 		}
 		var last uint64
-		pos, err := Scan(name, Start, func(seq uint64, p []byte) error {
+		pos, err := Scan(name, Start, func(end Position, p []byte) error {
+			seq := end.Seq
 			if seq != last+1 {
 				t.Fatalf("seq %d after %d", seq, last)
 			}
