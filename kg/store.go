@@ -31,7 +31,7 @@ type Store struct {
 	qs       graph.QuadStore
 	dir      string // the graph folder, for the projection; "" in memory
 	readOnly bool
-	mu       sync.Mutex // serialises writes
+	mu       sync.Mutex      // serialises writes
 	pos      record.Position // the record position applied (see position.go)
 	inEntry  bool            // applying an entry of the record (ApplyEntry)
 }

@@ -189,10 +189,10 @@ type Project struct {
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
 	broken error
-	graph *kg.Store
-	index *corpus.Index
-	ont   *ontology.Ontology
-	view  *coding.View // the projection, loaded on first use
+	graph  *kg.Store
+	index  *corpus.Index
+	ont    *ontology.Ontology
+	view   *coding.View // the projection, loaded on first use
 	// viewRecordsOnly says view lacks codings and mentions.
 	viewRecordsOnly bool
 	journal         bool // this process wrote journal.json and must clear it on Close
