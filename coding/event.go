@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/qualgraph/qualgraph/corpus"
 )
 
 // Event is one command's change to the coding of a project, as the
@@ -14,6 +16,15 @@ import (
 // entries applies them again and reaches the same state.
 type Event struct {
 	Change Change `json:"change"`
+
+	// Documents are imported documents: what is known about them, without
+	// their text and segments, which the project keeps in its sources
+	// (written and synced before the event is recorded).
+	Documents []*corpus.Document `json:"documents,omitempty"`
+	Attrs     *DocAttrs          `json:"attrs,omitempty"`
+	// Steps make one event of several changes that must happen together
+	// or not at all (a REFI-QDA import); each has its own Change.
+	Steps []*Event `json:"steps,omitempty"`
 
 	Codings    []Coding    `json:"codings,omitempty"`
 	Uncode     []Coding    `json:"uncode,omitempty"`
@@ -28,6 +39,12 @@ type Event struct {
 	Quotes  []Quote     `json:"quotes,omitempty"`
 	Retract *Retraction `json:"retract,omitempty"`
 	Memo    *Memo       `json:"memo,omitempty"`
+}
+
+// DocAttrs sets attributes of document Doc.
+type DocAttrs struct {
+	Doc   string       `json:"doc"`
+	Attrs corpus.Attrs `json:"attrs"`
 }
 
 // Recoding gives Coding the code Code.
@@ -66,6 +83,9 @@ func (e *Event) Kind() (string, error) {
 			kinds = append(kinds, k)
 		}
 	}
+	add(len(e.Documents) > 0, "documents")
+	add(e.Attrs != nil, "attrs")
+	add(len(e.Steps) > 0, "steps")
 	add(len(e.Codings) > 0, "codings")
 	add(len(e.Uncode) > 0, "uncode")
 	add(e.Recode != nil, "recode")
@@ -85,7 +105,44 @@ func (e *Event) Kind() (string, error) {
 	if e.Change.ID == "" {
 		return "", fmt.Errorf("%w: no change id", ErrBadEvent)
 	}
+	for _, s := range e.Steps {
+		if _, err := s.Kind(); err != nil {
+			return "", err
+		}
+		if len(s.Steps) > 0 {
+			return "", fmt.Errorf("%w %s: steps within steps", ErrBadEvent, e.Change.ID)
+		}
+	}
 	return kinds[0], nil
+}
+
+// ChangesDocuments reports whether e imports documents or sets their
+// attributes, which the full-text index holds.
+func (e *Event) ChangesDocuments() bool {
+	if len(e.Documents) > 0 || e.Attrs != nil {
+		return true
+	}
+	for _, s := range e.Steps {
+		if s.ChangesDocuments() {
+			return true
+		}
+	}
+	return false
+}
+
+// DocumentIDs returns the ids of the documents e imports or changes.
+func (e *Event) DocumentIDs() []string {
+	var ids []string
+	for _, d := range e.Documents {
+		ids = append(ids, d.ID)
+	}
+	if e.Attrs != nil {
+		ids = append(ids, e.Attrs.Doc)
+	}
+	for _, s := range e.Steps {
+		ids = append(ids, s.DocumentIDs()...)
+	}
+	return ids
 }
 
 // MarshalEvent encodes e for the record.

@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +34,10 @@ const positionFile = "position.json"
 // Position is how far a graph folder has applied the project's record.
 type Position struct {
 	record.Position
+	// LastDocs is the sequence number of the last entry applied that
+	// imported documents or changed their attributes: the full-text
+	// index, which holds them, has caught up once it has applied it.
+	LastDocs uint64 `json:"last_docs,omitempty"`
 	// Sizes are the lengths of the projection logs at that position.
 	Sizes map[string]int64 `json:"sizes"`
 }
@@ -70,7 +75,7 @@ func (s *Store) SetPosition(pos record.Position) error {
 	if s.dir == "" {
 		return nil
 	}
-	p := Position{Position: pos, Sizes: map[string]int64{}}
+	p := Position{Position: pos, LastDocs: s.lastDocs, Sizes: map[string]int64{}}
 	for _, name := range projectionLogs {
 		fi, err := os.Stat(filepath.Join(s.dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -97,7 +102,7 @@ func (s *Store) TruncateProjection() (Position, error) {
 	}
 	p, err := TruncateProjection(s.dir)
 	if err == nil {
-		s.pos = p.Position
+		s.pos, s.lastDocs = p.Position, p.LastDocs
 	}
 	return p, err
 }
@@ -194,11 +199,14 @@ func readLimitedString(name string, lim limits) (string, error) {
 // fn leave the position alone; a store killed before pos is recorded
 // applies the entry again (see positionFile).
 func (s *Store) ApplyEntry(pos record.Position, fn func() error) error {
-	s.inEntry = true
+	s.inEntry, s.docsChanged = true, false
 	err := fn()
 	s.inEntry = false
 	if err != nil {
 		return err
+	}
+	if s.docsChanged {
+		s.lastDocs = pos.Seq
 	}
 	return s.SetPosition(pos)
 }
@@ -225,6 +233,19 @@ func (s *Store) ApplyEvent(e *coding.Event) error {
 	}
 	ch := e.Change
 	switch kind {
+	case "documents":
+		s.docsChanged = true
+		return s.AddDocuments(ch, e.Documents)
+	case "attrs":
+		s.docsChanged = true
+		return s.SetAttrs(context.Background(), ch, e.Attrs.Doc, e.Attrs.Attrs)
+	case "steps":
+		for _, step := range e.Steps {
+			if err := s.ApplyEvent(step); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "codings":
 		return s.AddCodings(ch, e.Codings)
 	case "uncode":

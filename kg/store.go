@@ -34,6 +34,10 @@ type Store struct {
 	mu       sync.Mutex      // serialises writes
 	pos      record.Position // the record position applied (see position.go)
 	inEntry  bool            // applying an entry of the record (ApplyEntry)
+	// lastDocs is the last entry that changed documents (Position.LastDocs);
+	// docsChanged says the entry being applied does.
+	lastDocs    uint64
+	docsChanged bool
 }
 
 // boltFile is the bbolt file inside the graph directory.
@@ -99,7 +103,7 @@ func Open(dir string, readOnly bool) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.pos = p.Position
+	s.pos, s.lastDocs = p.Position, p.LastDocs
 	return s, nil
 }
 

@@ -232,6 +232,14 @@ func (p *Project) Reindex(ctx context.Context, progress func(done, total int64))
 	if err := ix.Close(); err != nil {
 		return 0, err
 	}
+	// The new index holds what the graph holds, at its position.
+	gpos, err := p.graphPosition()
+	if err != nil {
+		return 0, err
+	}
+	if err := writeIndexPosition(tmp, IndexPosition{Position: gpos.Position, Docs: len(docs)}); err != nil {
+		return 0, err
+	}
 	// Swap the new index in; a crash between the two renames leaves
 	// index/ missing, which Open reports and reindex repairs.
 	old := dir + ".old"
@@ -246,8 +254,8 @@ func (p *Project) Reindex(ctx context.Context, progress func(done, total int64))
 	return len(docs), nil
 }
 
-// SetAttrs sets attributes of the document ref (id or name) and re-indexes
-// it, in the journal protocol of the package doc.
+// SetAttrs sets attributes of the document ref (id or name) in one entry
+// of the record, and brings the index up to it.
 func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, by string) (*corpus.Document, error) {
 	g, err := p.Graph()
 	if err != nil {
@@ -257,22 +265,13 @@ func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.beginWrite("attr set", []string{d.ID}); err != nil {
+	detail := fmt.Sprintf("set %d attributes of %s", len(attrs), d.Name)
+	ev := &coding.Event{Change: coding.NewChange(by, "attr set", detail), Attrs: &coding.DocAttrs{Doc: d.ID, Attrs: attrs}}
+	if err := p.commit(ev); err != nil {
 		return nil, err
 	}
-	detail := fmt.Sprintf("set %d attributes of %s", len(attrs), d.Name)
-	if err := g.SetAttrs(ctx, coding.NewChange(by, "attr set", detail), d.ID, attrs); err != nil {
-		return nil, p.undo(ctx, []string{d.ID}, err)
+	if err := p.catchUpIndex(ctx, nil); err != nil {
+		return nil, err
 	}
-	d, err = p.Document(ctx, d.ID)
-	if err == nil {
-		var ix *corpus.Index
-		if ix, err = p.Index(); err == nil {
-			err = ix.Add(d)
-		}
-	}
-	if err != nil {
-		return nil, p.undo(ctx, []string{d.ID}, err)
-	}
-	return d, nil
+	return p.Document(ctx, d.ID)
 }

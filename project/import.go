@@ -28,6 +28,9 @@ type ImportOptions struct {
 	// Progress, if not nil, is called as bytes are read and indexed:
 	// done and total count bytes of the original files.
 	Progress func(done, total int64)
+	// NoWait returns once the import is recorded, without waiting for the
+	// full-text index; the next writer (or server) brings it up to date.
+	NoWait bool
 }
 
 // Kinds lists the document kinds.
@@ -146,15 +149,8 @@ func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptio
 		res.Elapsed = time.Since(start)
 		return res, nil
 	}
-	ids := make([]string, len(fresh))
-	for i, d := range fresh {
-		ids[i] = d.ID
-	}
-	if err := p.beginWrite("import", ids); err != nil {
+	if err := p.writeImport(ctx, fresh, opt, total, progress); err != nil {
 		return nil, err
-	}
-	if err := p.writeImport(ctx, g, fresh, ids, opt, total, progress); err != nil {
-		return nil, p.undo(ctx, ids, err)
 	}
 	res.Imported = fresh
 	for _, d := range fresh {
@@ -164,63 +160,61 @@ func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptio
 	return res, nil
 }
 
-// writeImport writes sources, graph and index. Sources must be on disk
-// before the graph points at them; the index is built at the same time, by
-// other goroutines, since it needs most of the CPU time and the sources
-// mostly wait for the disk. Until the journal is cleared, an index holding
-// documents the graph does not is repaired from the graph (repair), so the
-// order in which the index and the graph finish does not matter.
-func (p *Project) writeImport(ctx context.Context, g *kg.Store, fresh []*corpus.Document, ids []string, opt ImportOptions, total int64, progress func(int64, int64)) error {
-	ix, err := p.Index()
-	if err != nil {
+// writeImport writes the sources of docs and syncs them, then records the
+// import, which acknowledges it, and applies it to the graph. Unless
+// opt.NoWait, it then brings the index up to the record, so that a search
+// that follows finds the documents.
+func (p *Project) writeImport(ctx context.Context, docs []*corpus.Document, opt ImportOptions, total int64, progress func(int64, int64)) error {
+	if err := p.writeSources(docs); err != nil {
 		return err
 	}
-	indexed := make(chan error, 1)
-	go func() { indexed <- p.indexDocs(ix, fresh, total, progress) }()
-	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(fresh)))
-	err = p.writeSourcesAndGraph(g, fresh, ch)
-	ierr := <-indexed
-	if err != nil {
-		return err
-	}
-	if ierr != nil {
-		// The graph holds the documents but the index could not take
-		// them: take them out of the graph so that the import did not
-		// happen.
-		if rerr := g.RemoveDocuments(ctx, ids); rerr != nil {
-			return fmt.Errorf("import: index: %w (undo failed: %v)", ierr, rerr)
-		}
-		return fmt.Errorf("import: index: %w", ierr)
-	}
-	return nil
-}
-
-// writeSourcesAndGraph writes the sources of docs, waits until they are on
-// disk, then adds docs to the graph with change ch.
-func (p *Project) writeSourcesAndGraph(g *kg.Store, docs []*corpus.Document, ch coding.Change) error {
-	for _, d := range docs {
-		if err := p.writeSource(d); err != nil {
+	ch := coding.NewChange(opt.By, "import", fmt.Sprintf("imported %d documents", len(docs)))
+	if err := p.commit(&coding.Event{Change: ch, Documents: documentMeta(docs)}); err != nil {
+		if !isNotRecorded(err) {
 			return err
 		}
+		return errors.Join(err, p.dropSources(docs))
 	}
-	// The graph will point at the sources: they must be on disk first.
-	if err := p.syncSources(); err != nil {
+	if opt.NoWait {
+		return nil
+	}
+	return p.catchUpIndex(ctx, func(done, all int64) { progress(total/5+done*4/5, total) })
+}
+
+// writeSources writes the sources of docs and waits until they are on
+// disk: the record will point at them.
+func (p *Project) writeSources(docs []*corpus.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	// The journal names them first: if the process dies before the
+	// import is recorded, the next one takes them away (recoverDir).
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	if err := p.beginWrite("import", ids); err != nil {
 		return err
 	}
-	if err := g.AddDocuments(ch, docs); err != nil {
-		return fmt.Errorf("import: write graph: %w", err)
+	for _, d := range docs {
+		if err := p.writeSource(d); err != nil {
+			return errors.Join(err, p.dropSources(docs))
+		}
+	}
+	if err := p.syncSources(); err != nil {
+		return errors.Join(err, p.dropSources(docs))
 	}
 	return nil
 }
 
-// undo brings index and sources back in line with the graph after a
-// failed write. If that fails too, the journal stays for the next Open.
-func (p *Project) undo(ctx context.Context, ids []string, err error) error {
-	if rerr := p.repair(ctx, ids); rerr != nil {
-		p.keepJournal = true
-		return fmt.Errorf("%w (repair left for the next command: %v)", err, rerr)
+// dropSources removes the sources written for an import that was not
+// recorded.
+func (p *Project) dropSources(docs []*corpus.Document) error {
+	var errs []error
+	for _, d := range docs {
+		errs = append(errs, p.removeSource(d.ID))
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 func validKind(k string) bool {

@@ -87,6 +87,16 @@ func recoverDir(dir string, meta Meta) error {
 		return err
 	}
 	p.journal = true
+	// The record first: what it holds is imported, whatever the
+	// journal says; the graph catches up with it. A journal left by a
+	// qualgraph from before the record may leave the projection behind
+	// the graph: it is rebuilt below.
+	legacy := !exists(filepath.Join(dir, RecordFile))
+	if err := p.openRecord(); err != nil {
+		p.journal = false
+		p.Close()
+		return fmt.Errorf("recover interrupted %s: %w", j.Op, err)
+	}
 	ids := j.Docs
 	if j.Op == "unknown" {
 		if ids, err = p.allDocIDs(); err != nil {
@@ -96,7 +106,7 @@ func recoverDir(dir string, meta Meta) error {
 		}
 	}
 	err = p.repair(context.Background(), ids)
-	if err == nil && (j.View || j.Op == "unknown" || len(ids) > 0) {
+	if err == nil && (j.View || j.Op == "unknown" || legacy && len(ids) > 0) {
 		err = p.rebuildView()
 	}
 	if err != nil {

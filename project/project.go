@@ -132,6 +132,9 @@ func Init(dir string, opt InitOptions) (err error) {
 	if err := ix.Close(); err != nil {
 		return err
 	}
+	if err := writeIndexPosition(filepath.Join(dir, IndexDir), IndexPosition{Position: record.Start}); err != nil {
+		return err
+	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
 	// The project file comes last: a folder without it is not a project.
 	return atomicfile.WriteFile(filepath.Join(dir, MetaFile), append(b, '\n'))

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -55,6 +56,14 @@ func (p *Project) openRecord() error {
 		}
 		p.Notices = append(p.Notices, fmt.Sprintf("converted %s: changes are now kept in an ordered record (%s); nothing else changed", p.Dir, RecordFile))
 	}
+	if _, ok, err := p.ReadIndexPosition(); err != nil {
+		return err
+	} else if !ok && hasPos {
+		// An index made before positions holds what the graph held.
+		if err := p.convertIndex(pos.Position); err != nil {
+			return err
+		}
+	}
 	log, err := record.Open(name, pos.Position)
 	if err != nil {
 		return err
@@ -73,10 +82,35 @@ func (p *Project) openRecord() error {
 	}
 	if !hasPos {
 		// An older graph folder: its projection holds what its graph
-		// does, the state before the record's first entry.
-		return g.SetPosition(record.Start)
+		// does, the state before the record's first entry; so does
+		// its index.
+		if err := g.SetPosition(record.Start); err != nil {
+			return err
+		}
+		return p.convertIndex(record.Start)
 	}
-	return p.catchUp(g)
+	if err := p.catchUp(g); err != nil {
+		return err
+	}
+	// The index follows: an import killed after it was recorded, or one
+	// that did not wait, is indexed now.
+	if behind, err := p.indexBehind(); err != nil || !behind {
+		return err
+	}
+	return p.catchUpIndex(context.Background(), nil)
+}
+
+// convertIndex gives an index made before positions the position pos, at
+// which it holds every document the graph holds.
+func (p *Project) convertIndex(pos record.Position) error {
+	if _, err := os.Stat(filepath.Join(p.Dir, IndexDir)); err != nil {
+		return nil // no index: reindex makes one, with its position
+	}
+	n, err := p.docCount(context.Background())
+	if err != nil {
+		return err
+	}
+	return writeIndexPosition(filepath.Join(p.Dir, IndexDir), IndexPosition{Position: pos, Docs: n})
 }
 
 // catchUp applies the entries of the record that the graph has not.
@@ -100,6 +134,17 @@ func (p *Project) catchUp(g *kg.Store) error {
 	return err
 }
 
+// notRecorded wraps the errors of a commit that recorded nothing, so that
+// a caller can take back what it prepared (isNotRecorded).
+type notRecorded struct{ error }
+
+func (e notRecorded) Unwrap() error { return e.error }
+
+func isNotRecorded(err error) bool {
+	var nr notRecorded
+	return errors.As(err, &nr)
+}
+
 // commit appends a change to the record, which acknowledges it, then
 // applies it to the graph and its projection. Validation is the caller's,
 // under the project's write lock, against the latest state.
@@ -112,15 +157,15 @@ func (p *Project) commit(ev *coding.Event) error {
 	}
 	payload, err := coding.MarshalEvent(ev)
 	if err != nil {
-		return err
+		return notRecorded{err}
 	}
 	g, err := p.Graph()
 	if err != nil {
-		return err
+		return notRecorded{err}
 	}
 	pos, err := p.rec.Append(payload)
 	if err != nil {
-		return err
+		return notRecorded{err}
 	}
 	p.view = nil
 	if testHookAfterAppend != nil {
@@ -167,4 +212,9 @@ func (p *Project) RecordHead() (record.Position, error) {
 func (p *Project) GraphPosition() (record.Position, error) {
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
 	return pos.Position, err
+}
+
+func (p *Project) graphPosition() (kg.Position, error) {
+	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
+	return pos, err
 }

@@ -1214,138 +1214,82 @@ func refiStep(step string) error {
 	return nil
 }
 
-// writeRefi writes what pl planned: emergent codes, documents, codings,
-// attributes of documents already held, memos. On a failure it takes back
-// the documents and codings (see the file comment).
-func (p *Project) writeRefi(ctx context.Context, pl *refiPlanner) (err error) {
+// writeRefi writes what pl planned (emergent codes, documents, codings,
+// attributes of documents already held, memos) as one entry of the
+// record, each part a step with its own change: all of it or nothing.
+func (p *Project) writeRefi(ctx context.Context, pl *refiPlanner) error {
 	if len(pl.newCodes)+len(pl.newDocs)+len(pl.codings)+len(pl.setAttrs)+len(pl.memos) == 0 {
 		return nil
 	}
-	g, err := p.Graph()
+	steps, err := pl.steps()
 	if err != nil {
+		return fmt.Errorf("%w; nothing was imported", err)
+	}
+	if err := p.writeSources(pl.newDocs); err != nil {
+		return fmt.Errorf("%w; nothing was imported", err)
+	}
+	ev := &coding.Event{Change: coding.NewChange(pl.opt.By, "import", "imported "+pl.opt.File), Steps: steps}
+	if err := p.commit(ev); err != nil {
+		if isNotRecorded(err) {
+			return fmt.Errorf("%w; nothing was imported", errors.Join(err, p.dropSources(pl.newDocs)))
+		}
 		return err
 	}
+	if !ev.ChangesDocuments() {
+		return nil
+	}
+	var total int64
+	for _, d := range pl.newDocs {
+		total += d.Source.Size
+	}
+	progress := pl.opt.Progress
+	if progress == nil {
+		progress = func(int64, int64) {}
+	}
+	return p.catchUpIndex(ctx, func(done, all int64) { progress(done*total/max(all, 1), total) })
+}
+
+// steps returns the changes of a REFI-QDA import, in the order they apply.
+func (pl *refiPlanner) steps() ([]*coding.Event, error) {
 	by := pl.opt.By
-	ids := make([]string, len(pl.newDocs))
-	for i, d := range pl.newDocs {
-		ids[i] = d.ID
-	}
-	if err := p.begin(journal{Op: "import", Docs: ids, View: true}); err != nil {
-		return err
-	}
-	p.view = nil
-	var (
-		codesDone, memosDone []string
-		docsDone             bool
-		codingsDone          bool
-		attrsDone            []string
-	)
-	defer func() {
-		if err == nil {
-			return
-		}
-		var undo []error
-		if codingsDone {
-			ch := coding.NewChange(by, "import undo", fmt.Sprintf("took back %d codings of a failed import", len(pl.codings)))
-			undo = append(undo, g.Uncode(ch, pl.codings))
-		}
-		if docsDone {
-			undo = append(undo, g.RemoveDocuments(ctx, ids))
-		}
-		if len(ids) > 0 {
-			undo = append(undo, p.repair(ctx, ids))
-		}
-		undo = append(undo, g.RebuildProjection())
-		if uerr := errors.Join(undo...); uerr != nil {
-			p.keepJournal = true
-			err = fmt.Errorf("%w (undo failed, the next command repairs the project: %v)", err, uerr)
-		}
-		var stay []string
-		if len(codesDone) > 0 {
-			stay = append(stay, fmt.Sprintf("%d emergent codes (%s)", len(codesDone), strings.Join(codesDone, ", ")))
-		}
-		if len(attrsDone) > 0 {
-			stay = append(stay, fmt.Sprintf("attributes of %d documents (%s)", len(attrsDone), strings.Join(attrsDone, ", ")))
-		}
-		if len(memosDone) > 0 {
-			stay = append(stay, fmt.Sprintf("%d memos", len(memosDone)))
-		}
-		if len(stay) > 0 {
-			err = fmt.Errorf("%w; documents and codings were taken back, but the graph cannot take back %s: importing the file again reuses them",
-				err, strings.Join(stay, ", "))
-		} else {
-			err = fmt.Errorf("%w; nothing was imported", err)
-		}
-	}()
+	var steps []*coding.Event
 	for _, c := range pl.newCodes {
 		if err := refiStep("code"); err != nil {
-			return err
+			return nil, err
 		}
 		ch := coding.NewChange(by, "codebook add", "added emergent code "+c.ID+" from "+pl.opt.File)
 		c.Created = ch.At
-		if err := g.AddCode(ch, c); err != nil {
-			return fmt.Errorf("import: emergent code %s: %w", c.ID, err)
-		}
-		codesDone = append(codesDone, c.ID)
+		steps = append(steps, &coding.Event{Change: ch, Code: &c})
 	}
 	if len(pl.newDocs) > 0 {
 		if err := refiStep("documents"); err != nil {
-			return err
+			return nil, err
 		}
-		var total int64
-		for _, d := range pl.newDocs {
-			total += d.Source.Size
-		}
-		progress := pl.opt.Progress
-		if progress == nil {
-			progress = func(int64, int64) {}
-		}
-		// As writeImport does, with a change naming the file: sources,
-		// graph, index; the deferred undo takes them back.
 		ch := coding.NewChange(by, "import", fmt.Sprintf("imported %d documents from %s", len(pl.newDocs), pl.opt.File))
-		docsDone = true
-		if err := p.writeSourcesAndGraph(g, pl.newDocs, ch); err != nil {
-			return err
-		}
-		ix, err := p.Index()
-		if err != nil {
-			return err
-		}
-		if err := p.indexDocs(ix, pl.newDocs, total, progress); err != nil {
-			return fmt.Errorf("import: index: %w", err)
-		}
+		steps = append(steps, &coding.Event{Change: ch, Documents: documentMeta(pl.newDocs)})
 	}
 	if len(pl.codings) > 0 {
 		if err := refiStep("codings"); err != nil {
-			return err
+			return nil, err
 		}
 		ch := coding.NewChange(by, "import", fmt.Sprintf("imported %d codings from %s", len(pl.codings), pl.opt.File))
-		if err := g.AddCodings(ch, pl.codings); err != nil {
-			return fmt.Errorf("import: codings: %w", err)
-		}
-		codingsDone = true
+		steps = append(steps, &coding.Event{Change: ch, Codings: pl.codings})
 	}
 	for _, s := range pl.setAttrs {
 		if err := refiStep("attributes"); err != nil {
-			return err
+			return nil, err
 		}
 		ch := coding.NewChange(by, "attr set", fmt.Sprintf("set %d attributes from %s", len(s.attrs), pl.opt.File))
-		if err := g.SetAttrs(ctx, ch, s.doc, s.attrs); err != nil {
-			return fmt.Errorf("import: attributes of %s: %w", s.doc, err)
-		}
-		attrsDone = append(attrsDone, s.doc)
+		steps = append(steps, &coding.Event{Change: ch, Attrs: &coding.DocAttrs{Doc: s.doc, Attrs: s.attrs}})
 	}
 	for _, m := range pl.memos {
 		if err := refiStep("memo"); err != nil {
-			return err
+			return nil, err
 		}
 		ch := coding.NewChange(m.Author, "memo add", "memo on "+m.Target+" from "+pl.opt.File)
-		if err := g.AddMemo(ch, m); err != nil {
-			return fmt.Errorf("import: memo on %s: %w", m.Target, err)
-		}
-		memosDone = append(memosDone, m.ID)
+		steps = append(steps, &coding.Event{Change: ch, Memo: &m})
 	}
-	return nil
+	return steps, nil
 }
 
 // ----------------------------------------------------------------- export
