@@ -89,6 +89,8 @@ const MaxFileBytes = 256 << 20
 // it returns ImportErrors and writes nothing; a process killed while it
 // writes leaves a journal that the next Open resolves (package doc).
 // Importing text the project already holds is a no-op reported in Skipped.
+// Cancelling ctx while the files are read stops it with ctx's error before
+// it writes anything; once it writes, it finishes.
 func (p *Project) Import(ctx context.Context, paths []string, opt ImportOptions) (*ImportResult, error) {
 	files, err := collect(paths)
 	if err != nil {
@@ -132,8 +134,12 @@ func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptio
 	if progress == nil {
 		progress = func(int64, int64) {}
 	}
-	docs, err := parseAll(files, opt, total, progress)
+	docs, err := parseAll(ctx, files, opt, total, progress)
 	if err != nil {
+		return nil, err
+	}
+	// Nothing is written yet: a cancelled import stops here.
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	g, err := p.Graph()
@@ -277,8 +283,10 @@ func collect(paths []string) ([]file, error) {
 }
 
 // parseAll reads and parses the files on all cores. Parsing counts for the
-// first fifth of the progress, indexing for the rest.
-func parseAll(files []file, opt ImportOptions, total int64, progress func(int64, int64)) ([]*corpus.Document, error) {
+// first fifth of the progress, indexing for the rest. Once ctx is done it
+// parses no more files and leaves their documents nil: the caller checks
+// ctx.
+func parseAll(ctx context.Context, files []file, opt ImportOptions, total int64, progress func(int64, int64)) ([]*corpus.Document, error) {
 	docs := make([]*corpus.Document, len(files))
 	errs := make([]error, len(files))
 	var mu sync.Mutex
@@ -299,6 +307,9 @@ func parseAll(files []file, opt ImportOptions, total int64, progress func(int64,
 		}()
 	}
 	for i := range files {
+		if ctx.Err() != nil {
+			break // importFiles returns the context's error
+		}
 		work <- i
 	}
 	close(work)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,12 +12,18 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Exit statuses: 0 done, 1 refused input or failed check, 2 usage error.
+// Exit statuses: 0 done, 1 refused input or failed check, 2 usage error,
+// 130 interrupted by Ctrl-C (the status a shell gives a command that
+// SIGINT ends).
 const (
-	exitOK    = 0
-	exitInput = 1
-	exitUsage = 2
+	exitOK        = 0
+	exitInput     = 1
+	exitUsage     = 2
+	exitInterrupt = 130
 )
+
+// errInterrupted is the error of a command stopped by Ctrl-C.
+var errInterrupted = errors.New("interrupted")
 
 // usageError marks an error in how the command was called (unknown flag,
 // missing argument): exit status 2.
@@ -37,9 +44,74 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.Is(err, errInterrupted):
+		return exitInterrupt
 	default:
 		return exitInput
 	}
+}
+
+// runMain runs app on args as the process does, with ctx as the commands'
+// context (c.Context): it writes an error to app.ErrWriter and returns the
+// exit status. A command that stops because ctx was cancelled (Ctrl-C)
+// reports errInterrupted.
+func runMain(ctx context.Context, app *cli.App, args []string) int {
+	err := app.RunContext(ctx, reorderArgs(app, args)) // as run does
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = errInterrupted
+	}
+	if err != nil {
+		printError(app, err)
+	}
+	return exitCode(err)
+}
+
+// printError writes err to app.ErrWriter as the command's last word.
+func printError(app *cli.App, err error) {
+	fmt.Fprintln(app.ErrWriter, "qualgraph:", err)
+}
+
+// procEnv is what commands read from their process beyond their
+// arguments and app.Reader, app.Writer and app.ErrWriter: the working
+// directory (where the project is looked for) and environment variables.
+// The binary uses the process's own; tests give each run its own, so that
+// runs in one test process do not share them. The --project flag reads
+// $QUALGRAPH_PROJECT from the process itself.
+type procEnv struct {
+	Dir string                  // working directory; "" for the process's
+	Env func(key string) string // environment; nil for os.Getenv
+}
+
+// envKey is the key of the app's procEnv in app.Metadata.
+const envKey = "qualgraph.env"
+
+// setProcEnv makes the commands of app read e instead of the process.
+func setProcEnv(app *cli.App, e procEnv) {
+	if app.Metadata == nil {
+		app.Metadata = map[string]any{}
+	}
+	app.Metadata[envKey] = e
+}
+
+func procEnvOf(c *cli.Context) procEnv {
+	e, _ := c.App.Metadata[envKey].(procEnv)
+	return e
+}
+
+// getwd returns the working directory of the command.
+func getwd(c *cli.Context) (string, error) {
+	if e := procEnvOf(c); e.Dir != "" {
+		return e.Dir, nil
+	}
+	return os.Getwd()
+}
+
+// getenv returns the value of the command's environment variable key.
+func getenv(c *cli.Context, key string) string {
+	if e := procEnvOf(c); e.Env != nil {
+		return e.Env(key)
+	}
+	return os.Getenv(key)
 }
 
 func newApp() *cli.App {

@@ -398,7 +398,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 		mode = project.ReadOnly
 	}
 	return withProject(c, mode, func(p *project.Project) error {
-		res, err := p.AutoCode(context.Background(), opt.Req, opt.By)
+		res, err := p.AutoCode(c.Context, opt.Req, opt.By)
 		if err != nil {
 			return err
 		}

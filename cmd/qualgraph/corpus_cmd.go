@@ -100,7 +100,7 @@ func importAction(c *cli.Context) error {
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
 		bar := newProgress(c.App.ErrWriter, "import", "bytes")
 		opt.Progress = bar.set
-		res, err := p.Import(context.Background(), c.Args().Slice(), opt)
+		res, err := p.Import(c.Context, c.Args().Slice(), opt)
 		bar.done()
 		if err != nil {
 			return err

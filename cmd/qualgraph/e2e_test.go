@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,24 +21,15 @@ import (
 	"github.com/qualgraph/qualgraph/project"
 )
 
-// qgBin is the qualgraph binary the end-to-end tests run, built once.
-var qgBin string
-
+// TestMain runs the tests without $QUALGRAPH_PROJECT, which the --project
+// flag reads from the process, and removes the binary that the subprocess
+// tests build.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "qualgraph-e2e")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	qgBin = filepath.Join(dir, "qualgraph")
-	build := exec.Command("go", "build", "-o", qgBin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build qualgraph: %v\n%s", err, out)
-		os.Exit(1)
-	}
+	os.Unsetenv("QUALGRAPH_PROJECT")
 	code := m.Run()
-	os.RemoveAll(dir)
+	if qgBinDir != "" {
+		os.RemoveAll(qgBinDir)
+	}
 	os.Exit(code)
 }
 
@@ -45,12 +38,80 @@ type result struct {
 	code           int
 }
 
-// qg runs the qualgraph binary in dir with args.
+// testEnv is the environment of the commands the tests run.
+var testEnv = map[string]string{"NO_COLOR": "1", "QUALGRAPH_CODER": "tester"}
+
+// qg runs qualgraph with args in this process as main does, with dir as
+// its working directory, the environment testEnv and empty standard input.
 func qg(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(qgBin, args...)
+	return qgIn(t, dir, "", args...)
+}
+
+// qgIn is qg with stdin as standard input.
+func qgIn(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp()
+	var out, errb bytes.Buffer
+	app.Writer, app.ErrWriter, app.Reader = &out, &errb, strings.NewReader(stdin)
+	setProcEnv(app, procEnv{Dir: abs, Env: func(key string) string { return testEnv[key] }})
+	code := runMain(context.Background(), app, append([]string{"qualgraph"}, args...))
+	return result{out.String(), errb.String(), code}
+}
+
+var (
+	qgBinOnce sync.Once
+	qgBinDir  string // holds qgBin; TestMain removes it
+	qgBin     string
+	qgBinErr  error
+)
+
+// buildQG builds the qualgraph binary once per test run, for the tests
+// that need a process of its own (exit statuses, signals), and returns its
+// path.
+func buildQG(t *testing.T) string {
+	t.Helper()
+	qgBinOnce.Do(func() {
+		if qgBinDir, qgBinErr = os.MkdirTemp("", "qualgraph-e2e"); qgBinErr != nil {
+			return
+		}
+		bin := filepath.Join(qgBinDir, "qualgraph")
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			qgBinErr = fmt.Errorf("build qualgraph: %v\n%s", err, out)
+			return
+		}
+		qgBin = bin
+	})
+	if qgBinErr != nil {
+		t.Fatal(qgBinErr)
+	}
+	return qgBin
+}
+
+// qgCmd returns the command running the qualgraph binary in dir with args,
+// with the environment testEnv.
+func qgCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(buildQG(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "QUALGRAPH_PROJECT=", "QUALGRAPH_CODER=tester")
+	cmd.Env = append(os.Environ(), "QUALGRAPH_PROJECT=")
+	for k, v := range testEnv {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
+// qgProc runs the qualgraph binary in a process of its own, in dir with
+// args.
+func qgProc(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := qgCmd(t, dir, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -387,7 +448,7 @@ func TestKillDuringImport(t *testing.T) {
 		t.Run(delay.String(), func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "p")
 			must(t, ".", "init", dir)
-			cmd := exec.Command(qgBin, "--project", dir, "import", src)
+			cmd := qgCmd(t, ".", "--project", dir, "import", src)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}

@@ -25,6 +25,7 @@ func runGraph(t *testing.T, dir string, args ...string) (string, error) {
 	app := newApp()
 	var out, errb bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &errb
+	setProcEnv(app, procEnv{Dir: dir, Env: func(key string) string { return testEnv[key] }})
 	err := run(app, append([]string{"qualgraph", "--project", dir}, args...))
 	return out.String(), err
 }
@@ -45,8 +46,6 @@ func graphSpan(t *testing.T, phrase string) string {
 // and one assertion, which it returns.
 func graphProject(t *testing.T) (dir, assertion string) {
 	t.Helper()
-	t.Setenv("QUALGRAPH_CODER", "tester")
-	t.Setenv("NO_COLOR", "1")
 	dir = filepath.Join(t.TempDir(), "p")
 	if err := project.Init(dir, project.InitOptions{}); err != nil {
 		t.Fatal(err)

@@ -60,10 +60,9 @@ func TestOntologyCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No project is found from an empty folder with no QUALGRAPH_PROJECT.
-	t.Chdir(t.TempDir())
-	t.Setenv("QUALGRAPH_PROJECT", "")
-	t.Setenv("NO_COLOR", "1")
+	// No project is found from an empty folder with no QUALGRAPH_PROJECT
+	// (TestMain unsets it).
+	empty := t.TempDir()
 
 	small := fakeProject(t, smallOntology)
 	bad := fakeProject(t, badOntology)
@@ -140,6 +139,7 @@ func TestOntologyCommands(t *testing.T) {
 			app := newApp()
 			app.Writer, app.ErrWriter = &stdout, &stderr
 			app.Reader = strings.NewReader(tt.stdin)
+			setProcEnv(app, procEnv{Dir: empty, Env: func(key string) string { return testEnv[key] }})
 			err := app.Run(append([]string{"qualgraph"}, args...))
 			if got := exitCode(err); got != tt.code {
 				t.Fatalf("exit status %d (error %v), want %d\nstderr: %s", got, err, tt.code, stderr.String())

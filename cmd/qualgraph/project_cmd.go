@@ -25,7 +25,7 @@ func findProject(c *cli.Context) (string, error) {
 		}
 		return dir, nil
 	}
-	wd, err := os.Getwd()
+	wd, err := getwd(c)
 	if err != nil {
 		return "", err
 	}
@@ -73,7 +73,7 @@ func whoAmI(c *cli.Context) string {
 	if c.IsSet("coder") && c.String("coder") != "" {
 		return c.String("coder")
 	}
-	if v := os.Getenv("QUALGRAPH_CODER"); v != "" {
+	if v := getenv(c, "QUALGRAPH_CODER"); v != "" {
 		return v
 	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
