@@ -25,6 +25,9 @@ func (s *Store) AddDocuments(ch coding.Change, docs []*corpus.Document) error {
 		qs = append(qs, docQuads(ch, d)...)
 		lines[i] = docLine(d.ID, d.Name)
 	}
+	for _, d := range docs {
+		lines = append(lines, metaLine(d))
+	}
 	return s.write(ch, qs, lines...)
 }
 
@@ -103,7 +106,7 @@ func (s *Store) SetAttrs(ctx context.Context, ch coding.Change, docID string, at
 	if !ok {
 		return fmt.Errorf("document %s: %w", docID, ErrNotFound)
 	}
-	return s.write(ch, attrQuads(ch, docID, attrs))
+	return s.write(ch, attrQuads(ch, docID, attrs), attrsLine(docID, attrs))
 }
 
 // HasDocument reports whether the graph holds document id.

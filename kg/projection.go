@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
 )
 
@@ -58,6 +59,9 @@ import (
 // second):
 //
 //	D ID NAME          a document imported (NAME escaped as a memo is)
+//	E {JSON}           what is known of it (corpus.Document without text
+//	                   and segments), so that readers need not open the graph
+//	V ID {JSON}        new values of its attributes
 //	X ID               a document removed (an import undone)
 //
 // A projection made before it had docs.log has none, and a write never
@@ -78,7 +82,7 @@ func logFor(l string) string {
 		return recordsLog
 	case strings.HasPrefix(l, "Q\t"):
 		return quotesLog
-	case strings.HasPrefix(l, "D\t"), strings.HasPrefix(l, "X\t"):
+	case strings.HasPrefix(l, "D\t"), strings.HasPrefix(l, "X\t"), strings.HasPrefix(l, "E\t"), strings.HasPrefix(l, "V\t"):
 		return docsLog
 	case !strings.HasPrefix(l, "J\t"):
 		return codingsLog
@@ -142,6 +146,90 @@ func (s *Store) appendProjection(lines []string) error {
 // docLine returns the projection's line for document id named name.
 func docLine(id, name string) string { return "D\t" + escapeField(id) + "\t" + escapeField(name) }
 
+// metaLine returns the line that keeps what is known of document d (its
+// record without text and segments), for readers that must not wait for
+// the graph.
+func metaLine(d *corpus.Document) string {
+	m := *d
+	m.Text, m.Segments = "", nil
+	b, _ := json.Marshal(&m)
+	return "E\t" + string(b)
+}
+
+// attrsLine returns the line of new values of document id's attributes.
+func attrsLine(id string, attrs corpus.Attrs) string {
+	b, _ := json.Marshal(attrs)
+	return "V\t" + escapeField(id) + "\t" + string(b)
+}
+
+// LoadDocuments returns what the projection in graphDir keeps of every
+// document (as Store.Documents returns them: no text or segments, sorted
+// by name), without opening the graph. It returns ErrNoProjection for a
+// projection made before it kept them (the graph has them).
+func LoadDocuments(graphDir string) ([]*corpus.Document, error) {
+	name := filepath.Join(graphDir, docsLog)
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := readLimitedString(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoProjection
+	} else if err != nil {
+		return nil, err
+	}
+	named := map[string]bool{}
+	docs := map[string]*corpus.Document{}
+	for line := 1; data != ""; line++ {
+		l, rest, _ := strings.Cut(data, "\n")
+		data = rest
+		kind, f, _ := strings.Cut(l, "\t")
+		switch kind {
+		case "":
+		case "D":
+			id, _, _ := strings.Cut(f, "\t")
+			named[unescapeField(id)] = true
+		case "X":
+			delete(named, unescapeField(f))
+			delete(docs, unescapeField(f))
+		case "E":
+			d := &corpus.Document{}
+			if err := json.Unmarshal([]byte(f), d); err != nil {
+				return nil, fmt.Errorf("%s:%d: bad document record: %v", name, line, err)
+			}
+			if d.Attrs == nil {
+				d.Attrs = corpus.Attrs{}
+			}
+			docs[d.ID] = d
+		case "V":
+			id, js, _ := strings.Cut(f, "\t")
+			var attrs corpus.Attrs
+			if err := json.Unmarshal([]byte(js), &attrs); err != nil {
+				return nil, fmt.Errorf("%s:%d: bad attributes record", name, line)
+			}
+			d := docs[unescapeField(id)]
+			if d == nil {
+				continue // an older projection's document: see below
+			}
+			for k, v := range attrs {
+				d.Attrs[k] = v
+			}
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
+		}
+	}
+	out := make([]*corpus.Document, 0, len(docs))
+	for id := range named {
+		d := docs[id]
+		if d == nil {
+			return nil, ErrNoProjection // an older projection: names only
+		}
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b *corpus.Document) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
 // RebuildDocNames writes the projection's document names (docs.log) afresh
 // from the graph, and nothing else of the projection: for a projection
 // made before it named documents.
@@ -156,6 +244,8 @@ func (s *Store) RebuildDocNames(ctx context.Context) error {
 	var b strings.Builder
 	for _, d := range docs {
 		b.WriteString(docLine(d.ID, d.Name))
+		b.WriteByte('\n')
+		b.WriteString(metaLine(d))
 		b.WriteByte('\n')
 	}
 	if err := atomicfile.WriteFile(filepath.Join(s.dir, docsLog), []byte(b.String())); err != nil {
@@ -194,6 +284,8 @@ func LoadDocNames(graphDir string) (map[string]string, error) {
 			names[unescapeField(id)] = unescapeField(n)
 		case kind == "X" && f != "":
 			delete(names, unescapeField(f))
+		case kind == "E" || kind == "V":
+			// the documents' records (LoadDocuments)
 		default:
 			return nil, fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
 		}
@@ -794,6 +886,7 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for _, d := range docs {
 		line(docLine(d.ID, d.Name))
+		line(metaLine(d))
 	}
 	for _, name := range []string{docsLog, quotesLog, codingsLog, recordsLog, codesLog} {
 		if err := atomicfile.WriteFile(filepath.Join(s.dir, name), []byte(files[name].String())); err != nil {

@@ -517,11 +517,7 @@ func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by st
 		existing[spanKey{m.Doc, m.Start, m.End, m.Entity}] = true
 	}
 
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(ctx)
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"reflect"
 
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,7 +34,19 @@ func (p Problem) String() string {
 type CheckReport struct {
 	Documents int       `json:"documents"`
 	Units     int       `json:"index_units"`
+	Positions Positions `json:"positions"`
 	Problems  []Problem `json:"problems"`
+}
+
+// Positions say how far each store has applied the record: the number of
+// the last entry each holds.
+type Positions struct {
+	Record uint64 `json:"record"` // entries in the record
+	Graph  uint64 `json:"graph"`  // applied by the graph and its projection
+	// Index is the entry the full-text index has applied up to; it
+	// need only reach the last entry that changed documents, IndexNeeds.
+	Index      uint64 `json:"index"`
+	IndexNeeds uint64 `json:"index_needs"`
 }
 
 // OK reports whether Check found nothing wrong.
@@ -54,6 +68,9 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	if _, err := os.Stat(filepath.Join(p.Dir, journalFile)); err == nil && !p.journal {
 		add("", "an interrupted write was not recovered (journal.json is present)")
 	}
+	if err := p.checkPositions(r, add); err != nil {
+		return nil, err
+	}
 	g, err := p.Graph()
 	if err != nil {
 		return nil, err
@@ -63,6 +80,7 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 		return nil, err
 	}
 	r.Documents = len(docs)
+	p.checkDocuments(docs, add)
 	var indexed map[string]int
 	if ix, err := p.Index(); err != nil {
 		add("", "index: %v", err)
@@ -257,11 +275,7 @@ func (p *Project) Reindex(ctx context.Context, progress func(done, total int64))
 // SetAttrs sets attributes of the document ref (id or name) in one entry
 // of the record, and brings the index up to it.
 func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, by string) (*corpus.Document, error) {
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	d, err := g.Document(ctx, ref)
+	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -274,4 +288,59 @@ func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, 
 		return nil, err
 	}
 	return p.Document(ctx, d.ID)
+}
+
+// checkPositions reports how far each store has applied the record, and
+// a store that has not caught up.
+func (p *Project) checkPositions(r *CheckReport, add func(doc, format string, args ...any)) error {
+	head, err := p.RecordHead()
+	if err != nil {
+		add("", "record: %v", err)
+		return nil
+	}
+	gpos, err := p.graphPosition()
+	if err != nil {
+		return err
+	}
+	ipos, _, err := p.ReadIndexPosition()
+	if err != nil {
+		add("", "index: %v", err)
+	}
+	r.Positions = Positions{Record: head.Seq, Graph: gpos.Seq, Index: ipos.Seq, IndexNeeds: gpos.LastDocs}
+	if gpos.Seq < head.Seq {
+		add("", "the graph has applied %d of the record's %d entries (the next command that writes applies the rest; so does check --repair)", gpos.Seq, head.Seq)
+	} else if gpos.Seq > head.Seq {
+		add("", "the graph has applied %d entries, but the record holds %d: the record was cut or replaced", gpos.Seq, head.Seq)
+	}
+	if ipos.Seq < gpos.LastDocs {
+		add("", "the full-text index has applied the record up to entry %d, but entry %d changed documents (the next command that writes indexes them; so does check --repair)", ipos.Seq, gpos.LastDocs)
+	}
+	return nil
+}
+
+// checkDocuments compares what the projection keeps of each document with
+// the graph.
+func (p *Project) checkDocuments(docs []*corpus.Document, add func(doc, format string, args ...any)) {
+	kept, err := kg.LoadDocuments(filepath.Join(p.Dir, GraphDir))
+	if errors.Is(err, kg.ErrNoProjection) {
+		return // an older projection: readers use the graph
+	} else if err != nil {
+		add("", "projection: %v (qualgraph check --repair rebuilds it)", err)
+		return
+	}
+	byID := make(map[string]*corpus.Document, len(kept))
+	for _, d := range kept {
+		byID[d.ID] = d
+	}
+	for _, d := range docs {
+		k, ok := byID[d.ID]
+		if !ok {
+			continue // checkDocNames says so
+		}
+		a, _ := json.Marshal(d)
+		b, _ := json.Marshal(k)
+		if string(a) != string(b) {
+			add(d.ID, "the projection's record of the document differs from the graph's (qualgraph check --repair rebuilds it):\n  graph      %s\n  projection %s", a, b)
+		}
+	}
 }

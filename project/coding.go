@@ -146,10 +146,6 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 // resolveSpans checks each span against its document (named by id or
 // name) and replaces the name with the id.
 func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error {
-	g, err := p.Graph()
-	if err != nil {
-		return err
-	}
 	type doc struct {
 		id    string
 		chars int
@@ -158,7 +154,7 @@ func (p *Project) resolveSpans(ctx context.Context, spans []*coding.Span) error 
 	for _, s := range spans {
 		d, ok := docs[s.Doc]
 		if !ok {
-			rec, err := g.Document(ctx, s.Doc)
+			rec, err := p.DocumentRecord(ctx, s.Doc)
 			if errors.Is(err, kg.ErrNotFound) {
 				return &coding.UnknownError{What: "document", ID: s.Doc, Err: coding.ErrUnknownDoc}
 			} else if err != nil {
@@ -544,10 +540,8 @@ func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error)
 	kind, id, hasKind := cutKind(ref)
 	try := func(k string) bool { return !hasKind || kind == k }
 	if try("doc") {
-		if g, err := p.Graph(); err == nil {
-			if d, err := g.Document(ctx, id); err == nil {
-				return "doc:" + d.ID, nil
-			}
+		if d, err := p.DocumentRecord(ctx, id); err == nil {
+			return "doc:" + d.ID, nil
 		}
 	}
 	if try("code") {

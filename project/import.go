@@ -16,7 +16,6 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
-	"github.com/qualgraph/qualgraph/kg"
 )
 
 // ImportOptions configure Import.
@@ -142,12 +141,8 @@ func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptio
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
 	res := &ImportResult{}
-	fresh, err := p.dedupe(ctx, g, docs, files, res)
+	fresh, err := p.dedupe(ctx, docs, files, res)
 	if err != nil {
 		return nil, err
 	}
@@ -363,8 +358,8 @@ func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
 
 // dedupe drops documents whose text the project (or this import) already
 // holds, and gives the rest names unique in the project.
-func (p *Project) dedupe(ctx context.Context, g *kg.Store, docs []*corpus.Document, files []file, res *ImportResult) ([]*corpus.Document, error) {
-	existing, err := g.Documents(ctx)
+func (p *Project) dedupe(ctx context.Context, docs []*corpus.Document, files []file, res *ImportResult) ([]*corpus.Document, error) {
+	existing, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}

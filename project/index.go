@@ -156,7 +156,7 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 	if progress == nil {
 		progress = func(int64, int64) {}
 	}
-	ix, err := p.Index()
+	ix, err := p.writableIndex()
 	if err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func (p *Project) repair(ctx context.Context, ids []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := p.Index()
+	ix, err := p.writableIndex()
 	if err != nil {
 		// A process killed inside the index's own writes can leave it
 		// unreadable: rebuild it whole from sources and graph, then
@@ -168,7 +168,7 @@ func (p *Project) repair(ctx context.Context, ids []string) error {
 		if _, rerr := p.Reindex(ctx, nil); rerr != nil {
 			return fmt.Errorf("%w; rebuilding it failed too: %v", err, rerr)
 		}
-		if ix, err = p.Index(); err != nil {
+		if ix, err = p.writableIndex(); err != nil {
 			return err
 		}
 	}

@@ -29,7 +29,7 @@ type LockedError struct {
 func (e *LockedError) Error() string {
 	h := e.Holder
 	if h.PID == 0 {
-		return fmt.Sprintf("%s: %v by another qualgraph process (reading); try again when it ends", e.Dir, ErrLocked)
+		return fmt.Sprintf("%s: %v: another qualgraph process is writing to it; try again when it ends", e.Dir, ErrLocked)
 	}
 	return fmt.Sprintf("%s: %v: %q (pid %d, user %s on %s) has held it for writing since %s; try again when it ends",
 		e.Dir, ErrLocked, h.Command, h.PID, h.User, h.Host, h.Since.Local().Format("15:04:05"))
@@ -51,46 +51,49 @@ const (
 	holderFile = ".lock.holder"
 )
 
-// lock is the project's advisory lock: shared for readers, exclusive for a
-// writer. It never waits: a process that cannot have it fails at once with
-// a message naming the holder.
+// lock is the project's write lock, an advisory lock on .lock that one
+// writer holds at a time. Readers take none: they read the stores at the
+// positions those have recorded (see record.go), so a writer never keeps
+// them waiting and they never refuse to run.
 type lock struct {
 	dir string
 	fl  *flock.Flock
 	rw  bool
 }
 
+// LockWait is how long a writer waits for another writer to finish before
+// it gives up with a *LockedError naming the holder.
+var LockWait = 3 * time.Second
+
 func acquire(dir string, write bool) (*lock, error) {
+	if !write {
+		return &lock{dir: dir}, nil
+	}
 	fl := flock.New(filepath.Join(dir, lockFile))
-	var ok bool
-	var err error
-	if write {
-		ok, err = fl.TryLock()
-	} else {
-		ok, err = fl.TryRLock()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", dir, err)
-	}
-	if !ok {
-		h := readHolder(dir)
-		if !alive(h.PID) {
-			h = Holder{} // stale: left by a writer that was killed; readers hold it now
+	deadline := time.Now().Add(LockWait)
+	for {
+		ok, err := fl.TryLock()
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", dir, err)
 		}
-		return nil, &LockedError{Dir: dir, Holder: h}
-	}
-	l := &lock{dir: dir, fl: fl, rw: write}
-	if write {
-		if err := writeHolder(dir); err != nil {
-			fl.Unlock()
-			return nil, err
+		if ok {
+			break
 		}
+		if time.Now().After(deadline) {
+			return nil, &LockedError{Dir: dir, Holder: readHolder(dir)}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	l := &lock{dir: dir, fl: fl, rw: true}
+	if err := writeHolder(dir); err != nil {
+		fl.Unlock()
+		return nil, err
 	}
 	return l, nil
 }
 
 func (l *lock) release() error {
-	if l == nil {
+	if l == nil || l.fl == nil {
 		return nil
 	}
 	if l.rw {

@@ -34,6 +34,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -194,8 +196,10 @@ type Project struct {
 	broken error
 	graph  *kg.Store
 	index  *corpus.Index
-	ont    *ontology.Ontology
-	view   *coding.View // the projection, loaded on first use
+	// indexRW says index is open for writing (writableIndex).
+	indexRW bool
+	ont     *ontology.Ontology
+	view    *coding.View // the projection, loaded on first use
 	// viewRecordsOnly says view lacks codings and mentions.
 	viewRecordsOnly bool
 	journal         bool // this process wrote journal.json and must clear it on Close
@@ -265,7 +269,7 @@ func (p *Project) Close() error {
 	var errs []error
 	if p.index != nil {
 		errs = append(errs, p.index.Close())
-		p.index = nil
+		p.index, p.indexRW = nil, false
 	}
 	if p.graph != nil {
 		errs = append(errs, p.graph.Close())
@@ -298,14 +302,38 @@ func (p *Project) Graph() (*kg.Store, error) {
 	return p.graph, nil
 }
 
-// Index returns the full-text index, opening it on first use.
+// Index returns the full-text index for searching, opening it on first
+// use. It is open read-only, even in a writer, so that other processes
+// search it meanwhile.
 func (p *Project) Index() (*corpus.Index, error) {
 	if p.index == nil {
-		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), !p.write)
+		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
 		if err != nil {
 			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
 		}
 		p.index = ix
+	}
+	return p.index, nil
+}
+
+// writableIndex returns the full-text index open for writing, which
+// keeps other processes from opening it until Close.
+func (p *Project) writableIndex() (*corpus.Index, error) {
+	if !p.write {
+		return nil, errors.New("index: project opened read-only")
+	}
+	if p.index != nil && !p.indexRW {
+		if err := p.index.Close(); err != nil {
+			return nil, err
+		}
+		p.index = nil
+	}
+	if p.index == nil {
+		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), false)
+		if err != nil {
+			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
+		}
+		p.index, p.indexRW = ix, true
 	}
 	return p.index, nil
 }
@@ -333,11 +361,7 @@ func (p *Project) OntologyPath() string { return filepath.Join(p.Dir, OntologyFi
 // Document returns the document whose id or unique name is ref, with its
 // text and segments.
 func (p *Project) Document(ctx context.Context, ref string) (*corpus.Document, error) {
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	d, err := g.Document(ctx, ref)
+	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -345,4 +369,59 @@ func (p *Project) Document(ctx context.Context, ref string) (*corpus.Document, e
 		return nil, err
 	}
 	return d, nil
+}
+
+// Documents returns what is known of every document (no text or
+// segments), sorted by name. It reads the graph's projection, not the
+// graph, so it never waits for a writer; for a projection made before it
+// kept them, it reads the graph (and, open for writing, writes them into
+// the projection).
+func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
+	dir := filepath.Join(p.Dir, GraphDir)
+	docs, err := kg.LoadDocuments(dir)
+	if !errors.Is(err, kg.ErrNoProjection) {
+		return docs, err
+	}
+	g, err := p.Graph()
+	if err != nil {
+		return nil, err
+	}
+	if p.write {
+		if err := g.RebuildDocNames(ctx); err != nil {
+			return nil, err
+		}
+		return kg.LoadDocuments(dir)
+	}
+	return g.Documents(ctx)
+}
+
+// DocumentRecord returns what is known of the document whose id or unique
+// name is ref, without its text and segments (see Documents). It returns
+// an error wrapping kg.ErrNotFound when there is none.
+func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Document, error) {
+	docs, err := p.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var named []*corpus.Document
+	for _, d := range docs {
+		if d.ID == ref {
+			return d, nil
+		}
+		if d.Name == ref {
+			named = append(named, d)
+		}
+	}
+	switch len(named) {
+	case 0:
+		return nil, fmt.Errorf("document %q: %w", ref, kg.ErrNotFound)
+	case 1:
+		return named[0], nil
+	}
+	ids := make([]string, len(named))
+	for i, d := range named {
+		ids[i] = d.ID
+	}
+	slices.Sort(ids)
+	return nil, fmt.Errorf("document name %q is ambiguous: it names %s; use an id", ref, strings.Join(ids, ", "))
 }

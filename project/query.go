@@ -258,7 +258,7 @@ func (p *Project) DocNames(ctx context.Context) (map[string]string, error) {
 		}
 		return kg.LoadDocNames(dir)
 	}
-	docs, err := g.Documents(ctx)
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -296,11 +296,7 @@ func (p *Project) checkDocNames(docs []*corpus.Document, add func(doc, format st
 // (integers in base 10, dates YYYY-MM-DD, ...), by document id. It reads
 // the graph, where attributes live.
 func (p *Project) DocAttrs(ctx context.Context) (map[string]map[string]string, error) {
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(ctx)
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -73,24 +73,26 @@ func (p *Project) openRecord() error {
 	switch {
 	case head.Seq < pos.Seq:
 		return fmt.Errorf("%s ends at entry %d, but the graph has applied %d: the record was cut or replaced; restore it from a backup", name, head.Seq, pos.Seq)
-	case head == pos.Position && hasPos:
-		return nil
-	}
-	g, err := p.Graph()
-	if err != nil {
-		return err
-	}
-	if !hasPos {
+	case !hasPos:
 		// An older graph folder: its projection holds what its graph
 		// does, the state before the record's first entry; so does
 		// its index.
+		g, err := p.Graph()
+		if err != nil {
+			return err
+		}
 		if err := g.SetPosition(record.Start); err != nil {
 			return err
 		}
 		return p.convertIndex(record.Start)
-	}
-	if err := p.catchUp(g); err != nil {
-		return err
+	case head != pos.Position:
+		g, err := p.Graph()
+		if err != nil {
+			return err
+		}
+		if err := p.catchUp(g); err != nil {
+			return err
+		}
 	}
 	// The index follows: an import killed after it was recorded, or one
 	// that did not wait, is indexed now.

@@ -320,10 +320,6 @@ func (p *Project) AddCodings(ctx context.Context, cs []coding.Coding, by, op str
 	if err != nil {
 		return nil, err
 	}
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
 	lens := map[string]int{}
 	ch := coding.NewChange(by, op, fmt.Sprintf("added %d codings", len(cs)))
 	out := make([]coding.Coding, len(cs))
@@ -333,7 +329,7 @@ func (p *Project) AddCodings(ctx context.Context, cs []coding.Coding, by, op str
 		}
 		n, ok := lens[c.Doc]
 		if !ok {
-			d, err := g.Document(ctx, c.Doc)
+			d, err := p.DocumentRecord(ctx, c.Doc)
 			if errors.Is(err, kg.ErrNotFound) || err == nil && d.ID != c.Doc {
 				return nil, &coding.UnknownError{What: "document", ID: c.Doc, Err: coding.ErrUnknownDoc}
 			} else if err != nil {
@@ -694,11 +690,7 @@ func refiCodeID(name string) string {
 
 // sources maps the text sources onto documents, new or already held.
 func (pl *refiPlanner) planSources(ctx context.Context, rp *refiqda.Project) error {
-	g, err := pl.p.Graph()
-	if err != nil {
-		return err
-	}
-	existing, err := g.Documents(ctx)
+	existing, err := pl.p.Documents(ctx)
 	if err != nil {
 		return err
 	}
@@ -1340,11 +1332,7 @@ func (p *Project) refiNS() func(kind, key string) string {
 // RefiProject returns the REFI-QDA model ExportQDPX writes.
 func (p *Project) RefiProject(ctx context.Context, f ExportFilter) (*refiqda.Project, error) {
 	guid := p.refiNS()
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(ctx)
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}

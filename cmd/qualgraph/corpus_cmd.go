@@ -22,6 +22,7 @@ func corpusCommands() []*cli.Command {
 				&cli.StringFlag{Name: "kind", Value: corpus.KindDocument, Usage: "interview, focus-group, policy or document"},
 				&cli.StringSliceFlag{Name: "attr", Usage: "document attribute `KEY=VALUE` (or KEY:TYPE=VALUE), repeatable"},
 				&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "auto, utf-8, utf-16 or gb18030"},
+				&cli.BoolFlag{Name: "no-wait", Usage: "return once the import is recorded, without waiting for the full-text index (the next command that writes indexes it)"},
 				&cli.StringFlag{Name: "coder", Usage: "who imports (default $QUALGRAPH_CODER, else the OS user)"},
 				positionsFlag, // REFI-QDA .qdpx only: refi_cmd.go
 			},
@@ -96,6 +97,7 @@ func importAction(c *cli.Context) error {
 	}
 	opt := project.ImportOptions{
 		Kind: c.String("kind"), Attrs: attrs, Encoding: c.String("encoding"), By: whoAmI(c),
+		NoWait: c.Bool("no-wait"),
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
 		bar := newProgress(c.App.ErrWriter, "import", "bytes")
@@ -132,11 +134,7 @@ func docsAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		g, err := p.Graph()
-		if err != nil {
-			return err
-		}
-		docs, err := g.Documents(context.Background())
+		docs, err := p.Documents(context.Background())
 		if err != nil {
 			return err
 		}
@@ -267,6 +265,11 @@ func searchAction(c *cli.Context) error {
 		hits, err := ix.Search(req)
 		if err != nil {
 			return err
+		}
+		if st, err := p.IndexStatus(c.Context); err != nil {
+			return err
+		} else if !st.CaughtUp {
+			printf(c.App.ErrWriter, "qualgraph: %d of %d documents searchable: the index is catching up with an import (the next command that writes finishes it)\n", st.Indexed, st.Total)
 		}
 		texts := map[string]string{}
 		width := c.Int("width")

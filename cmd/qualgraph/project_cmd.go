@@ -139,6 +139,9 @@ func checkAction(c *cli.Context) error {
 	}
 	return withProject(c, mode, func(p *project.Project) error {
 		if c.Bool("repair") {
+			// Opening the project for writing applied what the graph
+			// and the index lacked of the record; the rebuilds mend
+			// damage done outside qualgraph.
 			if err := p.RebuildView(); err != nil {
 				return err
 			}
@@ -164,6 +167,7 @@ func checkAction(c *cli.Context) error {
 			}
 			if r.OK() {
 				printf(c.App.Writer, "%s %d documents, %d index units: sources, graph and index agree\n", st.green("✓"), r.Documents, r.Units)
+				printf(c.App.Writer, "  record: %d entries; graph at entry %d; index at entry %d\n", r.Positions.Record, r.Positions.Graph, r.Positions.Index)
 			}
 		}
 		if !r.OK() {
