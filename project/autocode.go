@@ -133,6 +133,7 @@ type cueSearch struct {
 // *coding.UnknownError for an unknown code, a *corpus.QueryError for a bad
 // query, and writes nothing on any error or with req.DryRun.
 func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) (*AutoCodeResult, error) {
+	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -266,7 +267,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		}
 		return res, nil
 	}
-	res.Codings, err = p.Code(ctx, reqs, by, op)
+	res.Codings, err = p.code(ctx, reqs, by, op)
 	if err != nil {
 		return nil, err
 	}
@@ -466,6 +467,7 @@ type AutoMentionResult struct {
 // transaction. It returns a *coding.UnknownError for an unknown entity and
 // writes nothing on any error or with req.DryRun.
 func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by string) (*AutoMentionResult, error) {
+	defer p.lockWrite()()
 	v, err := p.View(false)
 	if err != nil {
 		return nil, err
@@ -594,7 +596,7 @@ func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by st
 		res.Mentions = ms
 		return res, nil
 	}
-	res.Mentions, err = p.AddMentions(ctx, ms, by, cmp.Or(req.Op, "mention --auto"))
+	res.Mentions, err = p.addMentions(ctx, ms, by, cmp.Or(req.Op, "mention --auto"))
 	if err != nil {
 		return nil, err
 	}

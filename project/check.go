@@ -211,6 +211,12 @@ func short(s string) string {
 // Reindex rebuilds the full-text index from sources and graph. progress, if
 // not nil, is called with the number of documents done and the total.
 func (p *Project) Reindex(ctx context.Context, progress func(done, total int64)) (int, error) {
+	defer p.lockWrite()()
+	return p.reindex(ctx, progress)
+}
+
+// reindex is Reindex for a caller that holds the write lock.
+func (p *Project) reindex(ctx context.Context, progress func(done, total int64)) (int, error) {
 	if !p.write {
 		return 0, fmt.Errorf("reindex: project opened read-only")
 	}
@@ -275,6 +281,7 @@ func (p *Project) Reindex(ctx context.Context, progress func(done, total int64))
 // SetAttrs sets attributes of the document ref (id or name) in one entry
 // of the record, and brings the index up to it.
 func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, by string) (*corpus.Document, error) {
+	defer p.lockWrite()()
 	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {
 		return nil, err

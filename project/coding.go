@@ -21,21 +21,47 @@ import (
 
 // View returns the current coding records, read from the graph's
 // projection (the graph itself is not opened). With records only, it
-// leaves out codings and mentions.
+// leaves out codings and mentions. The view is kept until the projection
+// moves on, by a write of this process or of another; callers must not
+// change it.
 func (p *Project) View(recordsOnly bool) (*coding.View, error) {
-	if p.view != nil && (recordsOnly || !p.viewRecordsOnly) {
-		return p.view, nil
+	if v := p.cachedView(!recordsOnly); v != nil {
+		return v, nil
 	}
 	parts := kg.PartAll
 	if recordsOnly {
 		parts = kg.PartRecords
 	}
+	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
+	if err != nil {
+		return nil, err
+	}
 	v, err := p.load(kg.LoadOptions{Parts: parts})
 	if err != nil {
 		return nil, err
 	}
-	p.view, p.viewRecordsOnly = v, recordsOnly
+	p.mu.Lock()
+	// The position read before the load: a write that landed meanwhile
+	// makes the next call load again.
+	p.view, p.viewRecordsOnly, p.viewPos = v, recordsOnly, pos.Position
+	p.mu.Unlock()
 	return v, nil
+}
+
+// cachedView returns the view an earlier call loaded, if it is still the
+// projection's (and has the codings, if withCodings), or nil.
+func (p *Project) cachedView(withCodings bool) *coding.View {
+	p.mu.Lock()
+	v, only, at := p.view, p.viewRecordsOnly, p.viewPos
+	p.mu.Unlock()
+	if v == nil || withCodings && only {
+		return nil
+	}
+	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
+	if err != nil || pos.Position != at {
+		return nil
+	}
+	return v
 }
 
 // ViewOf returns the records of the graph's projection that parts selects
@@ -44,8 +70,8 @@ func (p *Project) View(recordsOnly bool) (*coding.View, error) {
 // log. The View's other lists are empty, or hold what an earlier View
 // call read. The graph itself is not opened.
 func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
-	if p.view != nil && (parts&kg.PartCodings == 0 || !p.viewRecordsOnly) {
-		return p.view, nil
+	if v := p.cachedView(parts&kg.PartCodings != 0); v != nil {
+		return v, nil
 	}
 	return p.load(kg.LoadOptions{Parts: parts})
 }
@@ -58,8 +84,8 @@ func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
 // costs less than keeping every assertion of a large project. The graph
 // itself is not opened.
 func (p *Project) NeighborhoodView(entity string, depth int) (*coding.View, error) {
-	if p.view != nil {
-		return p.view, nil
+	if v := p.cachedView(false); v != nil {
+		return v, nil
 	}
 	near := map[string]bool{entity: true}
 	for step := 1; ; step++ {
@@ -114,7 +140,7 @@ func (p *Project) rebuildProjection() error {
 	if err != nil {
 		return err
 	}
-	p.view = nil
+	p.dropView()
 	return g.RebuildProjectionQuoting(p.QuoteSpans)
 }
 
@@ -124,8 +150,8 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.view != nil {
-		return coding.NewCodebook(o, p.view.Codes)
+	if v := p.cachedView(false); v != nil {
+		return coding.NewCodebook(o, v.Codes)
 	}
 	// Only the emergent codes: every coding command checks codes, and
 	// reading the whole projection would cost it most of its time.
@@ -184,6 +210,12 @@ type CodeRequest struct {
 // must exist, every span fit it, every code be in the codebook. On any
 // error nothing is written.
 func (p *Project) Code(ctx context.Context, reqs []CodeRequest, by, op string) ([]coding.Coding, error) {
+	defer p.lockWrite()()
+	return p.code(ctx, reqs, by, op)
+}
+
+// code is Code for a caller that holds the write lock.
+func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) ([]coding.Coding, error) {
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -225,6 +257,7 @@ func (p *Project) coding(id string) (coding.Coding, error) {
 
 // Uncode removes codings; they stay in the graph's history.
 func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
+	defer p.lockWrite()()
 	cs := make([]coding.Coding, len(ids))
 	for i, id := range ids {
 		c, err := p.coding(id)
@@ -239,6 +272,7 @@ func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
 
 // Recode gives a coding another code.
 func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Coding, error) {
+	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
 		return coding.Coding{}, err
@@ -258,6 +292,7 @@ func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Codin
 
 // AddCode adds an emergent code under parent (Emergent if empty).
 func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
+	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
 		return err
@@ -287,6 +322,7 @@ func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
 // (its present parent if empty). The ontology file is rewritten, then the
 // promotion recorded.
 func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error {
+	defer p.lockWrite()()
 	v, err := p.View(true)
 	if err != nil {
 		return err
@@ -337,7 +373,9 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 	if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
 		return err
 	}
+	p.mu.Lock()
 	p.ont = o
+	p.mu.Unlock()
 	return p.commit(&coding.Event{Change: ch, Promote: &coding.Promotion{ID: id, Parent: parent}})
 }
 
@@ -364,6 +402,7 @@ func (p *Project) AddEntity(ctx context.Context, e coding.Entity, by string) err
 // AddEntities records entities in one transaction: each id must be valid
 // and new, each type a class of the codebook.
 func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string) error {
+	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
 		return err
@@ -412,6 +451,12 @@ func entityTypes(v *coding.View) map[string]string {
 
 // AddMentions records that spans name entities.
 func (p *Project) AddMentions(ctx context.Context, ms []coding.Mention, by, op string) ([]coding.Mention, error) {
+	defer p.lockWrite()()
+	return p.addMentions(ctx, ms, by, op)
+}
+
+// addMentions is AddMentions for a caller that holds the write lock.
+func (p *Project) addMentions(ctx context.Context, ms []coding.Mention, by, op string) ([]coding.Mention, error) {
 	v, err := p.View(true)
 	if err != nil {
 		return nil, err
@@ -447,6 +492,7 @@ func (p *Project) Assert(ctx context.Context, a coding.Assertion, by string) (co
 // AssertMany validates assertions and records them in one transaction; on
 // any error nothing is written. It returns them with ids, coder and time.
 func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
+	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -503,6 +549,7 @@ func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by stri
 
 // Retract marks an assertion retracted; retracting twice is an error.
 func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
+	defer p.lockWrite()()
 	v, err := p.View(true)
 	if err != nil {
 		return err
@@ -523,6 +570,7 @@ func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
 // AddMemo records a memo on a document, code, coding, entity or
 // assertion; the target must exist.
 func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, error) {
+	defer p.lockWrite()()
 	target, err := p.resolveTarget(ctx, m.Target)
 	if err != nil {
 		return m, err

@@ -118,6 +118,7 @@ func (p *Project) ImportData(ctx context.Context, files []DataFile, opt ImportOp
 }
 
 func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptions) (*ImportResult, error) {
+	defer p.lockWrite()()
 	start := time.Now()
 	if opt.Kind == "" {
 		opt.Kind = corpus.KindDocument

@@ -165,7 +165,7 @@ func (p *Project) repair(ctx context.Context, ids []string) error {
 		// A process killed inside the index's own writes can leave it
 		// unreadable: rebuild it whole from sources and graph, then
 		// only sources/ is left to tidy.
-		if _, rerr := p.Reindex(ctx, nil); rerr != nil {
+		if _, rerr := p.reindex(ctx, nil); rerr != nil {
 			return fmt.Errorf("%w; rebuilding it failed too: %v", err, rerr)
 		}
 		if ix, err = p.writableIndex(); err != nil {
@@ -215,6 +215,7 @@ func (p *Project) rebuildView() error { return p.rebuildProjection() }
 // RebuildView rewrites the graph's projection from the graph (what
 // "qualgraph check --repair" does after a lost write).
 func (p *Project) RebuildView() error {
+	defer p.lockWrite()()
 	if !p.write {
 		return errors.New("rebuild projection: project opened read-only")
 	}

@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -190,6 +191,8 @@ type Project struct {
 
 	lock  *lock
 	write bool
+	wmu   sync.Mutex  // serialises writes (lockWrite)
+	mu    sync.Mutex  // guards the caches and stores opened on first use
 	rec   *record.Log // the record, open for appending (writers only)
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
@@ -199,7 +202,9 @@ type Project struct {
 	// indexRW says index is open for writing (writableIndex).
 	indexRW bool
 	ont     *ontology.Ontology
-	view    *coding.View // the projection, loaded on first use
+	view    *coding.View // the projection, loaded on first use (guarded by mu)
+	// viewPos is the projection's position when view was loaded.
+	viewPos record.Position
 	// viewRecordsOnly says view lacks codings and mentions.
 	viewRecordsOnly bool
 	journal         bool // this process wrote journal.json and must clear it on Close
@@ -292,6 +297,8 @@ func (p *Project) Writable() bool { return p.write }
 
 // Graph returns the project graph, opening it on first use.
 func (p *Project) Graph() (*kg.Store, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.graph == nil {
 		g, err := kg.Open(filepath.Join(p.Dir, GraphDir), !p.write)
 		if err != nil {
@@ -306,6 +313,8 @@ func (p *Project) Graph() (*kg.Store, error) {
 // use. It is open read-only, even in a writer, so that other processes
 // search it meanwhile.
 func (p *Project) Index() (*corpus.Index, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.index == nil {
 		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
 		if err != nil {
@@ -322,6 +331,8 @@ func (p *Project) writableIndex() (*corpus.Index, error) {
 	if !p.write {
 		return nil, errors.New("index: project opened read-only")
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.index != nil && !p.indexRW {
 		if err := p.index.Close(); err != nil {
 			return nil, err
@@ -340,6 +351,8 @@ func (p *Project) writableIndex() (*corpus.Index, error) {
 
 // Ontology returns the project's ontology, parsed on first use.
 func (p *Project) Ontology() (*ontology.Ontology, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.ont == nil {
 		name := filepath.Join(p.Dir, OntologyFile)
 		b, err := os.ReadFile(name)

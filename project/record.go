@@ -121,7 +121,7 @@ func (p *Project) catchUp(g *kg.Store) error {
 	if err != nil {
 		return err
 	}
-	p.view = nil
+	p.dropView()
 	name := filepath.Join(p.Dir, RecordFile)
 	_, err = record.Scan(name, pos.Position, func(end record.Position, payload []byte) error {
 		ev, err := coding.UnmarshalEvent(payload)
@@ -169,7 +169,7 @@ func (p *Project) commit(ev *coding.Event) error {
 	if err != nil {
 		return notRecorded{err}
 	}
-	p.view = nil
+	p.dropView()
 	if testHookAfterAppend != nil {
 		if err := testHookAfterAppend(); err != nil {
 			p.broken = err
@@ -219,4 +219,20 @@ func (p *Project) GraphPosition() (record.Position, error) {
 func (p *Project) graphPosition() (kg.Position, error) {
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
 	return pos, err
+}
+
+// lockWrite serialises the writes of this process to the project (the
+// project lock serialises processes): each validates against the latest
+// state and records its change before the next begins. It returns the
+// unlock.
+func (p *Project) lockWrite() func() {
+	p.wmu.Lock()
+	return p.wmu.Unlock
+}
+
+// dropView forgets the cached view: the projection is about to change.
+func (p *Project) dropView() {
+	p.mu.Lock()
+	p.view = nil
+	p.mu.Unlock()
 }
