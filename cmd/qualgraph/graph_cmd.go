@@ -22,11 +22,10 @@ import (
 )
 
 // The graph commands: entities, assertions, memos, the change log and the
-// queries over the coded graph. Listings and queries read what they need
-// of the projection (project.ViewOf, NeighborhoodView) and the quotes of
-// evidence it keeps (project.EvidenceQuoter), which falls back on sources/;
-// only links --attr (document attributes) and query (Gizmo) open the
-// graph, read-only.
+// queries over the coded graph. Listings read what they need of the
+// projection (project.ViewOf) and the quotes of evidence it keeps
+// (project.EvidenceQuoter), which falls back on sources/; the queries
+// (links, neighbors, path, query) are use cases of package service.
 
 func graphCommands() []*cli.Command {
 	coderFlag := func(usage string) cli.Flag { return &cli.StringFlag{Name: "coder", Usage: usage} }
