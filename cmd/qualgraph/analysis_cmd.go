@@ -2,13 +2,10 @@ package main
 
 // The analysis commands: frequencies, cooccur and matrix (package
 // coding/analysis), centrality and network (coding/network) and agreement
-// (coding/agreement). They read the projection (project.View); only those
-// that need document names, attributes, segments or text open the graph
-// and sources/, read-only.
+// (coding/agreement). Each reads its flags, calls the use case of package
+// service on the project opened read-only, and prints the result.
 
 import (
-	"context"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -18,12 +15,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/agreement"
 	"github.com/qualgraph/qualgraph/coding/analysis"
 	"github.com/qualgraph/qualgraph/coding/network"
-	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 func analysisCommands() []*cli.Command {
@@ -138,134 +134,9 @@ func analysisCommands() []*cli.Command {
 	}
 }
 
-// analysisData is what the analysis commands read.
-type analysisData struct {
-	p    *project.Project
-	view *coding.View
-	cb   *coding.Codebook
-	docs []*corpus.Document // records from the graph: no text, no segments
-}
-
-// loadAnalysis reads the full view and the codebook and, with docs, the
-// documents' records from the graph.
-func loadAnalysis(p *project.Project, docs bool) (*analysisData, error) {
-	v, err := p.View(false)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := p.Codebook()
-	if err != nil {
-		return nil, err
-	}
-	a := &analysisData{p: p, view: v, cb: cb}
-	if docs {
-		g, err := p.Graph()
-		if err != nil {
-			return nil, err
-		}
-		if a.docs, err = g.Documents(context.Background()); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
-}
-
-// resolveDocs turns document ids or names into ids.
-func resolveDocs(p *project.Project, refs []string) ([]string, error) {
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(refs))
-	for i, r := range refs {
-		d, err := g.Document(context.Background(), r)
-		if err != nil {
-			return nil, fmt.Errorf("%w (qualgraph docs lists the documents)",
-				&coding.UnknownError{What: "document", ID: r, Err: coding.ErrUnknownDoc})
-		}
-		ids[i] = d.ID
-	}
-	return ids, nil
-}
-
-// filterCodings keeps the codings in the documents docs and by the coders
-// (all where a list is empty).
-func filterCodings(cs []coding.Coding, docs, coders []string) []coding.Coding {
-	if len(docs) == 0 && len(coders) == 0 {
-		return cs
-	}
-	var out []coding.Coding
-	for _, c := range cs {
-		if (len(docs) == 0 || slices.Contains(docs, c.Doc)) && (len(coders) == 0 || slices.Contains(coders, c.Coder)) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// loadSelection loads the analysis data (with the document records if
-// docs) and returns the codes of --codes, checked against the codebook,
-// and the codings that --doc and --coder select.
-func loadSelection(p *project.Project, c *cli.Context, docs bool) (*analysisData, []string, []coding.Coding, error) {
-	a, err := loadAnalysis(p, docs)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	codes := c.StringSlice("codes")
-	if err := a.checkCodes(codes); err != nil {
-		return nil, nil, nil, err
-	}
-	cs, err := a.filtered(c)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return a, codes, cs, nil
-}
-
-// filtered returns the codings the --doc and --coder flags select.
-func (a *analysisData) filtered(c *cli.Context) ([]coding.Coding, error) {
-	docs, err := resolveDocs(a.p, c.StringSlice("doc"))
-	if err != nil {
-		return nil, err
-	}
-	return filterCodings(a.view.Codings, docs, c.StringSlice("coder")), nil
-}
-
-// analysisDocs converts document records for package analysis. The
-// document kind (interview, focus-group, policy, document) serves as the
-// attribute "kind" unless the documents have an attribute of that name.
-func analysisDocs(docs []*corpus.Document) analysis.Docs {
-	kindAttr := true
-	for _, d := range docs {
-		if _, ok := d.Attrs["kind"]; ok {
-			kindAttr = false
-		}
-	}
-	out := make(analysis.Docs, len(docs))
-	for _, d := range docs {
-		attrs := make(map[string]string, len(d.Attrs)+1)
-		for k, v := range d.Attrs {
-			attrs[k] = v.Value
-		}
-		if kindAttr {
-			attrs["kind"] = d.Kind
-		}
-		out[d.ID] = analysis.Doc{ID: d.ID, Name: d.Name, Attrs: attrs}
-	}
-	return out
-}
-
-// checkCodes checks codes against the codebook.
-func (a *analysisData) checkCodes(codes []string) error {
-	for _, code := range codes {
-		if err := a.cb.CheckCode(code); err != nil {
-			return err
-		}
-	}
-	return nil
+// selection reads the --doc and --coder flags.
+func selection(c *cli.Context) service.Selection {
+	return service.Selection{Docs: c.StringSlice("doc"), Coders: c.StringSlice("coder")}
 }
 
 // noneValue is how tables show the empty attribute value.
@@ -276,38 +147,19 @@ func noneValue(v string) string {
 	return v
 }
 
-// grouping reads --by of frequencies: code, coder, doc, ATTR or attr:ATTR.
-func grouping(by string) (analysis.Grouping, string) {
-	switch by {
-	case "code", "coder", "doc":
-		return analysis.Grouping(by), ""
-	}
-	if attr, ok := strings.CutPrefix(by, "attr:"); ok {
-		return analysis.ByAttr, attr
-	}
-	return analysis.ByAttr, by
-}
-
 func frequenciesAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "[--by code|coder|doc|ATTR] [--coder NAME] [--doc DOC] [--json]"); err != nil {
 		return err
 	}
-	by, attr := grouping(c.String("by"))
+	o := service.FrequenciesOptions{By: c.String("by"), Selection: selection(c)}
+	by, attr := o.Grouping()
 	if by == analysis.ByAttr && attr == "" {
 		return usagef("--by: want code, coder, doc or a document attribute")
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		a, err := loadAnalysis(p, by == analysis.ByDoc || by == analysis.ByAttr)
+		t, err := service.New(p).Frequencies(c.Context, o)
 		if err != nil {
-			return err
-		}
-		cs, err := a.filtered(c)
-		if err != nil {
-			return err
-		}
-		t, err := analysis.Frequencies(cs, analysisDocs(a.docs), analysis.FreqOptions{By: by, Attr: attr, Hierarchy: a.cb})
-		if err != nil {
-			return err
+			return docHint(err)
 		}
 		w := c.App.Writer
 		if c.Bool("json") {
@@ -356,20 +208,11 @@ func cooccurAction(c *cli.Context) error {
 	default:
 		return usagef("--unit %q: want overlap, segment or document", unit)
 	}
+	o := service.CooccurOptions{Codes: c.StringSlice("codes"), Unit: unit, Selection: selection(c)}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		_, codes, cs, err := loadSelection(p, c, false)
+		r, err := service.New(p).Cooccur(c.Context, o)
 		if err != nil {
-			return err
-		}
-		var docs analysis.Docs
-		if unit == analysis.UnitSegment {
-			if docs, err = segmentDocs(p, cs); err != nil {
-				return err
-			}
-		}
-		r, err := analysis.Cooccur(cs, docs, analysis.CooccurOptions{Unit: unit, Codes: codes})
-		if err != nil {
-			return err
+			return docHint(err)
 		}
 		w := c.App.Writer
 		if c.Bool("json") {
@@ -409,26 +252,6 @@ func cooccurAction(c *cli.Context) error {
 	})
 }
 
-// segmentDocs reads the segments of the documents of cs.
-func segmentDocs(p *project.Project, cs []coding.Coding) (analysis.Docs, error) {
-	docs := analysis.Docs{}
-	for _, c := range cs {
-		if _, ok := docs[c.Doc]; ok {
-			continue
-		}
-		d, err := p.Document(context.Background(), c.Doc)
-		if err != nil {
-			return nil, err
-		}
-		segs := make([]analysis.Segment, len(d.Segments))
-		for i, s := range d.Segments {
-			segs[i] = analysis.Segment{Start: s.Start, End: s.End}
-		}
-		docs[d.ID] = analysis.Doc{ID: d.ID, Name: d.Name, Segments: segs}
-	}
-	return docs, nil
-}
-
 func matrixAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "--by ATTR [--codes C,...] [--count codings|documents|words] [--json]"); err != nil {
 		return err
@@ -443,36 +266,15 @@ func matrixAction(c *cli.Context) error {
 	default:
 		return usagef("--count %q: want codings, documents or words", count)
 	}
+	o := service.MatrixOptions{By: attr, Codes: c.StringSlice("codes"), Count: count, Subcodes: c.Bool("subcodes"), Selection: selection(c)}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		a, codes, cs, err := loadSelection(p, c, true)
+		m, err := service.New(p).Matrix(c.Context, o)
 		if err != nil {
-			return err
-		}
-		docs := analysisDocs(a.docs)
-		if count == analysis.CountWords {
-			// The text of the coded documents only.
-			for _, cd := range cs {
-				d := docs[cd.Doc]
-				if d.Text != "" {
-					continue
-				}
-				if d.Text, err = p.Text(cd.Doc); err != nil {
-					return err
-				}
-				docs[cd.Doc] = d
-			}
-		}
-		opt := analysis.MatrixOptions{Attr: attr, Count: count, Codes: codes}
-		if c.Bool("subcodes") {
-			opt.Hierarchy = a.cb
-		}
-		m, err := analysis.MatrixCoding(cs, docs, opt)
-		if err != nil {
-			return err
+			return docHint(err)
 		}
 		w := c.App.Writer
 		if c.Bool("json") {
-			return writeJSON(w, m)
+			return writeJSON(w, m.Matrix)
 		}
 		head := []string{"CODE \\ " + attr}
 		for _, v := range m.Values {
@@ -490,47 +292,13 @@ func matrixAction(c *cli.Context) error {
 		for _, n := range m.Docs {
 			docsRow = append(docsRow, itoa(n))
 		}
-		tb.add(append(docsRow, itoa(len(docs)))...)
+		tb.add(append(docsRow, itoa(m.Documents))...)
 		if err := tb.write(w, style{useColor(w)}, 40); err != nil {
 			return err
 		}
 		printf(w, "%s per code and value of %s\n", count, attr)
 		return nil
 	})
-}
-
-// entityTies returns the ties between entities of the non-retracted
-// assertions (statements on concepts left out).
-func entityTies(v *coding.View) []network.Tie {
-	var out []network.Tie
-	for _, t := range network.TiesFromAssertions(v.Assertions) {
-		if !strings.HasPrefix(t.To, "class:") {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// checkRelations checks relation ids against the codebook.
-func checkRelations(cb *coding.Codebook, rels []string) error {
-	for _, r := range rels {
-		if _, ok := cb.Relation(r); !ok {
-			return &coding.UnknownError{What: "relation", ID: r, Nearest: cb.NearestRelation(r, 3), Err: coding.ErrUnknownRelation}
-		}
-	}
-	return nil
-}
-
-// centralityJSON is the JSON shape of centrality --json.
-type centralityJSON struct {
-	Measure   string          `json:"measure"`
-	Direction string          `json:"direction,omitempty"`
-	Weighted  bool            `json:"weighted"`
-	Relations []string        `json:"relations"`
-	Phases    []string        `json:"phases"`
-	Nodes     int             `json:"nodes"`
-	Edges     int             `json:"edges"`
-	Scores    []network.Score `json:"scores"`
 }
 
 func centralityAction(c *cli.Context) error {
@@ -548,57 +316,12 @@ func centralityAction(c *cli.Context) error {
 	default:
 		return usagef("--direction %q: want in, out or total", dir)
 	}
+	o := service.CentralityOptions{Measure: measure, Direction: dir, Weighted: c.Bool("weighted"),
+		Relations: c.StringSlice("relation"), Phases: c.StringSlice("phase")}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		out, err := service.New(p).Centrality(c.Context, o)
 		if err != nil {
 			return err
-		}
-		cb, err := p.Codebook()
-		if err != nil {
-			return err
-		}
-		rels, phases := c.StringSlice("relation"), c.StringSlice("phase")
-		if err := checkRelations(cb, rels); err != nil {
-			return err
-		}
-		for _, ph := range phases {
-			if err := cb.CheckCode(ph); err != nil {
-				return err
-			}
-		}
-		ids := make([]string, len(v.Entities))
-		for i, e := range v.Entities {
-			ids[i] = e.ID
-		}
-		n, err := network.RelationNetwork(entityTies(v), network.MetaFromEntities(v.Entities),
-			network.RelationOptions{Relations: rels, Phases: phases, Merge: true, Nodes: ids})
-		if err != nil {
-			return err
-		}
-		weighted := c.Bool("weighted")
-		var scores []network.Score
-		switch measure {
-		case "degree":
-			scores = network.Degree(n, dir, weighted)
-		case "betweenness":
-			if weighted {
-				scores, err = network.WeightedBetweenness(n)
-			} else {
-				scores = network.Betweenness(n)
-			}
-		case "pagerank":
-			scores, err = network.PageRank(n, weighted)
-		}
-		if err != nil {
-			return err
-		}
-		out := centralityJSON{Measure: measure, Weighted: weighted, Relations: orEmpty(rels), Phases: orEmpty(phases),
-			Nodes: len(n.Nodes), Edges: len(n.Edges), Scores: scores}
-		if measure == "degree" {
-			out.Direction = string(dir)
-		}
-		if out.Scores == nil {
-			out.Scores = []network.Score{}
 		}
 		w := c.App.Writer
 		if c.Bool("json") {
@@ -606,7 +329,7 @@ func centralityAction(c *cli.Context) error {
 		}
 		tb := newTable("RANK", "ENTITY", "NAME", "TYPE", strings.ToUpper(measure))
 		top := c.Int("top")
-		for i, s := range scores {
+		for i, s := range out.Scores {
 			if top > 0 && i >= top {
 				break
 			}
@@ -615,127 +338,64 @@ func centralityAction(c *cli.Context) error {
 		if err := tb.write(w, style{useColor(w)}, 40); err != nil {
 			return err
 		}
-		printf(w, "%s over %d entities and %d ties (assertions between entities, not retracted)\n", measure, len(n.Nodes), len(n.Edges))
+		printf(w, "%s over %d entities and %d ties (assertions between entities, not retracted)\n", measure, out.Nodes, out.Edges)
 		return nil
 	})
 }
 
-func orEmpty(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
-}
-
 // networkOptions are the flags of network.
 type networkOptions struct {
-	Mode, Via, Format, Out, DateAttr string
-	Relations, Phases                []string
-	Opt                              network.Options
-	Window                           network.WindowOptions
+	Format, Out string
+	Service     service.NetworkOptions
 }
 
 func networkAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "[--mode twomode|onemode] [--via concept|relation] [--format gexf|graphml|csv|csv-nodes|json] [--out FILE]"); err != nil {
 		return err
 	}
-	o := networkOptions{Mode: c.String("mode"), Via: c.String("via"), Format: c.String("format"), Out: c.String("out"),
-		DateAttr: c.String("date-attr"), Relations: c.StringSlice("relation"), Phases: c.StringSlice("phase"),
+	o := networkOptions{Format: c.String("format"), Out: c.String("out"), Service: service.NetworkOptions{
+		Mode: c.String("mode"), Via: c.String("via"), DateAttr: c.String("date-attr"),
+		Relations: c.StringSlice("relation"), Phases: c.StringSlice("phase"),
 		Opt: network.Options{Qualifier: network.Qualifier(c.String("qualifier")),
 			Normalization: network.Normalization(c.String("normalize")), Duplicates: network.Duplicates(c.String("duplicates"))},
-		Window: network.WindowOptions{Unit: network.Unit(c.String("window")), Size: c.Int("size"), Step: c.Int("step")}}
+		Window: network.WindowOptions{Unit: network.Unit(c.String("window")), Size: c.Int("size"), Step: c.Int("step")}}}
 	if c.Bool("json") {
 		o.Format = "json"
 	}
+	so := o.Service
 	switch {
-	case o.Mode != "twomode" && o.Mode != "onemode":
-		return usagef("--mode %q: want twomode or onemode", o.Mode)
-	case o.Via != "concept" && o.Via != "relation":
-		return usagef("--via %q: want concept or relation", o.Via)
+	case so.Mode != "twomode" && so.Mode != "onemode":
+		return usagef("--mode %q: want twomode or onemode", so.Mode)
+	case so.Via != "concept" && so.Via != "relation":
+		return usagef("--via %q: want concept or relation", so.Via)
 	case !slices.Contains([]string{"gexf", "graphml", "csv", "csv-nodes", "json"}, o.Format):
 		return usagef("--format %q: want gexf, graphml, csv, csv-nodes or json", o.Format)
-	case o.Via == "relation" && o.Mode == "twomode":
+	case so.Via == "relation" && so.Mode == "twomode":
 		return usagef("--via relation builds a one-mode network of actors; drop --mode twomode")
-	case o.Via == "concept" && len(o.Relations) > 1:
+	case so.Via == "concept" && len(so.Relations) > 1:
 		return usagef("--via concept takes one statement --relation (default takesPosition)")
-	case o.Via == "concept" && len(o.Phases) > 0:
+	case so.Via == "concept" && len(so.Phases) > 0:
 		return usagef("--phase filters --via relation networks")
-	case o.Window.Unit != "" && o.Via == "relation":
+	case so.Window.Unit != "" && so.Via == "relation":
 		return usagef("time windows need --via concept (statements have dates; relation ties are counted whole)")
-	case o.Window.Unit != "" && o.Window.Size < 1:
+	case so.Window.Unit != "" && so.Window.Size < 1:
 		return usagef("--window needs --size N (N >= 1)")
-	case o.Window.Unit != "" && o.Format != "gexf" && o.Format != "json":
+	case so.Window.Unit != "" && o.Format != "gexf" && o.Format != "json":
 		return usagef("time windows are written as gexf (dynamic) or json")
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.View(true)
+		r, err := service.New(p).Network(c.Context, so)
 		if err != nil {
 			return err
 		}
-		cb, err := p.Codebook()
-		if err != nil {
-			return err
-		}
-		if err := checkRelations(cb, o.Relations); err != nil {
-			return err
-		}
-		meta := network.MetaFromEntities(v.Entities)
-		for _, a := range v.Assertions {
-			if cls, ok := strings.CutPrefix(a.Object, "class:"); ok {
-				label := cls
-				if cl, ok := cb.Class(cls); ok {
-					label = cl.Label("en")
-				}
-				meta[a.Object] = network.NodeInfo{Label: label, Type: cls}
-			}
-		}
-		if o.Via == "relation" {
-			ids := make([]string, len(v.Entities))
-			for i, e := range v.Entities {
-				ids[i] = e.ID
-			}
-			n, err := network.RelationNetwork(entityTies(v), meta, network.RelationOptions{Relations: o.Relations, Phases: o.Phases, Nodes: ids})
-			if err != nil {
-				return err
-			}
-			return writeNetworkOut(c, o, func(w io.Writer) error { return writeNetwork(w, o.Format, n) })
-		}
-		rel := ""
-		if len(o.Relations) == 1 {
-			rel = o.Relations[0]
-		}
-		var docTime func(string) time.Time
-		if o.Window.Unit != "" {
-			if docTime, err = documentTimes(p, o.DateAttr); err != nil {
-				return err
-			}
-		}
-		stmts := network.StatementsFromAssertions(v.Assertions, rel, docTime)
-		build := func(s []network.Statement) (*network.Network, error) {
-			opt := o.Opt
-			opt.Actors = network.Actors(stmts)
-			if o.Mode == "twomode" {
-				opt.Concepts = network.Concepts(stmts)
-				return network.TwoMode(s, meta, opt)
-			}
-			return network.ActorNetwork(s, meta, opt)
-		}
-		if o.Window.Unit == "" {
-			n, err := build(stmts)
-			if err != nil {
-				return err
-			}
-			return writeNetworkOut(c, o, func(w io.Writer) error { return writeNetwork(w, o.Format, n) })
-		}
-		series, err := network.Windows(stmts, o.Window, build)
-		if err != nil {
-			return err
+		if r.Series == nil {
+			return writeNetworkOut(c, o, func(w io.Writer) error { return writeNetwork(w, o.Format, r.Network) })
 		}
 		return writeNetworkOut(c, o, func(w io.Writer) error {
 			if o.Format == "gexf" {
-				return network.WriteGEXFSeries(w, series)
+				return network.WriteGEXFSeries(w, r.Series)
 			}
-			return writeJSON(w, seriesToJSON(series))
+			return writeJSON(w, seriesToJSON(r.Series))
 		})
 	})
 }
@@ -809,48 +469,6 @@ func seriesToJSON(s *network.Series) seriesJSON {
 	return out
 }
 
-// documentTimes returns the date of each document from attribute attr: a
-// date YYYY-MM-DD, or an integer year (1 January). Documents without it
-// are undated (zero time).
-func documentTimes(p *project.Project, attr string) (func(string) time.Time, error) {
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	times := map[string]time.Time{}
-	var keys []string
-	for _, d := range docs {
-		keys = append(keys, d.Attrs.Keys()...)
-		a, ok := d.Attrs[attr]
-		if !ok {
-			continue
-		}
-		switch a.Type {
-		case corpus.AttrDate:
-			t, err := time.Parse(time.DateOnly, a.Value)
-			if err == nil {
-				times[d.ID] = t
-			}
-		case corpus.AttrInteger:
-			y, err := strconv.Atoi(a.Value)
-			if err == nil && y > 0 && y < 10000 {
-				times[d.ID] = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
-			}
-		default:
-			return nil, fmt.Errorf("--date-attr %s: document %s has %q, not a date (YYYY-MM-DD) or a year", attr, d.Name, a.Value)
-		}
-	}
-	if len(times) == 0 {
-		slices.Sort(keys)
-		return nil, &analysis.AttrError{Attr: attr, Known: slices.Compact(keys)}
-	}
-	return func(doc string) time.Time { return times[doc] }, nil
-}
-
 func agreementAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "--coders A,B[,C...] [--code C] [--doc D] [--json]"); err != nil {
 		return err
@@ -859,66 +477,11 @@ func agreementAction(c *cli.Context) error {
 	if len(coders) < 2 {
 		return usagef("usage: qualgraph agreement --coders A,B[,C...] [--code C] [--doc D] [--json]: name at least two coders")
 	}
+	o := service.AgreementOptions{Coders: coders, Codes: c.StringSlice("code"), Docs: c.StringSlice("doc")}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		a, err := loadAnalysis(p, false)
+		r, err := service.New(p).Agreement(c.Context, o)
 		if err != nil {
-			return err
-		}
-		codes := c.StringSlice("code")
-		if err := a.checkCodes(codes); err != nil {
-			return err
-		}
-		docs, err := resolveDocs(p, c.StringSlice("doc"))
-		if err != nil {
-			return err
-		}
-		coded := map[string]map[string]bool{} // doc → coders
-		for _, cd := range a.view.Codings {
-			if coded[cd.Doc] == nil {
-				coded[cd.Doc] = map[string]bool{}
-			}
-			coded[cd.Doc][cd.Coder] = true
-		}
-		for _, who := range coders {
-			found := false
-			for _, m := range coded {
-				found = found || m[who]
-			}
-			if !found {
-				return fmt.Errorf("coder %q has no codings (the coders are %s)", who, strings.Join(codersOf(a.view), ", "))
-			}
-		}
-		if len(docs) == 0 {
-			for doc, m := range coded {
-				all := true
-				for _, who := range coders {
-					all = all && m[who]
-				}
-				if all {
-					docs = append(docs, doc)
-				}
-			}
-			if len(docs) == 0 {
-				return fmt.Errorf("coders %s have coded no document in common; name the documents with --doc", strings.Join(coders, ", "))
-			}
-			sort.Strings(docs)
-		}
-		lens := map[string]int{}
-		segs := map[string][]agreement.Interval{}
-		for _, id := range docs {
-			d, err := p.Document(context.Background(), id)
-			if err != nil {
-				return err
-			}
-			lens[id] = d.Chars
-			for _, s := range d.Segments {
-				segs[id] = append(segs[id], agreement.Interval{Start: s.Start, End: s.End})
-			}
-		}
-		r, err := agreement.Compare(filterCodings(a.view.Codings, docs, coders), lens,
-			&agreement.Options{Coders: coders, Codes: codes, Segments: segs})
-		if err != nil {
-			return err
+			return docHint(err)
 		}
 		w := c.App.Writer
 		if c.Bool("json") {
@@ -926,19 +489,6 @@ func agreementAction(c *cli.Context) error {
 		}
 		return writeAgreement(w, r)
 	})
-}
-
-func codersOf(v *coding.View) []string {
-	seen := map[string]bool{}
-	for _, c := range v.Codings {
-		seen[c.Coder] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func alphaString(a *agreement.Alpha) string {

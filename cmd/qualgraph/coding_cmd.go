@@ -16,6 +16,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 // The coding commands: code (by hand, by search, by speaker), autocode
@@ -523,56 +524,13 @@ func codingsAction(c *cli.Context) error {
 	}
 	opt := codingsOptions{Doc: c.String("doc"), Code: c.String("code"), Coder: c.String("coder"), JSON: c.Bool("json")}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		ctx := context.Background()
-		v, err := p.View(false)
+		out, err := service.New(p).Codings(c.Context, service.CodingsOptions{Doc: opt.Doc, Code: opt.Code, Coder: opt.Coder})
 		if err != nil {
-			return err
+			return docHint(err)
 		}
-		cs := v.Codings
-		if opt.Code != "" {
-			cb, err := p.Codebook()
-			if err != nil {
-				return err
-			}
-			if err := cb.CheckCode(opt.Code); err != nil {
-				return err
-			}
-			cs = coding.CodingsUnder(v, cb, opt.Code)
-		}
-		names, err := p.DocNames(ctx)
-		if err != nil {
-			return err
-		}
-		docID := ""
-		if opt.Doc != "" {
-			g, err := p.Graph()
-			if err != nil {
-				return err
-			}
-			d, err := g.Document(ctx, opt.Doc)
-			if err != nil {
-				return docHint(&coding.UnknownError{What: "document", ID: opt.Doc, Err: coding.ErrUnknownDoc})
-			}
-			docID = d.ID
-		}
-		var out []coding.Coding
-		for _, cd := range cs {
-			if (docID == "" || cd.Doc == docID) && (opt.Coder == "" || cd.Coder == opt.Coder) {
-				out = append(out, cd)
-			}
-		}
-		slices.SortStableFunc(out, func(a, b coding.Coding) int {
-			return cmp.Or(strings.Compare(names[a.Doc], names[b.Doc]), strings.Compare(a.Doc, b.Doc),
-				cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), strings.Compare(a.Code, b.Code))
-		})
-		texts := p.Quoter()
 		js := make([]codingJSON, len(out))
 		for i, cd := range out {
-			text, err := texts.Span(cd.Span)
-			if err != nil {
-				return err
-			}
-			js[i] = toCodingJSON(cd, text)
+			js[i] = toCodingJSON(cd.Coding, cd.Text)
 		}
 		w := c.App.Writer
 		if opt.JSON {
@@ -580,7 +538,7 @@ func codingsAction(c *cli.Context) error {
 		}
 		t := newTable("ID", "DOC", "SPAN", "CODE", "CODER", "TEXT")
 		for i, cd := range out {
-			t.add(shortID(cd.ID), names[cd.Doc], fmt.Sprintf("%d-%d", cd.Start, cd.End), cd.Code, cd.Coder, js[i].Text)
+			t.add(shortID(cd.ID), cd.DocName, fmt.Sprintf("%d-%d", cd.Start, cd.End), cd.Code, cd.Coder, js[i].Text)
 		}
 		if err := t.write(w, style{useColor(w)}, 60); err != nil {
 			return err
@@ -594,26 +552,7 @@ func codingsAction(c *cli.Context) error {
 // coding whose id starts with ref (4 characters or more), as tables show
 // ids shortened.
 func findCoding(v *coding.View, ref string) (coding.Coding, error) {
-	var found []coding.Coding
-	for _, cd := range v.Codings {
-		if cd.ID == ref {
-			return cd, nil
-		}
-		if len(ref) >= 4 && strings.HasPrefix(cd.ID, ref) {
-			found = append(found, cd)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return coding.Coding{}, &coding.UnknownError{What: "coding", ID: ref, Err: coding.ErrUnknownCoding}
-	}
-	ids := make([]string, len(found))
-	for i, cd := range found {
-		ids[i] = cd.ID
-	}
-	return coding.Coding{}, fmt.Errorf("coding id prefix %q is ambiguous: it starts %s", ref, strings.Join(ids, ", "))
+	return service.FindCoding(v, ref)
 }
 
 func uncodeAction(c *cli.Context) error {

@@ -3,11 +3,10 @@ package main
 // The export command: codings as tables (csv, jsonl, xlsx; package
 // coding/export), the entity graph (graphml, gexf, dot), the whole graph
 // as RDF (nquads, jsonld; package kg) and REFI-QDA (qdpx, qdc; package
-// project).
+// project), through service.Export.
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -17,13 +16,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/qualgraph/qualgraph/coding/export"
-	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 // exportFormats lists the formats of the export command, in help order.
-var exportFormats = []string{"csv", "jsonl", "xlsx", "graphml", "gexf", "dot", "nquads", "jsonld", "qdpx", "qdc"}
+var exportFormats = service.ExportFormats
 
 func exportCommands() []*cli.Command {
 	return []*cli.Command{{
@@ -94,63 +92,23 @@ func exportAction(c *cli.Context) error {
 	case o.Out == "":
 		return usagef("usage: qualgraph export %s", usage)
 	}
+	so := service.ExportOptions{Format: o.Format, Codes: o.Codes, Docs: o.Docs, Coders: o.Coders, BOM: o.BOM}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		res := exportJSON{Format: o.Format, Out: o.Out}
-		write := func(fn func(io.Writer) error) error {
-			if o.Out == "-" {
-				return fn(c.App.Writer)
-			}
-			return writeFileAtomic(o.Out, fn)
+		e, err := service.New(p).Export(c.Context, so)
+		if err != nil {
+			return docHint(err)
 		}
-		var err error
-		switch o.Format {
-		case "nquads", "jsonld":
-			g, gerr := p.Graph()
-			if gerr != nil {
-				return gerr
-			}
-			err = write(func(w io.Writer) error {
-				var n int
-				var err error
-				if o.Format == "nquads" {
-					n, err = g.WriteNQuads(context.Background(), w)
-				} else {
-					n, err = g.WriteJSONLD(context.Background(), w)
-				}
-				res.Quads = n
-				return err
-			})
-		case "qdpx":
-			err = write(func(w io.Writer) error {
-				return p.ExportQDPX(w, project.ExportFilter{Docs: o.Docs, Coders: o.Coders})
-			})
-		case "qdc":
-			err = write(p.ExportQDC)
-		default:
-			var d *export.Data
-			if d, err = exportData(p, o); err != nil {
-				return err
-			}
-			res.Codings, res.Assertions, res.Entities, res.Documents = len(d.View.Codings), len(d.View.Assertions), len(d.View.Entities), len(d.Docs)
-			err = write(func(w io.Writer) error {
-				switch o.Format {
-				case "csv":
-					return export.WriteCSV(w, d, export.CSVOptions{BOM: o.BOM})
-				case "jsonl":
-					return export.WriteJSONL(w, d)
-				case "xlsx":
-					return export.WriteXLSX(w, d)
-				case "graphml":
-					return export.WriteGraphML(w, d)
-				case "gexf":
-					return export.WriteGEXF(w, d)
-				}
-				return export.WriteDOT(w, d)
-			})
+		write := func(w io.Writer) error { return e.Write(c.Context, w) }
+		if o.Out == "-" {
+			err = write(c.App.Writer)
+		} else {
+			err = writeFileAtomic(o.Out, write)
 		}
 		if err != nil {
 			return err
 		}
+		res := exportJSON{Format: o.Format, Out: o.Out, Codings: e.Codings, Assertions: e.Assertions,
+			Entities: e.Entities, Documents: e.Documents, Quads: e.Quads}
 		if o.JSON {
 			out := c.App.Writer
 			if o.Out == "-" {
@@ -177,35 +135,6 @@ func exportSummary(r exportJSON) string {
 		return fmt.Sprintf("the entity graph: %d entities, %d assertions (%s)", r.Entities, r.Assertions, r.Format)
 	}
 	return fmt.Sprintf("%d codings from %d documents (%s)", r.Codings, r.Documents, r.Format)
-}
-
-// exportData reads what the table and graph exports need and applies the
-// filters. Tables get the documents' text (for quotes) and segments.
-func exportData(p *project.Project, o exportOptions) (*export.Data, error) {
-	a, err := loadAnalysis(p, true)
-	if err != nil {
-		return nil, err
-	}
-	v, cb, docs := a.view, a.cb, a.docs
-	docIDs, err := resolveDocs(p, o.Docs)
-	if err != nil {
-		return nil, err
-	}
-	if o.Format == "csv" || o.Format == "jsonl" || o.Format == "xlsx" {
-		full := make([]*corpus.Document, len(docs))
-		for i, d := range docs {
-			if len(docIDs) > 0 && !slices.Contains(docIDs, d.ID) {
-				full[i] = d
-				continue
-			}
-			if full[i], err = p.Document(context.Background(), d.ID); err != nil {
-				return nil, err
-			}
-		}
-		docs = full
-	}
-	d := &export.Data{View: v, Docs: docs, Codebook: cb}
-	return d.Select(export.Filter{Codes: o.Codes, Docs: docIDs, Coders: o.Coders})
 }
 
 // writeFileAtomic writes name through fn into a temporary file beside it,

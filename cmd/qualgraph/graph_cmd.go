@@ -18,14 +18,14 @@ import (
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 // The graph commands: entities, assertions, memos, the change log and the
-// queries over the coded graph. Listings and queries read what they need
-// of the projection (project.ViewOf, NeighborhoodView) and the quotes of
-// evidence it keeps (project.EvidenceQuoter), which falls back on sources/;
-// only links --attr (document attributes) and query (Gizmo) open the
-// graph, read-only.
+// queries over the coded graph. Listings read what they need of the
+// projection (project.ViewOf) and the quotes of evidence it keeps
+// (project.EvidenceQuoter), which falls back on sources/; the queries
+// (links, neighbors, path, query) are use cases of package service.
 
 func graphCommands() []*cli.Command {
 	coderFlag := func(usage string) cli.Flag { return &cli.StringFlag{Name: "coder", Usage: usage} }
@@ -784,38 +784,12 @@ func linksAction(c *cli.Context) error {
 		}
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		cb, err := p.Codebook()
+		links, err := service.New(p).Links(c.Context, service.LinksOptions{Filter: opt.Filter, Quotes: opt.JSON || opt.Evidence})
 		if err != nil {
 			return err
-		}
-		if err := opt.Filter.Check(cb); err != nil {
-			return err
-		}
-		v, err := p.ViewOf(kg.PartEntities | kg.PartAssertions)
-		if err != nil {
-			return err
-		}
-		var docAttrs func(string) map[string]string
-		if len(opt.Filter.Attrs) > 0 {
-			all, err := p.DocAttrs(context.Background())
-			if err != nil {
-				return err
-			}
-			docAttrs = func(doc string) map[string]string { return all[doc] }
-		}
-		q := p.EvidenceQuoter()
-		var quote func(coding.Span) string
-		if opt.JSON || opt.Evidence {
-			quote = q.Quote
 		}
 		if opt.JSON {
-			// A link at a time: the links of a large project take
-			// megabytes, which cost time of their own.
-			return writeJSONSeq(c.App.Writer, coding.LinksSeq(v, cb, opt.Filter, docAttrs, quote), (*coding.Link).AppendJSON, q.Err)
-		}
-		links := coding.Links(v, cb, opt.Filter, docAttrs, quote)
-		if err := q.Err(); err != nil {
-			return err
+			return writeJSONList(c.App.Writer, links, (*coding.Link).AppendJSON)
 		}
 		return writeLinks(newGraphPrinter(c, p), links, opt.Evidence)
 	})
@@ -943,11 +917,7 @@ func neighborsAction(c *cli.Context) error {
 		return usagef("--depth %d: want 1 or more", depth)
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.NeighborhoodView(entity, depth)
-		if err != nil {
-			return err
-		}
-		ns, err := coding.Neighbors(v, entity, depth)
+		ns, err := service.New(p).Neighbors(c.Context, service.NeighborsOptions{Entity: entity, Depth: depth})
 		if err != nil {
 			return err
 		}
@@ -996,11 +966,7 @@ func pathAction(c *cli.Context) error {
 	}
 	from, to := c.Args().Get(0), c.Args().Get(1)
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		v, err := p.ViewOf(kg.PartEntities | kg.PartAssertions)
-		if err != nil {
-			return err
-		}
-		steps, err := coding.ShortestPath(v, from, to)
+		steps, err := service.New(p).Path(c.Context, service.PathOptions{From: from, To: to})
 		if err != nil {
 			return err
 		}
@@ -1023,13 +989,9 @@ func queryAction(c *cli.Context) error {
 	}
 	script := strings.Join(c.Args().Slice(), " ")
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		g, err := p.Graph()
-		if err != nil {
-			return err
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), c.Duration("timeout"))
+		ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 		defer cancel()
-		res, err := g.Query(ctx, script, c.Int("limit"))
+		res, err := service.New(p).Query(ctx, service.QueryOptions{Script: script, Limit: c.Int("limit")})
 		if err != nil {
 			return err
 		}
