@@ -759,6 +759,31 @@ func TestConformanceLegacy(t *testing.T) {
 				sameView(t, "LoadView after RebuildProjection of the old vocabulary", pv, want)
 			}
 			checkQueries(t, got, docAttrsOf(t, old))
+
+			// Writes of this version on top of the old vocabulary: k3 was
+			// recoded the old way, now again; k1 is uncoded.
+			k1, k3 := got.Codings[0], got.Codings[2]
+			if k1.ID != "k1" || k3.ID != "k3" {
+				t.Fatalf("codings in order %s, %s", k1.ID, k3.ID)
+			}
+			later := base.Add(time.Hour)
+			if err := old.Recode(coding.Change{ID: "ch-mixed1", By: "carol", At: later, Op: "recode"}, k3, "Actor"); err != nil {
+				t.Fatal(err)
+			}
+			if err := old.Uncode(coding.Change{ID: "ch-mixed2", By: "carol", At: later, Op: "uncode"}, []coding.Coding{k1}); err != nil {
+				t.Fatal(err)
+			}
+			mixed, err := old.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes := map[string]string{}
+			for _, c := range mixed.Codings {
+				codes[c.ID] = c.Code
+			}
+			if _, ok := codes["k1"]; ok || codes["k3"] != "Actor" || len(codes) != len(want.Codings)-1 {
+				t.Errorf("after new writes on the old vocabulary: codes %v", codes)
+			}
 		})
 	}
 }
