@@ -24,6 +24,8 @@ const (
 	nsMemo      = "qg:memo/"
 	nsClass     = "qg:class/"
 	nsRel       = "qg:rel/"
+	nsRecode    = "qg:recode/"
+	nsEvidence  = "qg:evidence/"
 )
 
 var (
@@ -31,11 +33,27 @@ var (
 	classAssertion = quad.IRI("qg:Assertion")
 	classMemo      = quad.IRI("qg:Memo")
 	classCode      = quad.IRI("qg:EmergentCode")
+	classCoding    = quad.IRI("qg:Coding")
+	classMention   = quad.IRI("qg:Mention")
+	classRecode    = quad.IRI("qg:Recode")
+	classEvidence  = quad.IRI("qg:Evidence")
 
+	// The properties of codings, mentions, recodes and evidence spans.
+	predDocument = quad.IRI("qg:document")  // -> <qg:doc/ID>
+	predCode     = quad.IRI("qg:code")      // -> <qg:class/CODE>
+	predEntity   = quad.IRI("qg:entity")    // mention -> <qg:entity/ID>
+	predStart    = quad.IRI("qg:start")     // integer
+	predEnd      = quad.IRI("qg:end")       // integer
+	predCoding   = quad.IRI("qg:coding")    // recode -> <qg:coding/UUID>
+	predAssert   = quad.IRI("qg:assertion") // evidence -> <qg:assertion/UUID>
+	predIndex    = quad.IRI("qg:index")     // evidence: its place, from 0
+	predUncoded  = quad.IRI("qg:uncoded")   // coding -> the <qg:change/UUID> that removed it
+
+	// The old vocabulary, read but no longer written (see View).
 	predRecord   = quad.IRI("qg:record")   // compact record of a coding or mention
-	predUncoded  = quad.IRI("qg:uncoded")  // a coding was removed: "TIME\tBY"
 	predRecoded  = quad.IRI("qg:recoded")  // a coding got another code: "TIME\tCODE\tBY"
 	predMentions = quad.IRI("qg:mentions") // mention -> entity
+	predEvidence = quad.IRI("qg:evidence") // "I\tDOC\tSTART\tEND"
 
 	predClass     = quad.IRI("qg:class")
 	predAlias     = quad.IRI("qg:alias")
@@ -48,7 +66,6 @@ var (
 	predConf      = quad.IRI("qg:confidence")
 	predCoder     = quad.IRI("qg:coder")
 	predCreated   = quad.IRI("qg:created")
-	predEvidence  = quad.IRI("qg:evidence")
 	predMemo      = quad.IRI("qg:memo")
 	predRetracted = quad.IRI("qg:retracted") // "TIME\tBY\tREASON"
 	predTarget    = quad.IRI("qg:target")
@@ -66,6 +83,14 @@ func assertionIRI(id string) quad.IRI { return quad.IRI(nsAssertion + id) }
 func memoIRI(id string) quad.IRI      { return quad.IRI(nsMemo + id) }
 func classIRI(id string) quad.IRI     { return quad.IRI(nsClass + id) }
 func relIRI(id string) quad.IRI       { return quad.IRI(nsRel + id) }
+
+// recodeIRI names the recode of coding id by change ch.
+func recodeIRI(ch, id string) quad.IRI { return quad.IRI(nsRecode + ch + "/" + id) }
+
+// evidenceIRI names span i of assertion id's evidence.
+func evidenceIRI(id string, i int) quad.IRI {
+	return quad.IRI(nsEvidence + id + "/" + strconv.Itoa(i))
+}
 
 // objectIRI is the node an assertion's object names: an entity, or a
 // concept (a class) where the relation's range allows one. Concepts are
@@ -89,14 +114,14 @@ func objectOf(v quad.Value) string {
 	return idOf(v, nsEntity)
 }
 
-// The compact records. A coding is one quad, whatever its fields:
+// The compact record of a coding or mention, as the projection writes it
+// after "C\tID\t" or "M\tID\t", and as the graph held it before codings
+// were nodes (see View):
 //
-//	<qg:coding/UUID> <qg:record> "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO" <qg:doc/DOC>
+//	DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO
 //
-// CREATED is RFC 3339 with nanoseconds; MEMO is escaped (escapeField). The
-// label is the document, so a document's codings are one label look-up. A
-// mention is the same with ENTITY in place of CODE and no memo, plus the
-// edge <qg:mention/UUID> <qg:mentions> <qg:entity/ID>.
+// CREATED is RFC 3339 with nanoseconds; CODER and MEMO are escaped
+// (escapeField). A mention has ENTITY in place of CODE and no memo.
 
 func codingRecord(c coding.Coding) string {
 	return strings.Join([]string{c.Doc, strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Code, escapeField(c.Coder),
@@ -170,50 +195,92 @@ func (s *Store) write(ch coding.Change, qs []quad.Quad, lines ...string) error {
 	return s.appendProjection(append([]string{changeLine(ch)}, lines...))
 }
 
-// AddCodings records codings in one transaction.
+// AddCodings records codings in one transaction, each a node with its
+// properties (codingQuads).
 func (s *Store) AddCodings(ch coding.Change, cs []coding.Coding) error {
-	qs := make([]quad.Quad, 0, len(cs))
+	qs := make([]quad.Quad, 0, 7*len(cs))
 	lines := make([]string, 0, len(cs))
 	for _, i := range creationOrder(len(cs), func(i int) (time.Time, string) { return cs[i].Created, cs[i].ID }) {
 		c := cs[i]
-		rec := codingRecord(c)
-		qs = append(qs, quad.Quad{Subject: codingIRI(c.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(c.Doc)})
-		lines = append(lines, "C\t"+c.ID+"\t"+rec)
+		qs = append(qs, codingQuads(c)...)
+		lines = append(lines, "C\t"+c.ID+"\t"+codingRecord(c))
 	}
 	return s.write(ch, qs, lines...)
 }
 
-// Uncode marks codings as removed; they stay in the store. The caller has
+// codingQuads is a coding as a node, every quad labelled with its document
+// so that a document's codings are one label look-up:
+//
+//	<qg:coding/UUID> <rdf:type> <qg:Coding>; <qg:document> <qg:doc/DOC>;
+//	<qg:code> <qg:class/CODE>; <qg:start> START; <qg:end> END;
+//	<qg:coder> "CODER"; <qg:created> TIME; <qg:memo> "MEMO" if there is one
+func codingQuads(c coding.Coding) []quad.Quad {
+	n, l := codingIRI(c.ID), docIRI(c.Doc)
+	qs := []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classCoding, Label: l},
+		{Subject: n, Predicate: predDocument, Object: l, Label: l},
+		{Subject: n, Predicate: predCode, Object: classIRI(c.Code), Label: l},
+		{Subject: n, Predicate: predStart, Object: quad.Int(c.Start), Label: l},
+		{Subject: n, Predicate: predEnd, Object: quad.Int(c.End), Label: l},
+		{Subject: n, Predicate: predCoder, Object: quad.String(c.Coder), Label: l},
+		{Subject: n, Predicate: predCreated, Object: timeValue(c.Created), Label: l},
+	}
+	if c.Memo != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(c.Memo), Label: l})
+	}
+	return qs
+}
+
+// Uncode marks codings as removed; they stay in the store. Each gets a
+// quad <qg:coding/UUID> <qg:uncoded> <qg:change/UUID>, labelled by its
+// document; the change says who removed it and when. The caller has
 // checked that they exist.
 func (s *Store) Uncode(ch coding.Change, cs []coding.Coding) error {
 	qs := make([]quad.Quad, len(cs))
 	lines := make([]string, len(cs))
 	for i, c := range cs {
-		qs[i] = quad.Quad{Subject: codingIRI(c.ID), Predicate: predUncoded,
-			Object: quad.String(stamp(ch.At) + "\t" + escapeField(ch.By)), Label: docIRI(c.Doc)}
+		qs[i] = quad.Quad{Subject: codingIRI(c.ID), Predicate: predUncoded, Object: changeIRI(ch.ID), Label: docIRI(c.Doc)}
 		lines[i] = "U\t" + c.ID
 	}
 	return s.write(ch, qs, lines...)
 }
 
-// Recode gives coding c another code.
+// Recode gives coding c another code: a recode node, labelled by the
+// coding's document,
+//
+//	<qg:recode/CHANGE/UUID> <rdf:type> <qg:Recode>; <qg:coding> <qg:coding/UUID>;
+//	<qg:code> <qg:class/CODE>; <qg:by> "BY"; <qg:at> TIME
+//
+// The latest recode of a coding gives its code.
 func (s *Store) Recode(ch coding.Change, c coding.Coding, code string) error {
-	return s.write(ch, []quad.Quad{{Subject: codingIRI(c.ID), Predicate: predRecoded,
-		Object: quad.String(stamp(ch.At) + "\t" + code + "\t" + escapeField(ch.By)), Label: docIRI(c.Doc)}},
-		"R\t"+c.ID+"\t"+code)
+	n, l := recodeIRI(ch.ID, c.ID), docIRI(c.Doc)
+	return s.write(ch, []quad.Quad{
+		{Subject: n, Predicate: predType, Object: classRecode, Label: l},
+		{Subject: n, Predicate: predCoding, Object: codingIRI(c.ID), Label: l},
+		{Subject: n, Predicate: predCode, Object: classIRI(code), Label: l},
+		{Subject: n, Predicate: predBy, Object: quad.String(ch.By), Label: l},
+		{Subject: n, Predicate: predAt, Object: timeValue(ch.At), Label: l},
+	}, "R\t"+c.ID+"\t"+code)
 }
 
-// AddMentions records mentions in one transaction.
+// AddMentions records mentions in one transaction, each a node as a coding
+// is (codingQuads) with <rdf:type> <qg:Mention>, <qg:entity> <qg:entity/ID>
+// in place of the code, and no memo.
 func (s *Store) AddMentions(ch coding.Change, ms []coding.Mention) error {
-	qs := make([]quad.Quad, 0, 2*len(ms))
+	qs := make([]quad.Quad, 0, 7*len(ms))
 	lines := make([]string, 0, len(ms))
 	for _, i := range creationOrder(len(ms), func(i int) (time.Time, string) { return ms[i].Created, ms[i].ID }) {
 		m := ms[i]
-		rec := codingRecord(coding.Coding{Span: m.Span, Code: m.Entity, Coder: m.Coder, Created: m.Created})
+		n, l := mentionIRI(m.ID), docIRI(m.Doc)
 		qs = append(qs,
-			quad.Quad{Subject: mentionIRI(m.ID), Predicate: predRecord, Object: quad.String(rec), Label: docIRI(m.Doc)},
-			quad.Quad{Subject: mentionIRI(m.ID), Predicate: predMentions, Object: entityIRI(m.Entity), Label: docIRI(m.Doc)})
-		lines = append(lines, "M\t"+m.ID+"\t"+rec)
+			quad.Quad{Subject: n, Predicate: predType, Object: classMention, Label: l},
+			quad.Quad{Subject: n, Predicate: predDocument, Object: l, Label: l},
+			quad.Quad{Subject: n, Predicate: predEntity, Object: entityIRI(m.Entity), Label: l},
+			quad.Quad{Subject: n, Predicate: predStart, Object: quad.Int(m.Start), Label: l},
+			quad.Quad{Subject: n, Predicate: predEnd, Object: quad.Int(m.End), Label: l},
+			quad.Quad{Subject: n, Predicate: predCoder, Object: quad.String(m.Coder), Label: l},
+			quad.Quad{Subject: n, Predicate: predCreated, Object: timeValue(m.Created), Label: l})
+		lines = append(lines, "M\t"+m.ID+"\t"+codingRecord(coding.Coding{Span: m.Span, Code: m.Entity, Coder: m.Coder, Created: m.Created}))
 	}
 	return s.write(ch, qs, lines...)
 }
@@ -326,9 +393,15 @@ func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(a.Memo), Label: l})
 	}
 	for i, e := range a.Evidence {
-		// The index keeps the evidence in order and distinct.
-		qs = append(qs, quad.Quad{Subject: n, Predicate: predEvidence,
-			Object: quad.String(fmt.Sprintf("%d\t%s\t%d\t%d", i, e.Doc, e.Start, e.End)), Label: l})
+		// One node per span; the index keeps the evidence in order.
+		en := evidenceIRI(a.ID, i)
+		qs = append(qs,
+			quad.Quad{Subject: en, Predicate: predType, Object: classEvidence, Label: l},
+			quad.Quad{Subject: en, Predicate: predAssert, Object: n, Label: l},
+			quad.Quad{Subject: en, Predicate: predIndex, Object: quad.Int(i), Label: l},
+			quad.Quad{Subject: en, Predicate: predDocument, Object: docIRI(e.Doc), Label: l},
+			quad.Quad{Subject: en, Predicate: predStart, Object: quad.Int(e.Start), Label: l},
+			quad.Quad{Subject: en, Predicate: predEnd, Object: quad.Int(e.End), Label: l})
 	}
 	return qs
 }
@@ -414,48 +487,131 @@ func (s *Store) View() (*coding.View, error) {
 	return v, nil
 }
 
-// viewDoc reads a document's codings and mentions (one label look-up).
+// viewDoc reads a document's codings and mentions (one label look-up). It
+// reads both vocabularies: the nodes written now (codingQuads, Recode,
+// Uncode, AddMentions) and the compact <qg:record> quads, "TIME\tCODE\tBY"
+// <qg:recoded> literals and <qg:mentions> edges written before codings
+// were nodes, so that a graph written by an older version, or partly by
+// each, reads back whole.
 func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 	type recode struct {
-		at   string
+		at   time.Time
 		code string
 	}
-	codings := map[string]*coding.Coding{}
+	type node struct {
+		typed bool
+		c     coding.Coding // a mention keeps its entity in Code
+	}
+	nodes := map[quad.Value]*node{}
+	nodeOf := func(n quad.Value) *node {
+		p := nodes[n]
+		if p == nil {
+			p = &node{}
+			nodes[n] = p
+		}
+		return p
+	}
 	removed := map[string]bool{}
 	recodes := map[string]recode{}
+	latest := func(id string, at time.Time, code string) {
+		if r, ok := recodes[id]; !ok || !at.Before(r.at) {
+			recodes[id] = recode{at, code}
+		}
+	}
+	type recodeNode struct {
+		coding, code string
+		at           time.Time
+	}
+	recodeNodes := map[quad.Value]*recodeNode{}
 	err := s.quads(ctx, quad.Label, docIRI(doc), func(q quad.Quad) error {
+		if iri, ok := q.Subject.(quad.IRI); ok && strings.HasPrefix(string(iri), nsRecode) {
+			r := recodeNodes[q.Subject]
+			if r == nil {
+				r = &recodeNode{}
+				recodeNodes[q.Subject] = r
+			}
+			switch q.Predicate {
+			case predCoding:
+				r.coding = idOf(q.Object, nsCoding)
+			case predCode:
+				r.code = idOf(q.Object, nsClass)
+			case predAt:
+				r.at, _ = timeOf(q.Object)
+			}
+			return nil
+		}
 		switch q.Predicate {
+		case predType:
+			nodeOf(q.Subject).typed = q.Object == classCoding || q.Object == classMention
+		case predDocument:
+			nodeOf(q.Subject).c.Doc = idOf(q.Object, nsDoc)
+		case predCode:
+			nodeOf(q.Subject).c.Code = idOf(q.Object, nsClass)
+		case predEntity:
+			nodeOf(q.Subject).c.Code = idOf(q.Object, nsEntity)
+		case predStart:
+			if i, ok := q.Object.(quad.Int); ok {
+				nodeOf(q.Subject).c.Start = int(i)
+			}
+		case predEnd:
+			if i, ok := q.Object.(quad.Int); ok {
+				nodeOf(q.Subject).c.End = int(i)
+			}
+		case predCoder:
+			nodeOf(q.Subject).c.Coder = stringOf(q.Object)
+		case predCreated:
+			nodeOf(q.Subject).c.Created, _ = timeOf(q.Object)
+		case predMemo:
+			nodeOf(q.Subject).c.Memo = stringOf(q.Object)
 		case predRecord:
 			d, st, en, what, coder, created, memo, err := parseRecord(stringOf(q.Object))
 			if err != nil {
 				return fmt.Errorf("%s: %w", q.Subject, err)
 			}
-			if id := idOf(q.Subject, nsCoding); id != "" {
-				codings[id] = &coding.Coding{ID: id, Span: coding.Span{Doc: d, Start: st, End: en}, Code: what, Coder: coder, Created: created, Memo: memo}
-			} else if id := idOf(q.Subject, nsMention); id != "" {
-				v.Mentions = append(v.Mentions, coding.Mention{ID: id, Span: coding.Span{Doc: d, Start: st, End: en}, Entity: what, Coder: coder, Created: created})
-			}
+			n := nodeOf(q.Subject)
+			n.typed = true
+			n.c = coding.Coding{Span: coding.Span{Doc: d, Start: st, End: en}, Code: what, Coder: coder, Created: created, Memo: memo}
 		case predUncoded:
 			removed[idOf(q.Subject, nsCoding)] = true
 		case predRecoded:
 			f := strings.Split(stringOf(q.Object), "\t")
-			id := idOf(q.Subject, nsCoding)
-			if len(f) >= 2 && f[0] >= recodes[id].at {
-				recodes[id] = recode{f[0], f[1]}
+			if len(f) >= 2 {
+				at, err := time.Parse(time.RFC3339Nano, f[0])
+				if err != nil {
+					return fmt.Errorf("%s: bad recode %q", q.Subject, stringOf(q.Object))
+				}
+				latest(idOf(q.Subject, nsCoding), at.UTC(), f[1])
 			}
 		}
 		return nil
 	})
-	for id, c := range codings {
-		if removed[id] {
+	if err != nil {
+		return err
+	}
+	for _, r := range recodeNodes {
+		if r.coding != "" && r.code != "" {
+			latest(r.coding, r.at, r.code)
+		}
+	}
+	for n, p := range nodes {
+		if !p.typed {
 			continue
 		}
-		if r, ok := recodes[id]; ok {
-			c.Code = r.code
+		c := p.c
+		if id := idOf(n, nsCoding); id != "" {
+			if removed[id] {
+				continue
+			}
+			if r, ok := recodes[id]; ok {
+				c.Code = r.code
+			}
+			c.ID = id
+			v.Codings = append(v.Codings, c)
+		} else if id := idOf(n, nsMention); id != "" {
+			v.Mentions = append(v.Mentions, coding.Mention{ID: id, Span: c.Span, Entity: c.Code, Coder: c.Coder, Created: c.Created})
 		}
-		v.Codings = append(v.Codings, *c)
 	}
-	return err
+	return nil
 }
 
 // subjects returns the subjects typed class.
@@ -543,7 +699,7 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 				}
 			case predMemo:
 				a.Memo = stringOf(q.Object)
-			case predEvidence:
+			case predEvidence: // the old vocabulary: a literal per span
 				f := strings.Split(stringOf(q.Object), "\t")
 				if len(f) == 4 {
 					i, _ := strconv.Atoi(f[0])
@@ -559,6 +715,39 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 				}
 			}
 			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// The evidence nodes that point to the assertion.
+		err = s.quads(ctx, quad.Object, n, func(q quad.Quad) error {
+			if q.Predicate != predAssert {
+				return nil
+			}
+			e := ev{i: -1}
+			err := s.quads(ctx, quad.Subject, q.Subject, func(q quad.Quad) error {
+				switch q.Predicate {
+				case predIndex:
+					if i, ok := q.Object.(quad.Int); ok {
+						e.i = int(i)
+					}
+				case predDocument:
+					e.s.Doc = idOf(q.Object, nsDoc)
+				case predStart:
+					if i, ok := q.Object.(quad.Int); ok {
+						e.s.Start = int(i)
+					}
+				case predEnd:
+					if i, ok := q.Object.(quad.Int); ok {
+						e.s.End = int(i)
+					}
+				}
+				return nil
+			})
+			if e.i >= 0 {
+				evs = append(evs, e)
+			}
+			return err
 		})
 		if err != nil {
 			return err

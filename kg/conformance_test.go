@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -636,4 +637,153 @@ func checkQueries(t *testing.T, v *coding.View, docAttrs func(string) map[string
 			t.Errorf("MentionsOf(chen) = %v, want %v", got, want)
 		}
 	})
+}
+
+// TestConformanceGizmo runs Gizmo queries over the fixture's codings on
+// every backend and checks their exact answers. The graph keeps history:
+// k5 is uncoded and k3 recoded, yet both stay Coding nodes with their first
+// code; the uncode and the recode are nodes and properties of their own.
+func TestConformanceGizmo(t *testing.T) {
+	starts := func(doc string, phrases ...string) string {
+		var s []string
+		for _, p := range phrases {
+			s = append(s, fmt.Sprint(sp(doc, p).Start))
+		}
+		return "[" + strings.Join(s, ",") + "]"
+	}
+	tests := []struct {
+		name, script string
+		want         []string // each result as JSON, in any order
+	}{
+		{"Codings", `g.V().Has("<rdf:type>", "<qg:Coding>").Count()`, []string{`7`}},
+		{"CodingsOfCode", `g.V().Has("<rdf:type>", "<qg:Coding>").Has("<qg:code>", "<qg:class/SpinoffFounder>").Count()`, []string{`1`}},
+		{"CodingsOfCodeIDs", `g.V().Has("<qg:code>", "<qg:class/ReturneeEntrepreneur>").All()`, []string{`{"id":"<qg:coding/k4>"}`}},
+		{"CodingsOfDocument", `g.V("<qg:doc/dA>").In("<qg:document>").Has("<rdf:type>", "<qg:Coding>").Count()`, []string{`3`}},
+		{"CodingsByCoder", `g.V().Has("<rdf:type>", "<qg:Coding>").Has("<qg:coder>", "alice").Count()`, []string{`4`}},
+		{"CodingsByOtherCoder", `g.V().Has("<rdf:type>", "<qg:Coding>").Has("<qg:coder>", "bob").Count()`, []string{`3`}},
+		{"StartsOfDocument", `g.Emit(g.V("<qg:doc/dA>").In("<qg:document>").Has("<rdf:type>", "<qg:Coding>").Out("<qg:start>").ToArray().sort(function(a, b) { return a - b }))`,
+			[]string{starts("dA", "Chen", "The Science Bureau", "lobbied")}},
+		{"Span", `g.V("<qg:coding/k7>").Out(["<qg:start>", "<qg:end>"], "p").All()`,
+			[]string{fmt.Sprintf(`{"id":%d,"p":"<qg:start>"}`, sp("dA", "lobbied").Start), fmt.Sprintf(`{"id":%d,"p":"<qg:end>"}`, sp("dA", "lobbied").End)}},
+		{"Memo", `g.V("<qg:coding/k2>").Out("<qg:memo>").ToValue()`, []string{`"the funder\tof record"`}},
+		{"Current", `g.V().Has("<rdf:type>", "<qg:Coding>").Except(g.V().Has("<qg:uncoded>")).Count()`, []string{`6`}},
+		{"Uncoded", `g.V().Has("<qg:uncoded>").All()`, []string{`{"id":"<qg:coding/k5>"}`}},
+		{"UncodedBy", `g.V("<qg:coding/k5>").Out("<qg:uncoded>").Out("<qg:by>").ToValue()`, []string{`"bob"`}},
+		{"Recode", `g.V().Has("<rdf:type>", "<qg:Recode>").Has("<qg:coding>", "<qg:coding/k3>").Out("<qg:code>").All()`,
+			[]string{`{"id":"<qg:class/SpinoffFounder>"}`}},
+		{"MentionsOfEntity", `g.V("<qg:entity/chen>").In("<qg:entity>").Has("<rdf:type>", "<qg:Mention>").Count()`, []string{`2`}},
+		{"MentionDocuments", `g.V("<qg:entity/assoc>").In("<qg:entity>").Out("<qg:document>").All()`, []string{`{"id":"<qg:doc/dA>"}`}},
+		{"EvidenceOfAssertion", `g.V("<qg:assertion/a04>").In("<qg:assertion>").Has("<qg:index>", 1).Out("<qg:document>").All()`,
+			[]string{`{"id":"<qg:doc/dC>"}`}},
+		{"AssertionsWithEvidenceIn", `g.V("<qg:doc/dB>").In("<qg:document>").Has("<rdf:type>", "<qg:Evidence>").Out("<qg:assertion>").Count()`,
+			[]string{`3`}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			writeFixture(t, s)
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					res, err := s.Query(context.Background(), tc.script, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := make([]string, len(res))
+					for i, r := range res {
+						var sb strings.Builder
+						enc := json.NewEncoder(&sb)
+						enc.SetEscapeHTML(false)
+						if err := enc.Encode(r); err != nil {
+							t.Fatal(err)
+						}
+						got[i] = strings.TrimSpace(sb.String())
+					}
+					want := append([]string(nil), tc.want...)
+					sort.Strings(got)
+					sort.Strings(want)
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("got  %q\nwant %q", got, want)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestConformanceLegacy writes the fixture in the vocabulary of older
+// versions (one record literal per coding, evidence as literals) and checks
+// that View reads it as it reads the fixture written now, that the
+// projection rebuilt from it replays to the same view, and that every
+// query gives its answer over it.
+func TestConformanceLegacy(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, dir := b.open(t)
+			writeFixture(t, s)
+			want, err := s.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, oldDir := b.open(t)
+			writeFixture(t, kg.LegacyWriter{Store: old})
+			// The graph is in the old vocabulary: no coding, mention or
+			// evidence node, but record and evidence literals.
+			for script, n := range map[string]string{
+				`g.V().Has("<rdf:type>", "<qg:Coding>").Count()`:   `0`,
+				`g.V().Has("<rdf:type>", "<qg:Mention>").Count()`:  `0`,
+				`g.V().Has("<rdf:type>", "<qg:Evidence>").Count()`: `0`,
+				`g.V().Out("<qg:record>").Count()`:                 `10`,
+				`g.V().Out("<qg:evidence>").Count()`:               `12`,
+			} {
+				res, err := old.Query(context.Background(), script, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fmt.Sprint(res...); len(res) != 1 || got != n {
+					t.Errorf("%s: %v, want %s", script, res, n)
+				}
+			}
+			got, err := old.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameView(t, "View of the old vocabulary", got, want)
+			if oldDir != "" && dir != "" {
+				if err := old.RebuildProjection(); err != nil {
+					t.Fatal(err)
+				}
+				pv, err := kg.LoadView(oldDir, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameView(t, "LoadView after RebuildProjection of the old vocabulary", pv, want)
+			}
+			checkQueries(t, got, docAttrsOf(t, old))
+
+			// Writes of this version on top of the old vocabulary: k3 was
+			// recoded the old way, now again; k1 is uncoded.
+			k1, k3 := got.Codings[0], got.Codings[2]
+			if k1.ID != "k1" || k3.ID != "k3" {
+				t.Fatalf("codings in order %s, %s", k1.ID, k3.ID)
+			}
+			later := base.Add(time.Hour)
+			if err := old.Recode(coding.Change{ID: "ch-mixed1", By: "carol", At: later, Op: "recode"}, k3, "Actor"); err != nil {
+				t.Fatal(err)
+			}
+			if err := old.Uncode(coding.Change{ID: "ch-mixed2", By: "carol", At: later, Op: "uncode"}, []coding.Coding{k1}); err != nil {
+				t.Fatal(err)
+			}
+			mixed, err := old.View()
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes := map[string]string{}
+			for _, c := range mixed.Codings {
+				codes[c.ID] = c.Code
+			}
+			if _, ok := codes["k1"]; ok || codes["k3"] != "Actor" || len(codes) != len(want.Codings)-1 {
+				t.Errorf("after new writes on the old vocabulary: codes %v", codes)
+			}
+		})
+	}
 }

@@ -12,19 +12,31 @@
 //	<qg:doc/ID>            a document: <rdf:type> <qg:Document>, <qg:name>,
 //	                       <qg:kind>, <qg:chars>, <qg:textSha>, <qg:source>
 //	                       (JSON), <qg:imported>, and <qg:attr/KEY> per attribute
-//	<qg:coding/UUID>       a coding: one quad <qg:record> "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO"
-//	                       labelled <qg:doc/DOC>; later <qg:uncoded> and
-//	                       <qg:recoded> "TIME\tCODE\tBY" quads, same label
-//	<qg:mention/UUID>      a mention: <qg:record> as a coding (ENTITY for CODE)
-//	                       and <qg:mentions> <qg:entity/ID>, labelled by document
+//	<qg:coding/UUID>       a coding: <rdf:type> <qg:Coding>, <qg:document>
+//	                       <qg:doc/DOC>, <qg:code> <qg:class/CODE>, <qg:start>
+//	                       and <qg:end> (integers, in code points), <qg:coder>,
+//	                       <qg:created>, <qg:memo> if it has one; all labelled
+//	                       <qg:doc/DOC>; later <qg:uncoded> <qg:change/UUID>
+//	                       (the change that removed it), same label
+//	<qg:recode/CH/UUID>    a recode of coding UUID by change CH: <rdf:type>
+//	                       <qg:Recode>, <qg:coding> <qg:coding/UUID>, <qg:code>
+//	                       <qg:class/NEW>, <qg:by>, <qg:at>, labelled by the
+//	                       coding's document; the latest recode gives the code
+//	<qg:mention/UUID>      a mention: as a coding, with <rdf:type> <qg:Mention>
+//	                       and <qg:entity> <qg:entity/ID> in place of the code,
+//	                       no memo, labelled by its document
 //	<qg:entity/ID>         an entity: <rdf:type> <qg:Entity>, <qg:class>
 //	                       <qg:class/C>, <qg:name>, <qg:alias>, <qg:attr/KEY>
 //	<qg:assertion/UUID>    an assertion: <rdf:type> <qg:Assertion>, <qg:subject>,
 //	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
 //	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,
 //	                       <qg:polarity>, <qg:confidence>, <qg:coder>,
-//	                       <qg:created>, <qg:evidence> "I\tDOC\tSTART\tEND" per
-//	                       span, <qg:memo>, later <qg:retracted> "TIME\tBY\tREASON"
+//	                       <qg:created>, <qg:memo>, later <qg:retracted>
+//	                       "TIME\tBY\tREASON"
+//	<qg:evidence/UUID/I>   span I (from 0) of assertion UUID's evidence:
+//	                       <rdf:type> <qg:Evidence>, <qg:assertion>
+//	                       <qg:assertion/UUID>, <qg:index> I, <qg:document>
+//	                       <qg:doc/DOC>, <qg:start>, <qg:end>
 //	<qg:entity/S> <qg:rel/R> <OBJECT> <qg:assertion/UUID>
 //	                       the direct edge of every assertion: its label is
 //	                       the assertion, so traversal is one look-up and so is
@@ -36,9 +48,18 @@
 //	<qg:change/UUID>       the change log: <rdf:type> <qg:Change>, <qg:by>,
 //	                       <qg:at>, <qg:op>, <qg:detail>; every quad a command
 //	                       writes carries its change as label, but for the
-//	                       records labelled by their document (codings,
-//	                       mentions and their later quads) and the direct
+//	                       quads labelled by their document (codings,
+//	                       mentions, uncodes and recodes) and the direct
 //	                       edges labelled by their assertion
+//
+// Graphs written by older versions held a coding as one quad <qg:record>
+// "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO" labelled by its document
+// (a mention the same with ENTITY for CODE, plus <qg:mentions>
+// <qg:entity/ID>), uncodes and recodes as "TIME\tBY" <qg:uncoded> and
+// "TIME\tCODE\tBY" <qg:recoded> literals on the coding, and evidence as
+// <qg:evidence> "I\tDOC\tSTART\tEND" literals on the assertion. View reads
+// both vocabularies, and a graph that mixes them, so a project written by
+// an older version is converted by reading its View once.
 //
 // Times are typed literals "RFC 3339 with nanoseconds"^^<qg:time>: cayley's
 // own time values hash to the second, which would merge records written
@@ -47,18 +68,22 @@
 // # Design
 //
 // The graph only grows. Removing a coding, recoding it, retracting an
-// assertion or changing an attribute adds a quad; readers take the latest.
+// assertion or changing an attribute adds quads; readers take the latest.
 // So no transaction removes a quad and adds another that shares its nodes,
 // the pattern that corrupts cayley's KV stores (cayley issue 885), and the
 // history stays. Each command's writes are one transaction (ApplyDeltas).
 //
 // cayley on bbolt writes some ten to twenty thousand quads a second, and
-// each quad costs index entries for its nodes. A coding is therefore one
-// quad with a compact record (not seven property quads), labelled with its
-// document, so that bulk auto-coding writes one quad per coding and a
-// document's codings are one look-up: a label index is added to cayley's
-// default SP and OPS indexes when a store is created. cayley's bloom filter,
-// which scans every quad at open, is disabled.
+// each quad costs index entries for its nodes. A coding is seven quads
+// (eight with a memo), which make it an ordinary node that Gizmo
+// and RDF tools can query; their objects other than the coding itself
+// (document, code, offsets, coder, time) are shared nodes, so a coding adds
+// one new node. Bulk auto-coding therefore writes codings at about a
+// seventh of the quad rate (BenchmarkAddCodings). The quads of codings are
+// labelled with their document, so that a document's codings are one
+// look-up: a label index is added to cayley's default SP and OPS indexes
+// when a store is created. cayley's bloom filter, which scans every quad at
+// open, is disabled.
 //
 // Reading 200,000 codings back from cayley takes seconds, so commands read
 // a projection instead (see projection.go): append-only logs in the graph

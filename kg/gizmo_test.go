@@ -58,6 +58,14 @@ func TestGizmo(t *testing.T) {
 			[]string{`{"id":"<qg:entity/wu>"}`}},
 		{"Emit", `g.Emit({supporters: g.V("<qg:entity/chen>").In("<qg:rel/supports>").Count()})`, 0,
 			[]string{`{"supporters":2}`}},
+		{"Count", `g.V().Has("<rdf:type>", "<qg:Assertion>").Count()`, 0, []string{`11`}},
+		{"CountNone", `g.V().Has("<rdf:type>", "<qg:Nothing>").Count()`, 0, []string{`0`}},
+		{"ToArray", `g.V("<qg:entity/chen>").Out("<qg:rel/lobbies>").ToArray()`, 0, []string{`["<qg:entity/assoc>"]`}},
+		{"ToArrayEmpty", `g.V("<qg:entity/chen>").Out("<qg:rel/funds>").ToArray()`, 0, []string{`[]`}},
+		{"ToValue", `g.V("<qg:assertion/a07>").Out("<qg:confidence>").ToValue()`, 0, []string{`0.8`}},
+		{"ToValueIRI", `g.V("<qg:assertion/a07>").Out("<qg:relation>").ToValue()`, 0, []string{`"<qg:rel/takesPosition>"`}},
+		{"ScriptValue", `var n = g.V().Has("<rdf:type>", "<qg:Entity>").Count(); n * 2`, 0, []string{`20`}},
+		{"PathIsNoResult", `g.V("<qg:entity/chen>")`, 0, []string{}},
 		{"Limit", `g.V().Has("<rdf:type>", "<qg:Entity>").All()`, 3, nil}, // checked by count below
 		{"Nothing", `g.V("<qg:entity/chen>").Out("<qg:rel/funds>").All()`, 0, []string{}},
 	}

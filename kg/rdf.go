@@ -12,7 +12,7 @@ import (
 
 // The graph as RDF. Every quad is written as it is stored, its label (the
 // change that wrote it, the assertion an edge states, or the document a
-// coding record belongs to) as the quad's graph name, so the provenance of
+// coding belongs to) as the quad's graph name, so the provenance of
 // every statement travels with it. Node IRIs keep their qg: scheme
 // (<qg:entity/lin>); the two standard prefixes the store abbreviates are
 // expanded, so that RDF tools see real rdf:type and xsd:date:
