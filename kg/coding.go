@@ -417,8 +417,8 @@ func (s *Store) View() (*coding.View, error) {
 // viewDoc reads a document's codings and mentions (one label look-up).
 func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 	type recode struct {
-		at   string
-		code string
+		at   time.Time
+		rest string // "CODE\tBY", the tie-break of one instant
 	}
 	codings := map[string]*coding.Coding{}
 	removed := map[string]bool{}
@@ -438,10 +438,13 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 		case predUncoded:
 			removed[idOf(q.Subject, nsCoding)] = true
 		case predRecoded:
-			f := strings.Split(stringOf(q.Object), "\t")
+			at, rest, err := parseStamped(stringOf(q.Object))
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Subject, err)
+			}
 			id := idOf(q.Subject, nsCoding)
-			if len(f) >= 2 && f[0] >= recodes[id].at {
-				recodes[id] = recode{f[0], f[1]}
+			if cur, ok := recodes[id]; !ok || later(at, rest, cur.at, cur.rest) {
+				recodes[id] = recode{at, rest}
 			}
 		}
 		return nil
@@ -451,7 +454,7 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 			continue
 		}
 		if r, ok := recodes[id]; ok {
-			c.Code = r.code
+			c.Code, _, _ = strings.Cut(r.rest, "\t")
 		}
 		v.Codings = append(v.Codings, *c)
 	}
@@ -516,7 +519,8 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 			s coding.Span
 		}
 		var evs []ev
-		retractedAt := ""
+		var retractedAt time.Time
+		retractedKey := "" // "BY\tREASON", the tie-break of one instant
 		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
 			switch q.Predicate {
 			case predSubject:
@@ -552,10 +556,13 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 					evs = append(evs, ev{i, coding.Span{Doc: f[1], Start: st, End: en}})
 				}
 			case predRetracted:
-				f := strings.SplitN(stringOf(q.Object), "\t", 3)
-				if len(f) == 3 && f[0] > retractedAt {
-					retractedAt = f[0]
-					a.Retracted, a.Reason = true, unescapeField(f[2])
+				at, rest, err := parseStamped(stringOf(q.Object))
+				if err != nil {
+					return fmt.Errorf("%s: %w", q.Subject, err)
+				}
+				if _, reason, ok := strings.Cut(rest, "\t"); ok && (!a.Retracted || later(at, rest, retractedAt, retractedKey)) {
+					retractedAt, retractedKey = at, rest
+					a.Retracted, a.Reason = true, unescapeField(reason)
 				}
 			}
 			return nil
@@ -609,7 +616,8 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 	}
 	for _, n := range nodes {
 		c := coding.Code{ID: idOf(n, nsClass)}
-		promotedAt := ""
+		var promotedAt time.Time
+		promotedTo := "" // apart from c.Parent, which the <qg:parent> quad sets in any order
 		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
 			switch q.Predicate {
 			case predParent:
@@ -625,15 +633,21 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 					c.Created = t
 				}
 			case predPromoted:
-				f := strings.SplitN(stringOf(q.Object), "\t", 2)
-				if len(f) == 2 && f[0] > promotedAt {
-					promotedAt, c.Promoted, c.Parent = f[0], true, f[1]
+				at, parent, err := parseStamped(stringOf(q.Object))
+				if err != nil {
+					return fmt.Errorf("%s: %w", q.Subject, err)
+				}
+				if !c.Promoted || later(at, parent, promotedAt, promotedTo) {
+					promotedAt, c.Promoted, promotedTo = at, true, parent
 				}
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if c.Promoted {
+			c.Parent = promotedTo
 		}
 		v.Codes = append(v.Codes, c)
 	}
