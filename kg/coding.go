@@ -496,6 +496,7 @@ func (s *Store) View() (*coding.View, error) {
 func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 	type recode struct {
 		at   time.Time
+		tie  string // breaks a tie of one instant ("CODE\tBY" of a literal)
 		code string
 	}
 	type node struct {
@@ -513,9 +514,9 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 	}
 	removed := map[string]bool{}
 	recodes := map[string]recode{}
-	latest := func(id string, at time.Time, code string) {
-		if r, ok := recodes[id]; !ok || !at.Before(r.at) {
-			recodes[id] = recode{at, code}
+	latest := func(id string, at time.Time, tie, code string) {
+		if r, ok := recodes[id]; !ok || later(at, tie, r.at, r.tie) {
+			recodes[id] = recode{at, tie, code}
 		}
 	}
 	type recodeNode struct {
@@ -574,14 +575,12 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 		case predUncoded:
 			removed[idOf(q.Subject, nsCoding)] = true
 		case predRecoded:
-			f := strings.Split(stringOf(q.Object), "\t")
-			if len(f) >= 2 {
-				at, err := time.Parse(time.RFC3339Nano, f[0])
-				if err != nil {
-					return fmt.Errorf("%s: bad recode %q", q.Subject, stringOf(q.Object))
-				}
-				latest(idOf(q.Subject, nsCoding), at.UTC(), f[1])
+			at, rest, err := parseStamped(stringOf(q.Object))
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Subject, err)
 			}
+			code, _, _ := strings.Cut(rest, "\t")
+			latest(idOf(q.Subject, nsCoding), at, rest, code)
 		}
 		return nil
 	})
@@ -590,7 +589,7 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 	}
 	for _, r := range recodeNodes {
 		if r.coding != "" && r.code != "" {
-			latest(r.coding, r.at, r.code)
+			latest(r.coding, r.at, r.code, r.code)
 		}
 	}
 	for n, p := range nodes {
@@ -672,7 +671,8 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 			s coding.Span
 		}
 		var evs []ev
-		retractedAt := ""
+		var retractedAt time.Time
+		retractedKey := "" // "BY\tREASON", the tie-break of one instant
 		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
 			switch q.Predicate {
 			case predSubject:
@@ -708,10 +708,13 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 					evs = append(evs, ev{i, coding.Span{Doc: f[1], Start: st, End: en}})
 				}
 			case predRetracted:
-				f := strings.SplitN(stringOf(q.Object), "\t", 3)
-				if len(f) == 3 && f[0] > retractedAt {
-					retractedAt = f[0]
-					a.Retracted, a.Reason = true, unescapeField(f[2])
+				at, rest, err := parseStamped(stringOf(q.Object))
+				if err != nil {
+					return fmt.Errorf("%s: %w", q.Subject, err)
+				}
+				if _, reason, ok := strings.Cut(rest, "\t"); ok && (!a.Retracted || later(at, rest, retractedAt, retractedKey)) {
+					retractedAt, retractedKey = at, rest
+					a.Retracted, a.Reason = true, unescapeField(reason)
 				}
 			}
 			return nil
@@ -798,7 +801,8 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 	}
 	for _, n := range nodes {
 		c := coding.Code{ID: idOf(n, nsClass)}
-		promotedAt := ""
+		var promotedAt time.Time
+		promotedTo := "" // apart from c.Parent, which the <qg:parent> quad sets in any order
 		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
 			switch q.Predicate {
 			case predParent:
@@ -814,15 +818,21 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 					c.Created = t
 				}
 			case predPromoted:
-				f := strings.SplitN(stringOf(q.Object), "\t", 2)
-				if len(f) == 2 && f[0] > promotedAt {
-					promotedAt, c.Promoted, c.Parent = f[0], true, f[1]
+				at, parent, err := parseStamped(stringOf(q.Object))
+				if err != nil {
+					return fmt.Errorf("%s: %w", q.Subject, err)
+				}
+				if !c.Promoted || later(at, parent, promotedAt, promotedTo) {
+					promotedAt, c.Promoted, promotedTo = at, true, parent
 				}
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if c.Promoted {
+			c.Parent = promotedTo
 		}
 		v.Codes = append(v.Codes, c)
 	}

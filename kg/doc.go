@@ -73,6 +73,14 @@
 // the pattern that corrupts cayley's KV stores (cayley issue 885), and the
 // history stays. Each command's writes are one transaction (ApplyDeltas).
 //
+// Readers take the latest by time, compared as times, never as RFC 3339
+// strings (which drop the trailing zeros of the fraction, so "…:00.1Z"
+// sorts after "…:00.15Z"); of two at one instant they take the one whose
+// value (for an attribute, whose change id) sorts last, so that every
+// backend takes the same one in whatever order it returns the quads. The
+// projection applies them in the order they were written, which is their
+// time order while the clock does not go back.
+//
 // cayley on bbolt writes some ten to twenty thousand quads a second, and
 // each quad costs index entries for its nodes. A coding is seven quads
 // (eight with a memo), which make it an ordinary node that Gizmo

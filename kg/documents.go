@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -206,8 +207,9 @@ func (s *Store) Document(ctx context.Context, ref string) (*corpus.Document, err
 func (s *Store) document(ctx context.Context, id string, times map[quad.Value]time.Time) (*corpus.Document, error) {
 	d := &corpus.Document{ID: id, Attrs: corpus.Attrs{}}
 	type stamped struct {
-		at  time.Time
-		val quad.Value
+		at     time.Time
+		change string // the change's IRI, the tie-break of one instant
+		val    quad.Value
 	}
 	latest := map[string]stamped{}
 	err := s.quads(ctx, quad.Subject, docIRI(id), func(q quad.Quad) error {
@@ -238,8 +240,9 @@ func (s *Store) document(ctx context.Context, id string, times map[quad.Value]ti
 			if err != nil {
 				return err
 			}
-			if cur, ok := latest[key]; !ok || at.After(cur.at) {
-				latest[key] = stamped{at, q.Object}
+			change := quad.StringOf(q.Label)
+			if cur, ok := latest[key]; !ok || later(at, change, cur.at, cur.change) {
+				latest[key] = stamped{at, change, q.Object}
 			}
 		}
 		return nil
@@ -296,7 +299,8 @@ func (s *Store) RemoveDocuments(ctx context.Context, ids []string) error {
 	return s.appendProjection(lines)
 }
 
-// Changes returns the change log, oldest first.
+// Changes returns the change log, oldest first, and the changes of one
+// instant by id, as coding.View lists them.
 func (s *Store) Changes(ctx context.Context) ([]coding.Change, error) {
 	var out []coding.Change
 	err := s.quads(ctx, quad.Object, classChange, func(q quad.Quad) error {
@@ -322,6 +326,8 @@ func (s *Store) Changes(ctx context.Context) ([]coding.Change, error) {
 		out = append(out, c)
 		return err
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	sort.Slice(out, func(i, j int) bool {
+		return cmp.Or(out[i].At.Compare(out[j].At), strings.Compare(out[i].ID, out[j].ID)) < 0
+	})
 	return out, err
 }

@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -102,4 +103,29 @@ func timeOf(v quad.Value) (time.Time, bool) {
 		return time.Time(v).UTC(), true
 	}
 	return time.Time{}, false
+}
+
+// parseStamped splits the value of a record that a later one overrides
+// (a recode, retraction or promotion: "TIME\tREST") into its time and the
+// rest.
+func parseStamped(s string) (time.Time, string, error) {
+	ts, rest, ok := strings.Cut(s, "\t")
+	if !ok {
+		return time.Time{}, "", fmt.Errorf("bad record %q: no time", s)
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return time.Time{}, "", fmt.Errorf("bad record %q: %w", s, err)
+	}
+	return t, rest, nil
+}
+
+// later reports whether a record at time at with tie-break key tie comes
+// after one at curAt with curTie: times compare as instants (never as RFC
+// 3339 strings, which drop the trailing zeros of the fraction, so that
+// "…:00.1Z" sorts after "…:00.15Z"), and records of one instant by their
+// keys, so that the latest is the same whatever order a store returns
+// them in.
+func later(at time.Time, tie string, curAt time.Time, curTie string) bool {
+	return cmp.Or(at.Compare(curAt), strings.Compare(tie, curTie)) > 0
 }
