@@ -189,6 +189,11 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // write commits the change and its quads in one transaction, then appends
 // the change and lines to the projection.
 func (s *Store) write(ch coding.Change, qs []quad.Quad, lines ...string) error {
+	if s.col != nil { // collecting an entry of the record (see collect)
+		s.col.qs = append(append(s.col.qs, changeQuads(ch)...), qs...)
+		s.col.lines = append(append(s.col.lines, changeLine(ch)), lines...)
+		return nil
+	}
 	if err := s.apply(append(changeQuads(ch), qs...)); err != nil {
 		return err
 	}

@@ -100,6 +100,11 @@ func attrOf(v quad.Value) corpus.Attr {
 // that only adds quads (see apply). It returns ErrNotFound for an unknown
 // document.
 func (s *Store) SetAttrs(ctx context.Context, ch coding.Change, docID string, attrs corpus.Attrs) error {
+	if s.col != nil {
+		// An entry of the record, checked before it was recorded; the
+		// graph may not have applied the import yet.
+		return s.write(ch, attrQuads(ch, docID, attrs), attrsLine(docID, attrs))
+	}
 	ok, err := s.HasDocument(ctx, docID)
 	if err != nil {
 		return err

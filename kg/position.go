@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cayleygraph/quad"
+
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
 	"github.com/qualgraph/qualgraph/internal/record"
@@ -60,22 +62,32 @@ func ReadPosition(dir string) (p Position, ok bool, err error) {
 	return p, true, nil
 }
 
-// Position returns the record position the store has applied.
+// Position returns the record position the projection has applied.
 func (s *Store) Position() (Position, bool, error) {
 	if s.dir == "" {
-		return Position{Position: s.pos}, true, nil
+		return s.mpos, true, nil
 	}
 	return ReadPosition(s.dir)
 }
 
-// SetPosition records that the store has applied the record up to pos,
-// with the projection logs as long as they are now.
+// SetPosition records that the projection has applied the record up to
+// pos, with its logs as long as they are now.
 func (s *Store) SetPosition(pos record.Position) error {
-	s.pos = pos
+	p, _, err := s.Position()
+	if err != nil {
+		return err
+	}
+	p.Position = pos
+	return s.writePosition(p)
+}
+
+// writePosition writes p with the logs' present lengths.
+func (s *Store) writePosition(p Position) error {
 	if s.dir == "" {
+		s.mpos = p
 		return nil
 	}
-	p := Position{Position: pos, LastDocs: s.lastDocs, Sizes: map[string]int64{}}
+	p.Sizes = map[string]int64{}
 	for _, name := range projectionLogs {
 		fi, err := os.Stat(filepath.Join(s.dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -98,13 +110,9 @@ func (s *Store) SetPosition(pos record.Position) error {
 // the position.
 func (s *Store) TruncateProjection() (Position, error) {
 	if s.dir == "" {
-		return Position{Position: s.pos}, nil
+		return s.mpos, nil
 	}
-	p, err := TruncateProjection(s.dir)
-	if err == nil {
-		s.pos, s.lastDocs = p.Position, p.LastDocs
-	}
-	return p, err
+	return TruncateProjection(s.dir)
 }
 
 // TruncateProjection is Store.TruncateProjection on the graph folder dir,
@@ -194,39 +202,170 @@ func readLimitedString(name string, lim limits) (string, error) {
 	return b.String(), err
 }
 
-// ApplyEntry runs fn, which applies the record's entry that ends at pos
-// through the store's write methods, and then records pos. The writes of
-// fn leave the position alone; a store killed before pos is recorded
-// applies the entry again (see positionFile).
-func (s *Store) ApplyEntry(pos record.Position, fn func() error) error {
-	s.inEntry, s.docsChanged = true, false
-	err := fn()
+// The graph and the projection apply each entry of the record on their
+// own: the projection at once (every command reads it), the graph after
+// it, in transactions of at most graphChunk quads, and possibly later
+// (bulk auto-coding writes a million quads, which take cayley a minute):
+// the graph's position (graphPositionFile) may lag the projection's.
+// Applying an entry to the graph again is harmless, since adding a quad
+// the graph holds is a no-op; so a graph killed part way through an entry
+// takes the whole entry again.
+const graphPositionFile = "graph-position.json"
+
+// graphChunk bounds the quads of one graph transaction.
+const graphChunk = 50000
+
+// collected is what the write methods produce for one entry when the
+// store collects instead of writing (see write).
+type collected struct {
+	qs    []quad.Quad
+	lines []string
+}
+
+// collect runs the write methods for e and returns what they would write.
+func (s *Store) collect(e *coding.Event) (*collected, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.col = &collected{}
+	defer func() { s.col = nil }()
+	if err := s.applyEvent(e); err != nil {
+		return nil, err
+	}
+	return s.col, nil
+}
+
+// Apply applies the record's entry e, which ends at pos, to the
+// projection and then to the graph.
+func (s *Store) Apply(pos record.Position, e *coding.Event) error {
+	if err := s.ApplyProjection(pos, e); err != nil {
+		return err
+	}
+	return s.ApplyGraph(pos, e)
+}
+
+// ApplyProjection appends e's lines to the projection and records pos as
+// its position.
+func (s *Store) ApplyProjection(pos record.Position, e *coding.Event) error {
+	c, err := s.collect(e)
+	if err != nil {
+		return err
+	}
+	p, _, err := s.Position()
+	if err != nil {
+		return err
+	}
+	s.inEntry = true
+	err = s.appendProjection(c.lines)
 	s.inEntry = false
 	if err != nil {
 		return err
 	}
-	if s.docsChanged {
-		s.lastDocs = pos.Seq
+	p.Position = pos
+	if e.ChangesDocuments() {
+		p.LastDocs = pos.Seq
 	}
-	return s.SetPosition(pos)
+	return s.writePosition(p)
+}
+
+// ApplyGraph writes e's quads to the graph and records pos as the graph's
+// position.
+func (s *Store) ApplyGraph(pos record.Position, e *coding.Event) error {
+	c, err := s.collect(e)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(c.qs); start += graphChunk {
+		if err := s.apply(c.qs[start:min(start+graphChunk, len(c.qs))]); err != nil {
+			return err
+		}
+	}
+	return s.setGraphPosition(pos)
+}
+
+// GraphQuads returns the number of quads e writes to the graph, so that a
+// caller can choose to apply a large entry later.
+func (s *Store) GraphQuads(e *coding.Event) (int, error) {
+	c, err := s.collect(e)
+	if err != nil {
+		return 0, err
+	}
+	return len(c.qs), nil
+}
+
+// GraphPosition returns the record position the graph has applied. A
+// graph folder that keeps none applied what its projection has (before
+// the two were apart, they moved together).
+func (s *Store) GraphPosition() (record.Position, error) {
+	if s.dir == "" {
+		return s.gpos, nil
+	}
+	return ReadGraphPosition(s.dir)
+}
+
+// ReadGraphPosition is Store.GraphPosition on the graph folder dir, which
+// need not be open.
+func ReadGraphPosition(dir string) (record.Position, error) {
+	b, err := os.ReadFile(filepath.Join(dir, graphPositionFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		p, _, err := ReadPosition(dir)
+		return p.Position, err
+	} else if err != nil {
+		return record.Start, err
+	}
+	var p record.Position
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, fmt.Errorf("%s: %v", filepath.Join(dir, graphPositionFile), err)
+	}
+	return p, nil
+}
+
+// KeepGraphPosition gives a graph folder made before the graph kept its
+// own position the projection's, which it then shared; a folder that
+// keeps one is left alone. A writer calls it before the projection moves
+// on alone.
+func KeepGraphPosition(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, graphPositionFile)); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	pos, err := ReadGraphPosition(dir)
+	if err != nil {
+		return err
+	}
+	return SetGraphPosition(dir, pos)
+}
+
+// SetGraphPosition says that the graph in folder dir holds the record up
+// to pos (converting a project that kept no record: its graph holds the
+// state before the record's first entry).
+func SetGraphPosition(dir string, pos record.Position) error {
+	return (&Store{dir: dir}).setGraphPosition(pos)
+}
+
+func (s *Store) setGraphPosition(pos record.Position) error {
+	s.gpos = pos
+	if s.dir == "" {
+		return nil
+	}
+	b, _ := json.Marshal(pos)
+	return atomicfile.WriteFile(filepath.Join(s.dir, graphPositionFile), append(b, '\n'))
 }
 
 // followWrite keeps the position's log lengths in step after a write that
-// is not an entry of the record (imports, which the record does not hold
-// yet), so that readers see it and the next writer does not cut it off.
+// is not an entry of the record (a rebuild of document names), so that
+// readers see it and the next writer does not cut it off.
 func (s *Store) followWrite() error {
 	if s.inEntry || s.dir == "" {
 		return nil
 	}
-	if _, ok, err := ReadPosition(s.dir); err != nil || !ok {
+	p, ok, err := ReadPosition(s.dir)
+	if err != nil || !ok {
 		return err
 	}
-	return s.SetPosition(s.pos)
+	return s.writePosition(p)
 }
 
-// ApplyEvent writes one event of the record through the store's write
-// methods (one transaction, as each of them is).
-func (s *Store) ApplyEvent(e *coding.Event) error {
+// applyEvent runs the write methods for one event of the record.
+func (s *Store) applyEvent(e *coding.Event) error {
 	kind, err := e.Kind()
 	if err != nil {
 		return err
@@ -234,14 +373,12 @@ func (s *Store) ApplyEvent(e *coding.Event) error {
 	ch := e.Change
 	switch kind {
 	case "documents":
-		s.docsChanged = true
 		return s.AddDocuments(ch, e.Documents)
 	case "attrs":
-		s.docsChanged = true
 		return s.SetAttrs(context.Background(), ch, e.Attrs.Doc, e.Attrs.Attrs)
 	case "steps":
 		for _, step := range e.Steps {
-			if err := s.ApplyEvent(step); err != nil {
+			if err := s.applyEvent(step); err != nil {
 				return err
 			}
 		}

@@ -893,8 +893,18 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 			return err
 		}
 	}
-	// The projection now holds what the graph holds: the graph's position.
-	return s.SetPosition(s.pos)
+	// The projection now holds what the graph holds: the graph's position
+	// (the caller applies what the record holds beyond it).
+	gpos, err := s.GraphPosition()
+	if err != nil {
+		return err
+	}
+	p, _, err := s.Position()
+	if err != nil {
+		return err
+	}
+	p.Position = gpos
+	return s.writePosition(p)
 }
 
 // rebuildQuotes returns the quote lines of v's evidence, one for each span

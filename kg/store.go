@@ -32,12 +32,11 @@ type Store struct {
 	dir      string // the graph folder, for the projection; "" in memory
 	readOnly bool
 	mu       sync.Mutex      // serialises writes
-	pos      record.Position // the record position applied (see position.go)
+	mpos     Position        // the projection's position, in memory (dir == "")
 	inEntry  bool            // applying an entry of the record (ApplyEntry)
-	// lastDocs is the last entry that changed documents (Position.LastDocs);
-	// docsChanged says the entry being applied does.
-	lastDocs    uint64
-	docsChanged bool
+	gpos     record.Position // the graph's position, in memory (dir == "")
+	col      *collected      // set while collecting an entry's writes (collect)
+	wmu      sync.Mutex      // guards col
 }
 
 // boltFile is the bbolt file inside the graph directory.
@@ -79,6 +78,9 @@ func Create(dir string) (*Store, error) {
 		return nil, err
 	}
 	s.dir = dir
+	if err := s.setGraphPosition(record.Start); err != nil {
+		return nil, err
+	}
 	// An empty projection, so that a new project's view loads.
 	return s, s.RebuildProjection()
 }
@@ -98,12 +100,6 @@ func Open(dir string, readOnly bool) (*Store, error) {
 		return nil, err
 	}
 	s.dir = dir
-	p, _, err := ReadPosition(dir)
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.pos, s.lastDocs = p.Position, p.LastDocs
 	return s, nil
 }
 
@@ -138,14 +134,28 @@ func newKV(db *hbolt.DB, readOnly bool) (*Store, error) {
 	return &Store{qs: qs, readOnly: readOnly}, nil
 }
 
+// OpenProjection returns a store of the graph folder dir that writes only
+// the projection (ApplyProjection), without opening the graph: a writer
+// records an entry in the projection without keeping readers of the graph
+// file waiting.
+func OpenProjection(dir string) *Store { return &Store{dir: dir} }
+
+// errNoGraph is returned by graph writes on a store from OpenProjection.
+var errNoGraph = errors.New("graph not open (a projection-only store)")
+
 // OpenMemory returns a store on cayley's in-memory backend, for tests and
 // for the conformance suite.
 func OpenMemory() *Store {
-	return &Store{qs: memstore.New(), pos: record.Start}
+	return &Store{qs: memstore.New(), mpos: Position{Position: record.Start}, gpos: record.Start}
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.qs.Close() }
+func (s *Store) Close() error {
+	if s.qs == nil {
+		return nil
+	}
+	return s.qs.Close()
+}
 
 // apply writes quads in one transaction. It only adds: the graph is
 // append-only, which keeps clear of cayley issue 885 (a transaction that
@@ -153,6 +163,9 @@ func (s *Store) Close() error { return s.qs.Close() }
 func (s *Store) apply(qs []quad.Quad) error {
 	if s.readOnly {
 		return ErrReadOnly
+	}
+	if s.qs == nil {
+		return errNoGraph
 	}
 	if len(qs) == 0 {
 		return nil

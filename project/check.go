@@ -41,8 +41,9 @@ type CheckReport struct {
 // Positions say how far each store has applied the record: the number of
 // the last entry each holds.
 type Positions struct {
-	Record uint64 `json:"record"` // entries in the record
-	Graph  uint64 `json:"graph"`  // applied by the graph and its projection
+	Record     uint64 `json:"record"`     // entries in the record
+	Projection uint64 `json:"projection"` // applied by the projection, which commands read
+	Graph      uint64 `json:"graph"`      // applied by the cayley graph (Gizmo, RDF)
 	// Index is the entry the full-text index has applied up to; it
 	// need only reach the last entry that changed documents, IndexNeeds.
 	Index      uint64 `json:"index"`
@@ -68,7 +69,8 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	if _, err := os.Stat(filepath.Join(p.Dir, journalFile)); err == nil && !p.journal {
 		add("", "an interrupted write was not recovered (journal.json is present)")
 	}
-	if err := p.checkPositions(r, add); err != nil {
+	synced, err := p.checkPositions(r, add)
+	if err != nil {
 		return nil, err
 	}
 	g, err := p.Graph()
@@ -90,7 +92,11 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	for _, n := range indexed {
 		r.Units += n
 	}
-	p.checkView(add)
+	if synced {
+		// The graph and the projection hold the same entries: they
+		// must agree.
+		p.checkView(add)
+	}
 	p.checkQuotes(add)
 	p.checkDocNames(docs, add)
 	srcs, err := p.sourceIDs()
@@ -298,31 +304,43 @@ func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, 
 }
 
 // checkPositions reports how far each store has applied the record, and
-// a store that has not caught up.
-func (p *Project) checkPositions(r *CheckReport, add func(doc, format string, args ...any)) error {
+// a store that has not caught up; synced says the graph holds what the
+// projection does.
+func (p *Project) checkPositions(r *CheckReport, add func(doc, format string, args ...any)) (synced bool, err error) {
 	head, err := p.RecordHead()
 	if err != nil {
 		add("", "record: %v", err)
-		return nil
+		return false, nil
 	}
-	gpos, err := p.graphPosition()
+	gdir := filepath.Join(p.Dir, GraphDir)
+	ppos, _, err := kg.ReadPosition(gdir)
 	if err != nil {
-		return err
+		return false, err
+	}
+	gpos, err := kg.ReadGraphPosition(gdir)
+	if err != nil {
+		return false, err
 	}
 	ipos, _, err := p.ReadIndexPosition()
 	if err != nil {
 		add("", "index: %v", err)
 	}
-	r.Positions = Positions{Record: head.Seq, Graph: gpos.Seq, Index: ipos.Seq, IndexNeeds: gpos.LastDocs}
-	if gpos.Seq < head.Seq {
-		add("", "the graph has applied %d of the record's %d entries (the next command that writes applies the rest; so does check --repair)", gpos.Seq, head.Seq)
-	} else if gpos.Seq > head.Seq {
-		add("", "the graph has applied %d entries, but the record holds %d: the record was cut or replaced", gpos.Seq, head.Seq)
+	r.Positions = Positions{Record: head.Seq, Projection: ppos.Seq, Graph: gpos.Seq, Index: ipos.Seq, IndexNeeds: ppos.LastDocs}
+	switch {
+	case ppos.Seq > head.Seq:
+		add("", "the projection has applied %d entries, but the record holds %d: the record was cut or replaced", ppos.Seq, head.Seq)
+	case ppos.Seq < head.Seq:
+		add("", "the projection has applied %d of the record's %d entries (the next command that writes applies the rest; so does check --repair)", ppos.Seq, head.Seq)
 	}
-	if ipos.Seq < gpos.LastDocs {
-		add("", "the full-text index has applied the record up to entry %d, but entry %d changed documents (the next command that writes indexes them; so does check --repair)", ipos.Seq, gpos.LastDocs)
+	if gpos.Seq < ppos.Seq {
+		add("", "the graph has applied %d of the %d entries the projection holds (the next command that writes brings it up; so does check --repair)", gpos.Seq, ppos.Seq)
+	} else if gpos.Seq > ppos.Seq {
+		add("", "the graph has applied %d entries, more than the projection's %d (qualgraph check --repair rebuilds the projection)", gpos.Seq, ppos.Seq)
 	}
-	return nil
+	if ipos.Seq < ppos.LastDocs {
+		add("", "the full-text index has applied the record up to entry %d, but entry %d changed documents (the next command that writes indexes them; so does check --repair)", ipos.Seq, ppos.LastDocs)
+	}
+	return gpos.Seq == ppos.Seq, nil
 }
 
 // checkDocuments compares what the projection keeps of each document with

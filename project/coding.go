@@ -136,12 +136,20 @@ func (p *Project) load(opt kg.LoadOptions) (*coding.View, error) {
 // the texts of the evidence spans quoted afresh from sources/ (see
 // kg.Store.RebuildProjectionQuoting).
 func (p *Project) rebuildProjection() error {
+	// The graph first takes what the record holds, so that the
+	// projection rebuilt from it loses nothing.
+	if err := p.syncGraph(nil); err != nil {
+		return err
+	}
 	g, err := p.Graph()
 	if err != nil {
 		return err
 	}
 	p.dropView()
-	return g.RebuildProjectionQuoting(p.QuoteSpans)
+	if err := g.RebuildProjectionQuoting(p.QuoteSpans); err != nil {
+		return err
+	}
+	return p.catchUp()
 }
 
 // Codebook returns the ontology with the project's emergent codes.

@@ -210,7 +210,7 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return g.ApplyEntry(end, func() error { return g.ApplyEvent(ev) })
+		return g.Apply(end, ev)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -228,7 +228,7 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 		t.Errorf("check: %q", problems(r))
 	}
 	wantEntries := uint64(1 + 1 + writers*rounds + writers*(rounds/3) + writers*(rounds/3) + writers*((rounds+3)/4))
-	if r.Positions.Record != wantEntries || r.Positions.Graph != wantEntries {
+	if r.Positions.Record != wantEntries || r.Positions.Projection != wantEntries || r.Positions.Graph != wantEntries {
 		t.Errorf("positions %+v, want %d entries applied", r.Positions, wantEntries)
 	}
 }

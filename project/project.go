@@ -188,12 +188,16 @@ type Project struct {
 	// Notices say what opening the project did that a person should
 	// know, such as converting an older project.
 	Notices []string
+	// GraphProgress, if not nil, is called as Close brings the graph up
+	// to the record after bulk work: entries applied, entries to apply.
+	GraphProgress func(done, total int64)
 
 	lock  *lock
 	write bool
 	wmu   sync.Mutex  // serialises writes (lockWrite)
 	mu    sync.Mutex  // guards the caches and stores opened on first use
 	rec   *record.Log // the record, open for appending (writers only)
+	proj  *kg.Store   // the projection, for applying entries (projection)
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
 	broken error
@@ -272,6 +276,13 @@ func readMeta(dir string) (Meta, error) {
 // write, the journal is cleared only after the index is flushed.
 func (p *Project) Close() error {
 	var errs []error
+	if p.write && p.rec != nil && p.broken == nil {
+		// The graph takes what the projection has: a writer leaves
+		// the graph as current as the rest.
+		if err := p.syncGraph(p.GraphProgress); err != nil {
+			errs = append(errs, fmt.Errorf("bring the graph up to the record: %w", err))
+		}
+	}
 	if p.index != nil {
 		errs = append(errs, p.index.Close())
 		p.index, p.indexRW = nil, false

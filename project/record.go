@@ -27,9 +27,10 @@ import (
 // before it is applied; an error stops the write there, as a crash would.
 var testHookAfterAppend func() error
 
-// testHookAfterApply, when set, runs after an entry is applied and before
-// its position is recorded; an error stops the write there.
-var testHookAfterApply func() error
+// testHookAfterProjection, when set, runs after an entry is applied to
+// the projection and before the graph takes it; an error stops the write
+// there.
+var testHookAfterProjection func() error
 
 // openRecord opens the record for appending and brings the graph and its
 // projection up to it. A project made before the record kept one is
@@ -56,6 +57,9 @@ func (p *Project) openRecord() error {
 		}
 		p.Notices = append(p.Notices, fmt.Sprintf("converted %s: changes are now kept in an ordered record (%s); nothing else changed", p.Dir, RecordFile))
 	}
+	if err := kg.KeepGraphPosition(graphDir); err != nil {
+		return err
+	}
 	if _, ok, err := p.ReadIndexPosition(); err != nil {
 		return err
 	} else if !ok && hasPos {
@@ -77,20 +81,15 @@ func (p *Project) openRecord() error {
 		// An older graph folder: its projection holds what its graph
 		// does, the state before the record's first entry; so does
 		// its index.
-		g, err := p.Graph()
-		if err != nil {
+		if err := p.projection().SetPosition(record.Start); err != nil {
 			return err
 		}
-		if err := g.SetPosition(record.Start); err != nil {
+		if err := kg.SetGraphPosition(graphDir, record.Start); err != nil {
 			return err
 		}
 		return p.convertIndex(record.Start)
 	case head != pos.Position:
-		g, err := p.Graph()
-		if err != nil {
-			return err
-		}
-		if err := p.catchUp(g); err != nil {
+		if err := p.catchUp(); err != nil {
 			return err
 		}
 	}
@@ -115,9 +114,11 @@ func (p *Project) convertIndex(pos record.Position) error {
 	return writeIndexPosition(filepath.Join(p.Dir, IndexDir), IndexPosition{Position: pos, Docs: n})
 }
 
-// catchUp applies the entries of the record that the graph has not.
-func (p *Project) catchUp(g *kg.Store) error {
-	pos, err := g.TruncateProjection()
+// catchUp applies to the projection the entries of the record that it
+// lacks; the graph follows (syncGraph).
+func (p *Project) catchUp() error {
+	proj := p.projection()
+	pos, err := proj.TruncateProjection()
 	if err != nil {
 		return err
 	}
@@ -128,12 +129,93 @@ func (p *Project) catchUp(g *kg.Store) error {
 		if err != nil {
 			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
 		}
-		if err := g.ApplyEntry(end, func() error { return g.ApplyEvent(ev) }); err != nil {
+		if err := proj.ApplyProjection(end, ev); err != nil {
 			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, name, err)
 		}
 		return nil
 	})
 	return err
+}
+
+// graphNow is the most quads a commit writes to the graph before it
+// returns; a larger entry (bulk auto-coding) is applied to the graph
+// when the writer closes the project, or when something needs the graph.
+const graphNow = 20000
+
+// SyncGraph applies to the graph the entries of the record that the
+// projection holds and the graph lacks (see kg's position.go). A writer
+// does so when it closes the project; progress, if not nil, is called
+// with the entries applied and the number to apply.
+func (p *Project) SyncGraph(progress func(done, total int64)) error {
+	if !p.write {
+		return errors.New("sync graph: project opened read-only")
+	}
+	defer p.lockWrite()()
+	return p.syncGraph(progress)
+}
+
+func (p *Project) syncGraph(progress func(done, total int64)) error {
+	gdir := filepath.Join(p.Dir, GraphDir)
+	gpos, err := kg.ReadGraphPosition(gdir)
+	if err != nil {
+		return err
+	}
+	ppos, _, err := kg.ReadPosition(gdir)
+	if err != nil {
+		return err
+	}
+	if gpos.Seq >= ppos.Seq {
+		return nil
+	}
+	g, err := p.Graph()
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(p.Dir, RecordFile)
+	total := int64(ppos.Seq - gpos.Seq)
+	_, err = record.Scan(name, gpos, func(end record.Position, payload []byte) error {
+		if end.Seq > ppos.Seq {
+			return errStopScan
+		}
+		ev, err := coding.UnmarshalEvent(payload)
+		if err != nil {
+			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
+		}
+		if err := g.ApplyGraph(end, ev); err != nil {
+			return fmt.Errorf("apply entry %d of %s to the graph: %w", end.Seq, name, err)
+		}
+		if progress != nil {
+			progress(int64(end.Seq-gpos.Seq), total)
+		}
+		return nil
+	})
+	if errors.Is(err, errStopScan) {
+		err = nil
+	}
+	return err
+}
+
+// GraphLag returns the position of the record that the graph has applied
+// and the one the projection has: queries of the graph answer as of the
+// first, every other command as of the second.
+func (p *Project) GraphLag() (graph, projection record.Position, err error) {
+	gdir := filepath.Join(p.Dir, GraphDir)
+	if graph, err = kg.ReadGraphPosition(gdir); err != nil {
+		return
+	}
+	pp, _, err := kg.ReadPosition(gdir)
+	return graph, pp.Position, err
+}
+
+// projection returns the store that applies entries to the projection
+// without opening the graph.
+func (p *Project) projection() *kg.Store {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.proj == nil {
+		p.proj = kg.OpenProjection(filepath.Join(p.Dir, GraphDir))
+	}
+	return p.proj
 }
 
 // notRecorded wraps the errors of a commit that recorded nothing, so that
@@ -148,8 +230,9 @@ func isNotRecorded(err error) bool {
 }
 
 // commit appends a change to the record, which acknowledges it, then
-// applies it to the graph and its projection. Validation is the caller's,
-// under the project's write lock, against the latest state.
+// applies it to the projection and, unless it is large, to the graph.
+// Validation is the caller's, under the project's write lock, against the
+// latest state.
 func (p *Project) commit(ev *coding.Event) error {
 	if !p.write || p.rec == nil {
 		return errors.New("project opened read-only")
@@ -158,10 +241,6 @@ func (p *Project) commit(ev *coding.Event) error {
 		return fmt.Errorf("an earlier change was recorded but not applied (%v); run the command again", p.broken)
 	}
 	payload, err := coding.MarshalEvent(ev)
-	if err != nil {
-		return notRecorded{err}
-	}
-	g, err := p.Graph()
 	if err != nil {
 		return notRecorded{err}
 	}
@@ -176,19 +255,25 @@ func (p *Project) commit(ev *coding.Event) error {
 			return err
 		}
 	}
-	err = g.ApplyEntry(pos, func() error {
-		if err := g.ApplyEvent(ev); err != nil {
-			return err
-		}
-		if testHookAfterApply != nil {
-			return testHookAfterApply()
-		}
-		return nil
-	})
-	if err != nil {
+	proj := p.projection()
+	if err := proj.ApplyProjection(pos, ev); err != nil {
 		// The change is recorded: the next writer applies it.
 		p.broken = err
 		return fmt.Errorf("change %d is recorded but was not applied (the next command applies it): %w", pos.Seq, err)
+	}
+	if testHookAfterProjection != nil {
+		if err := testHookAfterProjection(); err != nil {
+			p.broken = err
+			return err
+		}
+	}
+	if n, err := proj.GraphQuads(ev); err != nil || n > graphNow {
+		return err // the graph follows when the project closes
+	}
+	if err := p.syncGraph(nil); err != nil {
+		// The projection has it; the graph takes it when it next
+		// syncs (see SyncGraph).
+		return fmt.Errorf("change %d is recorded, but the graph could not take it yet (it will when the project is next opened for writing): %w", pos.Seq, err)
 	}
 	return nil
 }

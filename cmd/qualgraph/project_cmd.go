@@ -64,6 +64,12 @@ func withProject(c *cli.Context, mode project.Mode, fn func(p *project.Project) 
 	if err != nil {
 		return err
 	}
+	if mode == project.ReadWrite {
+		// After bulk work, Close brings the graph up to the record.
+		bar := newProgress(c.App.ErrWriter, "graph", "entries")
+		p.GraphProgress = bar.set
+		defer bar.done()
+	}
 	defer func() { err = errors.Join(err, p.Close()) }()
 	return fn(p)
 }
@@ -167,7 +173,7 @@ func checkAction(c *cli.Context) error {
 			}
 			if r.OK() {
 				printf(c.App.Writer, "%s %d documents, %d index units: sources, graph and index agree\n", st.green("✓"), r.Documents, r.Units)
-				printf(c.App.Writer, "  record: %d entries; graph at entry %d; index at entry %d\n", r.Positions.Record, r.Positions.Graph, r.Positions.Index)
+				printf(c.App.Writer, "  record: %d entries; projection at entry %d, graph at %d, index at %d\n", r.Positions.Record, r.Positions.Projection, r.Positions.Graph, r.Positions.Index)
 			}
 		}
 		if !r.OK() {
