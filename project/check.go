@@ -13,6 +13,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 )
 
 // Problem is one disagreement found by Check.
@@ -211,7 +212,7 @@ func (p *Project) Reindex(ctx context.Context, progress func(done, total int64))
 	dir := filepath.Join(p.Dir, IndexDir)
 	tmp := dir + ".new"
 	os.RemoveAll(tmp)
-	ix, err := corpus.CreateIndex(tmp)
+	ix, err := fts.CreateIndex(tmp)
 	if err != nil {
 		return 0, err
 	}
@@ -266,7 +267,7 @@ func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, 
 	}
 	d, err = p.Document(ctx, d.ID)
 	if err == nil {
-		var ix *corpus.Index
+		var ix *fts.Index
 		if ix, err = p.Index(); err == nil {
 			err = ix.Add(d)
 		}

@@ -40,6 +40,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
 )
@@ -120,7 +121,7 @@ func Init(dir string, opt InitOptions) (err error) {
 	if err := g.Close(); err != nil {
 		return err
 	}
-	ix, err := corpus.CreateIndex(filepath.Join(dir, IndexDir))
+	ix, err := fts.CreateIndex(filepath.Join(dir, IndexDir))
 	if err != nil {
 		return err
 	}
@@ -177,7 +178,7 @@ type Project struct {
 	lock  *lock
 	write bool
 	graph *kg.Store
-	index *corpus.Index
+	index *fts.Index
 	ont   *ontology.Ontology
 	view  *coding.View // the projection, loaded on first use
 	// viewRecordsOnly says view lacks codings and mentions.
@@ -272,9 +273,9 @@ func (p *Project) Graph() (*kg.Store, error) {
 }
 
 // Index returns the full-text index, opening it on first use.
-func (p *Project) Index() (*corpus.Index, error) {
+func (p *Project) Index() (*fts.Index, error) {
 	if p.index == nil {
-		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), !p.write)
+		ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), !p.write)
 		if err != nil {
 			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
 		}
