@@ -1,5 +1,7 @@
 // Package corpus holds a project's documents: importing them from files,
-// their normalised text and segments, and the search index over them.
+// their normalised text, segments and attributes, and KWIC lines for
+// showing a place in a text. It is the plain document model: it imports no
+// search engine. The full-text index over documents is package corpus/fts.
 //
 // # Import
 //

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 )
 
 // Auto-coding
@@ -71,7 +72,7 @@ type AutoCodeRequest struct {
 	Unit  Unit   // default: hit (search), segment (speaker), sentence (cues)
 	Memo  string // memo given to every coding
 
-	// Filters, as in corpus.SearchRequest: documents of this kind, with
+	// Filters, as in fts.SearchRequest: documents of this kind, with
 	// these attribute values, turns of this speaker (ignoring case). In
 	// the speaker mode Speaker is the speaker to code.
 	Kind    string
@@ -124,13 +125,13 @@ type spanKey struct {
 // cueSearch is one search of an auto-coding run.
 type cueSearch struct {
 	code, cue string
-	req       corpus.SearchRequest
+	req       fts.SearchRequest
 }
 
 // AutoCode codes the units around the hits of a search, the turns of a
 // speaker or the hits of the ontology's cue words (see the comment on
 // auto-coding above) in one transaction, as coder by. It returns an
-// *coding.UnknownError for an unknown code, a *corpus.QueryError for a bad
+// *coding.UnknownError for an unknown code, a *fts.QueryError for a bad
 // query, and writes nothing on any error or with req.DryRun.
 func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) (*AutoCodeResult, error) {
 	defer p.lockWrite()()
@@ -142,7 +143,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 	if err != nil {
 		return nil, err
 	}
-	filter := corpus.SearchRequest{Kind: req.Kind, Attrs: req.Attrs, Speaker: req.Speaker}
+	filter := fts.SearchRequest{Kind: req.Kind, Attrs: req.Attrs, Speaker: req.Speaker}
 	res := &AutoCodeResult{Names: map[string]string{}, DryRun: req.DryRun}
 	var searches []cueSearch
 	op := req.Op
@@ -178,7 +179,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		return nil, err
 	}
 	type codedHit struct {
-		corpus.Hit
+		fts.Hit
 		count int // index into res.Counts
 	}
 	var hits []codedHit
@@ -276,7 +277,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 
 // cueSearches lists the phrase searches of the cue mode and fills
 // res.Counts and res.SkippedCues.
-func cueSearches(cb *coding.Codebook, codes []string, filter corpus.SearchRequest, res *AutoCodeResult) ([]cueSearch, error) {
+func cueSearches(cb *coding.Codebook, codes []string, filter fts.SearchRequest, res *AutoCodeResult) ([]cueSearch, error) {
 	var only map[string]bool
 	if len(codes) > 0 {
 		only = map[string]bool{}

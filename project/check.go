@@ -15,6 +15,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 )
 
 // Problem is one disagreement found by Check.
@@ -73,16 +74,27 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(ctx)
+	// What the projection holds (what every command reads) is checked
+	// against sources and index; the graph, when it has caught up,
+	// against the projection.
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.Documents = len(docs)
-	p.checkDocuments(docs, add)
+	if synced {
+		g, err := p.Graph()
+		if err != nil {
+			return nil, err
+		}
+		gdocs, err := g.Documents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.checkDocuments(gdocs, add)
+		p.checkDocNames(gdocs, add)
+		p.checkView(add)
+	}
 	var indexed map[string]int
 	if ix, err := p.Index(); err != nil {
 		add("", "index: %v", err)
@@ -92,13 +104,7 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	for _, n := range indexed {
 		r.Units += n
 	}
-	if synced {
-		// The graph and the projection hold the same entries: they
-		// must agree.
-		p.checkView(add)
-	}
 	p.checkQuotes(add)
-	p.checkDocNames(docs, add)
 	srcs, err := p.sourceIDs()
 	if err != nil {
 		return nil, err
@@ -226,11 +232,7 @@ func (p *Project) reindex(ctx context.Context, progress func(done, total int64))
 	if !p.write {
 		return 0, fmt.Errorf("reindex: project opened read-only")
 	}
-	g, err := p.Graph()
-	if err != nil {
-		return 0, err
-	}
-	docs, err := g.Documents(ctx)
+	docs, err := p.Documents(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -241,7 +243,7 @@ func (p *Project) reindex(ctx context.Context, progress func(done, total int64))
 	dir := filepath.Join(p.Dir, IndexDir)
 	tmp := dir + ".new"
 	os.RemoveAll(tmp)
-	ix, err := corpus.CreateIndex(tmp)
+	ix, err := fts.CreateIndex(tmp)
 	if err != nil {
 		return 0, err
 	}
@@ -262,8 +264,8 @@ func (p *Project) reindex(ctx context.Context, progress func(done, total int64))
 	if err := ix.Close(); err != nil {
 		return 0, err
 	}
-	// The new index holds what the graph holds, at its position.
-	gpos, err := p.graphPosition()
+	// The new index holds what the projection holds, at its position.
+	gpos, err := p.projectionPosition()
 	if err != nil {
 		return 0, err
 	}

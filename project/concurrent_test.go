@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding"
-	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 )
@@ -89,7 +89,7 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 						errs <- err
 						return
 					}
-					if hits, err := ix.Search(corpus.SearchRequest{Query: "Science Bureau"}); err != nil || len(hits) == 0 {
+					if hits, err := ix.Search(fts.SearchRequest{Query: "Science Bureau"}); err != nil || len(hits) == 0 {
 						errs <- fmt.Errorf("search: %d hits, %v", len(hits), err)
 						return
 					}

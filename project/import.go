@@ -16,6 +16,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 )
 
 // ImportOptions configure Import.
@@ -401,7 +402,7 @@ func uniqueName(name string, taken map[string]bool) string {
 }
 
 // indexDocs adds documents to the index, reporting progress.
-func (p *Project) indexDocs(ix *corpus.Index, docs []*corpus.Document, total int64, progress func(int64, int64)) error {
+func (p *Project) indexDocs(ix *fts.Index, docs []*corpus.Document, total int64, progress func(int64, int64)) error {
 	docs = slices.Clone(docs) // the caller goes on reading its slice
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
 	sizes := make([]int64, len(docs)+1) // sizes[n]: bytes of the first n

@@ -70,7 +70,7 @@ func (p *Project) IndexStatus(ctx context.Context) (Searchable, error) {
 	if err != nil {
 		return Searchable{}, err
 	}
-	gpos, err := p.graphPosition()
+	gpos, err := p.projectionPosition()
 	if err != nil {
 		return Searchable{}, err
 	}
@@ -92,7 +92,7 @@ func (p *Project) indexBehind() (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	gpos, err := p.graphPosition()
+	gpos, err := p.projectionPosition()
 	if err != nil {
 		return false, err
 	}
@@ -108,7 +108,7 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 	if err != nil {
 		return err
 	}
-	gpos, err := p.graphPosition()
+	gpos, err := p.projectionPosition()
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 // journal lists the documents a write in progress affects.
@@ -156,10 +157,6 @@ func (p *Project) allDocIDs() ([]string, error) {
 
 // repair makes index and sources agree with the graph for the given ids.
 func (p *Project) repair(ctx context.Context, ids []string) error {
-	g, err := p.Graph()
-	if err != nil {
-		return err
-	}
 	ix, err := p.writableIndex()
 	if err != nil {
 		// A process killed inside the index's own writes can leave it
@@ -175,16 +172,13 @@ func (p *Project) repair(ctx context.Context, ids []string) error {
 	var keep []*corpus.Document
 	var drop []string
 	for _, id := range ids {
-		ok, err := g.HasDocument(ctx, id)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		// The projection, which has applied the record, says what was
+		// imported; the graph may not have caught up yet.
+		d, err := p.Document(ctx, id)
+		if errors.Is(err, kg.ErrNotFound) {
 			drop = append(drop, id)
 			continue
-		}
-		d, err := p.Document(ctx, id)
-		if err != nil {
+		} else if err != nil {
 			return err
 		}
 		keep = append(keep, d)

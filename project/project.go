@@ -43,6 +43,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
@@ -128,7 +129,7 @@ func Init(dir string, opt InitOptions) (err error) {
 	if err := g.Close(); err != nil {
 		return err
 	}
-	ix, err := corpus.CreateIndex(filepath.Join(dir, IndexDir))
+	ix, err := fts.CreateIndex(filepath.Join(dir, IndexDir))
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ type Project struct {
 	// next process catches up, this one writes no more.
 	broken error
 	graph  *kg.Store
-	index  *corpus.Index
+	index  *fts.Index
 	// indexRW says index is open for writing (writableIndex).
 	indexRW bool
 	ont     *ontology.Ontology
@@ -323,11 +324,11 @@ func (p *Project) Graph() (*kg.Store, error) {
 // Index returns the full-text index for searching, opening it on first
 // use. It is open read-only, even in a writer, so that other processes
 // search it meanwhile.
-func (p *Project) Index() (*corpus.Index, error) {
+func (p *Project) Index() (*fts.Index, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.index == nil {
-		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
+		ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
 		if err != nil {
 			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
 		}
@@ -338,7 +339,7 @@ func (p *Project) Index() (*corpus.Index, error) {
 
 // writableIndex returns the full-text index open for writing, which
 // keeps other processes from opening it until Close.
-func (p *Project) writableIndex() (*corpus.Index, error) {
+func (p *Project) writableIndex() (*fts.Index, error) {
 	if !p.write {
 		return nil, errors.New("index: project opened read-only")
 	}
@@ -351,7 +352,7 @@ func (p *Project) writableIndex() (*corpus.Index, error) {
 		p.index = nil
 	}
 	if p.index == nil {
-		ix, err := corpus.OpenIndex(filepath.Join(p.Dir, IndexDir), false)
+		ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), false)
 		if err != nil {
 			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
 		}

@@ -294,14 +294,15 @@ func (p *Project) RecordHead() (record.Position, error) {
 	return record.Scan(name, pos.Position, nil)
 }
 
-// GraphPosition returns the position of the record that the graph and its
-// projection have applied.
-func (p *Project) GraphPosition() (record.Position, error) {
-	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
+// ProjectionPosition returns the position of the record that the
+// projection, which every command but query reads, has applied.
+func (p *Project) ProjectionPosition() (record.Position, error) {
+	pos, err := p.projectionPosition()
 	return pos.Position, err
 }
 
-func (p *Project) graphPosition() (kg.Position, error) {
+// projectionPosition returns how far the projection has applied the record.
+func (p *Project) projectionPosition() (kg.Position, error) {
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
 	return pos, err
 }

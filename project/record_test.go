@@ -112,7 +112,7 @@ func TestRecordCatchUp(t *testing.T) {
 				t.Fatal(err)
 			}
 			head, _ := p.RecordHead()
-			gp, _ := p.GraphPosition()
+			gp, _ := p.ProjectionPosition()
 			p.Close()
 			if head.Seq != 3 || gp != head {
 				t.Fatalf("after recovery: record head %+v, graph at %+v", head, gp)

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/project"
 )
 
@@ -246,7 +247,7 @@ func searchAction(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("usage: qualgraph search QUERY [--kind K] [--attr KEY=VALUE] [--speaker NAME] [--limit N] [--json]")
 	}
-	req := corpus.SearchRequest{
+	req := fts.SearchRequest{
 		Query: strings.Join(c.Args().Slice(), " "), Kind: c.String("kind"),
 		Speaker: c.String("speaker"), Limit: c.Int("limit"), Attrs: map[string]string{},
 	}

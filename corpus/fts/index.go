@@ -1,4 +1,4 @@
-package corpus
+package fts
 
 import (
 	"context"
@@ -27,6 +27,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/qualgraph/qualgraph/corpus"
 )
 
 // The full-text index
@@ -90,10 +92,10 @@ const (
 // Errors returned by Index methods.
 var (
 	// ErrReadOnly is returned by Add and Delete on an index opened read-only.
-	ErrReadOnly = errors.New("corpus: index is read-only")
+	ErrReadOnly = errors.New("fts: index is read-only")
 	// ErrIndexFormat is returned by OpenIndex for a directory that holds no
 	// qualgraph index or one written by an incompatible version; rebuild it.
-	ErrIndexFormat = errors.New("corpus: not a qualgraph index or an incompatible version (rebuild the index)")
+	ErrIndexFormat = errors.New("fts: not a qualgraph index or an incompatible version (rebuild the index)")
 	// ErrSegment is wrapped by Add's error for a document whose segments do
 	// not fit its text.
 	ErrSegment = errors.New("segment out of range")
@@ -128,7 +130,7 @@ const (
 // CreateIndex creates a new index in directory dir, which must not exist.
 func CreateIndex(dir string) (*Index, error) {
 	if _, err := os.Stat(dir); err == nil {
-		return nil, fmt.Errorf("corpus: create index %s: %w", dir, fs.ErrExist)
+		return nil, fmt.Errorf("fts: create index %s: %w", dir, fs.ErrExist)
 	}
 	m, err := newMapping()
 	if err != nil {
@@ -136,7 +138,7 @@ func CreateIndex(dir string) (*Index, error) {
 	}
 	bi, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, runtimeConfig(false))
 	if err != nil {
-		return nil, fmt.Errorf("corpus: create index %s: %w", dir, err)
+		return nil, fmt.Errorf("fts: create index %s: %w", dir, err)
 	}
 	ix, err := newIndex(bi, false, dir)
 	if err != nil {
@@ -146,7 +148,7 @@ func CreateIndex(dir string) (*Index, error) {
 	// format key and wait until it, and the mapping before it, persist.
 	if err := ix.newPipeline().finish(ix.bi.NewBatch(), 0); err != nil {
 		bi.Close()
-		return nil, fmt.Errorf("corpus: create index %s: %w", dir, err)
+		return nil, fmt.Errorf("fts: create index %s: %w", dir, err)
 	}
 	return ix, nil
 }
@@ -157,19 +159,19 @@ func CreateIndex(dir string) (*Index, error) {
 // and ErrIndexFormat if dir holds something else.
 func OpenIndex(dir string, readOnly bool) (*Index, error) {
 	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("corpus: open index: %w", err)
+		return nil, fmt.Errorf("fts: open index: %w", err)
 	}
 	bi, err := bleve.OpenUsing(dir, runtimeConfig(readOnly))
 	if err != nil {
 		if errors.Is(err, bleve.ErrorIndexMetaMissing) || errors.Is(err, bleve.ErrorIndexMetaCorrupt) {
-			return nil, fmt.Errorf("corpus: open index %s: %w", dir, ErrIndexFormat)
+			return nil, fmt.Errorf("fts: open index %s: %w", dir, ErrIndexFormat)
 		}
-		return nil, fmt.Errorf("corpus: open index %s: %w", dir, err)
+		return nil, fmt.Errorf("fts: open index %s: %w", dir, err)
 	}
 	v, err := bi.GetInternal([]byte(formatKey))
 	if err != nil || string(v) != formatVersion {
 		bi.Close()
-		return nil, fmt.Errorf("corpus: open index %s: %w", dir, ErrIndexFormat)
+		return nil, fmt.Errorf("fts: open index %s: %w", dir, ErrIndexFormat)
 	}
 	return newIndex(bi, readOnly, dir)
 }
@@ -183,7 +185,7 @@ func NewMemIndex() (*Index, error) {
 	}
 	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: new index: %w", err)
+		return nil, fmt.Errorf("fts: new index: %w", err)
 	}
 	return newIndex(bi, false, "")
 }
@@ -332,13 +334,13 @@ func (ix *Index) Close() error {
 // fails part way, documents in earlier batches stay indexed. When Add
 // returns nil on an on-disk index, everything is on disk, and the index is
 // tidy (see merge).
-func (ix *Index) Add(docs ...*Document) error { return ix.AddProgress(docs, nil) }
+func (ix *Index) Add(docs ...*corpus.Document) error { return ix.AddProgress(docs, nil) }
 
 // AddProgress is Add that calls progress, if not nil, with the number of
 // docs indexed so far each time a batch of them is in the index (not yet
 // necessarily on disk). Calls to progress come one at a time, from any
 // goroutine.
-func (ix *Index) AddProgress(docs []*Document, progress func(done int)) error {
+func (ix *Index) AddProgress(docs []*corpus.Document, progress func(done int)) error {
 	if ix.readOnly {
 		return ErrReadOnly
 	}
@@ -454,7 +456,7 @@ func (ix *Index) newPipeline() *pipeline {
 func (p *pipeline) fail(err error) {
 	p.mu.Lock()
 	if p.err == nil {
-		p.err = fmt.Errorf("corpus: index: %w", err)
+		p.err = fmt.Errorf("fts: index: %w", err)
 	}
 	p.mu.Unlock()
 }
@@ -512,7 +514,7 @@ func (p *pipeline) finish(b *bleve.Batch, docs int) error {
 			return nil
 		}
 		if err := ix.bi.Batch(b); err != nil {
-			return fmt.Errorf("corpus: index: %w", err)
+			return fmt.Errorf("fts: index: %w", err)
 		}
 		p.applied(docs)
 		return nil
@@ -529,10 +531,10 @@ func (p *pipeline) finish(b *bleve.Batch, docs int) error {
 		}
 	})
 	if err := ix.bi.Batch(b); err != nil {
-		return fmt.Errorf("corpus: index: %w", err)
+		return fmt.Errorf("fts: index: %w", err)
 	}
 	if err := <-done; err != nil {
-		return fmt.Errorf("corpus: index: %w", err)
+		return fmt.Errorf("fts: index: %w", err)
 	}
 	p.applied(docs)
 	return nil
@@ -563,7 +565,7 @@ func (ix *Index) Compact() error {
 func (ix *Index) forceMerge(opts *mergeplan.MergePlanOptions, want int) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return fmt.Errorf("corpus: merge index: %w", err)
+		return fmt.Errorf("fts: merge index: %w", err)
 	}
 	sc, ok := adv.(*scorch.Scorch)
 	if !ok {
@@ -572,13 +574,13 @@ func (ix *Index) forceMerge(opts *mergeplan.MergePlanOptions, want int) error {
 	for range 8 {
 		n, err := ix.segments()
 		if err != nil {
-			return fmt.Errorf("corpus: merge index: %w", err)
+			return fmt.Errorf("fts: merge index: %w", err)
 		}
 		if n <= want {
 			break
 		}
 		if err := sc.ForceMerge(context.Background(), opts); err != nil {
-			return fmt.Errorf("corpus: merge index: %w", err)
+			return fmt.Errorf("fts: merge index: %w", err)
 		}
 	}
 	// The files the merge replaced go once no snapshot refers to them:
@@ -680,7 +682,7 @@ func (ix *Index) Docs() (map[string]int, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("corpus: index: %w", err)
+		return nil, fmt.Errorf("fts: index: %w", err)
 	}
 	return docs, nil
 }
@@ -733,7 +735,7 @@ func (ix *Index) docKeys(docIDs []string) (map[string]docKeyUnits, uint64, error
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("corpus: index: %w", err)
+		return nil, 0, fmt.Errorf("fts: index: %w", err)
 	}
 	return keys, next, nil
 }
@@ -756,14 +758,14 @@ func (ix *Index) withReader(f func(bindex.IndexReader) error) error {
 
 // addUnits adds d's units to b under key, with what the index keeps about
 // d besides them, and returns their number.
-func (ix *Index) addUnits(b *bleve.Batch, d *Document, key string) (int, error) {
+func (ix *Index) addUnits(b *bleve.Batch, d *corpus.Document, key string) (int, error) {
 	text := []byte(d.Text)
 	segs := d.Segments
 	if len(segs) == 0 {
 		if len(text) == 0 {
 			return 0, nil
 		}
-		segs = []Segment{{Start: 0, End: utf8.RuneCount(text)}}
+		segs = []corpus.Segment{{Start: 0, End: utf8.RuneCount(text)}}
 	}
 	// The document's id, name, speakers and segments are stored once, with
 	// its first unit; the others store nothing but their short ids.
@@ -1010,11 +1012,11 @@ func parseUnitID(id string) (key string, ord int, ok bool) {
 	return key, int(n), true
 }
 
-func checkSegments(d *Document) error {
+func checkSegments(d *corpus.Document) error {
 	n := utf8.RuneCountInString(d.Text)
 	for i, s := range d.Segments {
 		if s.Start < 0 || s.End > n || s.Start > s.End {
-			return fmt.Errorf("corpus: index document %s: segment %d [%d,%d) of a text of %d code points: %w",
+			return fmt.Errorf("fts: index document %s: segment %d [%d,%d) of a text of %d code points: %w",
 				d.ID, i, s.Start, s.End, n, ErrSegment)
 		}
 	}
@@ -1023,7 +1025,7 @@ func checkSegments(d *Document) error {
 
 // lastByID drops all but the last of documents with the same id, keeping
 // the order of the rest.
-func lastByID(docs []*Document) []*Document {
+func lastByID(docs []*corpus.Document) []*corpus.Document {
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {
 		last[d.ID] = i
@@ -1031,7 +1033,7 @@ func lastByID(docs []*Document) []*Document {
 	if len(last) == len(docs) {
 		return docs
 	}
-	out := make([]*Document, 0, len(last))
+	out := make([]*corpus.Document, 0, len(last))
 	for i, d := range docs {
 		if last[d.ID] == i {
 			out = append(out, d)
@@ -1040,7 +1042,7 @@ func lastByID(docs []*Document) []*Document {
 	return out
 }
 
-func docIDs(docs []*Document) []string {
+func docIDs(docs []*corpus.Document) []string {
 	ids := make([]string, len(docs))
 	for i, d := range docs {
 		ids[i] = d.ID

@@ -1,4 +1,4 @@
-package corpus
+package fts
 
 import (
 	"errors"
@@ -10,15 +10,17 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qualgraph/qualgraph/corpus"
 )
 
 // testDoc builds a document from paragraphs separated by blank lines; a
 // paragraph "Name: text" is a turn of Name, its segment the text after the
 // label.
-func testDoc(id, name, kind string, attrs map[string]string, paras ...string) *Document {
-	d := &Document{ID: id, Name: name, Kind: kind, Attrs: Attrs{}}
+func testDoc(id, name, kind string, attrs map[string]string, paras ...string) *corpus.Document {
+	d := &corpus.Document{ID: id, Name: name, Kind: kind, Attrs: corpus.Attrs{}}
 	for k, v := range attrs {
-		a, err := NewAttr("", v)
+		a, err := corpus.NewAttr("", v)
 		if err != nil {
 			panic(err)
 		}
@@ -30,7 +32,7 @@ func testDoc(id, name, kind string, attrs map[string]string, paras ...string) *D
 			b.WriteString("\n\n")
 		}
 		start := utf8.RuneCountInString(b.String())
-		s := Segment{Start: start, BeginMS: -1, EndMS: -1}
+		s := corpus.Segment{Start: start, BeginMS: -1, EndMS: -1}
 		if sp, _, ok := strings.Cut(p, ": "); ok && !strings.ContainsAny(sp, " .") {
 			s.Speaker = sp
 			s.Start += utf8.RuneCountInString(sp) + 2
@@ -44,21 +46,21 @@ func testDoc(id, name, kind string, attrs map[string]string, paras ...string) *D
 	return d
 }
 
-var testDocs = []*Document{
-	testDoc("d1", "Lin-2015.txt", KindInterview, map[string]string{"region": "Dongguan", "firm_type": "private", "year": "2015"},
+var testDocs = []*corpus.Document{
+	testDoc("d1", "Lin-2015.txt", corpus.KindInterview, map[string]string{"region": "Dongguan", "firm_type": "private", "year": "2015"},
 		"Interviewer: How did the workers organise?",
 		"Lin: We organised the workers ourselves in 2003. The local government gave us nothing.",
 		"Lin: 当时产业集群发展很快，地方政府给了一些补贴。我们的工厂在东莞。",
 		"Interviewer: 😀 Thanks! What about the cluster?",
 		"Lin: 👍🏭 The ＣＬＵＳＴＥＲ was state of the art; the AI产业 came later.",
 	),
-	testDoc("d2", "Measures-Wenzhou.txt", KindPolicy, map[string]string{"region": "Wenzhou", "year": "2012"},
+	testDoc("d2", "Measures-Wenzhou.txt", corpus.KindPolicy, map[string]string{"region": "Wenzhou", "year": "2012"},
 		"1. General provisions",
 		"These measures promote the upgrading of the industrial cluster and support entrepreneurs.",
 		"第一条 为了促进产业集群转型升级，支持企业家创新，制定本措施。",
 		"Local governments shall organise training for migrant workers.",
 	),
-	testDoc("d3", "Focus-group-3.txt", KindFocusGroup, map[string]string{"region": "Dongguan", "year": "2016"},
+	testDoc("d3", "Focus-group-3.txt", corpus.KindFocusGroup, map[string]string{"region": "Dongguan", "year": "2016"},
 		"Moderator: Who organises the trade association?",
 		"Wang: The chamber of commerce does. Entrepreneurs trust it.",
 		"P1: 我觉得商会很重要。The cluster needs it.",
@@ -81,7 +83,7 @@ func newTestIndex(t *testing.T) *Index {
 
 // hitText returns "DOC:TEXT" for a hit, TEXT being the code-point range of
 // the document's text that the hit covers.
-func hitText(t *testing.T, docs []*Document, h Hit) string {
+func hitText(t *testing.T, docs []*corpus.Document, h Hit) string {
 	t.Helper()
 	for _, d := range docs {
 		if d.ID == h.Doc {
@@ -96,7 +98,7 @@ func hitText(t *testing.T, docs []*Document, h Hit) string {
 	return ""
 }
 
-func hitTexts(t *testing.T, docs []*Document, hits []Hit) []string {
+func hitTexts(t *testing.T, docs []*corpus.Document, hits []Hit) []string {
 	t.Helper()
 	out := make([]string, len(hits))
 	for i, h := range hits {
@@ -132,7 +134,7 @@ func TestSearch(t *testing.T) {
 			"d3:Subsidies", "d3:government"}},
 		{"MustNot", SearchRequest{Query: "government -nothing"}, []string{
 			"d2:governments", "d3:government"}},
-		{"OnlyMustNot", SearchRequest{Query: "-cluster", Kind: KindPolicy}, []string{
+		{"OnlyMustNot", SearchRequest{Query: "-cluster", Kind: corpus.KindPolicy}, []string{
 			"d2:1. General provisions", "d2:Local governments shall organise training for migrant workers.",
 			"d2:第一条 为了促进产业集群转型升级，支持企业家创新，制定本措施。"}},
 		{"Fuzzy", SearchRequest{Query: "subsidees~"}, []string{"d3:Subsidies"}},
@@ -221,7 +223,7 @@ func TestSearchOffsets(t *testing.T) {
 			defer ix.Close()
 			// Put the text in the second segment, after a prefix with
 			// multi-byte characters, so that segment offsets matter.
-			d := testDoc("x", "x.txt", KindDocument, nil, "前言 😀 intro", "Lin: "+tt.text)
+			d := testDoc("x", "x.txt", corpus.KindDocument, nil, "前言 😀 intro", "Lin: "+tt.text)
 			if err := ix.Add(d); err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +231,7 @@ func TestSearchOffsets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := hitTexts(t, []*Document{d}, hits)
+			got := hitTexts(t, []*corpus.Document{d}, hits)
 			if want := []string{"x:" + tt.want}; !slices.Equal(got, want) {
 				t.Errorf("Search(%q) in %q\n got %q\nwant %q", tt.query, tt.text, got, want)
 			}
@@ -248,7 +250,7 @@ func TestSearchHitsPerOccurrence(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	d := testDoc("x", "x.txt", KindDocument, nil,
+	d := testDoc("x", "x.txt", corpus.KindDocument, nil,
 		"cluster policy, cluster. 产业集群产业集群 and 产业 集群 clusters",
 	)
 	if err := ix.Add(d); err != nil {
@@ -273,7 +275,7 @@ func TestSearchHitsPerOccurrence(t *testing.T) {
 			}
 			var got []string
 			for _, h := range hits {
-				got = append(got, strings.TrimPrefix(hitText(t, []*Document{d}, h), "x:"))
+				got = append(got, strings.TrimPrefix(hitText(t, []*corpus.Document{d}, h), "x:"))
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Search(%q)\n got %q\nwant %q", tt.query, got, tt.want)
@@ -290,11 +292,11 @@ func TestSearchOrderAndLimit(t *testing.T) {
 	defer ix.Close()
 	// Equal segments in several documents score the same; the segment
 	// with the term twice scores higher.
-	var docs []*Document
+	var docs []*corpus.Document
 	for _, id := range []string{"dc", "da", "db"} {
-		docs = append(docs, testDoc(id, id, KindDocument, nil, "the cluster grew", "nothing here", "the cluster grew"))
+		docs = append(docs, testDoc(id, id, corpus.KindDocument, nil, "the cluster grew", "nothing here", "the cluster grew"))
 	}
-	docs = append(docs, testDoc("dz", "dz", KindDocument, nil, "cluster cluster"))
+	docs = append(docs, testDoc("dz", "dz", corpus.KindDocument, nil, "cluster cluster"))
 	if err := ix.Add(docs...); err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +354,7 @@ func TestIndexUpdate(t *testing.T) {
 	t.Run("ReAddAttrs", func(t *testing.T) {
 		ix := newTestIndex(t)
 		d := *testDocs[0]
-		d.Attrs = Attrs{"region": {AttrText, "Shenzhen"}}
+		d.Attrs = corpus.Attrs{"region": {Type: corpus.AttrText, Value: "Shenzhen"}}
 		if err := ix.Add(&d); err != nil {
 			t.Fatal(err)
 		}
@@ -376,7 +378,7 @@ func TestIndexUpdate(t *testing.T) {
 		ix := newTestIndex(t)
 		// The same text in one segment instead of five.
 		d := *testDocs[0]
-		d.Segments = []Segment{{Start: 0, End: d.Chars, Speaker: "Everyone"}}
+		d.Segments = []corpus.Segment{{Start: 0, End: d.Chars, Speaker: "Everyone"}}
 		d.Name = "renamed.txt"
 		if err := ix.Add(&d); err != nil {
 			t.Fatal(err)
@@ -412,11 +414,11 @@ func TestIndexUpdate(t *testing.T) {
 		}
 		defer ix.Close()
 		d := *testDocs[1]
-		d.Kind = KindDocument
+		d.Kind = corpus.KindDocument
 		if err := ix.Add(testDocs[1], &d); err != nil {
 			t.Fatal(err)
 		}
-		hits, err := ix.Search(SearchRequest{Query: "cluster", Kind: KindDocument})
+		hits, err := ix.Search(SearchRequest{Query: "cluster", Kind: corpus.KindDocument})
 		if err != nil || len(hits) != 1 {
 			t.Errorf("got %v, %v; want the last version only", hits, err)
 		}
@@ -440,8 +442,8 @@ func TestIndexUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ix.Close()
-		d := &Document{ID: "n", Name: "n.txt", Text: "一 the cluster", Chars: 13}
-		empty := &Document{ID: "e", Name: "e.txt"}
+		d := &corpus.Document{ID: "n", Name: "n.txt", Text: "一 the cluster", Chars: 13}
+		empty := &corpus.Document{ID: "e", Name: "e.txt"}
 		if err := ix.Add(d, empty); err != nil {
 			t.Fatal(err)
 		}
@@ -449,7 +451,7 @@ func TestIndexUpdate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := hitTexts(t, []*Document{d}, hits); !slices.Equal(got, []string{"n:cluster"}) {
+		if got := hitTexts(t, []*corpus.Document{d}, hits); !slices.Equal(got, []string{"n:cluster"}) {
 			t.Errorf("got %q", got)
 		}
 		if docs, _ := ix.Docs(); !mapsEqual(docs, map[string]int{"n": 1}) {
@@ -462,7 +464,7 @@ func TestIndexUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ix.Close()
-		d := &Document{ID: "bad", Text: "short", Segments: []Segment{{Start: 0, End: 6}}}
+		d := &corpus.Document{ID: "bad", Text: "short", Segments: []corpus.Segment{{Start: 0, End: 6}}}
 		if err := ix.Add(testDocs[0], d); !errors.Is(err, ErrSegment) {
 			t.Errorf("Add: got %v, want ErrSegment", err)
 		}
@@ -626,9 +628,9 @@ func ExampleIndex_Search() {
 	}
 	defer ix.Close()
 	text := "Lin: We organised the workers.\n\nLin: 当时产业集群发展很快。"
-	doc := &Document{
-		ID: "d1", Name: "lin.txt", Kind: KindInterview, Text: text,
-		Segments: []Segment{{Start: 5, End: 30, Speaker: "Lin"}, {Start: 37, End: 48, Speaker: "Lin"}},
+	doc := &corpus.Document{
+		ID: "d1", Name: "lin.txt", Kind: corpus.KindInterview, Text: text,
+		Segments: []corpus.Segment{{Start: 5, End: 30, Speaker: "Lin"}, {Start: 37, End: 48, Speaker: "Lin"}},
 	}
 	if err := ix.Add(doc); err != nil {
 		panic(err)
@@ -638,7 +640,7 @@ func ExampleIndex_Search() {
 		panic(err)
 	}
 	for _, h := range hits {
-		left, hit, right := KWIC(doc.Text, h.Start, h.End, 8)
+		left, hit, right := corpus.KWIC(doc.Text, h.Start, h.End, 8)
 		fmt.Printf("%s %d-%d %s [%s] %s\n", h.Name, h.Start, h.End, left, hit, right)
 	}
 	// Output:
@@ -658,7 +660,7 @@ func TestIndexMerge(t *testing.T) {
 	defer ix.Close()
 	small := 3 * maxSegments
 	for i := range small {
-		d := testDoc(fmt.Sprintf("s%02d", i), fmt.Sprintf("small-%02d.txt", i), KindInterview, nil,
+		d := testDoc(fmt.Sprintf("s%02d", i), fmt.Sprintf("small-%02d.txt", i), corpus.KindInterview, nil,
 			fmt.Sprintf("Lin: word%02d and the cluster", i))
 		if err := ix.Add(d); err != nil {
 			t.Fatal(err)
@@ -680,13 +682,13 @@ func TestIndexMerge(t *testing.T) {
 	}
 
 	// A bulk add: more than compactUnits units in one call.
-	var bulk []*Document
+	var bulk []*corpus.Document
 	var paras []string
 	for j := range 100 {
 		paras = append(paras, fmt.Sprintf("Wang: turn %d about the cluster", j))
 	}
 	for i := 0; i*100 < compactUnits+100; i++ {
-		bulk = append(bulk, testDoc(fmt.Sprintf("b%03d", i), fmt.Sprintf("bulk-%03d.txt", i), KindInterview, nil, paras...))
+		bulk = append(bulk, testDoc(fmt.Sprintf("b%03d", i), fmt.Sprintf("bulk-%03d.txt", i), corpus.KindInterview, nil, paras...))
 	}
 	var calls []int
 	err = ix.AddProgress(bulk, func(n int) { calls = append(calls, n) })

@@ -1,4 +1,4 @@
-package corpus
+package fts
 
 import (
 	"cmp"
@@ -90,7 +90,7 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	rs := &resolver{ix: ix}
 	res, err := ix.searchUnits(cq, req.Limit, rs)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: search: %w", err)
+		return nil, fmt.Errorf("fts: search: %w", err)
 	}
 
 	var hits []Hit

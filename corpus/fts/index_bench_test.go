@@ -1,4 +1,4 @@
-package corpus
+package fts
 
 import (
 	"crypto/sha256"
@@ -11,13 +11,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/synth"
 )
 
 // Run with:
 //
-//	go test ./corpus -run '^$' -bench 'IndexAdd$|Reindex|Search$' -benchtime 3x
-//	go test ./corpus -run '^$' -bench 'Large' -benchtime 1x -timeout 30m
+//	go test ./corpus/fts -run '^$' -bench 'IndexAdd$|Reindex|Search$' -benchtime 3x
+//	go test ./corpus/fts -run '^$' -bench 'Large' -benchtime 1x -timeout 30m
 //
 // BenchmarkIndexAdd reports MB/s of document text indexed (on disk, from
 // an empty index to everything persisted and compacted) and index/text,
@@ -32,34 +33,34 @@ const (
 )
 
 var (
-	benchCorpus = sync.OnceValue(func() []*Document {
+	benchCorpus = sync.OnceValue(func() []*corpus.Document {
 		return synthDocuments(synth.Generate(1, benchDocs, synth.Options{}))
 	})
-	benchCorpusEnglish = sync.OnceValue(func() []*Document {
+	benchCorpusEnglish = sync.OnceValue(func() []*corpus.Document {
 		return synthDocuments(synth.Generate(1, benchDocs, synth.Options{Chinese: -1}))
 	})
-	benchCorpusLarge = sync.OnceValue(func() []*Document {
+	benchCorpusLarge = sync.OnceValue(func() []*corpus.Document {
 		return synthDocuments(synth.Generate(1, benchDocsLarge, synth.Options{}))
 	})
 )
 
 // synthDocuments turns synth files into Documents without the importers:
 // one segment per paragraph, the speaker label (if any) left out of it.
-func synthDocuments(files []synth.File) []*Document {
-	docs := make([]*Document, len(files))
+func synthDocuments(files []synth.File) []*corpus.Document {
+	docs := make([]*corpus.Document, len(files))
 	for i, f := range files {
 		text := string(f.Data)
 		sum := sha256.Sum256(f.Data)
-		d := &Document{
+		d := &corpus.Document{
 			ID:    "d" + hex.EncodeToString(sum[:6]),
 			Name:  f.Name,
 			Kind:  f.Kind,
 			Text:  text,
 			Chars: utf8.RuneCountInString(text),
-			Attrs: Attrs{},
+			Attrs: corpus.Attrs{},
 		}
 		for k, v := range f.Attrs {
-			a, err := NewAttr("", v)
+			a, err := corpus.NewAttr("", v)
 			if err != nil {
 				panic(err)
 			}
@@ -75,14 +76,14 @@ var benchSpeakerRE = regexp.MustCompile(`^([^\s:：][^:：\n]{0,29})(: |：)`)
 
 // paragraphs splits text at blank lines into segments, taking a leading
 // "Name: " or "Name：" as the speaker.
-func paragraphs(text string) []Segment {
-	var segs []Segment
+func paragraphs(text string) []corpus.Segment {
+	var segs []corpus.Segment
 	off := 0 // code points
 	for len(text) > 0 {
 		para, rest, _ := strings.Cut(text, "\n\n")
 		n := utf8.RuneCountInString(para)
 		if strings.TrimSpace(para) != "" {
-			s := Segment{Start: off, End: off + n, BeginMS: -1, EndMS: -1}
+			s := corpus.Segment{Start: off, End: off + n, BeginMS: -1, EndMS: -1}
 			if m := benchSpeakerRE.FindStringSubmatch(para); m != nil {
 				s.Speaker = m[1]
 				s.Start += utf8.RuneCountInString(m[0])
@@ -98,7 +99,7 @@ func paragraphs(text string) []Segment {
 	return segs
 }
 
-func textBytes(docs []*Document) int64 {
+func textBytes(docs []*corpus.Document) int64 {
 	var n int64
 	for _, d := range docs {
 		n += int64(len(d.Text))
@@ -132,7 +133,7 @@ func BenchmarkIndexAdd(b *testing.B) {
 
 func BenchmarkIndexAddLarge(b *testing.B) { benchmarkIndexAdd(b, benchCorpusLarge()) }
 
-func benchmarkIndexAdd(b *testing.B, docs []*Document) {
+func benchmarkIndexAdd(b *testing.B, docs []*corpus.Document) {
 	text := textBytes(docs)
 	b.SetBytes(text)
 	var ratio float64
@@ -196,7 +197,7 @@ func BenchmarkSearch(b *testing.B) { benchmarkSearch(b, benchCorpus()) }
 
 func BenchmarkSearchLarge(b *testing.B) { benchmarkSearch(b, benchCorpusLarge()) }
 
-func benchmarkSearch(b *testing.B, docs []*Document) {
+func benchmarkSearch(b *testing.B, docs []*corpus.Document) {
 	dir := filepath.Join(b.TempDir(), "index")
 	ix, err := CreateIndex(dir)
 	if err != nil {

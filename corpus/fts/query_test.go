@@ -1,4 +1,4 @@
-package corpus
+package fts
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qualgraph/qualgraph/corpus"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -191,12 +193,12 @@ func TestSearchFilters(t *testing.T) {
 		want int
 	}{
 		{"All", SearchRequest{}, 13},
-		{"Kind", SearchRequest{Kind: KindPolicy}, 4},
+		{"Kind", SearchRequest{Kind: corpus.KindPolicy}, 4},
 		{"KindField", SearchRequest{Query: "kind:policy kind:interview"}, 9},
 		{"Attr", SearchRequest{Attrs: map[string]string{"region": "dongguan"}}, 9},
 		{"AttrAndSpeaker", SearchRequest{Query: "attr.region:dongguan", Speaker: "Lin"}, 3},
 		{"SpeakerAlternatives", SearchRequest{Query: "speaker:lin speaker:wang"}, 5},
-		{"NotSpeaker", SearchRequest{Query: "-speaker:lin", Kind: KindInterview}, 2},
+		{"NotSpeaker", SearchRequest{Query: "-speaker:lin", Kind: corpus.KindInterview}, 2},
 		{"MustField", SearchRequest{Query: "+speaker:lin +kind:interview"}, 3},
 		{"Limit", SearchRequest{Limit: 2}, 2},
 		{"UnknownAttr", SearchRequest{Attrs: map[string]string{"nope": "x"}}, 0},
@@ -215,7 +217,7 @@ func TestSearchFilters(t *testing.T) {
 					if d.ID != h.Doc {
 						continue
 					}
-					if !slices.ContainsFunc(d.Segments, func(s Segment) bool { return s.Start == h.Start && s.End == h.End }) {
+					if !slices.ContainsFunc(d.Segments, func(s corpus.Segment) bool { return s.Start == h.Start && s.End == h.End }) {
 						t.Errorf("hit %+v is not a segment", h)
 					}
 				}
@@ -244,7 +246,7 @@ func TestPhraseCheck(t *testing.T) {
 			{Query: q, Limit: 20},
 			{Query: q, Limit: 3},
 			{Query: q},
-			{Query: q, Kind: KindInterview, Limit: 10},
+			{Query: q, Kind: corpus.KindInterview, Limit: 10},
 			{Query: q + " -speaker:interviewer", Limit: 10},
 		} {
 			t.Run(fmt.Sprintf("%s/%+v", q, req), func(t *testing.T) {
