@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -65,4 +66,21 @@ func Supported(path string) bool {
 		}
 	}
 	return false
+}
+
+// UniqueName returns name, or name with " (2)", " (3)"… before its
+// extension, whichever is not yet taken: the name a new document gets
+// when taken holds the names of a project's documents.
+func UniqueName(name string, taken map[string]bool) string {
+	if !taken[name] {
+		return name
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for n := 2; ; n++ {
+		c := fmt.Sprintf("%s (%d)%s", base, n, ext)
+		if !taken[c] {
+			return c
+		}
+	}
 }

@@ -377,28 +377,12 @@ func (p *Project) dedupe(ctx context.Context, docs []*corpus.Document, files []f
 			res.Skipped = append(res.Skipped, Skipped{Path: files[i].path, DocID: d.ID, AsName: name})
 			continue
 		}
-		d.Name = uniqueName(d.Name, names)
+		d.Name = corpus.UniqueName(d.Name, names)
 		names[d.Name] = true
 		byID[d.ID] = d.Name
 		fresh = append(fresh, d)
 	}
 	return fresh, nil
-}
-
-// uniqueName returns name, or name with " (2)", " (3)"… before its
-// extension, whichever is not yet taken.
-func uniqueName(name string, taken map[string]bool) string {
-	if !taken[name] {
-		return name
-	}
-	ext := filepath.Ext(name)
-	base := strings.TrimSuffix(name, ext)
-	for n := 2; ; n++ {
-		c := fmt.Sprintf("%s (%d)%s", base, n, ext)
-		if !taken[c] {
-			return c
-		}
-	}
 }
 
 // indexDocs adds documents to the index, reporting progress.

@@ -2,7 +2,8 @@
 // (.qdpx) and codebooks (.qdc), as NVivo, ATLAS.ti, MAXQDA, QualCoder and
 // other tools export them. It is strict in what it writes and lenient in
 // what it reads. It works on an in-memory model (Project, Codebook) and
-// knows nothing of qualgraph's store: the caller maps.
+// knows nothing of qualgraph's store: package refiqda/mapping maps the
+// model onto a project and back.
 //
 // # Files
 //

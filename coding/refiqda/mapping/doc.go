@@ -1,0 +1,109 @@
+// Package mapping maps the REFI-QDA model of package refiqda onto a
+// qualgraph project and back: a project or codebook exported by NVivo,
+// ATLAS.ti, MAXQDA, QualCoder... becomes documents, codes, codings,
+// attributes and memos; a project becomes a REFI-QDA model to write.
+//
+// It reads a project through Store (documents, their texts, the codebook
+// and the coding view) and writes nothing: PlanProject and PlanCodebook
+// return a Plan, what an import would write and what it found wrong; the
+// caller (package project) writes it, all of it or nothing, and only when
+// Plan.Errors is empty. ExportProject and ExportCodebook return the model
+// the caller writes with refiqda.WriteQDPX or WriteQDC. It is a package of
+// its own, not part of refiqda, so that the format package stays free of
+// qualgraph's domain (coding, corpus, ontology) and can be read, written
+// and fuzzed on its own.
+//
+// # Import
+//
+//   - Sources become documents. The stored text is what "qualgraph import"
+//     stores for the same text: corpus.NormalizeMap of the text as read
+//     (byte order mark removed), segmented by corpus.Parse, with the id
+//     derived from its SHA-256. Every selection's code-point range over the
+//     text as read is mapped through the offset map: a start inside a
+//     sequence normalisation rewrote (the CR of a CRLF, a letter and its
+//     combining accent) moves back to the sequence's start, an end forward
+//     to its end, as refiqda does for Selection.NormStart/NormEnd. A source
+//     whose text the project already holds maps onto that document. A
+//     source whose text is blank is not imported (a document needs text)
+//     and is reported with the codings it loses.
+//   - Codes are matched against the codebook (the ontology and the emergent
+//     codes): a code whose name is unique in the file matches a class whose
+//     id is the name, or the name made into an id, or whose id or English
+//     label equals the name ignoring case (a label only when one class has
+//     it). The others become emergent codes under the class their parent
+//     maps to (Emergent for top-level codes), keeping colour and
+//     description. Their id is the name made into an id (letters, digits,
+//     '_' and '-'; other characters become '_'); an id that more than one
+//     of these codes would get is qualified by the parent's id
+//     ("Parent-Name"); an id still taken gets "_2", "_3"... When the id is
+//     not the name, the definition starts with the name, then a blank
+//     line, then the description, so that the name survives and
+//     ExportProject can write it back. A second import of the same file
+//     maps onto the same codes.
+//   - Codings keep their coder (the name of the coding's creating user, else
+//     the selection's, else the source's, else Options.By) and creation
+//     time (the coding's, else the selection's, else the source's, else the
+//     time of the import). A coding of a whole source codes its whole text.
+//     A coding the project already holds (same document, span, code and
+//     coder) is not imported again.
+//   - Variables become document attributes: Text, Boolean, Integer, Float
+//     and Date map onto the attribute types of the same name; DateTime, and
+//     values that are not valid for their type, become text. Attribute keys
+//     are the variable names made into keys (ASCII letters, digits, '_' and
+//     '-'). Cases become the attribute "case" of their sources (and of the
+//     sources of their selections), several cases joined with "; ", and
+//     case variable values become attributes of those sources where the
+//     source has no value of its own. A document already in the project
+//     gets the attributes it lacks; a different value it holds is kept,
+//     with a warning.
+//   - Notes become memos with their author and time: a note on a source is
+//     a memo on its document, on a code a memo on the code, on a coding a
+//     memo on the coding, on a selection a memo on the selection's first
+//     coding, or, when it has none, on the document with the span written
+//     first ("Span DOC:START-END"). A memo the project already holds (same
+//     target and text) is not added again. Notes on the project, on cases,
+//     sets and links, and notes nothing refers to, are not imported.
+//   - Selections without codings (and without notes), codings of codes the
+//     file does not define, graphs, sets, links and non-text sources are not
+//     imported.
+//
+// Nothing is left out silently: Result lists every warning of the reader
+// and of the mapping, and every selection that could not be placed.
+//
+// # Export
+//
+// ExportProject maps the codebook (every class of the ontology and every
+// emergent code, as a tree), every document the ExportFilter selects as a
+// text source with its stored text (positions in code points), one
+// PlainTextSelection per distinct span with the codings of that span in
+// it, the coders as users, memos as notes (on their document, code or
+// coding; memos on entities and assertions as notes of the project), an
+// inline coding memo as a note on its coding, every attribute key but
+// "case" as a variable with its values on the sources, and the "case"
+// attribute as cases. Codes are written with their id as name (an
+// emergent code whose definition starts with its original name gets that
+// name back when no other code has it), so that importing the export
+// gives the same codes. GUIDs derive from the project
+// id and qualgraph's own ids (ProjectInfo.GUID, by refiqda.StableGUID), so
+// they stay the same from one export to the next.
+//
+// # Example
+//
+// Planning the import of an archive into a project (a *project.Project is
+// a Store), and writing the model of an export:
+//
+//	rp, rep, err := refiqda.ReadQDPX(f, size, refiqda.ReadOptions{})
+//	...
+//	pl, err := mapping.PlanProject(ctx, p, rp, rep, mapping.Options{File: "study.qdpx", By: "ana"})
+//	if err != nil {
+//		return err // the store's
+//	}
+//	if len(pl.Errors) > 0 {
+//		return errors.Join(pl.Errors...) // the file's: write nothing
+//	}
+//	// write pl.Codes, pl.Documents, pl.Codings, pl.Attrs, pl.Memos
+//
+//	model, err := mapping.ExportProject(ctx, p, mapping.ProjectInfo{ID: id, Name: name}, mapping.ExportFilter{})
+//	...
+//	err = refiqda.WriteQDPX(w, model)
+package mapping
