@@ -488,7 +488,8 @@ type SetAttrsOptions struct {
 }
 
 // SetAttrs sets attributes of a document and returns the document with
-// all its attributes.
+// all its attributes. An unknown document is an error wrapping
+// kg.ErrNotFound.
 func (s *Service) SetAttrs(ctx context.Context, by string, o SetAttrsOptions) (*corpus.Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
