@@ -2,7 +2,8 @@ package main
 
 // REFI-QDA import: "qualgraph import FILE.qdpx" and "qualgraph import
 // FILE.qdc" (routed here by importAction), and "qualgraph ontology import
-// FILE.qdc" (ontologyImportCommand). Export is the export command's, over
+// FILE.qdc" (ontologyImportCommand), through service.ImportREFI. Export is
+// the export command's, through service.Export over
 // project.ExportQDPX and project.ExportQDC.
 
 import (
