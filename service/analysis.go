@@ -46,10 +46,9 @@ func (s *Service) Frequencies(ctx context.Context, o FrequenciesOptions) (*analy
 	if by == analysis.ByAttr && attr == "" {
 		return nil, &OptionError{Option: "by", Value: o.By, Want: "code, coder, doc or a document attribute"}
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	a, err := s.loadAnalysis(ctx, by == analysis.ByDoc || by == analysis.ByAttr)
 	if err != nil {
 		return nil, err
@@ -79,10 +78,9 @@ func (s *Service) Cooccur(ctx context.Context, o CooccurOptions) (*analysis.Cooc
 	default:
 		return nil, &OptionError{Option: "unit", Value: string(unit), Want: "overlap, segment or document"}
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	_, cs, err := s.loadSelection(ctx, o.Codes, o.Selection, false)
 	if err != nil {
 		return nil, err
@@ -126,10 +124,9 @@ func (s *Service) Matrix(ctx context.Context, o MatrixOptions) (*MatrixResult, e
 	default:
 		return nil, &OptionError{Option: "count", Value: string(count), Want: "codings, documents or words"}
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	a, cs, err := s.loadSelection(ctx, o.Codes, o.Selection, true)
 	if err != nil {
 		return nil, err
@@ -201,10 +198,9 @@ func (s *Service) Centrality(ctx context.Context, o CentralityOptions) (*Central
 	default:
 		return nil, &OptionError{Option: "direction", Value: string(dir), Want: "in, out or total"}
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	v, err := s.p.View(true)
 	if err != nil {
 		return nil, err
@@ -313,10 +309,9 @@ func (s *Service) Network(ctx context.Context, o NetworkOptions) (*NetworkResult
 	case o.Window.Unit != "" && o.Via == "relation":
 		return nil, fmt.Errorf("network: time windows need a concept network")
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	v, err := s.p.View(true)
 	if err != nil {
 		return nil, err
@@ -440,10 +435,9 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 	if len(o.Coders) < 2 {
 		return nil, fmt.Errorf("agreement: name at least two coders, not %d", len(o.Coders))
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	a, err := s.loadAnalysis(ctx, false)
 	if err != nil {
 		return nil, err

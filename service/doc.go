@@ -2,17 +2,22 @@
 // (cmd/qualgraph) and the coming web server share: the queries over the
 // coded graph (links, neighbors, path, query), the listings of codings,
 // the analyses (frequencies, cooccur, matrix, centrality, network,
-// agreement) and the exports.
+// agreement) and the exports; and the changes: Code, AutoCode, Uncode,
+// Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity, Assert,
+// Retract, AddMemo, SetAttrs, Import, ImportREFI and Reindex.
 //
 // A Service works on one open *project.Project. Each use case is one
 // method that takes a context.Context and an options struct and returns
 // plain result values (and, for an export, writes to the io.Writer it is
-// given); the write-side use cases also take the acting user. A Service
-// never prints and never exits: presenting a result (tables, JSON) is the
-// caller's business.
+// given); the write-side use cases take the acting user (by, recorded as
+// coder, author or importer) before their options and need the project
+// open for writing, except for dry runs. A Service never prints and never
+// exits: presenting a result (tables, JSON) is the caller's business.
 //
-// A Service is safe for concurrent use by several goroutines: it
-// serialises the calls on its project, whose stores open on first use.
+// A Service is safe for concurrent use by several goroutines, as its
+// *project.Project is: it holds no state of its own, readers see the
+// projection up to its recorded position and writers take turns on the
+// project's lock. An *Export is for one goroutine.
 //
 // Errors are those of the packages below (coding.UnknownError,
 // analysis.AttrError, ...), so that callers can map them to exit
@@ -28,4 +33,9 @@
 //	defer p.Close()
 //	t, err := service.New(p).Frequencies(ctx, service.FrequenciesOptions{
 //		By: "code", Coders: []string{"ann", "bo"}})
+//
+// and, on a project open for writing, a coding by ann:
+//
+//	cd, err := service.New(p).Code(ctx, "ann", service.CodeOptions{
+//		Span: coding.Span{Doc: "north.txt", Start: 0, End: 12}, Code: "Lobbying"})
 package service

@@ -54,10 +54,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (*Export, error) 
 	case "nquads", "jsonld", "qdpx", "qdc":
 		return e, nil
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	d, err := s.exportData(ctx, o)
 	if err != nil {
 		return nil, err
@@ -70,10 +69,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (*Export, error) 
 // Write writes the export to w.
 func (e *Export) Write(ctx context.Context, w io.Writer) error {
 	s, o := e.s, e.o
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	defer s.mu.Unlock()
 	switch o.Format {
 	case "nquads", "jsonld":
 		g, err := s.p.Graph()

@@ -23,10 +23,9 @@ type LinksOptions struct {
 // Links aggregates the assertions that are not retracted and pass the
 // filter by (subject, relation, object), most assertions first.
 func (s *Service) Links(ctx context.Context, o LinksOptions) ([]coding.Link, error) {
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	cb, err := s.p.Codebook()
 	if err != nil {
 		return nil, err
@@ -70,10 +69,9 @@ func (s *Service) Neighbors(ctx context.Context, o NeighborsOptions) ([]coding.N
 	if o.Depth < 1 {
 		return nil, &OptionError{Option: "depth", Value: itoa(o.Depth), Want: "1 or more"}
 	}
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	v, err := s.p.NeighborhoodView(o.Entity, o.Depth)
 	if err != nil {
 		return nil, err
@@ -88,10 +86,9 @@ type PathOptions struct {
 
 // Path returns a shortest chain of assertions from one entity to another.
 func (s *Service) Path(ctx context.Context, o PathOptions) ([]coding.Step, error) {
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	v, err := s.p.ViewOf(kg.PartEntities | kg.PartAssertions)
 	if err != nil {
 		return nil, err
@@ -108,10 +105,9 @@ type QueryOptions struct {
 // Query runs a read-only Gizmo query on the graph. It stops when ctx is
 // done: give it a deadline.
 func (s *Service) Query(ctx context.Context, o QueryOptions) ([]any, error) {
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	g, err := s.p.Graph()
 	if err != nil {
 		return nil, err
@@ -137,10 +133,9 @@ type QuotedCoding struct {
 // document name, span and code. An unknown document is a
 // *coding.UnknownError wrapping coding.ErrUnknownDoc.
 func (s *Service) Codings(ctx context.Context, o CodingsOptions) ([]QuotedCoding, error) {
-	if err := s.lock(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	defer s.mu.Unlock()
 	v, err := s.p.View(false)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/analysis"
@@ -17,8 +16,7 @@ import (
 
 // Service runs the use cases on one open project. Create it with New.
 type Service struct {
-	mu sync.Mutex // serialises the calls on p
-	p  *project.Project
+	p *project.Project
 }
 
 // New returns a Service over p. The caller keeps p open while the Service
@@ -34,15 +32,6 @@ type OptionError struct {
 
 func (e *OptionError) Error() string {
 	return fmt.Sprintf("--%s %q: want %s", e.Option, e.Value, e.Want)
-}
-
-// lock takes the Service's lock unless ctx is already done.
-func (s *Service) lock(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	return nil
 }
 
 // analysisData is what the analyses read.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/qualgraph/qualgraph/coding"
-	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
 	"github.com/qualgraph/qualgraph/service"
 )
@@ -225,17 +223,16 @@ type emergentCodeJSON struct {
 // Options of the commands.
 
 type codeOptions struct {
-	Span coding.Span
-	Code string
-	Memo string
+	service.CodeOptions
 	By   string
 	JSON bool
 }
 
 type autoCodeOptions struct {
-	Req   project.AutoCodeRequest
-	By    string
-	JSON  bool
+	Req  project.AutoCodeRequest
+	By   string
+	JSON bool
+	// Width is the context width of --dry-run lines.
 	Width int
 }
 
@@ -334,26 +331,17 @@ func codeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := codeOptions{Span: span, Code: args[len(args)-1], Memo: c.String("memo"), By: whoAmI(c), JSON: c.Bool("json")}
+	opt := codeOptions{CodeOptions: service.CodeOptions{Span: span, Code: args[len(args)-1], Memo: c.String("memo")},
+		By: whoAmI(c), JSON: c.Bool("json")}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		cs, err := p.Code(context.Background(), []project.CodeRequest{{Span: opt.Span, Code: opt.Code, Memo: opt.Memo}}, opt.By, "code")
+		cd, err := service.New(p).Code(c.Context, opt.By, opt.CodeOptions)
 		if err != nil {
 			return docHint(err)
 		}
-		cd := cs[0]
-		q := p.Quoter()
-		text := q.Quote(cd.Span)
-		if err := q.Err(); err != nil {
-			return err
-		}
 		if opt.JSON {
-			return writeJSON(c.App.Writer, toCodingJSON(cd, text))
+			return writeJSON(c.App.Writer, toCodingJSON(cd.Coding, cd.Text))
 		}
-		name, err := docName(p, cd.Doc)
-		if err != nil {
-			return err
-		}
-		printf(c.App.Writer, "Coded %s:%d-%d as %s: %s\n  %s\n", name, cd.Start, cd.End, cd.Code, cd.ID, quoted(text))
+		printf(c.App.Writer, "Coded %s:%d-%d as %s: %s\n  %s\n", cd.DocName, cd.Start, cd.End, cd.Code, cd.ID, quoted(cd.Text))
 		return nil
 	})
 }
@@ -364,19 +352,6 @@ func docHint(err error) error {
 		return fmt.Errorf("%w (qualgraph docs lists the documents)", err)
 	}
 	return err
-}
-
-// docName returns the name of document id.
-func docName(p *project.Project, id string) (string, error) {
-	g, err := p.Graph()
-	if err != nil {
-		return "", err
-	}
-	d, err := g.Document(context.Background(), id)
-	if err != nil {
-		return "", err
-	}
-	return d.Name, nil
 }
 
 func autocodeAction(c *cli.Context) error {
@@ -398,13 +373,14 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 	if opt.Req.DryRun {
 		mode = project.ReadOnly
 	}
+	so := service.AutoCodeOptions{AutoCodeRequest: opt.Req,
+		Quotes: service.QuoteOptions{Text: opt.JSON, KWIC: !opt.JSON && opt.Req.DryRun, Width: opt.Width}}
 	return withProject(c, mode, func(p *project.Project) error {
-		res, err := p.AutoCode(c.Context, opt.Req, opt.By)
+		res, err := service.New(p).AutoCode(c.Context, opt.By, so)
 		if err != nil {
 			return err
 		}
 		w := c.App.Writer
-		texts := p.Quoter()
 		if opt.JSON {
 			out := autoCodeJSON{DryRun: res.DryRun, Hits: res.Hits, Coded: len(res.Codings), Existing: res.Existing,
 				Repeats: res.Repeats, OutsideUnits: res.OutsideUnits, Counts: res.Counts,
@@ -416,11 +392,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 				out.Counts = []project.CodeCount{}
 			}
 			for i, cd := range res.Codings {
-				text, err := texts.Span(cd.Span)
-				if err != nil {
-					return err
-				}
-				out.Codings[i] = toCodingJSON(cd, text)
+				out.Codings[i] = toCodingJSON(cd, res.Texts[i].Text)
 			}
 			return writeJSON(w, out)
 		}
@@ -428,11 +400,9 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 		if res.DryRun {
 			rows := make([]kwicRow, len(res.Codings))
 			for i, cd := range res.Codings {
-				rows[i] = kwicRow{name: res.Names[cd.Doc], span: cd.Span, label: cd.Code}
+				rows[i] = kwicRow{name: res.Names[cd.Doc], span: cd.Span, label: cd.Code, text: res.Texts[i]}
 			}
-			if err := writeSpans(w, st, texts, rows, opt.Width); err != nil {
-				return err
-			}
+			writeSpans(w, st, rows, opt.Width)
 		}
 		if opt.Req.Cues {
 			t := newTable("CODE", "CUES", "HITS", "CODED", "ALREADY")
@@ -470,7 +440,7 @@ func countCoded(cs []project.CodeCount) int {
 }
 
 // skippedNote says what auto-coding skipped, for the summary line.
-func skippedNote(res *project.AutoCodeResult) string {
+func skippedNote(res *service.AutoCodeResult) string {
 	var parts []string
 	if res.Existing > 0 {
 		parts = append(parts, fmt.Sprintf("%d spans already coded so by this coder", res.Existing))
@@ -491,12 +461,14 @@ func skippedNote(res *project.AutoCodeResult) string {
 type kwicRow struct {
 	name  string
 	span  coding.Span
-	label string // code or entity
+	label string           // code or entity
+	text  service.SpanText // with the span's KWIC view
 }
 
 // writeSpans prints one keyword-in-context line per span: document name,
-// span, label, then the span's text (clipped) between its contexts.
-func writeSpans(w io.Writer, st style, texts *project.Quoter, rows []kwicRow, width int) error {
+// span, label, then the span's text (clipped) between its contexts of
+// width code points.
+func writeSpans(w io.Writer, st style, rows []kwicRow, width int) {
 	const maxName, maxText = 28, 60
 	nw, sw, lw := 0, 0, 0
 	spans := make([]string, len(rows))
@@ -507,15 +479,10 @@ func writeSpans(w io.Writer, st style, texts *project.Quoter, rows []kwicRow, wi
 		lw = max(lw, cellWidth(r.label, 0))
 	}
 	for i, r := range rows {
-		text, err := texts.FullText(r.span.Doc)
-		if err != nil {
-			return err
-		}
-		left, hit, right := corpus.KWIC(text, r.span.Start, r.span.End, width)
+		left, hit, right := r.text.Left, r.text.Hit, r.text.Right
 		printf(w, "%s  %s  %s  %s%s%s\n", padRight(clip(r.name, maxName), nw), padRight(spans[i], sw), padRight(r.label, lw),
 			padLeft(lastCells(oneLine(left), width), width), st.highlight(clip(hit, maxText)), clip(right, width))
 	}
-	return nil
 }
 
 func codingsAction(c *cli.Context) error {
@@ -561,25 +528,8 @@ func uncodeAction(c *cli.Context) error {
 	}
 	refs, by := c.Args().Slice(), whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		v, err := p.View(false)
+		cs, err := service.New(p).Uncode(c.Context, by, service.UncodeOptions{Refs: refs})
 		if err != nil {
-			return err
-		}
-		var cs []coding.Coding
-		for _, ref := range refs {
-			cd, err := findCoding(v, ref)
-			if err != nil {
-				return err
-			}
-			if !slices.ContainsFunc(cs, func(x coding.Coding) bool { return x.ID == cd.ID }) {
-				cs = append(cs, cd)
-			}
-		}
-		ids := make([]string, len(cs))
-		for i, cd := range cs {
-			ids[i] = cd.ID
-		}
-		if err := p.Uncode(context.Background(), ids, by); err != nil {
 			return err
 		}
 		for _, cd := range cs {
@@ -593,20 +543,13 @@ func recodeAction(c *cli.Context) error {
 	if err := needArgs(c, 2, 2, "ID CODE"); err != nil {
 		return err
 	}
-	ref, code, by := c.Args().Get(0), c.Args().Get(1), whoAmI(c)
+	o, by := service.RecodeOptions{Ref: c.Args().Get(0), Code: c.Args().Get(1)}, whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		v, err := p.View(false)
+		r, err := service.New(p).Recode(c.Context, by, o)
 		if err != nil {
 			return err
 		}
-		cd, err := findCoding(v, ref)
-		if err != nil {
-			return err
-		}
-		if _, err := p.Recode(context.Background(), cd.ID, code, by); err != nil {
-			return err
-		}
-		printf(c.App.Writer, "Recoded %s from %s to %s\n", cd.ID, cd.Code, code)
+		printf(c.App.Writer, "Recoded %s from %s to %s\n", r.Old.ID, r.Old.Code, o.Code)
 		return nil
 	})
 }
@@ -615,13 +558,15 @@ func codebookAddAction(c *cli.Context) error {
 	if err := needArgs(c, 1, 1, "CODE [--parent P] [--definition TEXT] [--colour #RRGGBB]"); err != nil {
 		return err
 	}
-	code := coding.Code{ID: c.Args().First(), Parent: c.String("parent"), Definition: c.String("definition"),
-		Color: c.String("colour"), By: whoAmI(c)}
+	o := service.AddCodeOptions{ID: c.Args().First(), Parent: c.String("parent"), Definition: c.String("definition"),
+		Colour: c.String("colour")}
+	by := whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		if err := p.AddCode(context.Background(), code); err != nil {
+		code, err := service.New(p).AddCode(c.Context, by, o)
+		if err != nil {
 			return err
 		}
-		printf(c.App.Writer, "Added emergent code %s under %s\n", code.ID, cmp.Or(code.Parent, coding.RootEmergent))
+		printf(c.App.Writer, "Added emergent code %s under %s\n", code.ID, code.Parent)
 		return nil
 	})
 }
@@ -630,30 +575,13 @@ func codebookPromoteAction(c *cli.Context) error {
 	if err := needArgs(c, 1, 1, "CODE --parent CLASS"); err != nil {
 		return err
 	}
-	id, parent, by := c.Args().First(), c.String("parent"), whoAmI(c)
+	o, by := service.PromoteOptions{ID: c.Args().First(), Parent: c.String("parent")}, whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		if parent != "" {
-			cb, err := p.Codebook()
-			if err != nil {
-				return err
-			}
-			if err := cb.CheckCode(parent); err != nil {
-				return err
-			}
-		}
-		if err := p.PromoteCode(context.Background(), id, parent, by); err != nil {
-			return err
-		}
-		v, err := p.View(true)
+		r, err := service.New(p).PromoteCode(c.Context, by, o)
 		if err != nil {
 			return err
 		}
-		for _, cd := range v.Codes {
-			if cd.ID == id {
-				parent = cmp.Or(parent, cd.Parent)
-			}
-		}
-		printf(c.App.Writer, "Promoted %s under %s into %s\n", id, parent, project.OntologyFile)
+		printf(c.App.Writer, "Promoted %s under %s into %s\n", r.ID, r.Parent, r.File)
 		return nil
 	})
 }
@@ -716,33 +644,16 @@ func mentionAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	entity := args[len(args)-1]
+	o := service.MentionOptions{Span: span, Entity: args[len(args)-1]}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		v, err := p.View(true)
-		if err != nil {
-			return err
-		}
-		if _, err := coding.FindEntity(v, entity); err != nil {
-			return err
-		}
-		ms, err := p.AddMentions(context.Background(), []coding.Mention{{Span: span, Entity: entity}}, by, "mention")
+		m, err := service.New(p).Mention(c.Context, by, o)
 		if err != nil {
 			return docHint(err)
 		}
-		m := ms[0]
-		texts := p.Quoter()
-		text, err := texts.Span(m.Span)
-		if err != nil {
-			return err
-		}
 		if c.Bool("json") {
-			return writeJSON(c.App.Writer, codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), text})
+			return writeJSON(c.App.Writer, codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), m.Text})
 		}
-		name, err := docName(p, m.Doc)
-		if err != nil {
-			return err
-		}
-		printf(c.App.Writer, "Mention of %s at %s:%d-%d: %s\n  %s\n", m.Entity, name, m.Start, m.End, m.ID, quoted(text))
+		printf(c.App.Writer, "Mention of %s at %s:%d-%d: %s\n  %s\n", m.Entity, m.DocName, m.Start, m.End, m.ID, quoted(m.Text))
 		return nil
 	})
 }
@@ -752,25 +663,23 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 	if req.DryRun {
 		mode = project.ReadOnly
 	}
+	js := c.Bool("json")
+	o := service.AutoMentionOptions{Entities: req.Entities, DryRun: req.DryRun,
+		Quotes: service.QuoteOptions{Text: js, KWIC: !js && req.DryRun, Width: c.Int("width")}}
 	return withProject(c, mode, func(p *project.Project) error {
-		res, err := p.AutoMention(context.Background(), req, by)
+		res, err := service.New(p).AutoMention(c.Context, by, o)
 		if err != nil {
 			return err
 		}
 		w := c.App.Writer
-		texts := p.Quoter()
-		if c.Bool("json") {
+		if js {
 			out := autoMentionJSON{DryRun: res.DryRun, Added: len(res.Mentions), Existing: res.Existing,
 				Counts: res.Counts, Mentions: make([]codedMentionJSON, len(res.Mentions))}
 			if out.Counts == nil {
 				out.Counts = []project.EntityCount{}
 			}
 			for i, m := range res.Mentions {
-				text, err := texts.Span(m.Span)
-				if err != nil {
-					return err
-				}
-				out.Mentions[i] = codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), text}
+				out.Mentions[i] = codedMentionJSON{m.ID, m.Doc, m.Start, m.End, m.Entity, m.Coder, m.Created.UTC(), res.Texts[i].Text}
 			}
 			return writeJSON(w, out)
 		}
@@ -778,11 +687,9 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 		if res.DryRun {
 			rows := make([]kwicRow, len(res.Mentions))
 			for i, m := range res.Mentions {
-				rows[i] = kwicRow{name: res.Names[m.Doc], span: m.Span, label: m.Entity}
+				rows[i] = kwicRow{name: res.Names[m.Doc], span: m.Span, label: m.Entity, text: res.Texts[i]}
 			}
-			if err := writeSpans(w, st, texts, rows, c.Int("width")); err != nil {
-				return err
-			}
+			writeSpans(w, st, rows, c.Int("width"))
 		}
 		t := newTable("ENTITY", "NAMES", "FOUND", "ADDED", "ALREADY")
 		for _, n := range res.Counts {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 func corpusCommands() []*cli.Command {
@@ -96,14 +96,15 @@ func importAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := project.ImportOptions{
-		Kind: c.String("kind"), Attrs: attrs, Encoding: c.String("encoding"), By: whoAmI(c),
+	opt := service.ImportOptions{
+		Paths: c.Args().Slice(), Kind: c.String("kind"), Attrs: attrs, Encoding: c.String("encoding"),
 		NoWait: c.Bool("no-wait"),
 	}
+	by := whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
 		bar := newProgress(c.App.ErrWriter, "import", "bytes")
 		opt.Progress = bar.set
-		res, err := p.Import(c.Context, c.Args().Slice(), opt)
+		res, err := service.New(p).Import(c.Context, by, opt)
 		bar.done()
 		if err != nil {
 			return err
@@ -135,7 +136,7 @@ func docsAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		docs, err := p.Documents(context.Background())
+		docs, err := p.Documents(c.Context)
 		if err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func showAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		d, err := p.Document(context.Background(), c.Args().First())
+		d, err := p.Document(c.Context, c.Args().First())
 		if err != nil {
 			return err
 		}
@@ -352,7 +353,7 @@ func attrSetAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		d, err := p.SetAttrs(context.Background(), c.Args().First(), attrs, whoAmI(c))
+		d, err := service.New(p).SetAttrs(c.Context, whoAmI(c), service.SetAttrsOptions{Doc: c.Args().First(), Attrs: attrs})
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"io"
@@ -110,7 +109,7 @@ func demoAction(c *cli.Context) error {
 		}
 		data = append(data, project.DataFile{Path: "demo/" + f.name, Data: b, Kind: f.kind, Attrs: f.attrs})
 	}
-	res, err := p.ImportData(context.Background(), data, project.ImportOptions{By: "demo"})
+	res, err := p.ImportData(c.Context, data, project.ImportOptions{By: "demo"})
 	if err != nil {
 		p.Close()
 		return err

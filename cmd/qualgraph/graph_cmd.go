@@ -348,15 +348,12 @@ func entityAddAction(c *cli.Context) error {
 			Aliases: c.StringSlice("alias"), Attrs: attrs},
 		By: whoAmI(c),
 	}
-	// The graph reads aliases back sorted; write them so, and the
-	// projection agrees with it.
-	slices.Sort(opt.Entity.Aliases)
-	opt.Entity.Aliases = slices.Compact(opt.Entity.Aliases)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		if err := p.AddEntity(context.Background(), opt.Entity, opt.By); err != nil {
+		e, err := service.New(p).AddEntity(c.Context, opt.By, service.AddEntityOptions{Entity: opt.Entity})
+		if err != nil {
 			return err
 		}
-		printf(c.App.Writer, "Added entity %s (%s)\n", opt.Entity.ID, opt.Entity.Type)
+		printf(c.App.Writer, "Added entity %s (%s)\n", e.ID, e.Type)
 		return nil
 	})
 }
@@ -502,10 +499,11 @@ type graphPrinter struct {
 	st    style
 	names map[string]string // document id -> name; nil until needed
 	p     *project.Project
+	ctx   context.Context // the command's
 }
 
 func newGraphPrinter(c *cli.Context, p *project.Project) *graphPrinter {
-	return &graphPrinter{w: c.App.Writer, st: style{useColor(c.App.Writer)}, p: p}
+	return &graphPrinter{w: c.App.Writer, st: style{useColor(c.App.Writer)}, p: p, ctx: c.Context}
 }
 
 // span writes NAME:START-END, as assert --evidence takes it. The names
@@ -513,7 +511,7 @@ func newGraphPrinter(c *cli.Context, p *project.Project) *graphPrinter {
 // that cannot be read.
 func (pr *graphPrinter) span(doc string, start, end int) string {
 	if pr.names == nil {
-		pr.names, _ = pr.p.DocNames(context.Background())
+		pr.names, _ = pr.p.DocNames(pr.ctx)
 	}
 	name, ok := pr.names[doc]
 	if !ok {
@@ -575,15 +573,18 @@ func assertAction(c *cli.Context) error {
 		return usagef("assert: give at least one --evidence DOC:START-END (usage: qualgraph assert %s)", usage)
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		a, err := p.Assert(context.Background(), opt.Assertion, opt.By)
+		a, err := service.New(p).Assert(c.Context, opt.By, service.AssertOptions{Assertion: opt.Assertion})
 		if err != nil {
 			return docHint(err)
 		}
 		pr := newGraphPrinter(c, p)
 		printf(pr.w, "Asserted %s\n", a.ID)
-		q := p.Quoter()
-		pr.assertion(toAssertionJSON(a, q.Quote), true, "  ")
-		return q.Err()
+		js := toAssertionJSON(a.Assertion, func(coding.Span) string { return "" })
+		for i := range js.Evidence {
+			js.Evidence[i].Text = a.Quotes[i]
+		}
+		pr.assertion(js, true, "  ")
+		return nil
 	})
 }
 
@@ -591,17 +592,10 @@ func retractAction(c *cli.Context) error {
 	if err := needArgs(c, 1, 1, "ID [--reason TEXT]"); err != nil {
 		return err
 	}
-	ref, reason, by := c.Args().First(), c.String("reason"), whoAmI(c)
+	o, by := service.RetractOptions{Ref: c.Args().First(), Reason: c.String("reason")}, whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		v, err := p.View(true)
+		a, err := service.New(p).Retract(c.Context, by, o)
 		if err != nil {
-			return err
-		}
-		a, err := coding.FindAssertion(v, ref)
-		if err != nil {
-			return err
-		}
-		if err := p.Retract(context.Background(), a.ID, reason, by); err != nil {
 			return err
 		}
 		printf(c.App.Writer, "Retracted %s: %s\n", a.ID, statement(a.Subject, a.Relation, a.Object))
@@ -671,34 +665,12 @@ func memoAddAction(c *cli.Context) error {
 		return err
 	}
 	args := c.Args().Slice()
-	m := coding.Memo{Target: args[0], Text: strings.Join(args[1:], " "), Author: whoAmI(c)}
+	o, by := service.MemoOptions{Target: args[0], Text: strings.Join(args[1:], " ")}, whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		if id, ok := strings.CutPrefix(m.Target, "assertion:"); ok {
-			v, err := p.View(true)
-			if err != nil {
-				return err
-			}
-			a, err := coding.FindAssertion(v, id)
-			if err != nil {
-				return err
-			}
-			m.Target = "assertion:" + a.ID
-		}
-		added, err := p.AddMemo(context.Background(), m)
-		if err != nil && !strings.Contains(m.Target, ":") {
-			// A bare reference may be the prefix of an assertion id, as
-			// the tables show them.
-			if v, verr := p.View(true); verr == nil {
-				if a, ferr := coding.FindAssertion(v, m.Target); ferr == nil {
-					m.Target = "assertion:" + a.ID
-					added, err = p.AddMemo(context.Background(), m)
-				}
-			}
-		}
+		m, err := service.New(p).AddMemo(c.Context, by, o)
 		if err != nil {
 			return err
 		}
-		m = added
 		printf(c.App.Writer, "Memo %s on %s\n", m.ID, m.Target)
 		return nil
 	})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 var errNoProject = project.ErrNoProject
@@ -151,11 +151,11 @@ func checkAction(c *cli.Context) error {
 			if err := p.RebuildView(); err != nil {
 				return err
 			}
-			if _, err := p.Reindex(context.Background(), nil); err != nil {
+			if _, err := p.Reindex(c.Context, nil); err != nil {
 				return err
 			}
 		}
-		r, err := p.Check(context.Background())
+		r, err := p.Check(c.Context)
 		if err != nil {
 			return err
 		}
@@ -187,9 +187,10 @@ func reindexAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, ""); err != nil {
 		return err
 	}
+	by := whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
 		bar := newProgress(c.App.ErrWriter, "reindex", "docs")
-		n, err := p.Reindex(context.Background(), bar.set)
+		n, err := service.New(p).Reindex(c.Context, by, service.ReindexOptions{Progress: bar.set})
 		bar.done()
 		if err != nil {
 			return err

@@ -2,14 +2,13 @@ package main
 
 // REFI-QDA import: "qualgraph import FILE.qdpx" and "qualgraph import
 // FILE.qdc" (routed here by importAction), and "qualgraph ontology import
-// FILE.qdc" (ontologyImportCommand). Export is the export command's, over
+// FILE.qdc" (ontologyImportCommand), through service.ImportREFI. Export is
+// the export command's, through service.Export over
 // project.ExportQDPX and project.ExportQDC.
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,8 +16,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/qualgraph/qualgraph/coding/refiqda"
-	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
+	"github.com/qualgraph/qualgraph/service"
 )
 
 // positionsFlag is the import command's --positions flag, read for .qdpx
@@ -31,28 +30,15 @@ var positionsFlag = &cli.StringFlag{
 
 // refiImportOptions are the options of a REFI-QDA import.
 type refiImportOptions struct {
-	File      string
-	Positions refiqda.Positions
-	Kind      string // "" infers interview or document
-	Attrs     corpus.Attrs
-	By        string
-}
-
-// isRefiFile reports whether path names a REFI-QDA file: a project (.qdpx)
-// or a codebook (.qdc).
-func isRefiFile(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".qdpx", ".qdc":
-		return true
-	}
-	return false
+	service.RefiImportOptions // Kind "" infers interview or document
+	By                        string
 }
 
 // hasRefiArg reports whether the import command was given a REFI-QDA
 // file; importAction then hands over to refiImportAction.
 func hasRefiArg(c *cli.Context) bool {
 	for _, a := range c.Args().Slice() {
-		if isRefiFile(a) {
+		if service.IsRefiFile(a) {
 			return true
 		}
 	}
@@ -67,7 +53,8 @@ func refiImportAction(c *cli.Context) error {
 	if c.IsSet("encoding") {
 		return usagef("--encoding does not apply to REFI-QDA files: their texts are UTF-8 or say their encoding")
 	}
-	opt := refiImportOptions{File: c.Args().First(), Positions: refiqda.Positions(c.String("positions")), By: whoAmI(c)}
+	opt := refiImportOptions{By: whoAmI(c)}
+	opt.File, opt.Positions = c.Args().First(), refiqda.Positions(c.String("positions"))
 	switch opt.Positions {
 	case refiqda.PositionsAuto, refiqda.PositionsCodePoints, refiqda.PositionsUTF16:
 	default:
@@ -86,45 +73,19 @@ func refiImportAction(c *cli.Context) error {
 		return usagef("--positions, --kind and --attr do not apply to a codebook (.qdc)")
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		var res *project.RefiResult
-		var err error
-		if qdc {
-			res, err = refiImportQDC(p, opt)
-		} else {
-			res, err = refiImportQDPX(c, p, opt)
+		o := opt.RefiImportOptions
+		if !qdc {
+			bar := newProgress(c.App.ErrWriter, "import", "bytes")
+			defer bar.done()
+			o.Progress = bar.set
 		}
+		res, err := service.New(p).ImportREFI(c.Context, opt.By, o)
 		if err != nil {
 			return err
 		}
 		writeRefiResult(c.App.Writer, res, !qdc)
 		return nil
 	})
-}
-
-func refiImportQDPX(c *cli.Context, p *project.Project, opt refiImportOptions) (*project.RefiResult, error) {
-	f, err := os.Open(opt.File)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	bar := newProgress(c.App.ErrWriter, "import", "bytes")
-	defer bar.done()
-	return p.ImportQDPX(context.Background(), f, st.Size(), project.RefiOptions{
-		File: opt.File, Positions: opt.Positions, Kind: opt.Kind, Attrs: opt.Attrs, By: opt.By, Progress: bar.set,
-	})
-}
-
-func refiImportQDC(p *project.Project, opt refiImportOptions) (*project.RefiResult, error) {
-	f, err := os.Open(opt.File)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return p.ImportQDC(context.Background(), f, project.RefiOptions{File: opt.File, By: opt.By})
 }
 
 // ontologyImportCommand is "qualgraph ontology import FILE.qdc"; it belongs
@@ -147,12 +108,12 @@ func ontologyImportAction(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("usage: qualgraph ontology import FILE.qdc")
 	}
-	opt := refiImportOptions{File: c.Args().First(), By: whoAmI(c)}
+	opt := refiImportOptions{RefiImportOptions: service.RefiImportOptions{File: c.Args().First()}, By: whoAmI(c)}
 	if !strings.EqualFold(filepath.Ext(opt.File), ".qdc") {
 		return usagef("ontology import reads a REFI-QDA codebook (.qdc); import a project (.qdpx) with qualgraph import")
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		res, err := refiImportQDC(p, opt)
+		res, err := service.New(p).ImportREFI(c.Context, opt.By, opt.RefiImportOptions)
 		if err != nil {
 			return err
 		}
