@@ -442,7 +442,8 @@ func TestReadWhileAutocoding(t *testing.T) {
 	wg.Add(2)
 	go func() { // the reader
 		defer wg.Done()
-		reqs := [][]string{{"docs", "--json"}, {"codings", "--coder", "bot", "--json"}, {"links"}, {"search", "cluster", "--json"}, {"show", doc, "--json"}}
+		codings := []string{"codings", "--coder", "bot", "--json"}
+		reqs := [][]string{codings, {"docs", "--json"}, codings, {"links"}, codings, {"search", "cluster", "--json"}, codings, {"show", doc, "--json"}}
 		for i := 0; running(); i++ {
 			args := reqs[i%len(reqs)]
 			r := qgProc(t, dir, args...)
