@@ -1,0 +1,5 @@
+package project
+
+// SetTestHookAfterAppend sets testHookAfterAppend for the tests of package
+// project_test, which import packages that import this one.
+func SetTestHookAfterAppend(f func() error) { testHookAfterAppend = f }

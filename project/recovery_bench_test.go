@@ -1,0 +1,112 @@
+package project_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/internal/benchproj"
+	"github.com/qualgraph/qualgraph/project"
+)
+
+var errCrash = errors.New("simulated crash")
+
+// BenchmarkRecoverOpen measures opening a project for writing, which
+// applies what the graph lacks of the record, on a project of many
+// codings (internal/benchproj: 200 documents, QUALGRAPH_BENCH_CODINGS
+// codings, 20,000 by default; the 200,000 of the issue take about two
+// minutes to build). QUALGRAPH_SCALE_DIR keeps the built project between
+// runs; each run works on a copy of it.
+//
+// CaughtUp opens a project whose graph has applied the whole record.
+// OneBehind opens one whose last entry (one coding) was recorded but not
+// applied, as a writer killed between the two leaves it.
+func BenchmarkRecoverOpen(b *testing.B) {
+	n := 20000
+	if s := os.Getenv("QUALGRAPH_BENCH_CODINGS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
+			b.Fatalf("QUALGRAPH_BENCH_CODINGS=%q: want a positive number", s)
+		}
+	}
+	base := os.Getenv("QUALGRAPH_SCALE_DIR")
+	if base == "" {
+		base = b.TempDir()
+	}
+	built, _, err := benchproj.Ensure(base, benchproj.Options{Docs: 200, DocSize: 4000, Codings: n, Entities: 10, Assertions: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(b.TempDir(), "p")
+	if err := os.CopyFS(dir, os.DirFS(built)); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := project.Open(dir, project.ReadOnly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	names, err := p.DocNames(ctx)
+	p.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var doc string
+	for id := range names {
+		doc = id
+		break
+	}
+	// crash records one coding and stops before applying it.
+	crash := func(i int) {
+		p, err := project.Open(dir, project.ReadWrite)
+		if err != nil {
+			b.Fatal(err)
+		}
+		project.SetTestHookAfterAppend(func() error { return errCrash })
+		_, err = p.Code(ctx, []project.CodeRequest{{Span: coding.Span{Doc: doc, Start: i % 50, End: i%50 + 10}, Code: "LocalGovernment"}}, "crash"+strconv.Itoa(i), "code")
+		project.SetTestHookAfterAppend(nil)
+		if !errors.Is(err, errCrash) {
+			b.Fatalf("code: %v, want the simulated crash", err)
+		}
+		if err := p.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		behind bool
+	}{
+		{"CaughtUp", false},
+		{"OneBehind", true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				if tc.behind {
+					crash(i)
+				}
+				b.StartTimer()
+				p, err := project.Open(dir, project.ReadWrite)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				head, err := p.RecordHead()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if gp, err := p.GraphPosition(); err != nil || gp != head {
+					b.Fatalf("after opening for writing the graph is at %+v (%v), the record at %+v", gp, err, head)
+				}
+				if err := p.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
