@@ -99,8 +99,8 @@ func BenchmarkRecoverOpen(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if gp, err := p.GraphPosition(); err != nil || gp != head {
-					b.Fatalf("after opening for writing the graph is at %+v (%v), the record at %+v", gp, err, head)
+				if gp, err := p.ProjectionPosition(); err != nil || gp != head {
+					b.Fatalf("after opening for writing the projection is at %+v (%v), the record at %+v", gp, err, head)
 				}
 				if err := p.Close(); err != nil {
 					b.Fatal(err)
