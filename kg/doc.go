@@ -95,11 +95,26 @@
 //
 // Reading 200,000 codings back from cayley takes seconds, so commands read
 // a projection instead (see projection.go): append-only logs in the graph
-// folder, written after each transaction, that replay into a coding.View
-// without opening cayley. The graph stays the record of truth: View rebuilds
-// the same view from the graph, RebuildProjection rewrites the logs from it
-// (the project's journal triggers that after a crash), and "qualgraph check"
-// compares the two.
+// folder that replay into a coding.View without opening cayley.
+//
+// # The record, and positions
+//
+// Neither the graph nor the projection is the truth: the project's ordered
+// record of changes is (package project, internal/record). Each change is
+// a coding.Event; the write methods (AddCodings, Recode, AddAssertions…)
+// turn an event into quads and projection lines (collect), and
+// ApplyProjection and ApplyGraph write them, each then recording the
+// record position it has reached (position.go): position.json, with the
+// length of every log, for the projection; graph-position.json for the
+// graph. Readers read each log only up to its recorded length, so they
+// never see half an entry, and a writer cuts back what a killed writer
+// appended beyond it (TruncateProjection) and applies the entries again.
+// Applying an entry to the graph twice is harmless (adding a quad the
+// graph holds is a no-op), so the graph is written in transactions of at
+// most graphChunk quads and may lag the projection during bulk work.
+// View rebuilds the same view from the graph, RebuildProjection rewrites
+// the logs from it (check --repair), and "qualgraph check" compares the
+// two when the graph has caught up.
 //
 // # What a query reads
 //

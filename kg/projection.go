@@ -24,12 +24,11 @@ import (
 
 // The projection. Reading every coding back from cayley costs seconds at
 // 200,000 codings, so the commands read a projection instead: logs in the
-// graph folder (codings.log, records.log, codes.log, quotes.log) of the
-// same writes, one line each, appended after each transaction, that replay
-// into a coding.View in a fraction of that time. The graph is the record
-// of truth; the projection is rebuilt from it (RebuildProjection) whenever
-// a write may not have reached it (the project's journal says so), and
-// "qualgraph check" compares the two.
+// graph folder (codings.log, records.log, codes.log, quotes.log, docs.log)
+// of the record's entries, one line per record, that replay into a
+// coding.View in a fraction of that time. They are derived from the
+// project's record with a position (position.go); RebuildProjection
+// rewrites them from the graph, and "qualgraph check" compares the two.
 //
 // Lines (fields separated by tabs; records as in the graph):
 //

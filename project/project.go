@@ -1,27 +1,67 @@
-// Package project is a qualgraph project on disk: the folder that holds the
-// project file, the ontology, the normalised sources, the graph and the
-// full-text index, and the lock and journal that keep them in step.
+// Package project is a qualgraph project in a folder on disk: the local
+// adapter that keeps the project's ordered record of changes, the stores
+// derived from it (the cayley graph and its projection, the full-text
+// index), the normalised sources, the ontology and the lock. The use cases
+// the command line and the server share are in package service, above it.
 //
 // Layout of a project folder:
 //
 //	qualgraph.json      project file: name, schema version, creation time
 //	ontology.yaml       the project's ontology (the researcher edits it)
+//	record.log          the ordered record of changes (package internal/record)
 //	sources/ID.txt      the stored, normalised text of document ID (write-once)
 //	sources/ID.json     its segments (speaker turns or paragraphs) and origin
-//	graph/              the cayley graph (bbolt): documents, attributes, codings…
-//	index/              the bleve full-text index, rebuilt by "qualgraph reindex"
-//	.lock               advisory lock: shared for readers, exclusive for a writer
-//	journal.json        present only while a write is under way (see below)
+//	graph/              the cayley graph (bbolt) and its projection: the logs
+//	                    every command reads, position.json (how far they
+//	                    have applied the record) and graph-position.json
+//	                    (how far the graph has)
+//	index/              the bleve full-text index and position.json (how far
+//	                    it has applied the record); "qualgraph reindex"
+//	                    rebuilds it
+//	.lock               the write lock: one writer at a time
+//	journal.json        present only while an import writes sources
 //
-// Writes that span the stores follow one protocol. Before it touches
-// anything, a write lists the documents it affects in journal.json; the
-// graph is the record of truth and is written in one transaction; sources
-// are write-once; the index follows. The journal is removed only once the
-// index is closed and flushed. A process killed at any point leaves the
-// journal behind, and the next process to open the project repairs it
-// before doing anything else: a listed document the graph holds is indexed
-// again from its source, one the graph lacks is removed from the index and
-// from sources/. So a killed import either happened or did not.
+// # The record and what derives from it
+//
+// Every change (an import, a coding, an uncode or recode, an emergent code
+// or its promotion, an entity, a mention, an assertion or retraction, a
+// memo, an attribute) is one entry of record.log: a coding.Event, numbered,
+// appended and synced (commit) before the command that makes it reports
+// success. A command's change is one entry, so it happens whole or not at
+// all; a REFI-QDA import is one entry of several steps. An import writes
+// and syncs its sources first, naming them in journal.json; an import
+// killed before its entry was recorded leaves the journal, and the next
+// process removes the sources it names that no entry imported.
+//
+// The projection, the graph and the index are derived from the record.
+// Each keeps the position it has applied and applies the entries after it:
+//
+//   - the projection at once, in the commit: every command but Gizmo
+//     queries and RDF exports reads it, so a command that reports success
+//     has made its change visible;
+//   - the graph at once for an ordinary entry, and for a large one (bulk
+//     auto-coding) when the writer closes the project (SyncGraph), so the
+//     graph may lag by that bulk work; check says so;
+//   - the index after an import has been recorded; import waits for it
+//     unless told not to (ImportOptions.NoWait), and IndexStatus says how
+//     much of the project search can find.
+//
+// A writer that opens the project brings the projection and index up to
+// the record, and the graph when it closes. No write path rebuilds a whole
+// store; check --repair does on demand.
+//
+// # Readers and writers
+//
+// Readers take no lock: they read each store only up to the position it
+// has recorded, which never covers half an entry, so any number of them,
+// in any process, read while a writer works and are never refused. (The
+// cayley file itself is locked by bbolt while a writer applies to it, so
+// Gizmo queries and RDF exports may wait for that.) One process writes at
+// a time, holding .lock; another writer waits up to LockWait, then fails
+// naming the holder. Within a process a Project is safe for concurrent
+// use: its writes are serialised (lockWrite), each validated against the
+// latest state before it is recorded, and its caches follow the
+// projection's position.
 package project
 
 import (

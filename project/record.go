@@ -12,16 +12,8 @@ import (
 	"github.com/qualgraph/qualgraph/kg"
 )
 
-// The record. Every change to the coding of a project (codings, uncodes,
-// recodes, emergent codes and their promotion, entities, mentions,
-// assertions, retractions, memos) is an entry of record.log (package
-// internal/record), appended and synced before the command that makes it
-// reports success. The graph and its projection are derived from it: the
-// graph folder's position (kg.Position) says how far they have applied
-// it, and a writer that opens the project applies what they lack, so a
-// change acknowledged before a crash is never lost and is never applied
-// twice (see kg's position.go). Imports are not entries yet: they keep the
-// journal protocol of the package doc.
+// The record (see the package doc): commit appends an entry and applies
+// it; openRecord, catchUp and syncGraph bring the derived stores up to it.
 
 // testHookAfterAppend, when set, runs after an entry is appended and
 // before it is applied; an error stops the write there, as a crash would.

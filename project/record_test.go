@@ -107,6 +107,15 @@ func TestRecordCatchUp(t *testing.T) {
 			if n := len(codingsOf(t, dir)); n != tc.seen {
 				t.Fatalf("reader before recovery sees %d codings, want %d", n, tc.seen)
 			}
+			r, err := Open(dir, ReadOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			graph, proj, err := r.GraphLag()
+			r.Close()
+			if wantLag := tc.seen == 2; err != nil || (graph.Seq < proj.Seq) != wantLag || proj.Seq != uint64(tc.seen)+1 {
+				t.Fatalf("GraphLag before recovery: graph %d, projection %d, %v", graph.Seq, proj.Seq, err)
+			}
 			p, err = Open(dir, ReadWrite)
 			if err != nil {
 				t.Fatal(err)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The project's test command (README; .ci/run calls it). It installs what the
-# tests need that Go does not bring (xmllint for REFI-QDA schema checks),
-# then vets, builds without cgo and runs every test.
+# tests need that Go does not bring (xmllint for REFI-QDA schema checks, gcc
+# for the race detector), then vets, builds without cgo, runs every test, and
+# runs the concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc) # the race detector needs cgo
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2
@@ -21,3 +23,10 @@ export CGO_ENABLED=0
 go vet ./...
 go build ./...
 go test -count=1 "$@" ./...
+
+# The concurrency tests again, under the race detector (which needs cgo).
+if command -v gcc >/dev/null 2>&1; then
+	CGO_ENABLED=1 go test -race -count=1 -run 'Concurrent|ReadersStop|RecordCatchUp' ./internal/record ./project ./service
+else
+	echo "!!! scripts/test.sh: no C compiler: the race-detector run of the concurrency tests is SKIPPED" >&2
+fi

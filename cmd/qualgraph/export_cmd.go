@@ -107,6 +107,11 @@ func exportAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if o.Format == "nquads" || o.Format == "jsonld" {
+			if err := noteGraphLag(c, p); err != nil {
+				return err
+			}
+		}
 		res := exportJSON{Format: o.Format, Out: o.Out, Codings: e.Codings, Assertions: e.Assertions,
 			Entities: e.Entities, Documents: e.Documents, Quads: e.Quads}
 		if o.JSON {

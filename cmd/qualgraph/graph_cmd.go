@@ -967,6 +967,23 @@ func queryAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := noteGraphLag(c, p); err != nil {
+			return err
+		}
 		return writeJSON(c.App.Writer, res)
 	})
+}
+
+// noteGraphLag says on stderr when the graph, which Gizmo queries and RDF
+// exports read, has not yet applied everything the other commands see
+// (bulk work that a writer is still applying).
+func noteGraphLag(c *cli.Context, p *project.Project) error {
+	graph, proj, err := p.GraphLag()
+	if err != nil {
+		return err
+	}
+	if graph.Seq < proj.Seq {
+		printf(c.App.ErrWriter, "qualgraph: answered as of change %d: the graph has not yet applied changes %d to %d (a writer is applying them; the next command that writes finishes)\n", graph.Seq, graph.Seq+1, proj.Seq)
+	}
+	return nil
 }
