@@ -103,11 +103,15 @@ func Open(dir string, readOnly bool) (*Store, error) {
 	return s, nil
 }
 
+// BoltWait is how long opening the graph file waits for another process
+// that holds it: a writer applying changes (a minute for bulk auto-coding
+// on a large project, which it applies entry by entry, opening the file
+// for each), or readers, while a writer waits.
+var BoltWait = 30 * time.Second
+
 func openBolt(dir string, readOnly bool) (*hbolt.DB, error) {
-	// The project lock serialises writers, so a bolt lock that is not free
-	// within a second means something outside qualgraph holds the file.
 	db, err := hbolt.Open(filepath.Join(dir, boltFile), &bolt.Options{
-		Timeout:  time.Second,
+		Timeout:  BoltWait,
 		ReadOnly: readOnly,
 		// Map generously up front: growing the map remaps the file, which
 		// cost a quarter of the time of a first large write.
@@ -117,7 +121,9 @@ func openBolt(dir string, readOnly bool) (*hbolt.DB, error) {
 		// open scan the whole file to rebuild it.)
 		FreelistType: bolt.FreelistMapType,
 	})
-	if err != nil {
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open graph %s: another qualgraph process has held the graph file for %v (applying bulk changes, or a long query); try again when it ends", dir, BoltWait)
+	} else if err != nil {
 		return nil, fmt.Errorf("open graph %s: %w", dir, err)
 	}
 	return db, nil

@@ -159,9 +159,17 @@ func (p *Project) syncGraph(progress func(done, total int64)) error {
 	if gpos.Seq >= ppos.Seq {
 		return nil
 	}
-	g, err := p.Graph()
-	if err != nil {
-		return err
+	// The graph file is open only while applying, unless this process
+	// has it open already: bbolt locks the file, and readers of the
+	// graph in other processes wait for it.
+	p.mu.Lock()
+	g := p.graph
+	p.mu.Unlock()
+	if g == nil {
+		if g, err = kg.Open(gdir, false); err != nil {
+			return err
+		}
+		defer g.Close()
 	}
 	name := filepath.Join(p.Dir, RecordFile)
 	total := int64(ppos.Seq - gpos.Seq)
