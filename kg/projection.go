@@ -20,6 +20,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
+	"github.com/qualgraph/qualgraph/internal/record"
 )
 
 // The projection. Reading every coding back from cayley costs seconds at
@@ -397,14 +398,24 @@ type LoadOptions struct {
 	// walk's next step. Their lines are decoded only once the assertions
 	// are read, which saves decoding every entity of the project.
 	NearEntities bool
+	// Tail, if not nil, returns the entries of the record after the
+	// position the projection has applied (a writer killed before it
+	// applied them leaves them there until the next writer does), and
+	// Load replays them after the logs, so that a reader sees every
+	// change the record holds.
+	Tail func(from record.Position) ([]*coding.Event, error)
 }
 
 // Load replays what opt selects of the projection in graphDir into a View,
 // as LoadParts does.
 func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
-	lim, err := readLimits(graphDir)
+	pos, ok, err := ReadPosition(graphDir)
 	if err != nil {
 		return nil, err
+	}
+	var lim limits
+	if ok {
+		lim = pos.Sizes
 	}
 	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}, lim: lim}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
@@ -423,10 +434,44 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 			return nil, err
 		}
 	}
+	if opt.Tail != nil && ok {
+		if err := r.tail(opt, pos.Position); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.nearEntities(); err != nil {
 		return nil, err
 	}
 	return r.view(), nil
+}
+
+// tail replays the record's entries after from, as their lines would be
+// in the logs that opt reads.
+func (r *replay) tail(opt LoadOptions, from record.Position) error {
+	evs, err := opt.Tail(from)
+	if err != nil {
+		return err
+	}
+	read := map[string]bool{
+		codesLog:   opt.Parts&PartCodes != 0,
+		recordsLog: opt.Parts&(PartRecords&^PartCodes) != 0,
+		codingsLog: opt.Parts&PartCodings != 0,
+	}
+	for _, ev := range evs {
+		c, err := (&Store{}).collect(ev)
+		if err != nil {
+			return fmt.Errorf("record entry after %d: %w", from.Seq, err)
+		}
+		for _, l := range c.lines {
+			if !read[logFor(l)] || !r.wants([]byte(l)) {
+				continue
+			}
+			if err := r.apply(l); err != nil {
+				return fmt.Errorf("record entry after %d: %w", from.Seq, err)
+			}
+		}
+	}
+	return nil
 }
 
 // LoadCodes replays only the emergent codes of the projection in graphDir.

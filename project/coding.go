@@ -123,6 +123,7 @@ func (p *Project) NeighborhoodView(entity string, depth int) (*coding.View, erro
 // load replays what opt selects of the projection, rebuilding a missing
 // projection if the project is open for writing.
 func (p *Project) load(opt kg.LoadOptions) (*coding.View, error) {
+	opt.Tail = p.recordTail
 	v, err := kg.Load(filepath.Join(p.Dir, GraphDir), opt)
 	if errors.Is(err, kg.ErrNoProjection) && p.write {
 		if err = p.rebuildProjection(); err == nil {

@@ -53,8 +53,10 @@
 // # Readers and writers
 //
 // Readers take no lock: they read each store only up to the position it
-// has recorded, which never covers half an entry, so any number of them,
-// in any process, read while a writer works and are never refused. (The
+// has recorded, which never covers half an entry, and replay over the
+// projection the whole entries of the record beyond it (those a killed
+// writer did not apply), so any number of them, in any process, read
+// every acknowledged change while a writer works, and are never refused. (The
 // cayley file itself is locked by bbolt while a writer applies to it, so
 // Gizmo queries and RDF exports may wait for that.) One process writes at
 // a time, holding .lock; another writer waits up to LockWait, then fails

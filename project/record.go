@@ -267,8 +267,15 @@ func (p *Project) commit(ev *coding.Event) error {
 			return err
 		}
 	}
+	// A small entry reaches the graph now, if the graph had all the
+	// others; the rest (bulk work, or entries a killed writer left)
+	// follows when the project closes, so that the change is reported
+	// done first.
 	if n, err := proj.GraphQuads(ev); err != nil || n > graphNow {
-		return err // the graph follows when the project closes
+		return err
+	}
+	if gpos, err := kg.ReadGraphPosition(filepath.Join(p.Dir, GraphDir)); err != nil || gpos.Seq+1 != pos.Seq {
+		return err
 	}
 	if err := p.syncGraph(nil); err != nil {
 		// The projection has it; the graph takes it when it next
@@ -321,4 +328,25 @@ func (p *Project) dropView() {
 	p.mu.Lock()
 	p.view = nil
 	p.mu.Unlock()
+}
+
+// recordTail returns the entries of the record after from: those a writer
+// killed before applying them left for the next writer. Readers replay
+// them over the projection (kg.LoadOptions.Tail), so that they see every
+// change the record holds.
+func (p *Project) recordTail(from record.Position) ([]*coding.Event, error) {
+	name := filepath.Join(p.Dir, RecordFile)
+	var evs []*coding.Event
+	_, err := record.Scan(name, from, func(end record.Position, payload []byte) error {
+		ev, err := coding.UnmarshalEvent(payload)
+		if err != nil {
+			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
+		}
+		evs = append(evs, ev)
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil // a project from before the record
+	}
+	return evs, err
 }
