@@ -167,15 +167,8 @@ func attrsLine(id string, attrs corpus.Attrs) string {
 // by name), without opening the graph. It returns ErrNoProjection for a
 // projection made before it kept them (the graph has them).
 func LoadDocuments(graphDir string) ([]*corpus.Document, error) {
-	name := filepath.Join(graphDir, docsLog)
-	lim, err := readLimits(graphDir)
+	name, data, err := readDocsLog(graphDir)
 	if err != nil {
-		return nil, err
-	}
-	data, err := readLimitedString(name, lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNoProjection
-	} else if err != nil {
 		return nil, err
 	}
 	named := map[string]bool{}
@@ -254,19 +247,27 @@ func (s *Store) RebuildDocNames(ctx context.Context) error {
 	return s.followWrite()
 }
 
+// readDocsLog returns the name of docs.log in graphDir and its content up
+// to the projection's position; ErrNoProjection if there is none.
+func readDocsLog(graphDir string) (name, data string, err error) {
+	name = filepath.Join(graphDir, docsLog)
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return name, "", err
+	}
+	data, err = readLimitedString(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return name, "", ErrNoProjection
+	}
+	return name, data, err
+}
+
 // LoadDocNames returns the name of every document by id, from the graph's
 // projection in graphDir, without opening the graph; ErrNoProjection if
 // the projection does not name the documents (see docs.log above).
 func LoadDocNames(graphDir string) (map[string]string, error) {
-	name := filepath.Join(graphDir, docsLog)
-	lim, err := readLimits(graphDir)
+	name, data, err := readDocsLog(graphDir)
 	if err != nil {
-		return nil, err
-	}
-	data, err := readLimitedString(name, lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNoProjection
-	} else if err != nil {
 		return nil, err
 	}
 	names := map[string]string{}
