@@ -86,11 +86,15 @@ func (p *Project) openRecord() error {
 		}
 	}
 	// The index follows: an import killed after it was recorded, or one
-	// that did not wait, is indexed now.
+	// that did not wait, is indexed now. An index that cannot take them
+	// must not keep the project from opening (reindex needs it open).
 	if behind, err := p.indexBehind(); err != nil || !behind {
 		return err
 	}
-	return p.catchUpIndex(context.Background(), nil)
+	if err := p.catchUpIndex(context.Background(), nil); err != nil {
+		p.Notices = append(p.Notices, fmt.Sprintf("the full-text index could not take the latest imports (%v); qualgraph reindex rebuilds it", err))
+	}
+	return nil
 }
 
 // convertIndex gives an index made before positions the position pos, at
