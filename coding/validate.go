@@ -25,6 +25,7 @@ var (
 	ErrConfidence       = errors.New("confidence must be between 0 and 1")
 	ErrPolarity         = errors.New("polarity must be positive or negative")
 	ErrDuplicate        = errors.New("already exists")
+	ErrConflict         = errors.New("changed meanwhile")
 	ErrBadID            = errors.New("bad id")
 )
 
@@ -35,6 +36,19 @@ const (
 	RootPhase    = "ClusterPhase"
 	RootEmergent = "Emergent"
 )
+
+// ConflictError refuses a change to a record that another change made
+// since the caller read it: two coders recoding one coding at once, say.
+type ConflictError struct {
+	What, ID string // "coding", its id
+	Saw, Now string // what the caller saw, what it is now
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s %s: %v: it is now %s, not %s as when you read it; look again and retry", e.What, e.ID, ErrConflict, e.Now, e.Saw)
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 // UnknownError names an unknown id and the nearest known ones.
 type UnknownError struct {

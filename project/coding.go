@@ -281,6 +281,13 @@ func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
 
 // Recode gives a coding another code.
 func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Coding, error) {
+	return p.RecodeFrom(ctx, id, "", code, by)
+}
+
+// RecodeFrom gives a coding another code if its code is still from (any
+// code if from is empty); if another change recoded it since the caller
+// read it, it refuses with a *coding.ConflictError and writes nothing.
+func (p *Project) RecodeFrom(ctx context.Context, id, from, code, by string) (coding.Coding, error) {
 	defer p.lockWrite()()
 	cb, err := p.Codebook()
 	if err != nil {
@@ -292,6 +299,9 @@ func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Codin
 	c, err := p.coding(id)
 	if err != nil {
 		return c, err
+	}
+	if from != "" && c.Code != from {
+		return c, &coding.ConflictError{What: "coding", ID: id, Saw: from, Now: c.Code}
 	}
 	ch := coding.NewChange(by, "recode", fmt.Sprintf("recoded %s from %s to %s", id, c.Code, code))
 	err = p.commit(&coding.Event{Change: ch, Recode: &coding.Recoding{Coding: c, Code: code}})

@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -230,5 +231,79 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 	wantEntries := uint64(1 + 1 + writers*rounds + writers*(rounds/3) + writers*(rounds/3) + writers*((rounds+3)/4))
 	if r.Positions.Record != wantEntries || r.Positions.Projection != wantEntries || r.Positions.Graph != wantEntries {
 		t.Errorf("positions %+v, want %d entries applied", r.Positions, wantEntries)
+	}
+}
+
+// TestConcurrentRecodeConflict has two coders recode one coding at once,
+// each from the code they saw: one recode goes through, the other is
+// refused as a conflict and writes nothing.
+func TestConcurrentRecodeConflict(t *testing.T) {
+	ctx := context.Background()
+	dir, doc := recordProject(t)
+	p, err := Open(dir, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	cs, err := p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: doc, Start: 10, End: 20}, Code: "Lobbying"}}, "ana", "code")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := p.rec.Head()
+	for round := 0; round < 5; round++ {
+		v, err := p.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saw := ""
+		for _, c := range v.Codings {
+			if c.ID == cs[0].ID {
+				saw = c.Code
+			}
+		}
+		targets := []string{"LocalGovernment", "SpinoffFounder"}
+		if saw == "LocalGovernment" {
+			targets[0] = "Lobbying"
+		}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = p.RecodeFrom(ctx, cs[0].ID, saw, targets[i], fmt.Sprintf("coder%d", i))
+			}()
+		}
+		wg.Wait()
+		ok, conflicts := 0, 0
+		var won string
+		for i, err := range errs {
+			var ce *coding.ConflictError
+			switch {
+			case err == nil:
+				ok++
+				won = targets[i]
+			case errors.As(err, &ce) && ce.Saw == saw && ce.Now == targets[1-i]:
+				conflicts++
+			default:
+				t.Fatalf("round %d: coder%d: %v", round, i, err)
+			}
+		}
+		if ok != 1 || conflicts != 1 {
+			t.Fatalf("round %d: %d recodes went through, %d conflicts; want 1 and 1 (%v)", round, ok, conflicts, errs)
+		}
+		if got := p.rec.Head(); got.Seq != head.Seq+1 {
+			t.Fatalf("round %d: the record grew by %d entries, want 1", round, got.Seq-head.Seq)
+		}
+		head = p.rec.Head()
+		v, err = p.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range v.Codings {
+			if c.ID == cs[0].ID && c.Code != won {
+				t.Fatalf("round %d: coding is %s, the recode that went through gave %s", round, c.Code, won)
+			}
+		}
 	}
 }

@@ -190,6 +190,10 @@ func (s *Service) Uncode(ctx context.Context, by string, o UncodeOptions) ([]cod
 type RecodeOptions struct {
 	Ref  string // a coding id or prefix, as Uncode takes
 	Code string // the new code
+	// From is the code the caller saw; if the coding has another now
+	// (recoded meanwhile), Recode refuses with a *coding.ConflictError.
+	// Empty: the code Recode reads before it writes.
+	From string
 }
 
 // Recoded is a coding before and after Recode.
@@ -198,7 +202,8 @@ type Recoded struct {
 }
 
 // Recode gives a coding another code. An unknown ref is a
-// *coding.UnknownError wrapping coding.ErrUnknownCoding.
+// *coding.UnknownError wrapping coding.ErrUnknownCoding; a coding recoded
+// by someone else since it was read is a *coding.ConflictError.
 func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Recoded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -211,7 +216,11 @@ func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Reco
 	if err != nil {
 		return nil, err
 	}
-	nc, err := s.p.Recode(ctx, cd.ID, o.Code, by)
+	from := o.From
+	if from == "" {
+		from = cd.Code
+	}
+	nc, err := s.p.RecodeFrom(ctx, cd.ID, from, o.Code, by)
 	if err != nil {
 		return nil, err
 	}
