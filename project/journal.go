@@ -73,19 +73,19 @@ func readJournal(dir string) (journal, error) {
 
 // recoverDir repairs what a killed writer left: it makes the index and
 // sources agree with the graph for every document the journal lists.
-func recoverDir(dir string, meta Meta) error {
+func recoverDir(dir string, meta Meta) (notices []string, err error) {
 	l, err := acquire(dir, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: true}
 	j, err := readJournal(dir)
 	if err != nil {
 		p.Close()
 		if errors.Is(err, os.ErrNotExist) {
-			return nil // another process recovered it first
+			return nil, nil // another process recovered it first
 		}
-		return err
+		return nil, err
 	}
 	p.journal = true
 	// The record first: what it holds is imported, whatever the
@@ -96,14 +96,14 @@ func recoverDir(dir string, meta Meta) error {
 	if err := p.openRecord(); err != nil {
 		p.journal = false
 		p.Close()
-		return fmt.Errorf("recover interrupted %s: %w", j.Op, err)
+		return nil, fmt.Errorf("recover interrupted %s: %w", j.Op, err)
 	}
 	ids := j.Docs
 	if j.Op == "unknown" {
 		if ids, err = p.allDocIDs(); err != nil {
 			p.journal = false
 			p.Close()
-			return err
+			return nil, err
 		}
 	}
 	err = p.repair(context.Background(), ids)
@@ -113,9 +113,9 @@ func recoverDir(dir string, meta Meta) error {
 	if err != nil {
 		p.journal = false // keep the journal for the next try
 		p.Close()
-		return fmt.Errorf("recover interrupted %s: %w", j.Op, err)
+		return nil, fmt.Errorf("recover interrupted %s: %w", j.Op, err)
 	}
-	return p.Close()
+	return p.Notices, p.Close()
 }
 
 // allDocIDs returns every id known to the graph, the index or sources/.
@@ -131,6 +131,15 @@ func (p *Project) allDocIDs() ([]string, error) {
 	}
 	for _, id := range ids {
 		seen[id] = true
+	}
+	// The projection too: the graph may not have applied the latest
+	// entries yet.
+	docs, err := p.Documents(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		seen[d.ID] = true
 	}
 	src, err := p.sourceIDs()
 	if err != nil {

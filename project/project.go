@@ -269,17 +269,19 @@ const (
 	ReadWrite Mode = true
 )
 
-// Open opens the project in dir. A writer holds the project alone; readers
-// share it. Neither waits: if the project is held, Open returns a
-// *LockedError naming the holder. If an earlier writer was killed, Open
-// first repairs what it left (see the package doc).
+// Open opens the project in dir. A writer holds the project alone (a
+// second one waits up to LockWait, then gets a *LockedError naming the
+// holder); readers take no lock (see the package doc). If an import was
+// killed before it was recorded, Open first takes away what it left, and
+// a writer brings the derived stores up to the record.
 func Open(dir string, mode Mode) (*Project, error) {
 	meta, err := readMeta(dir)
 	if err != nil {
 		return nil, err
 	}
+	var notices []string
 	if exists(filepath.Join(dir, journalFile)) {
-		if err := recoverDir(dir, meta); err != nil {
+		if notices, err = recoverDir(dir, meta); err != nil {
 			return nil, err
 		}
 	}
@@ -287,7 +289,7 @@ func Open(dir string, mode Mode) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode)}
+	p := &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode), Notices: notices}
 	if p.write {
 		if err := p.openRecord(); err != nil {
 			p.Close()
