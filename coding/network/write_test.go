@@ -107,32 +107,34 @@ func TestWriters(t *testing.T) {
 // Test-side readers: independent of the writer's types.
 
 type tValue struct {
-	For       string `xml:"for,attr"`
-	Value     string `xml:"value,attr"`
-	Timestamp string `xml:"timestamp,attr"`
+	For   string `xml:"for,attr"`
+	Value string `xml:"value,attr"`
+	Start string `xml:"start,attr"`
+	End   string `xml:"end,attr"`
 }
 
 type tGEXF struct {
-	XMLName xml.Name `xml:"http://gexf.net/1.3 gexf"`
+	XMLName xml.Name `xml:"http://www.gexf.net/1.2draft gexf"`
 	Version string   `xml:"version,attr"`
 	Graph   struct {
-		DefaultEdgeType    string `xml:"defaultedgetype,attr"`
-		Mode               string `xml:"mode,attr"`
-		TimeRepresentation string `xml:"timerepresentation,attr"`
-		Attributes         []struct {
+		DefaultEdgeType string `xml:"defaultedgetype,attr"`
+		Mode            string `xml:"mode,attr"`
+		TimeFormat      string `xml:"timeformat,attr"`
+		Attributes      []struct {
 			Class     string `xml:"class,attr"`
 			Attribute []struct {
 				ID    string `xml:"id,attr"`
 				Title string `xml:"title,attr"`
 				Type  string `xml:"type,attr"`
 			} `xml:"attribute"`
-		} `xml:"http://gexf.net/1.3 attributes"`
+		} `xml:"http://www.gexf.net/1.2draft attributes"`
 		Nodes []struct {
 			ID     string   `xml:"id,attr"`
 			Label  string   `xml:"label,attr"`
 			Values []tValue `xml:"attvalues>attvalue"`
 			Spells []struct {
-				Timestamp string `xml:"timestamp,attr"`
+				Start string `xml:"start,attr"`
+				End   string `xml:"end,attr"`
 			} `xml:"spells>spell"`
 		} `xml:"nodes>node"`
 		Edges []struct {
@@ -143,7 +145,8 @@ type tGEXF struct {
 			Kind   string   `xml:"kind,attr"`
 			Values []tValue `xml:"attvalues>attvalue"`
 			Spells []struct {
-				Timestamp string `xml:"timestamp,attr"`
+				Start string `xml:"start,attr"`
+				End   string `xml:"end,attr"`
 			} `xml:"spells>spell"`
 		} `xml:"edges>edge"`
 	} `xml:"graph"`
@@ -185,7 +188,7 @@ func checkGEXF(t *testing.T, data []byte, n *Network) {
 		t.Fatalf("GEXF does not parse: %v", err)
 	}
 	g := doc.Graph
-	if doc.Version != "1.3" || g.DefaultEdgeType != edgeType(n) || g.Mode != "static" {
+	if doc.Version != "1.2" || g.DefaultEdgeType != edgeType(n) || g.Mode != "static" {
 		t.Errorf("version %q edge type %q mode %q", doc.Version, g.DefaultEdgeType, g.Mode)
 	}
 	declared := map[string]bool{}
@@ -411,8 +414,8 @@ func TestWriteGEXFSeries(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("GEXF does not parse: %v", err)
 	}
-	if doc.Graph.Mode != "dynamic" || doc.Graph.TimeRepresentation != "timestamp" {
-		t.Errorf("mode %q representation %q", doc.Graph.Mode, doc.Graph.TimeRepresentation)
+	if doc.Graph.Mode != "dynamic" || doc.Graph.TimeFormat != "date" {
+		t.Errorf("mode %q time format %q", doc.Graph.Mode, doc.Graph.TimeFormat)
 	}
 	// Every edge of every window appears with its weight at the window's
 	// timestamp.
@@ -421,13 +424,16 @@ func TestWriteGEXFSeries(t *testing.T) {
 	for _, e := range doc.Graph.Edges {
 		for _, v := range e.Values {
 			if v.For == "weight" {
-				weightAt[key{e.Source, e.Target, v.Timestamp}] = v.Value
+				if v.Start != v.End {
+					t.Errorf("edge %s-%s: weight from %q to %q, want a moment", e.Source, e.Target, v.Start, v.End)
+				}
+				weightAt[key{e.Source, e.Target, v.Start}] = v.Value
 			}
 		}
 	}
 	count := 0
 	for _, w := range s.Windows {
-		ts := w.Start.Format(time.RFC3339Nano)
+		ts := w.Start.Format(time.DateOnly)
 		for _, e := range w.Network.Edges {
 			count++
 			if got := weightAt[key{e.Source, e.Target, ts}]; got == "" || parseWeight(t, got) != e.Weight {
