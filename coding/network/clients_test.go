@@ -2,8 +2,10 @@ package network
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,5 +129,64 @@ console.log(g.order, g.size);
 				t.Errorf("graphology read %v nodes and edges, want %d %d", out, f.nodes, f.edges)
 			}
 		})
+	}
+}
+
+// TestGraphMLOpensInNetworkX reads the GraphML of every kind of network
+// with networkx: the node ids are the qualgraph ids (entity ids, concept
+// names), as in export graphml, and every edge joins them.
+func TestGraphMLOpensInNetworkX(t *testing.T) {
+	pys := clienttest.Pythons(t, "networkx", "python3-networkx")
+	dir := t.TempDir()
+	const script = `
+import sys, json, networkx as nx
+g = nx.read_graphml(sys.argv[1])
+print(json.dumps({"nodes": sorted(g.nodes()), "edges": sorted([u, v] for u, v in g.edges())}, ensure_ascii=False))
+`
+	for name, n := range writerCases(t) {
+		var buf bytes.Buffer
+		if err := WriteGraphML(&buf, n); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name+".graphml")
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var want struct {
+			Nodes []string   `json:"nodes"`
+			Edges [][]string `json:"edges"`
+		}
+		for _, nd := range n.Nodes {
+			want.Nodes = append(want.Nodes, nd.ID)
+		}
+		for _, e := range n.Edges {
+			s, t := e.Source, e.Target
+			if !n.Directed && t < s {
+				s, t = t, s
+			}
+			want.Edges = append(want.Edges, []string{s, t})
+		}
+		for _, py := range pys {
+			t.Run(name+"/networkx-"+py.Version, func(t *testing.T) {
+				var got struct {
+					Nodes []string   `json:"nodes"`
+					Edges [][]string `json:"edges"`
+				}
+				if err := json.Unmarshal([]byte(py.Run(t, script, p)), &got); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range got.Edges {
+					if !n.Directed && e[1] < e[0] {
+						e[0], e[1] = e[1], e[0]
+					}
+				}
+				sort.Strings(want.Nodes)
+				sort.Slice(want.Edges, func(i, j int) bool { return strings.Join(want.Edges[i], "\x00") < strings.Join(want.Edges[j], "\x00") })
+				sort.Slice(got.Edges, func(i, j int) bool { return strings.Join(got.Edges[i], "\x00") < strings.Join(got.Edges[j], "\x00") })
+				if !reflect.DeepEqual(got.Nodes, want.Nodes) || !reflect.DeepEqual(got.Edges, want.Edges) {
+					t.Errorf("networkx read nodes %q edges %q, want %q %q", got.Nodes, got.Edges, want.Nodes, want.Edges)
+				}
+			})
+		}
 	}
 }

@@ -288,6 +288,9 @@ func checkGraphML(t *testing.T, data []byte, n *Network) {
 		gn := g.Nodes[i]
 		got := dataMap(gn.Data)
 		qid[gn.ID] = got["id"]
+		if gn.ID != nd.ID {
+			t.Errorf("node %d: GraphML id %q, want the qualgraph id %q", i, gn.ID, nd.ID)
+		}
 		want := wantNodeValues(nd)
 		want["id"], want["label"] = nd.ID, nd.Label
 		if !reflect.DeepEqual(got, want) {
