@@ -106,3 +106,38 @@ func checkFormulaOutput(t *testing.T, reader, out, wantScore string) {
 		t.Errorf("%s: %q, want %q", reader, got, wantScore)
 	}
 }
+
+// TestGraphOpensInNetworkX reads export gexf and export graphml with each
+// networkx installed: the entities are the nodes, by id, and the
+// assertions not retracted the edges.
+func TestGraphOpensInNetworkX(t *testing.T) {
+	pys := clienttest.Pythons(t, "networkx", "python3-networkx")
+	dir := t.TempDir()
+	const script = `
+import sys, networkx as nx
+g = nx.read_gexf(sys.argv[1]) if sys.argv[1].endswith(".gexf") else nx.read_graphml(sys.argv[1])
+print(" ".join(sorted(g.nodes())), g.number_of_edges())
+`
+	for _, f := range []struct {
+		file  string
+		write func(*bytes.Buffer, *Data) error
+	}{{"graph.gexf", func(b *bytes.Buffer, d *Data) error { return WriteGEXF(b, d) }},
+		{"graph.graphml", func(b *bytes.Buffer, d *Data) error { return WriteGraphML(b, d) }}} {
+		var buf bytes.Buffer
+		if err := f.write(&buf, testData(t)); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, f.file)
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, py := range pys {
+			t.Run(f.file+"/networkx-"+py.Version, func(t *testing.T) {
+				const want = "bureau class:Certification lumenkey town 3"
+				if got := strings.TrimSpace(py.Run(t, script, p)); got != want {
+					t.Errorf("networkx read %q, want %q", got, want)
+				}
+			})
+		}
+	}
+}
