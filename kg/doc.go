@@ -63,7 +63,9 @@
 //
 // Times are typed literals "RFC 3339 with nanoseconds"^^<qg:time>: cayley's
 // own time values hash to the second, which would merge records written
-// within one second.
+// within one second. The RDF exports (WriteNQuads, WriteJSONLD) write them
+// as xsd:dateTime, and every other typed literal with its full XML Schema
+// datatype IRI.
 //
 // # Design
 //

@@ -15,12 +15,16 @@ import (
 // coding belongs to) as the quad's graph name, so the provenance of
 // every statement travels with it. Node IRIs keep their qg: scheme
 // (<qg:entity/lin>); the two standard prefixes the store abbreviates are
-// expanded, so that RDF tools see real rdf:type and xsd:date:
+// expanded, so that RDF tools see real rdf:type and XML Schema datatypes:
 //
 //	rdf:  http://www.w3.org/1999/02/22-rdf-syntax-ns#
 //	xsd:  http://www.w3.org/2001/XMLSchema#
 //
-// Times are written as xsd:dateTime to the second, as cayley writes them.
+// Every typed literal carries a full XML Schema datatype IRI, so that
+// rdflib and SPARQL compare numbers and times by value: numbers as
+// xsd:integer and xsd:double, truth values as xsd:boolean, date attributes
+// as xsd:date, and times (stored with qualgraph's own type qg:time, RFC 3339
+// with nanoseconds) as xsd:dateTime with the same text.
 
 var rdfPrefixes = map[string]string{
 	"rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -37,13 +41,24 @@ func expandIRI(iri quad.IRI) quad.IRI {
 	return iri
 }
 
+// xsdDateTime is the datatype times are exported with.
+const xsdDateTime = quad.IRI("http://www.w3.org/2001/XMLSchema#dateTime")
+
 func expandValue(v quad.Value) quad.Value {
 	switch v := v.(type) {
 	case quad.IRI:
 		return expandIRI(v)
 	case quad.TypedString:
+		if v.Type == typeTime {
+			v.Type = xsdDateTime
+			return v
+		}
 		v.Type = expandIRI(v.Type)
 		return v
+	case quad.TypedStringer: // quad.Int, Float, Bool, Time: "xsd:..." types
+		ts := v.TypedString()
+		ts.Type = expandIRI(ts.Type)
+		return ts
 	}
 	return v
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README; .ci/run calls it). It installs what the
 # tests need that Go does not bring (xmllint for REFI-QDA schema checks, gcc
-# for the race detector), then vets, builds without cgo, runs every test, and
+# for the race detector, Debian's Python readers networkx, rdflib, pandas and
+# openpyxl and Node.js with npm for the export checks, which install
+# graphology into a cache outside the repository), then vets, builds without cgo, runs every test, and
 # runs the concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +11,12 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc) # the race detector needs cgo
+# The exporters' tests read their files with the programs people use.
+for m in networkx rdflib pandas openpyxl; do
+	/usr/bin/python3 -c "import $m" >/dev/null 2>&1 || need_apt+=("python3-$m")
+done
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2

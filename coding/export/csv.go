@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+
+	"github.com/qualgraph/qualgraph/internal/cellsafe"
 )
 
 // CSVOptions control WriteCSV.
@@ -38,6 +40,7 @@ func WriteCSV(w io.Writer, d *Data, opt CSVOptions) error {
 // quotes; here they stay as they are.
 func writeCSVRow(w *bufio.Writer, fields []string) {
 	for i, f := range fields {
+		f = cellsafe.Text(f)
 		if i > 0 {
 			w.WriteByte(',')
 		}

@@ -40,6 +40,12 @@
 // canonical form (booleans true/false, dates YYYY-MM-DD), so read.csv and
 // read_csv infer the types without cleaning.
 //
+// Text that a spreadsheet would run as a formula, a cell beginning with =,
+// +, -, @, tab or carriage return (attribute values, names, memos, quotes),
+// gets a leading single quote in CSV and XLSX, as OWASP advises against CSV
+// injection; a plain decimal number such as -1.5 keeps its sign and stays a
+// number. JSON Lines keeps every value as it is.
+//
 // JSON Lines has one object per line with the same fields, the attributes
 // in a nested object "attrs" whose values are typed (numbers, booleans,
 // strings).

@@ -166,7 +166,7 @@ func WriteGraphML(w io.Writer, d *Data) error {
 	return graphxml.Write(w, doc)
 }
 
-// WriteGEXF writes the entity graph of d as a static, directed GEXF 1.3
+// WriteGEXF writes the entity graph of d as a static, directed GEXF 1.2draft
 // graph for Gephi. Nodes carry their label and the attributes type and
 // kind; edges (id = assertion id) the relation as label and kind, and the
 // attributes relation, practice, phase, polarity, confidence, coder and

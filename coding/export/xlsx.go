@@ -10,6 +10,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/internal/cellsafe"
 	"github.com/qualgraph/qualgraph/internal/xlsx"
 )
 
@@ -64,7 +65,16 @@ type sheet struct {
 	name string
 }
 
-func (s *sheet) add(cells ...any) error { return s.xw.Row(cells...) }
+// add adds a row; text cells go through cellsafe.Text, so that no
+// spreadsheet takes them for formulas.
+func (s *sheet) add(cells ...any) error {
+	for i, c := range cells {
+		if t, ok := c.(string); ok {
+			cells[i] = cellsafe.Text(t)
+		}
+	}
+	return s.xw.Row(cells...)
+}
 
 // header starts the sheet with its header row frozen.
 func (s *sheet) header(cols []string) error {

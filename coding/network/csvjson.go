@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/qualgraph/qualgraph/internal/cellsafe"
 )
 
 // EdgeCSVHeader and NodeCSVHeader are the columns of WriteEdgeCSV and
@@ -19,7 +21,9 @@ var (
 // WriteEdgeCSV writes the edge list of n as RFC 4180 CSV with the columns
 // of EdgeCSVHeader, one row per edge in the order of n.Edges; list values
 // (via, assertions) are joined with "|". Every column is always present,
-// empty where it means nothing for the network's kind.
+// empty where it means nothing for the network's kind. Text that a
+// spreadsheet would take for a formula (beginning with =, +, -, @, tab or
+// carriage return) gets a leading single quote (package cellsafe).
 func WriteEdgeCSV(w io.Writer, n *Network) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(EdgeCSVHeader); err != nil {
@@ -28,6 +32,9 @@ func WriteEdgeCSV(w io.Writer, n *Network) error {
 	for _, e := range n.Edges {
 		row := []string{e.Source, e.Target, formatFloat(e.Weight), e.Relation, e.Qualifier,
 			strconv.Itoa(e.Positive), strconv.Itoa(e.Negative), strings.Join(e.Via, "|"), strings.Join(e.Assertions, "|")}
+		for i := range row {
+			row[i] = cellsafe.Text(row[i])
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -37,14 +44,19 @@ func WriteEdgeCSV(w io.Writer, n *Network) error {
 }
 
 // WriteNodeCSV writes the node list of n as CSV with the columns of
-// NodeCSVHeader, one row per node in the order of n.Nodes.
+// NodeCSVHeader, one row per node in the order of n.Nodes, text made safe
+// as in WriteEdgeCSV.
 func WriteNodeCSV(w io.Writer, n *Network) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(NodeCSVHeader); err != nil {
 		return err
 	}
 	for _, nd := range n.Nodes {
-		if err := cw.Write([]string{nd.ID, nd.Label, nd.Type, nd.Mode, strconv.Itoa(nd.Frequency)}); err != nil {
+		row := []string{nd.ID, nd.Label, nd.Type, nd.Mode, strconv.Itoa(nd.Frequency)}
+		for i := range row {
+			row[i] = cellsafe.Text(row[i])
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

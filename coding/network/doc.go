@@ -93,7 +93,8 @@
 //
 // # Output
 //
-// WriteGEXF (GEXF 1.3, for Gephi), WriteGEXFSeries (one dynamic GEXF for a
+// WriteGEXF (GEXF 1.2draft, which Gephi, graphology and networkx 2 and 3
+// read), WriteGEXFSeries (one dynamic GEXF for a
 // series of windows), WriteGraphML, WriteEdgeCSV and WriteNodeCSV, and
 // WriteJSON (a stable documented shape). The XML writers go through
 // encoding/xml, so labels are escaped and Chinese text and emoji survive

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// GEXF 1.3 (https://gexf.net), the format Gephi reads best.
+// GEXF 1.2draft (https://gexf.net), the version Gephi, graphology and
+// networkx all read.
 
 // attr is one node or edge attribute as the writers declare it.
 type attr struct {
@@ -68,7 +69,7 @@ func (n *Network) Description() string {
 	return fmt.Sprintf("%s network (qualifier %s, normalization %s)", n.Kind, n.Qualifier, n.Normalization)
 }
 
-// WriteGEXF writes n as a static GEXF 1.3 graph for Gephi. Nodes carry
+// WriteGEXF writes n as a static GEXF 1.2draft graph for Gephi. Nodes carry
 // their label and the attributes type, mode and frequency; edges their
 // weight and the attributes that mean something for the network's kind:
 // qualifier, positive and negative (two-mode); qualifier and via
@@ -87,11 +88,11 @@ func WriteGEXF(w io.Writer, n *Network) error {
 	g.DefaultEdgeType, g.Mode = edgeType(n), "static"
 	g.Attributes = []graphxml.GEXFAttributes{declare("node", na), declare("edge", ea)}
 	for _, nd := range n.Nodes {
-		g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(na, nd, "")})
+		g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(na, nd)})
 	}
 	for i, e := range n.Edges {
 		ge := graphxml.GEXFEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, Weight: formatFloat(e.Weight),
-			AttValues: edgeValues(ea, e, "")}
+			AttValues: edgeValues(ea, e)}
 		if n.Kind == RelationKind {
 			ge.Label = e.Relation
 			if !strings.Contains(e.Relation, "|") {
@@ -103,32 +104,35 @@ func WriteGEXF(w io.Writer, n *Network) error {
 	return graphxml.Write(w, doc)
 }
 
-func nodeValues(as []attr, nd Node, ts string) []graphxml.GEXFAttValue {
+func nodeValues(as []attr, nd Node) []graphxml.GEXFAttValue {
 	var vs []graphxml.GEXFAttValue
 	for _, a := range as {
-		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.node(nd), Timestamp: ts})
+		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.node(nd)})
 	}
 	return vs
 }
 
-func edgeValues(as []attr, e Edge, ts string) []graphxml.GEXFAttValue {
+func edgeValues(as []attr, e Edge) []graphxml.GEXFAttValue {
 	var vs []graphxml.GEXFAttValue
 	for _, a := range as {
-		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.edge(e), Timestamp: ts})
+		vs = append(vs, graphxml.GEXFAttValue{For: a.id, Value: a.edge(e)})
 	}
 	return vs
 }
 
 // WriteGEXFSeries writes the networks of a time-window series as one
-// dynamic GEXF 1.3 graph with time represented by timestamps: window k is
-// the timestamp of its Start (xsd:dateTime, RFC 3339), so Gephi's timeline
-// steps through the windows even when they overlap. A node or edge has a
-// spell at each window whose network holds it; edge weight and node
-// frequency are dynamic attributes (edge weight under the reserved title
-// "weight"), one value per window; the other attributes are static and
-// taken from the first window holding the node or edge. Every window must
-// have a network (Windows was called with a build function), all of one
-// kind; otherwise WriteGEXFSeries returns ErrOption.
+// dynamic GEXF 1.2draft graph in which window k is the moment of its Start
+// (a spell whose start and end are equal), so Gephi's timeline steps
+// through the windows even when they overlap. Moments are dates
+// (timeformat "date", 2006-01-02) when the windows start on distinct days,
+// as calendar windows always do; statement windows that share a start day
+// are numbered instead (timeformat "integer", 0 for the first window). A
+// node or edge has a spell at each window whose network holds it; edge
+// weight and node frequency are dynamic attributes (edge weight under the
+// reserved title "weight"), one value per window; the other attributes
+// are static and taken from the first window holding the node or edge.
+// Every window must have a network (Windows was called with a build
+// function), all of one kind; otherwise WriteGEXFSeries returns ErrOption.
 func WriteGEXFSeries(w io.Writer, s *Series) error {
 	var kind Kind
 	directed := false
@@ -138,42 +142,50 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 		}
 		kind, directed = win.Network.Kind, win.Network.Directed
 	}
+	moments, format := windowMoments(s.Windows)
 	ea := edgeAttrs(kind)
 	staticNode := nodeAttrs()[:2] // type, mode
 	desc := string(kind) + " network"
 	if len(s.Windows) > 0 {
 		desc = s.Windows[0].Network.Description()
 	}
-	doc := graphxml.NewGEXF(fmt.Sprintf("%s in %d time windows of %d %s, step %d; each window is the timestamp of its start",
-		desc, len(s.Windows), s.Options.Size, s.Options.Unit, s.Options.Step))
+	each := "each window is the date of its start"
+	if format == "integer" {
+		each = "each window is its number from 0, since windows start on the same day"
+	}
+	doc := graphxml.NewGEXF(fmt.Sprintf("%s in %d time windows of %d %s, step %d; %s",
+		desc, len(s.Windows), s.Options.Size, s.Options.Unit, s.Options.Step, each))
 	g := &doc.Graph
 	g.DefaultEdgeType, g.Mode = "undirected", "dynamic"
 	if directed {
 		g.DefaultEdgeType = "directed"
 	}
-	g.TimeFormat, g.TimeRepresentation = "dateTime", "timestamp"
+	g.TimeFormat = format
+	dyn := func(a graphxml.GEXFAttributes) graphxml.GEXFAttributes { a.Mode = "dynamic"; return a }
 	g.Attributes = []graphxml.GEXFAttributes{
-		declare("node", append(staticNode[:2:2], attr{id: "frequency", typ: "integer"})),
-		declare("edge", append(ea[:len(ea):len(ea)], attr{id: "weight", typ: "double"})),
+		declare("node", staticNode),
+		dyn(declare("node", []attr{{id: "frequency", typ: "integer"}})),
+		declare("edge", ea),
+		dyn(declare("edge", []attr{{id: "weight", typ: "double"}})),
 	}
 	nodeAt := make(map[string]int)
 	type ekey struct{ s, t, r string }
 	edgeAt := make(map[ekey]int)
-	for _, win := range s.Windows {
-		ts := win.Start.Format(time.RFC3339Nano)
+	for k, win := range s.Windows {
+		ts := moments[k]
 		for _, nd := range win.Network.Nodes {
 			i, ok := nodeAt[nd.ID]
 			if !ok {
 				i = len(g.Nodes)
 				nodeAt[nd.ID] = i
-				g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(staticNode, nd, "")})
+				g.Nodes = append(g.Nodes, graphxml.GEXFNode{ID: nd.ID, Label: nd.Label, AttValues: nodeValues(staticNode, nd)})
 			}
 			gn := &g.Nodes[i]
 			if gn.Spells == nil {
 				gn.Spells = &graphxml.GEXFSpells{}
 			}
-			gn.Spells.Spell = append(gn.Spells.Spell, graphxml.GEXFSpell{Timestamp: ts})
-			gn.AttValues = append(gn.AttValues, graphxml.GEXFAttValue{For: "frequency", Value: strconv.Itoa(nd.Frequency), Timestamp: ts})
+			gn.Spells.Spell = append(gn.Spells.Spell, graphxml.GEXFSpell{Start: ts, End: ts})
+			gn.AttValues = append(gn.AttValues, graphxml.GEXFAttValue{For: "frequency", Value: strconv.Itoa(nd.Frequency), Start: ts, End: ts})
 		}
 		for _, e := range win.Network.Edges {
 			k := ekey{e.Source, e.Target, e.Relation}
@@ -181,7 +193,7 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 			if !ok {
 				i = len(g.Edges)
 				edgeAt[k] = i
-				ge := graphxml.GEXFEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, AttValues: edgeValues(ea, e, "")}
+				ge := graphxml.GEXFEdge{ID: strconv.Itoa(i), Source: e.Source, Target: e.Target, AttValues: edgeValues(ea, e)}
 				if kind == RelationKind {
 					ge.Label = e.Relation
 					if !strings.Contains(e.Relation, "|") {
@@ -194,11 +206,31 @@ func WriteGEXFSeries(w io.Writer, s *Series) error {
 			if ge.Spells == nil {
 				ge.Spells = &graphxml.GEXFSpells{}
 			}
-			ge.Spells.Spell = append(ge.Spells.Spell, graphxml.GEXFSpell{Timestamp: ts})
-			ge.AttValues = append(ge.AttValues, graphxml.GEXFAttValue{For: "weight", Value: formatFloat(e.Weight), Timestamp: ts})
+			ge.Spells.Spell = append(ge.Spells.Spell, graphxml.GEXFSpell{Start: ts, End: ts})
+			ge.AttValues = append(ge.AttValues, graphxml.GEXFAttValue{For: "weight", Value: formatFloat(e.Weight), Start: ts, End: ts})
 		}
 	}
 	return graphxml.Write(w, doc)
+}
+
+// windowMoments returns the moment of each window in a GEXF time format:
+// the date of its start ("date") when no two windows start on the same
+// day, else its index ("integer").
+func windowMoments(ws []Window) ([]string, string) {
+	out := make([]string, len(ws))
+	seen := make(map[string]bool, len(ws))
+	for i, win := range ws {
+		d := win.Start.Format(time.DateOnly)
+		if seen[d] {
+			for j := range ws {
+				out[j] = strconv.Itoa(j)
+			}
+			return out, "integer"
+		}
+		seen[d] = true
+		out[i] = d
+	}
+	return out, "date"
 }
 
 // formatFloat writes x in the shortest decimal form that reads back to the

@@ -21,11 +21,13 @@ func graphmlType(t string) string {
 // WriteGraphML writes n as GraphML with key declarations for every value
 // written: for nodes id (the qualgraph id), label, type, mode and
 // frequency; for edges weight and the attributes WriteGEXF writes for the
-// network's kind. GraphML node ids must be XML name tokens, which entity
-// ids and concept names need not be, so nodes are numbered n0, n1, ... in
-// the order of n.Nodes and edges e0, e1, ...; the id key holds the
-// qualgraph id. The graph's description is in the graph-level key
-// "description". Text is escaped as in WriteGEXF.
+// network's kind. Node ids are the qualgraph ids (entity ids, concept
+// names), as in export graphml, so that a reader finds the same nodes in
+// both files; the id key repeats them for readers that keep GraphML ids
+// apart. Edges are numbered e0, e1, ... in the order of n.Edges. The
+// graph's description is in the graph-level key "description". Text is
+// escaped as in WriteGEXF. An edge whose source or target is not a node
+// of n gives an *EdgeError.
 func WriteGraphML(w io.Writer, n *Network) error {
 	na, ea := nodeAttrs(), edgeAttrs(n.Kind)
 	doc := graphxml.NewGraphML()
@@ -43,23 +45,20 @@ func WriteGraphML(w io.Writer, n *Network) error {
 	g := &doc.Graph
 	g.ID, g.EdgeDefault = "G", edgeType(n)
 	g.Data = []graphxml.GraphMLData{{Key: "description", Value: n.Description()}}
-	index := make(map[string]string, len(n.Nodes))
-	for i, nd := range n.Nodes {
-		id := "n" + strconv.Itoa(i)
-		index[nd.ID] = id
-		gn := graphxml.GraphMLNode{ID: id, Data: []graphxml.GraphMLData{{Key: "id", Value: nd.ID}, {Key: "label", Value: nd.Label}}}
+	index := make(map[string]bool, len(n.Nodes))
+	for _, nd := range n.Nodes {
+		index[nd.ID] = true
+		gn := graphxml.GraphMLNode{ID: nd.ID, Data: []graphxml.GraphMLData{{Key: "id", Value: nd.ID}, {Key: "label", Value: nd.Label}}}
 		for _, a := range na {
 			gn.Data = append(gn.Data, graphxml.GraphMLData{Key: a.id, Value: a.node(nd)})
 		}
 		g.Nodes = append(g.Nodes, gn)
 	}
 	for i, e := range n.Edges {
-		s, ok1 := index[e.Source]
-		t, ok2 := index[e.Target]
-		if !ok1 || !ok2 {
+		if !index[e.Source] || !index[e.Target] {
 			return &EdgeError{Index: i, Source: e.Source, Target: e.Target}
 		}
-		ge := graphxml.GraphMLEdge{ID: "e" + strconv.Itoa(i), Source: s, Target: t,
+		ge := graphxml.GraphMLEdge{ID: "e" + strconv.Itoa(i), Source: e.Source, Target: e.Target,
 			Data: []graphxml.GraphMLData{{Key: "weight", Value: formatFloat(e.Weight)}}}
 		for _, a := range ea {
 			ge.Data = append(ge.Data, graphxml.GraphMLData{Key: a.id, Value: a.edge(e)})

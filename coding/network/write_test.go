@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/qualgraph/qualgraph/internal/cellsafe"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -107,32 +109,34 @@ func TestWriters(t *testing.T) {
 // Test-side readers: independent of the writer's types.
 
 type tValue struct {
-	For       string `xml:"for,attr"`
-	Value     string `xml:"value,attr"`
-	Timestamp string `xml:"timestamp,attr"`
+	For   string `xml:"for,attr"`
+	Value string `xml:"value,attr"`
+	Start string `xml:"start,attr"`
+	End   string `xml:"end,attr"`
 }
 
 type tGEXF struct {
-	XMLName xml.Name `xml:"http://gexf.net/1.3 gexf"`
+	XMLName xml.Name `xml:"http://www.gexf.net/1.2draft gexf"`
 	Version string   `xml:"version,attr"`
 	Graph   struct {
-		DefaultEdgeType    string `xml:"defaultedgetype,attr"`
-		Mode               string `xml:"mode,attr"`
-		TimeRepresentation string `xml:"timerepresentation,attr"`
-		Attributes         []struct {
+		DefaultEdgeType string `xml:"defaultedgetype,attr"`
+		Mode            string `xml:"mode,attr"`
+		TimeFormat      string `xml:"timeformat,attr"`
+		Attributes      []struct {
 			Class     string `xml:"class,attr"`
 			Attribute []struct {
 				ID    string `xml:"id,attr"`
 				Title string `xml:"title,attr"`
 				Type  string `xml:"type,attr"`
 			} `xml:"attribute"`
-		} `xml:"http://gexf.net/1.3 attributes"`
+		} `xml:"http://www.gexf.net/1.2draft attributes"`
 		Nodes []struct {
 			ID     string   `xml:"id,attr"`
 			Label  string   `xml:"label,attr"`
 			Values []tValue `xml:"attvalues>attvalue"`
 			Spells []struct {
-				Timestamp string `xml:"timestamp,attr"`
+				Start string `xml:"start,attr"`
+				End   string `xml:"end,attr"`
 			} `xml:"spells>spell"`
 		} `xml:"nodes>node"`
 		Edges []struct {
@@ -143,7 +147,8 @@ type tGEXF struct {
 			Kind   string   `xml:"kind,attr"`
 			Values []tValue `xml:"attvalues>attvalue"`
 			Spells []struct {
-				Timestamp string `xml:"timestamp,attr"`
+				Start string `xml:"start,attr"`
+				End   string `xml:"end,attr"`
 			} `xml:"spells>spell"`
 		} `xml:"edges>edge"`
 	} `xml:"graph"`
@@ -185,7 +190,7 @@ func checkGEXF(t *testing.T, data []byte, n *Network) {
 		t.Fatalf("GEXF does not parse: %v", err)
 	}
 	g := doc.Graph
-	if doc.Version != "1.3" || g.DefaultEdgeType != edgeType(n) || g.Mode != "static" {
+	if doc.Version != "1.2" || g.DefaultEdgeType != edgeType(n) || g.Mode != "static" {
 		t.Errorf("version %q edge type %q mode %q", doc.Version, g.DefaultEdgeType, g.Mode)
 	}
 	declared := map[string]bool{}
@@ -285,6 +290,9 @@ func checkGraphML(t *testing.T, data []byte, n *Network) {
 		gn := g.Nodes[i]
 		got := dataMap(gn.Data)
 		qid[gn.ID] = got["id"]
+		if gn.ID != nd.ID {
+			t.Errorf("node %d: GraphML id %q, want the qualgraph id %q", i, gn.ID, nd.ID)
+		}
 		want := wantNodeValues(nd)
 		want["id"], want["label"] = nd.ID, nd.Label
 		if !reflect.DeepEqual(got, want) {
@@ -411,8 +419,8 @@ func TestWriteGEXFSeries(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("GEXF does not parse: %v", err)
 	}
-	if doc.Graph.Mode != "dynamic" || doc.Graph.TimeRepresentation != "timestamp" {
-		t.Errorf("mode %q representation %q", doc.Graph.Mode, doc.Graph.TimeRepresentation)
+	if doc.Graph.Mode != "dynamic" || doc.Graph.TimeFormat != "date" {
+		t.Errorf("mode %q time format %q", doc.Graph.Mode, doc.Graph.TimeFormat)
 	}
 	// Every edge of every window appears with its weight at the window's
 	// timestamp.
@@ -421,13 +429,16 @@ func TestWriteGEXFSeries(t *testing.T) {
 	for _, e := range doc.Graph.Edges {
 		for _, v := range e.Values {
 			if v.For == "weight" {
-				weightAt[key{e.Source, e.Target, v.Timestamp}] = v.Value
+				if v.Start != v.End {
+					t.Errorf("edge %s-%s: weight from %q to %q, want a moment", e.Source, e.Target, v.Start, v.End)
+				}
+				weightAt[key{e.Source, e.Target, v.Start}] = v.Value
 			}
 		}
 	}
 	count := 0
 	for _, w := range s.Windows {
-		ts := w.Start.Format(time.RFC3339Nano)
+		ts := w.Start.Format(time.DateOnly)
 		for _, e := range w.Network.Edges {
 			count++
 			if got := weightAt[key{e.Source, e.Target, ts}]; got == "" || parseWeight(t, got) != e.Weight {
@@ -499,8 +510,8 @@ func FuzzWriters(f *testing.F) {
 		if err := WriteNodeCSV(&nodes, n); err != nil {
 			t.Fatal(err)
 		}
-		// encoding/csv reads a quoted \r\n back as \n.
-		crlf := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+		// encoding/csv reads a quoted \r\n back as \n; formulas get a quote.
+		crlf := func(s string) string { return strings.ReplaceAll(cellsafe.Text(s), "\r\n", "\n") }
 		csvWant := &Network{Kind: n.Kind, Edges: []Edge{{Source: crlf(id1), Target: crlf(id2), Weight: 0.1,
 			Qualifier: "congruence", Assertions: []string{crlf(id1)}}}}
 		for _, nd := range n.Nodes {

@@ -1,8 +1,14 @@
 // Package graphxml holds the XML documents of the two graph formats that
-// qualgraph writes, GEXF 1.3 (https://gexf.net) and GraphML
+// qualgraph writes, GEXF 1.2draft (https://gexf.net) and GraphML
 // (http://graphml.graphdrawing.org), and the one way to write them, so
 // that the discourse networks (coding/network) and the entity graph
 // (coding/export) come out alike.
+//
+// GEXF is written as 1.2draft rather than 1.3 because that is the version
+// every common reader knows: networkx 2.x reads only the 1.1draft and
+// 1.2draft namespaces, and Gephi, graphology-gexf and networkx 3.x read it
+// too. Dynamic graphs therefore use 1.2draft's start and end (a moment is
+// a spell whose start and end are equal), not 1.3's timestamps.
 //
 // Text is escaped by encoding/xml, which writes characters that XML 1.0
 // cannot hold as U+FFFD.
@@ -15,13 +21,13 @@ import (
 
 const (
 	xsiNS          = "http://www.w3.org/2001/XMLSchema-instance"
-	gexfSchema     = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+	gexfSchema     = "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd"
 	graphmlSchemas = "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 )
 
-// GEXF is a GEXF 1.3 document.
+// GEXF is a GEXF 1.2draft document.
 type GEXF struct {
-	XMLName        xml.Name  `xml:"http://gexf.net/1.3 gexf"`
+	XMLName        xml.Name  `xml:"http://www.gexf.net/1.2draft gexf"`
 	XSI            string    `xml:"xmlns:xsi,attr"`
 	SchemaLocation string    `xml:"xsi:schemaLocation,attr"`
 	Version        string    `xml:"version,attr"`
@@ -29,10 +35,10 @@ type GEXF struct {
 	Graph          GEXFGraph `xml:"graph"`
 }
 
-// NewGEXF returns an empty GEXF 1.3 document created by qualgraph with the
+// NewGEXF returns an empty GEXF 1.2draft document created by qualgraph with the
 // given description.
 func NewGEXF(description string) *GEXF {
-	return &GEXF{XSI: xsiNS, SchemaLocation: gexfSchema, Version: "1.3",
+	return &GEXF{XSI: xsiNS, SchemaLocation: gexfSchema, Version: "1.2",
 		Meta: GEXFMeta{Creator: "qualgraph", Description: description}}
 }
 
@@ -44,18 +50,20 @@ type GEXFMeta struct {
 
 // GEXFGraph is a GEXF graph.
 type GEXFGraph struct {
-	DefaultEdgeType    string           `xml:"defaultedgetype,attr"`
-	Mode               string           `xml:"mode,attr"`
-	TimeFormat         string           `xml:"timeformat,attr,omitempty"`
-	TimeRepresentation string           `xml:"timerepresentation,attr,omitempty"`
-	Attributes         []GEXFAttributes `xml:"attributes"`
-	Nodes              []GEXFNode       `xml:"nodes>node"`
-	Edges              []GEXFEdge       `xml:"edges>edge"`
+	DefaultEdgeType string           `xml:"defaultedgetype,attr"`
+	Mode            string           `xml:"mode,attr"`
+	TimeFormat      string           `xml:"timeformat,attr,omitempty"` // integer, double, date
+	Attributes      []GEXFAttributes `xml:"attributes"`
+	Nodes           []GEXFNode       `xml:"nodes>node"`
+	Edges           []GEXFEdge       `xml:"edges>edge"`
 }
 
-// GEXFAttributes declares the attributes of a class (node or edge).
+// GEXFAttributes declares the attributes of a class (node or edge), all
+// static or all dynamic (Mode "dynamic": their values have a start and an
+// end).
 type GEXFAttributes struct {
 	Class      string          `xml:"class,attr"`
+	Mode       string          `xml:"mode,attr,omitempty"`
 	Attributes []GEXFAttribute `xml:"attribute"`
 }
 
@@ -86,11 +94,14 @@ type GEXFEdge struct {
 	Spells    *GEXFSpells    `xml:"spells"` // nil in static graphs: GEXF wants at least one spell
 }
 
-// GEXFAttValue is an attribute's value on a node or edge.
+// GEXFAttValue is an attribute's value on a node or edge; the value of a
+// dynamic attribute holds from Start to End (inclusive, in the graph's
+// time format).
 type GEXFAttValue struct {
-	For       string `xml:"for,attr"`
-	Value     string `xml:"value,attr"`
-	Timestamp string `xml:"timestamp,attr,omitempty"`
+	For   string `xml:"for,attr"`
+	Value string `xml:"value,attr"`
+	Start string `xml:"start,attr,omitempty"`
+	End   string `xml:"end,attr,omitempty"`
 }
 
 // GEXFSpells lists when a node or edge exists in a dynamic graph.
@@ -98,9 +109,11 @@ type GEXFSpells struct {
 	Spell []GEXFSpell `xml:"spell"`
 }
 
-// GEXFSpell is one moment of a node's or edge's existence.
+// GEXFSpell is one time span of a node's or edge's existence, from Start
+// to End inclusive; a moment has End equal to Start.
 type GEXFSpell struct {
-	Timestamp string `xml:"timestamp,attr"`
+	Start string `xml:"start,attr"`
+	End   string `xml:"end,attr"`
 }
 
 // GraphML is a GraphML document.
