@@ -63,7 +63,10 @@ func codingCommands() []*cli.Command {
 			Usage: "code the sentences that hold the ontology's cue words",
 			Description: `Every class with cue words (cues: in the ontology, in every language) codes
    the hits of each cue, searched as a phrase; --unit sentence by default
-   (see "qualgraph help code"). --code limits it to classes and their
+   (see "qualgraph help code"). A cue codes only its own words, perhaps
+   with an inflection ending ("trials" for the cue trial; "brand" is not
+   coded for the cue branding), and not a bracketed qualifier such as
+   "(Trial)" after a title. --code limits it to classes and their
    subclasses. A cue of a single Chinese character cannot be searched (the
    index matches two characters or more) and is reported as skipped.`,
 			Flags: []cli.Flag{
