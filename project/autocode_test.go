@@ -452,3 +452,24 @@ func TestCueWordsMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoCodeSentenceUnit checks that --unit sentence codes whole
+// sentences: not cut after an article number, a list marker or a title.
+func TestAutoCodeSentenceUnit(t *testing.T) {
+	ctx := context.Background()
+	text := "Article 1. These measures set up drone pilot zones. Article 2. Dr. Wang runs the pilot.\n\n" +
+		"Lin: We did two things. 1. We ran a pilot. 2. We sold drones.\n\n" +
+		"我们做了试点。效果很好！\n"
+	p := autoCodeProject(t, map[string]string{"m.txt": text})
+	res, err := p.AutoCode(ctx, AutoCodeRequest{Query: "pilot 试点", Code: "Demonstration", Unit: UnitSentence}, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := quotes(t, p, res.Codings)
+	slices.Sort(got)
+	want := []string{"1. We ran a pilot.", "Article 1. These measures set up drone pilot zones.",
+		"Article 2. Dr. Wang runs the pilot.", "我们做了试点。"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sentences\n got %q\nwant %q", got, want)
+	}
+}

@@ -38,8 +38,9 @@ func codingCommands() []*cli.Command {
 
    --search QUERY codes every hit of the full-text query (no limit), with
    --unit hit (the words found, the default), sentence (the sentence that
-   holds each hit; a sentence ends at . ! ? followed by a space or line end,
-   at 。！？, or at a blank line, and never crosses a turn; a turn's first
+   holds each hit; sentences follow Unicode sentence segmentation (UAX #29),
+   not cut after an abbreviation (Dr. e.g.) or a list marker (1. Article 1.),
+   end at 。！？ and at a blank line, and never cross a turn; a turn's first
    sentence starts after the speaker label) or segment (the turn's text
    after the speaker label, or the paragraph). --kind, --attr and --speaker
    filter as in search.
