@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	uax29 "github.com/clipperhouse/uax29/v2/sentences"
 )
 
 // Units of text for auto-coding.
@@ -20,26 +22,33 @@ import (
 // follows it; the body of a segment without a speaker is the whole
 // segment. LabelLen measures the label.
 //
-// Sentences. Within a body, a sentence ends
+// Sentences. Within a body, sentences are those of Unicode sentence
+// segmentation (UAX #29, github.com/clipperhouse/uax29), so a sentence
+// ends after '.', '!' or '?' (and any closing quotes or brackets) followed
+// by white space and a capital letter or the end of the text, and after
+// '。', '！' or '？' whatever follows; a '.' followed by a lower-case word
+// ("like... betrayal") ends nothing. On top of that:
 //
-//   - after a run of '.', '!' or '?' (such as "?!" or "...") and any closing
-//     quotes or brackets after it (" ' ” ’ ) ] } » 」 』 ）), when white
-//     space or the end of the segment follows; a single '.' that closes an
-//     abbreviation does not end a sentence: a title (Mr. Mrs. Ms. Dr.
-//     Prof. St. Jr. Sr. vs. cf. Fig. approx. Dept. Mt. Rev. Gen. Hon.), an
-//     initial (one capital letter: "J. Smith", "U.S.") or a dotted short
-//     form ("e.g.", "i.e.", "a.m.", "Ph.D.");
-//   - after a run of '。', '！' or '？' (with any '.', '!', '?' or '…' in the
-//     run) and any closing quotes or brackets after it, whatever follows
-//     (Chinese puts no space between sentences); a straight double quote
-//     counts as closing only when the sentence holds an odd number of them;
-//   - at a paragraph break: a line end followed by a blank line.
+//   - a single line end does not end a sentence (wrapped text), but a blank
+//     line does, and so does a line end before a list item ("1. ", "2) ",
+//     "- ", "* ", "• ");
+//   - a single '.' that closes an abbreviation does not end a sentence: a
+//     title (Mr. Mrs. Ms. Dr. Prof. St. Jr. Sr. vs. cf. Fig. approx.
+//     Dept. Mt. Rev. Gen. Hon.), an initial (one capital letter: "J.
+//     Smith", "U.S.") or a dotted short form ("e.g.", "i.e.", "a.m.",
+//     "Ph.D.");
+//   - nor does a '.' after a list marker that is all the sentence holds so
+//     far: a number ("1.", "2.3."), a roman numeral ("iv."), alone or
+//     after a word such as Article, Section, Chapter, Item, Step or No.
+//     ("Article 1. These measures…" is one sentence);
+//   - a straight double quote after a terminator closes the sentence only
+//     when the sentence holds an odd number of them before it; otherwise
+//     it opens the next one.
 //
 // Each sentence is trimmed of white space at both ends, and sentences left
 // empty are dropped. So a sentence is at most a segment's body, and the
 // first sentence of a turn starts after its label. Text that merely looks
-// like an abbreviation may keep two sentences together ("Plan B. Then"),
-// and a sentence that ends in an ellipsis ends there ("a bit like...").
+// like an abbreviation may keep two sentences together ("Plan B. Then").
 
 // Range is a half-open range [Start, End) of code points.
 type Range struct {
@@ -147,79 +156,55 @@ func byteOffset(s string, n int) int {
 
 // sentences appends the sentences of seg[from:] to out; from is a byte
 // offset and off the code-point offset in the document of seg[from].
+//
+// The boundaries are UAX #29's (package sentences), found in a copy of the
+// text of the same length in which single line ends are spaces, so that
+// only blank lines and list items break at a line end; a boundary after an
+// abbreviation or a list marker is then dropped (continues), and a
+// straight double quote that opens the next sentence moves to it.
 func sentences(out []Range, seg string, from, off int) []Range {
-	sb, sn := from, off // start of the current sentence: byte, code point
-	i, n := from, off
-	for i < len(seg) {
-		r, size := utf8.DecodeRuneInString(seg[i:])
-		switch {
-		case isTerminator(r):
-			j, m := i, n
-			cjk, count := false, 0
-			for j < len(seg) {
-				r2, s2 := utf8.DecodeRuneInString(seg[j:])
-				if !isTerminator(r2) && r2 != '…' {
-					break
-				}
-				cjk = cjk || r2 == '。' || r2 == '！' || r2 == '？'
-				j, m, count = j+s2, m+1, count+1
-			}
-			j, m = closers(seg, sb, j, m, cjk)
-			end := cjk
-			if !cjk && (j == len(seg) || startsWithSpace(seg[j:])) {
-				end = !(count == 1 && r == '.' && abbreviation(seg[sb:i]))
-			}
-			if end {
-				out = appendTrimmed(out, seg, sb, sn, j)
-				sb, sn = j, m
-			}
-			i, n = j, m
+	body := seg[from:]
+	text := joinLines(body)
+	sb, sn := 0, off // start of the current sentence: byte in body, code point
+	n := off
+	it := uax29.FromString(text)
+	for it.Next() {
+		end := it.End()
+		if end < len(text) && continues(text[sb:end]) {
 			continue
-		case r == '\n' && blankLineAhead(seg[i+1:]):
-			out = appendTrimmed(out, seg, sb, sn, i)
-			sb, sn = i, n
 		}
-		i, n = i+size, n+1
+		end = openingQuote(text, sb, end)
+		out = appendTrimmed(out, seg, from+sb, sn, from+end)
+		n += utf8.RuneCountInString(body[sb:end])
+		sb, sn = end, n
 	}
-	return appendTrimmed(out, seg, sb, sn, len(seg))
+	return appendTrimmed(out, seg, from+sb, sn, len(seg))
 }
 
-func isTerminator(r rune) bool {
-	switch r {
-	case '.', '!', '?', '。', '！', '？':
-		return true
+// joinLines returns s with each line end that neither starts nor ends a
+// blank line, nor comes before a list item, replaced by a space of the
+// same length, so that a sentence wrapped over lines stays one.
+func joinLines(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
 	}
-	return false
-}
-
-// closers skips closing quotes and brackets at seg[j:]; m is the code-point
-// offset of j. A straight double quote closes only when the sentence
-// seg[sb:j] holds an odd number of them; a straight single quote only
-// after an English terminator.
-func closers(seg string, sb, j, m int, cjk bool) (int, int) {
-	for j < len(seg) {
-		r, size := utf8.DecodeRuneInString(seg[j:])
-		switch r {
-		case '"':
-			if strings.Count(seg[sb:j], `"`)%2 == 0 {
-				return j, m
-			}
-		case '\'':
-			if cjk {
-				return j, m
-			}
-		case '”', '’', ')', ']', '}', '»', '」', '』', '）', '】', '》':
-		default:
-			return j, m
+	b := []byte(s)
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\n' {
+			continue
 		}
-		j, m = j+size, m+1
+		j := i
+		if j > 0 && b[j-1] == '\r' {
+			j--
+		}
+		if blankLineAhead(s[i+1:]) || blankLineBehind(s[:j]) || listItem(s[i+1:]) {
+			continue
+		}
+		for k := j; k <= i; k++ {
+			b[k] = ' '
+		}
 	}
-	return j, m
-}
-
-func startsWithSpace(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
+	return string(b)
 }
 
 // blankLineAhead reports whether s, the text after a line end, starts with
@@ -234,6 +219,105 @@ func blankLineAhead(s string) bool {
 		}
 	}
 	return false
+}
+
+// blankLineBehind reports whether s, the text before a line end, ends with
+// a blank line: a line end followed by white space only.
+func blankLineBehind(s string) bool {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case '\n':
+			return true
+		case ' ', '\t', '\r', '\f', '\v':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// listItem reports whether line starts with a list marker: "1." or "1)"
+// or a bullet (- * •), after optional indentation, followed by a space.
+func listItem(line string) bool {
+	line = strings.TrimLeft(line, " \t")
+	i := 0
+	for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+		i++
+	}
+	switch {
+	case i > 0 && i < len(line) && (line[i] == '.' || line[i] == ')'):
+		i++
+	case i == 0 && (strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ")):
+		i = 1
+	case i == 0 && strings.HasPrefix(line, "•"):
+		i = len("•")
+	default:
+		return false
+	}
+	return i < len(line) && (line[i] == ' ' || line[i] == '\t')
+}
+
+// continues reports whether the sentence s, as UAX #29 ends it, goes on:
+// it ends with a single '.' that closes an abbreviation ("Dr.", "e.g.",
+// "J.") or a list marker ("1.", "Article 1.").
+func continues(s string) bool {
+	t := strings.TrimRightFunc(s, unicode.IsSpace)
+	before, ok := strings.CutSuffix(t, ".")
+	if !ok || strings.HasSuffix(before, ".") {
+		return false
+	}
+	return abbreviation(before) || listMarker(before)
+}
+
+// markerWords are words that a number follows to name a part of a text:
+// "Article 1. These measures…" is one sentence. Lower-cased.
+var markerWords = map[string]bool{
+	"article": true, "art": true, "section": true, "sec": true, "chapter": true,
+	"ch": true, "part": true, "item": true, "step": true, "clause": true,
+	"rule": true, "no": true, "question": true, "q": true, "paragraph": true,
+	"para": true, "annex": true, "appendix": true, "point": true, "phase": true,
+}
+
+// listMarker reports whether s, a sentence up to a final '.', is only a
+// list marker: a number ("1", "2.3"), a roman numeral or a single letter,
+// alone or after a marker word ("Article 1").
+func listMarker(s string) bool {
+	f := strings.Fields(s)
+	switch {
+	case len(f) == 1:
+	case len(f) == 2 && markerWords[strings.ToLower(strings.TrimSuffix(f[0], "."))]:
+	default:
+		return false
+	}
+	m := f[len(f)-1]
+	if m == "" {
+		return false
+	}
+	digits, roman := true, len(m) <= 5
+	for _, r := range m {
+		digits = digits && (r >= '0' && r <= '9' || r == '.')
+		roman = roman && strings.ContainsRune("ivxlcIVXLC", r)
+	}
+	if digits && strings.Trim(m, ".") != "" {
+		return true
+	}
+	if roman {
+		return true
+	}
+	r, size := utf8.DecodeRuneInString(m)
+	return size == len(m) && unicode.IsLetter(r) && len(f) == 2
+}
+
+// openingQuote returns end, the end of the sentence text[sb:end], moved
+// before a straight double quote that UAX #29 gave the sentence as
+// closing but that opens the next one: the sentence holds an even number
+// of them before it.
+func openingQuote(text string, sb, end int) int {
+	t := strings.TrimRightFunc(text[sb:end], unicode.IsSpace)
+	if q, ok := strings.CutSuffix(t, `"`); ok && strings.Count(q, `"`)%2 == 0 {
+		return sb + len(t) - 1
+	}
+	return end
 }
 
 // titles are abbreviations that a '.' closes without ending the sentence,

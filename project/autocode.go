@@ -14,6 +14,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/fts"
+	"golang.org/x/text/width"
 )
 
 // Auto-coding
@@ -26,7 +27,13 @@ import (
 //     document, gets one code;
 //   - cues: every class of the codebook that has cue words (the
 //     ontology's Cues, in every language) codes the hits of each cue,
-//     searched as a phrase.
+//     searched as a phrase. A cue codes only its own words: a hit counts
+//     if its words are the cue's, ignoring case and width, each word
+//     perhaps with an inflection ending ("trials" for "trial", not "brand"
+//     for "branding", which the search finds by its stem), and if it is
+//     not the whole of a bracketed qualifier, such as "(Trial)" after the
+//     title of a policy. Cues of stop words only ("so that") are searched
+//     like any other.
 //
 // A hit is turned into the unit to code (see package coding on units):
 // UnitHit codes the hit's own span; UnitSentence the sentence that holds
@@ -180,7 +187,8 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 	}
 	type codedHit struct {
 		fts.Hit
-		count int // index into res.Counts
+		count int    // index into res.Counts
+		cue   string // the cue searched, in cue mode
 	}
 	var hits []codedHit
 	count := map[string]int{}
@@ -202,7 +210,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		res.Counts[k].Hits += len(hs)
 		res.Hits += len(hs)
 		for _, h := range hs {
-			hits = append(hits, codedHit{h, k})
+			hits = append(hits, codedHit{h, k, s.cue})
 		}
 	}
 	// Work document by document, in text order.
@@ -227,12 +235,20 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 	for _, h := range hits {
 		code := res.Counts[h.count].Code
 		r := coding.Range{Start: h.Start, End: h.End}
-		if unit != UnitHit {
+		if unit != UnitHit || h.cue != "" {
 			if units == nil || units.id != h.Doc {
 				if units, err = p.loadUnits(h.Doc); err != nil {
 					return nil, err
 				}
 			}
+		}
+		if h.cue != "" && !units.cueAt(h.cue, r) {
+			// Not the cue's own words: not a hit.
+			res.Counts[h.count].Hits--
+			res.Hits--
+			continue
+		}
+		if unit != UnitHit {
 			var ok bool
 			if r, ok = units.unit(unit, r); !ok {
 				res.OutsideUnits++
@@ -383,6 +399,95 @@ func (p *Project) loadUnits(id string) (*docUnits, error) {
 		u.bytes = append(u.bytes, at(s.Start), at(s.End))
 	}
 	return u, nil
+}
+
+// cueAt reports whether the text at r, a hit of cue, is the cue's own
+// words (see cueWordsMatch) and not a bracketed qualifier of a title, such
+// as "(Trial)" or "（试行）" after the name of a policy.
+func (u *docUnits) cueAt(cue string, r coding.Range) bool {
+	i := sort.Search(len(u.segs), func(i int) bool { return u.segs[i].Start > r.Start }) - 1
+	if i < 0 || r.End > u.segs[i].End {
+		return false
+	}
+	seg := u.text[u.bytes[2*i]:u.bytes[2*i+1]]
+	var before, after rune
+	var hit strings.Builder
+	n := u.segs[i].Start
+	for _, c := range seg {
+		switch {
+		case n == r.Start-1:
+			before = c
+		case n >= r.Start && n < r.End:
+			hit.WriteRune(c)
+		case n == r.End:
+			after = c
+		}
+		if n >= r.End {
+			break
+		}
+		n++
+	}
+	if strings.ContainsRune("(（[【", before) && strings.ContainsRune(")）]】", after) && before != 0 && after != 0 {
+		return false
+	}
+	return cueWordsMatch(cue, hit.String())
+}
+
+// cueWordsMatch reports whether hit, the text a search for cue found, is
+// cue's words: as many words, each the cue's word ignoring case and width,
+// or the cue's word with an inflection ending (see inflected). The
+// search stems words, so it also finds shorter words ("brand" for the cue
+// "branding") that the cue does not name. A possessive 's is ignored.
+func cueWordsMatch(cue, hit string) bool {
+	cw, hw := cueWords(cue), cueWords(hit)
+	if len(cw) != len(hw) || len(cw) == 0 {
+		return false
+	}
+	for k, w := range cw {
+		if !inflected(w, hw[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// inflected reports whether word is w or w with an English inflection
+// ending: s, es, d, ed, ing; for a w ending in y, also ies and ied; for
+// one ending in e, ing in its place.
+func inflected(w, word string) bool {
+	rest, ok := strings.CutPrefix(word, w)
+	switch {
+	case ok:
+		switch rest {
+		case "", "s", "es", "d", "ed", "ing":
+			return true
+		}
+	case strings.HasSuffix(w, "y"):
+		rest, ok = strings.CutPrefix(word, strings.TrimSuffix(w, "y"))
+		return ok && (rest == "ies" || rest == "ied")
+	case strings.HasSuffix(w, "e"):
+		rest, ok = strings.CutPrefix(word, strings.TrimSuffix(w, "e"))
+		return ok && rest == "ing"
+	}
+	return false
+}
+
+// cueWords splits s into words: runs of letters, digits and marks, with
+// apostrophes inside them, lower-cased and width-folded, without a
+// possessive 's.
+func cueWords(s string) []string {
+	s = width.Fold.String(strings.ToLower(s))
+	ws := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '\'' && r != '’'
+	})
+	out := ws[:0]
+	for _, w := range ws {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		if w = strings.Trim(w, "'’"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // unit returns the unit of kind k around hit r, or false if r lies in no

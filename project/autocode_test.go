@@ -390,3 +390,86 @@ func BenchmarkAutoCode(b *testing.B) {
 		})
 	}
 }
+
+// TestAutoCodeCuesExact checks that cues code the words they name: not a
+// shorter word with the same stem, not a bracketed title qualifier, and
+// cues made only of stop words too.
+func TestAutoCodeCuesExact(t *testing.T) {
+	ctx := context.Background()
+	text := "Lin: We invested in branding last year. Our global brand is weak.\n\n" +
+		"Lin: Prices fell so that we could sell more. We left because costs rose. A new app leads to more sales.\n\n" +
+		"Interim Measures on Drone Services (Trial)\n\n" +
+		"Lin: We ran a trial for farmers, then trials in two towns.\n"
+	p := autoCodeProject(t, map[string]string{"lin.txt": text})
+	res, err := p.AutoCode(ctx, AutoCodeRequest{Cues: true, Codes: []string{"Framing", "Mechanism", "Demonstration"}, Unit: UnitHit}, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, q := range quotes(t, p, res.Codings) {
+		got = append(got, res.Codings[i].Code+":"+q)
+	}
+	slices.Sort(got)
+	want := []string{"Demonstration:trial", "Demonstration:trials", "Framing:branding",
+		"Mechanism:because", "Mechanism:leads to", "Mechanism:so that"}
+	if !slices.Equal(got, want) {
+		t.Errorf("codings\n got %q\nwant %q", got, want)
+	}
+	for _, s := range res.SkippedCues {
+		t.Errorf("cue %q of %s skipped: %s", s.Cue, s.Code, s.Reason)
+	}
+}
+
+func TestCueWordsMatch(t *testing.T) {
+	tests := []struct {
+		cue, hit string
+		want     bool
+	}{
+		{"branding", "branding", true},
+		{"branding", "brand", false},
+		{"Branding", "BRANDING", true},
+		{"trial", "trials", true},
+		{"pilot", "piloted", true},
+		{"pilot", "piloting", true},
+		{"story", "stories", true},
+		{"convince", "convincing", true},
+		{"convince", "convinces", true},
+		{"vision", "visionary", false},
+		{"leads to", "leading to", false},
+		{"leads to", "leads to", true},
+		{"leads to", "leads", false},
+		{"that's why", "that’s why", true},
+		{"reputation", "reputation's", true},
+		{"proof of concept", "proof of concept", true},
+		{"proof of concept", "proofs of concepts", true},
+		{"协会", "协会", true},
+		{"协会", "商会", false},
+		{"ｃｌｕｓｔｅｒ", "cluster", true},
+	}
+	for _, tt := range tests {
+		if got := cueWordsMatch(tt.cue, tt.hit); got != tt.want {
+			t.Errorf("cueWordsMatch(%q, %q) = %v, want %v", tt.cue, tt.hit, got, tt.want)
+		}
+	}
+}
+
+// TestAutoCodeSentenceUnit checks that --unit sentence codes whole
+// sentences: not cut after an article number, a list marker or a title.
+func TestAutoCodeSentenceUnit(t *testing.T) {
+	ctx := context.Background()
+	text := "Article 1. These measures set up drone pilot zones. Article 2. Dr. Wang runs the pilot.\n\n" +
+		"Lin: We did two things. 1. We ran a pilot. 2. We sold drones.\n\n" +
+		"我们做了试点。效果很好！\n"
+	p := autoCodeProject(t, map[string]string{"m.txt": text})
+	res, err := p.AutoCode(ctx, AutoCodeRequest{Query: "pilot 试点", Code: "Demonstration", Unit: UnitSentence}, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := quotes(t, p, res.Codings)
+	slices.Sort(got)
+	want := []string{"1. We ran a pilot.", "Article 1. These measures set up drone pilot zones.",
+		"Article 2. Dr. Wang runs the pilot.", "我们做了试点。"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sentences\n got %q\nwant %q", got, want)
+	}
+}

@@ -38,8 +38,9 @@ func codingCommands() []*cli.Command {
 
    --search QUERY codes every hit of the full-text query (no limit), with
    --unit hit (the words found, the default), sentence (the sentence that
-   holds each hit; a sentence ends at . ! ? followed by a space or line end,
-   at 。！？, or at a blank line, and never crosses a turn; a turn's first
+   holds each hit; sentences follow Unicode sentence segmentation (UAX #29),
+   not cut after an abbreviation (Dr. e.g.) or a list marker (1. Article 1.),
+   end at 。！？ and at a blank line, and never cross a turn; a turn's first
    sentence starts after the speaker label) or segment (the turn's text
    after the speaker label, or the paragraph). --kind, --attr and --speaker
    filter as in search.
@@ -63,7 +64,10 @@ func codingCommands() []*cli.Command {
 			Usage: "code the sentences that hold the ontology's cue words",
 			Description: `Every class with cue words (cues: in the ontology, in every language) codes
    the hits of each cue, searched as a phrase; --unit sentence by default
-   (see "qualgraph help code"). --code limits it to classes and their
+   (see "qualgraph help code"). A cue codes only its own words, perhaps
+   with an inflection ending ("trials" for the cue trial; "brand" is not
+   coded for the cue branding), and not a bracketed qualifier such as
+   "(Trial)" after a title. --code limits it to classes and their
    subclasses. A cue of a single Chinese character cannot be searched (the
    index matches two characters or more) and is reported as skipped.`,
 			Flags: []cli.Flag{

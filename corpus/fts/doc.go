@@ -12,8 +12,8 @@
 // and the document's attributes as fields; a document without segments is
 // one unit over all its text. Text is analysed for English and Chinese in
 // one field: English words are stemmed (Snowball, with a cache of stems)
-// and stop words dropped; Chinese text is indexed as overlapping
-// character pairs. The index-time analyser records code-point offsets into
+// and every word is kept, stop words too; Chinese text is indexed as
+// overlapping character pairs. The index-time analyser records code-point offsets into
 // the segment, so that hits are placed in the document's text without
 // reading it.
 //
@@ -45,13 +45,16 @@
 //	产业集群                Chinese text: found where these characters stand in a row
 //	+cluster -policy       + the clause must match, - it must not
 //	organisng~ organisng~2 fuzzy: up to 1 (the default) or 2 edits
+//	dron*                  a prefix: words that start with "dron"
 //	speaker:lin            a field: speaker, kind, doc (id or name) or attr.KEY
 //	attr.region:dongguan   field values are matched whole, ignoring case
 //	speaker:"Mr Lin"       a quoted field value
 //
 // Clauses without + or - are optional, but at least one of them must match.
 // A field clause without + or - is a filter; several on the same field are
-// alternatives. An empty query finds every segment. A query that does not
+// alternatives. A phrase (quoted, or a word with hyphens such as
+// "start-up") matches all its words in order, stop words included, and its
+// hit covers the whole phrase. An empty query finds every segment. A query that does not
 // parse gives a *QueryError with the offset of the problem. The comments at
 // the top of index.go and query.go give the details.
 package fts

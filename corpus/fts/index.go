@@ -57,8 +57,10 @@ import (
 // The text analyser handles English and Chinese in one field: the Unicode
 // word tokenizer, then cjk_width (fullwidth ASCII to ASCII, halfwidth kana
 // to fullwidth), to_lower, cjk_bigram (overlapping pairs of Han or kana
-// characters), possessive_en, stop_en and stemmer_en_snowball. So
-// "organising" finds "organised", and a Chinese word of two or more
+// characters), possessive_en and stemmer_en_snowball. Every word is
+// indexed, stop words too, so that a phrase matches all the words typed
+// ("leads to", "lock-in", "so that"). So "organising" finds "organised",
+// and a Chinese word of two or more
 // characters is found wherever its characters stand in a row. A Chinese
 // character on its own between non-Chinese characters is indexed alone, but a
 // single character inside a run of Chinese text is only part of bigrams: a
@@ -85,7 +87,7 @@ const (
 	foldAnalyzer    = "qualgraph_fold"    // words, width-folded and lower-cased, unstemmed (fuzzy queries)
 
 	formatKey     = "qualgraph.index.format"
-	formatVersion = "1"
+	formatVersion = "2" // 2: stop words indexed
 	nextKeyKey    = "qualgraph.index.nextkey"
 )
 
@@ -252,7 +254,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			lowercase.Name,
 			cjk.BigramName,
 			en.PossessiveName,
-			en.StopName,
 			en.SnowballStemmerName,
 		},
 	})

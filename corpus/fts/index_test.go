@@ -141,7 +141,7 @@ func TestSearch(t *testing.T) {
 		{"Fuzzy2", SearchRequest{Query: "entreprenur~2"}, []string{
 			"d2:entrepreneurs", "d3:Entrepreneurs", "d3:entrepreneur"}},
 		{"FuzzyTooFar", SearchRequest{Query: "subsdees~1"}, nil},
-		{"StopWordOnly", SearchRequest{Query: "the"}, nil},
+		{"StopWord", SearchRequest{Query: "ourselves"}, []string{"d1:ourselves"}},
 		{"KindField", SearchRequest{Query: "kind:policy cluster"}, []string{"d2:cluster"}},
 		{"KindFilter", SearchRequest{Query: "cluster", Kind: "Focus-Group"}, []string{"d3:cluster"}},
 		{"DocFieldByName", SearchRequest{Query: "doc:focus-group-3.txt cluster"}, []string{"d3:cluster"}},

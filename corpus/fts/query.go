@@ -25,6 +25,7 @@ import (
 //	产业集群                Chinese text: found where these characters stand in a row
 //	+cluster -policy       + the clause must match, - it must not
 //	organisng~ organisng~2 fuzzy: up to 1 (the default) or 2 edits
+//	dron*                  a prefix: words that start with "dron"
 //	speaker:lin            a field: speaker, kind, doc (id or name) or attr.KEY
 //	attr.region:dongguan   field values are matched whole, ignoring case
 //	speaker:"Mr Lin"       a quoted field value
@@ -34,9 +35,13 @@ import (
 // policy or innovation). A field clause without + or - is a filter: it must
 // match; several such clauses on the same field are alternatives, so
 // "speaker:lin speaker:wang cluster" finds cluster in turns of Lin or Wang.
-// A term that contains letters and Chinese characters ("AI产业") is a
-// phrase of its parts. Words that the index leaves out (English stop words
-// such as "the") are ignored; a query of nothing else finds nothing. An
+// A term that contains letters and Chinese characters ("AI产业") or parts
+// joined by a hyphen ("start-up") is a phrase of its parts. A phrase
+// matches all its words, stop words included, in order, and its hit covers
+// the whole phrase: "leads to" does not find "lead" alone, and "lock-in"
+// finds "lock-in", not "lock". Each word of a phrase is stemmed, as a term
+// is. A prefix is letters and digits followed by *; it finds the words
+// that start with it (or with its stem), up to 1,024 distinct words. An
 // empty query finds every segment (useful with filters). Inside quotes, \"
 // and \\ stand for " and \. Fuzziness is ignored for Chinese terms.
 
@@ -326,6 +331,7 @@ type clause struct {
 	text   string // the term, phrase or value, unquoted
 	phrase bool   // text was quoted
 	fuzzy  int    // edits allowed, 0 for exact
+	prefix bool   // text ended in *: find the words that start with it
 	off    int    // code-point offset of the clause in the query
 }
 
@@ -425,6 +431,21 @@ func (p *parser) clause() (clause, error) {
 	c.text = p.q[start:p.i]
 	if c.text == "" {
 		return c, p.errorf(p.off, "unexpected %c", p.peek())
+	}
+	if w, ok := strings.CutSuffix(c.text, "*"); ok {
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) || hasHan(string(r)) {
+				return c, p.errorf(startOff, "a prefix must be letters and digits followed by * (as in dron*)")
+			}
+		}
+		if w == "" {
+			return c, p.errorf(startOff, "* must follow a prefix (as in dron*)")
+		}
+		if !p.eof() && p.peek() == '~' {
+			return c, p.errorf(p.off, "~ after a prefix is not supported")
+		}
+		c.text, c.prefix = w, true
+		return c, p.end()
 	}
 	if !p.eof() && p.peek() == '~' {
 		tilde := p.off
@@ -571,7 +592,7 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 		}
 		q, pat := ix.textQuery(c)
 		if q == nil {
-			continue // only stop words
+			continue // no words: punctuation only
 		}
 		switch c.occur {
 		case mustNot:
@@ -586,7 +607,7 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 		}
 	}
 	if positive > 0 && len(musts)+len(shoulds) == 0 {
-		return compiled{} // e.g. "the"
+		return compiled{} // e.g. "…"
 	}
 	cq := compiled{pats: pats, locs: positive > 0}
 	// A lone exact phrase is searched as the conjunction of its terms,
@@ -686,6 +707,9 @@ func (ix *Index) fieldQuery(field, value string) query.Query {
 // several positions, its pattern. It returns a nil query for a clause that
 // analyses to nothing.
 func (ix *Index) textQuery(c clause) (query.Query, pattern) {
+	if c.prefix {
+		return ix.prefixQuery(c.text), nil
+	}
 	ts := ix.text.Analyze([]byte(c.text))
 	if len(ts) == 0 {
 		return nil, nil
@@ -775,8 +799,57 @@ func (ix *Index) fuzzyQuery(words []string, fuzziness int) query.Query {
 	return disjunction(qs)
 }
 
-// phrasePattern places a token stream's terms by position, leaving empty
-// slots where stop words were removed.
+// prefixQuery returns the query for the index's terms that start with
+// word, width-folded and lower-cased, or with its stem (the index holds
+// stems: "happi" for "happy"), at most maxFuzzyTerms of them, the shortest
+// first. It returns a query that matches nothing if no term starts so.
+func (ix *Index) prefixQuery(word string) query.Query {
+	var prefixes []string
+	if fs := ix.fold.Analyze([]byte(word)); len(fs) == 1 {
+		prefixes = append(prefixes, string(fs[0].Term))
+	}
+	if ts := ix.text.Analyze([]byte(word)); len(ts) == 1 && !slices.Contains(prefixes, string(ts[0].Term)) {
+		prefixes = append(prefixes, string(ts[0].Term))
+	}
+	seen := map[string]bool{}
+	_ = ix.withReader(func(r bindex.IndexReader) error {
+		for _, p := range prefixes {
+			d, err := r.FieldDictPrefix(fieldText, []byte(p))
+			if err != nil {
+				return err
+			}
+			for {
+				e, err := d.Next()
+				if err != nil || e == nil {
+					break
+				}
+				seen[e.Term] = true
+			}
+			d.Close()
+		}
+		return nil
+	})
+	terms := make([]string, 0, len(seen))
+	for t := range seen {
+		terms = append(terms, t)
+	}
+	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) })
+	terms = terms[:min(len(terms), maxFuzzyTerms)]
+	if len(terms) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(t)
+		q.SetField(fieldText)
+		qs[i] = q
+	}
+	return disjunction(qs)
+}
+
+// phrasePattern places a token stream's terms by position. The index
+// keeps every word, so slots are empty only where the analyser leaves a
+// gap.
 func phrasePattern(ts analysis.TokenStream) pattern {
 	first, last := ts[0].Position, ts[0].Position
 	for _, t := range ts {

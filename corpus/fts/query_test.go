@@ -44,6 +44,7 @@ func TestParseQuery(t *testing.T) {
 		{"NotAField", "10:30 林:说", []clause{{text: "10:30"}, {text: "林:说", off: 6}}},
 		{"Hyphenated", "e-mail state-owned", []clause{{text: "e-mail"}, {text: "state-owned", off: 7}}},
 		{"Punctuation", "(cluster) policy!", []clause{{text: "(cluster)"}, {text: "policy!", off: 10}}},
+		{"Prefix", "dron* +Ü2*", []clause{{text: "dron", prefix: true}, {occur: must, text: "Ü2", prefix: true, off: 6}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,6 +83,10 @@ func TestParseQueryErrors(t *testing.T) {
 		{"JunkAfterFuzzy", "cluster~x", 8, "unexpected x"},
 		{"QuoteInTerm", `clus"ter"`, 4, `unexpected "`},
 		{"JunkAfterPhrase", `"a b"c`, 5, "unexpected c"},
+		{"LoneStar", "cluster *", 8, "* must follow a prefix"},
+		{"PrefixHyphen", "start-u*", 0, "a prefix must be letters and digits"},
+		{"PrefixChinese", "产业*", 0, "a prefix must be letters and digits"},
+		{"FuzzyPrefix", "dron*~", 5, "~ after a prefix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
