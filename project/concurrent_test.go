@@ -261,9 +261,12 @@ func TestConcurrentRecodeConflict(t *testing.T) {
 				saw = c.Code
 			}
 		}
-		targets := []string{"LocalGovernment", "SpinoffFounder"}
-		if saw == "LocalGovernment" {
-			targets[0] = "Lobbying"
+		// Two codes other than the one both coders saw.
+		var targets []string
+		for _, c := range []string{"LocalGovernment", "SpinoffFounder", "Lobbying"} {
+			if c != saw && len(targets) < 2 {
+				targets = append(targets, c)
+			}
 		}
 		errs := make([]error, 2)
 		var wg sync.WaitGroup

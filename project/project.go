@@ -373,7 +373,9 @@ func (p *Project) Index() (*fts.Index, error) {
 	defer p.mu.Unlock()
 	if p.index == nil {
 		ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
-		if err != nil {
+		if errors.Is(err, fts.ErrIndexFormat) {
+			return nil, fmt.Errorf("open index: %w: it was made by an earlier qualgraph; the next command that writes (or qualgraph reindex) rebuilds it", err)
+		} else if err != nil {
 			return nil, fmt.Errorf("open index: %w (qualgraph reindex rebuilds it)", err)
 		}
 		p.index = ix

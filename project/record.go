@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 )
@@ -79,11 +80,18 @@ func (p *Project) openRecord() error {
 		if err := kg.SetGraphPosition(graphDir, record.Start); err != nil {
 			return err
 		}
-		return p.convertIndex(record.Start)
+		if err := p.convertIndex(record.Start); err != nil {
+			return err
+		}
 	case head != pos.Position:
 		if err := p.catchUp(); err != nil {
 			return err
 		}
+	}
+	// An index made by a qualgraph whose index format differs is rebuilt
+	// once, from the projection and sources.
+	if err := p.upgradeIndex(); err != nil {
+		return err
 	}
 	// The index follows: an import killed after it was recorded, or one
 	// that did not wait, is indexed now. An index that cannot take them
@@ -353,4 +361,22 @@ func (p *Project) recordTail(from record.Position) ([]*coding.Event, error) {
 		return nil, nil // a project from before the record
 	}
 	return evs, err
+}
+
+// upgradeIndex rebuilds an index whose format this qualgraph does not
+// read (fts.ErrIndexFormat), saying so in a notice.
+func (p *Project) upgradeIndex() error {
+	ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
+	if err == nil {
+		return ix.Close()
+	}
+	if !errors.Is(err, fts.ErrIndexFormat) {
+		return nil // reported where the index is used
+	}
+	n, err := p.reindex(context.Background(), nil)
+	if err != nil {
+		return fmt.Errorf("rebuild the full-text index made by an earlier qualgraph: %w", err)
+	}
+	p.Notices = append(p.Notices, fmt.Sprintf("rebuilt the full-text index, made by an earlier qualgraph, for this version (%d documents)", n))
+	return nil
 }
