@@ -103,7 +103,7 @@ func autocodeRates(bin, dir string, n int) []row {
 type killMode struct {
 	name string
 	// afterLine kills once the result line was printed; otherwise the
-	// kill comes as soon as record.log grew.
+	// kill comes as soon as record.log holds the whole entry.
 	afterLine bool
 }
 
@@ -111,7 +111,9 @@ type killMode struct {
 // auto-coding in it with SIGKILL n times for each kill mode, and times
 // the small write (code) and the read (codings --json) that follow each
 // kill. A read after a kill that followed the result line must list
-// every coding the line reported.
+// every coding the line reported. The second mode kills as soon as
+// record.log has grown by as much as the first mode's entries did: the
+// entry is recorded, the projection and the graph have not applied it.
 func recovery(bin, pdir, rdir, doc string, n int) []row {
 	var rows []row
 	fail := func(name string, err error) []row {
@@ -128,11 +130,13 @@ func recovery(bin, pdir, rdir, doc string, n int) []row {
 		return fail("recovery: first write", err)
 	}
 	recordFile := filepath.Join(rdir, project.RecordFile)
-	for _, m := range []killMode{{"after the result line", true}, {"once record.log grew", false}} {
+	var entry int64 // bytes a bulk auto-coding adds to record.log
+	coded := 0      // codings it makes
+	for _, m := range []killMode{{"after the result line", true}, {"once its entry is in record.log", false}} {
 		write := row{Name: "recovery: code after kill -9 " + m.name, Target: "< 2000 ms", Unit: "ms", limit: 2000, lessIsOK: true}
 		read := row{Name: "recovery: then codings --json", Target: "(info)", Unit: "ms", OK: true}
 		var writes, reads, killedAt []time.Duration
-		printed := 0
+		printed, kept := 0, 0
 		for i := 0; i < n; i++ {
 			coder := fmt.Sprintf("qgbench-kill-%d", time.Now().UnixNano())
 			before, err := os.Stat(recordFile)
@@ -151,7 +155,7 @@ func recovery(bin, pdir, rdir, doc string, n int) []row {
 				}
 				want, _ = strconv.Atoi(codedRE.FindStringSubmatch(line)[1])
 			} else {
-				if err := waitGrown(recordFile, before.Size(), p); err != nil {
+				if err := waitGrown(recordFile, before.Size()+entry, p); err != nil {
 					p.kill()
 					return fail(write.Name, err)
 				}
@@ -159,6 +163,13 @@ func recovery(bin, pdir, rdir, doc string, n int) []row {
 			killedAt = append(killedAt, time.Since(p.start))
 			if err := p.kill(); err != nil {
 				return fail(write.Name, p.fail(err))
+			}
+			if m.afterLine {
+				after, err := os.Stat(recordFile)
+				if err != nil {
+					return fail(write.Name, err)
+				}
+				entry, coded = after.Size()-before.Size(), want
 			}
 			select {
 			case <-p.match:
@@ -193,15 +204,17 @@ func recovery(bin, pdir, rdir, doc string, n int) []row {
 			if want >= 0 && got != want {
 				return fail(read.Name, fmt.Errorf("after a kill %s the read lists %d of the %d acknowledged codings", m.name, got, want))
 			}
-			if want < 0 && got != 0 {
-				// Recorded, not acknowledged: all or nothing.
-				want = got
+			if got != 0 && got != coded {
+				return fail(read.Name, fmt.Errorf("after a kill %s the read lists %d of the auto-coding's %d codings", m.name, got, coded))
+			}
+			if got > 0 {
+				kept++
 			}
 		}
 		med, _, _ := median(writes)
 		write.Value = float64(med.Microseconds()) / 1000
 		km, _, _ := median(killedAt)
-		write.Detail = fmt.Sprintf("%s; killed after %v (median), %d of %d kills after the result line", spread(writes), km.Round(time.Millisecond), printed, n)
+		write.Detail = fmt.Sprintf("%s; killed after %v (median), %d of %d kills after the result line, the killed run's codings kept in %d", spread(writes), km.Round(time.Millisecond), printed, n, kept)
 		med, _, _ = median(reads)
 		read.Value = float64(med.Microseconds()) / 1000
 		read.Detail = spread(reads)
@@ -210,11 +223,11 @@ func recovery(bin, pdir, rdir, doc string, n int) []row {
 	return rows
 }
 
-// waitGrown waits until the file is larger than size, polling, or fails
-// if the process p ends first.
+// waitGrown waits until the file holds at least size bytes, polling, or
+// fails if the process p ends first.
 func waitGrown(file string, size int64, p *proc) error {
 	for {
-		if fi, err := os.Stat(file); err == nil && fi.Size() > size {
+		if fi, err := os.Stat(file); err == nil && fi.Size() >= size {
 			return nil
 		}
 		select {
