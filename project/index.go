@@ -15,6 +15,7 @@ import (
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
 	"github.com/qualgraph/qualgraph/internal/record"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 // The full-text index is derived from the record as the graph is: it
@@ -143,14 +144,27 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 	if err != nil && !errors.Is(err, errStopScan) {
 		return err
 	}
+	// The projection's records once, not once a document.
+	all, err := p.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*corpus.Document, len(all))
+	for _, d := range all {
+		byID[d.ID] = d
+	}
 	docs := make([]*corpus.Document, 0, len(ids))
 	var total int64
 	for _, id := range ids {
-		d, err := p.Document(ctx, id)
-		if err != nil {
+		rec, ok := byID[id]
+		if !ok {
+			return fmt.Errorf("index document %s: %w", id, kg.ErrNotFound)
+		}
+		d := *rec
+		if err := p.loadSource(&d); err != nil {
 			return fmt.Errorf("index document %s: %w", id, err)
 		}
-		docs = append(docs, d)
+		docs = append(docs, &d)
 		total += d.Source.Size
 	}
 	if progress == nil {
