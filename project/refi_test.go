@@ -1040,6 +1040,27 @@ func TestExportQDPX(t *testing.T) {
 		}
 	})
 
+	t.Run("OneSelectionPerCoding", func(t *testing.T) {
+		// As NVivo writes them: readers that take the first coding of a
+		// selection must see every coding.
+		v1, _ := p1.View(false)
+		sels, shared := 0, 0
+		guids := map[string]bool{}
+		for _, s := range rp1.Sources {
+			for _, sel := range s.Selections {
+				sels++
+				guids[sel.GUID] = true
+				if len(sel.Codings) != 1 {
+					shared++
+				}
+			}
+		}
+		if sels != len(v1.Codings) || shared > 0 || len(guids) != sels {
+			t.Errorf("%d selections (%d distinct GUIDs, %d without exactly one coding) for %d codings; want one selection per coding",
+				sels, len(guids), shared, len(v1.Codings))
+		}
+	})
+
 	p2 := refiNewProject(t)
 	res2 := refiImport(t, p2, out, RefiOptions{})
 	t.Run("RoundTrip", func(t *testing.T) {

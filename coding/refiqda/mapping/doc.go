@@ -75,8 +75,8 @@
 // ExportProject maps the codebook (every class of the ontology and every
 // emergent code, as a tree), every document the ExportFilter selects as a
 // text source with its stored text (positions in code points), one
-// PlainTextSelection per distinct span with the codings of that span in
-// it, the coders as users, memos as notes (on their document, code or
+// PlainTextSelection per coding (as NVivo writes them: several codings of
+// one span are several selections), the coders as users, memos as notes (on their document, code or
 // coding; memos on entities and assertions as notes of the project), an
 // inline coding memo as a note on its coding, every attribute key but
 // "case" as a variable with its values on the sources, and the "case"

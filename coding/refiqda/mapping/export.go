@@ -182,35 +182,23 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 			}
 			return a.ID < b.ID
 		})
-		for i := 0; i < len(cs); {
-			j := i
-			for j < len(cs) && cs[j].Start == cs[i].Start && cs[j].End == cs[i].End {
-				j++
+		// One selection per coding, as NVivo writes them: readers that
+		// take the first coding of a selection see every coding.
+		for _, c := range cs {
+			rc := refiqda.Coding{GUID: guid("coding", c.ID), CodeGUID: codeGUID[c.Code],
+				CreatingUser: user(c.Coder), CreationDateTime: c.Created, NoteRefs: noteRefs("coding:" + c.ID)}
+			if rc.CodeGUID == "" {
+				return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
 			}
-			first := cs[i]
-			for _, c := range cs[i:j] {
-				if c.Created.Before(first.Created) {
-					first = c
-				}
+			if c.Memo != "" {
+				rc.NoteRefs = append([]string{note("coding-memo:"+c.ID, "coding:"+c.ID, c.Memo, c.Coder, c.Created)}, rc.NoteRefs...)
 			}
-			sel := refiqda.Selection{
-				GUID:  guid("selection", fmt.Sprintf("%s:%d-%d", d.ID, first.Start, first.End)),
-				Start: first.Start, End: first.End,
-				CreatingUser: user(first.Coder), CreationDateTime: first.Created,
-			}
-			for _, c := range cs[i:j] {
-				rc := refiqda.Coding{GUID: guid("coding", c.ID), CodeGUID: codeGUID[c.Code],
-					CreatingUser: user(c.Coder), CreationDateTime: c.Created, NoteRefs: noteRefs("coding:" + c.ID)}
-				if rc.CodeGUID == "" {
-					return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
-				}
-				if c.Memo != "" {
-					rc.NoteRefs = append([]string{note("coding-memo:"+c.ID, "coding:"+c.ID, c.Memo, c.Coder, c.Created)}, rc.NoteRefs...)
-				}
-				sel.Codings = append(sel.Codings, rc)
-			}
-			s.Selections = append(s.Selections, sel)
-			i = j
+			s.Selections = append(s.Selections, refiqda.Selection{
+				GUID:  guid("selection", c.ID),
+				Start: c.Start, End: c.End,
+				CreatingUser: rc.CreatingUser, CreationDateTime: c.Created,
+				Codings: []refiqda.Coding{rc},
+			})
 		}
 		rp.Sources = append(rp.Sources, s)
 	}
