@@ -61,11 +61,20 @@ func refiSharedData(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(wd, "..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(dir, "SOURCES.md")); err != nil {
-		t.Skipf("shared test data not found at %s", dir)
+	// The folder "shared/data" beside the checkout or one of its parents
+	// (a worktree sits a level deeper than the main checkout).
+	for dir := wd; ; {
+		if data := filepath.Join(dir, "shared", "data"); fileExists(filepath.Join(data, "SOURCES.md")) {
+			return data
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
 	}
-	return dir
+	t.Skipf("!!! shared test data (shared/data) not found above %s: the tests on real exports are SKIPPED", wd)
+	return ""
 }
 
 func refiImport(t testing.TB, p *Project, data []byte, opt RefiOptions) *RefiResult {
@@ -1331,4 +1340,10 @@ func BenchmarkExportQDPX(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// fileExists reports whether name exists.
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
