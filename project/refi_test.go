@@ -1039,12 +1039,14 @@ func TestExportQDPX(t *testing.T) {
 			}
 			return nil
 		}
-		guid := p1.refiNS()
-		for id, name := range map[string]string{"Joy": "Joy 😀", "Code_1st_site": "1st site", "Emotions-Other": "Emotions-Other",
-			"LocalGovernment": "LocalGovernment", "Emotions": "Emotions", "Unused_code": "Unused code"} {
-			c := find(rp1.Codes, guid("code", id))
+		// Codes the import created keep the file's GUIDs and names (two
+		// are called "Other"); a class of the ontology keeps its own.
+		for g, name := range map[string]string{refiG("code/joy"): "Joy 😀", refiG("code/site"): "1st site", refiG("code/emo-other"): "Other",
+			refiG("code/places-other"): "Other", p1.refiNS()("code", "LocalGovernment"): "LocalGovernment", refiG("code/emotions"): "Emotions",
+			refiG("code/unused"): "Unused code"} {
+			c := find(rp1.Codes, g)
 			if c == nil || c.Name != name {
-				t.Errorf("code %s: %+v, want the name %q", id, c, name)
+				t.Errorf("code %s: %+v, want the name %q", g, c, name)
 			}
 		}
 	})
@@ -1346,4 +1348,69 @@ func BenchmarkExportQDPX(b *testing.B) {
 func fileExists(name string) bool {
 	_, err := os.Stat(name)
 	return err == nil
+}
+
+// TestExportQDPXImportedCodes imports the fixture and exports it again:
+// the codes the import created keep their GUIDs, their names (two are
+// called "Other", under different parents) and their place in the tree
+// (top-level codes stay top level instead of moving under Emergent).
+func TestExportQDPXImportedCodes(t *testing.T) {
+	fx := refiFixture(t)
+	p := refiNewProject(t)
+	res := refiImport(t, p, refiFixtureBytes(t), RefiOptions{})
+	type place struct{ name, parent string }
+	tree := func(roots []refiqda.Code) map[string]place {
+		out := map[string]place{}
+		var walk func([]refiqda.Code, string)
+		walk = func(cs []refiqda.Code, parent string) {
+			for _, c := range cs {
+				out[c.GUID] = place{c.Name, parent}
+				walk(c.Children, c.GUID)
+			}
+		}
+		walk(roots, "")
+		return out
+	}
+	want := tree(fx.Codes)
+	for _, round := range []string{"Export", "ExportAfterReopen"} {
+		t.Run(round, func(t *testing.T) {
+			if round == "ExportAfterReopen" {
+				p = refiReopen(t, p)
+			}
+			rp, _ := refiRead(t, refiExport(t, p, ExportFilter{}))
+			got := tree(rp.Codes)
+			created := 0
+			for _, c := range res.Codes {
+				if !c.Created {
+					continue
+				}
+				created++
+				w := want[c.GUID]
+				g, ok := got[c.GUID]
+				if !ok {
+					t.Errorf("code %q (%s): not exported with its GUID", c.Path, c.GUID)
+					continue
+				}
+				if g.name != w.name {
+					t.Errorf("code %q: exported as %q", c.Path, g.name)
+				}
+				if _, parentCreated := got[w.parent]; (w.parent == "" || parentCreated) && g.parent != w.parent {
+					t.Errorf("code %q: exported under %q, want %q", c.Path, got[g.parent].name, want[w.parent].name)
+				}
+			}
+			if created < 5 {
+				t.Fatalf("only %d codes created by the import", created)
+			}
+			// The graph holds the names and GUIDs the projection holds.
+			refiCheck(t, p)
+		})
+	}
+	t.Run("ImportExportAgain", func(t *testing.T) {
+		// Importing the export into the same project finds every code
+		// again (by its GUID) and creates none.
+		res := refiImport(t, p, refiExport(t, p, ExportFilter{}), RefiOptions{})
+		if res.CodesCreated != 0 || res.Codings != 0 {
+			t.Errorf("%d codes created, %d codings added; want none", res.CodesCreated, res.Codings)
+		}
+	})
 }

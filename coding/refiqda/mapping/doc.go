@@ -27,7 +27,8 @@
 //     source whose text is blank is not imported (a document needs text)
 //     and is reported with the codings it loses.
 //   - Codes are matched against the codebook (the ontology and the emergent
-//     codes): a code whose name is unique in the file matches a class whose
+//     codes): a code with the GUID of an emergent code imported before
+//     matches that code; a code whose name is unique in the file matches a class whose
 //     id is the name, or the name made into an id, or whose id or English
 //     label equals the name ignoring case (a label only when one class has
 //     it). The others become emergent codes under the class their parent
@@ -38,8 +39,10 @@
 //     ("Parent-Name"); an id still taken gets "_2", "_3"... When the id is
 //     not the name, the definition starts with the name, then a blank
 //     line, then the description, so that the name survives and
-//     ExportProject can write it back. A second import of the same file
-//     maps onto the same codes.
+//     ExportProject can write it back; the created code also records the
+//     name (coding.Code.Name, when it is not the id) and the file's GUID
+//     (coding.Code.GUID). A second import of the same file maps onto the
+//     same codes.
 //   - Codings keep their coder (the name of the coding's creating user, else
 //     the selection's, else the source's, else Options.By) and creation
 //     time (the coding's, else the selection's, else the source's, else the
@@ -83,9 +86,12 @@
 // attribute as cases. Codes are written with their id as name (an
 // emergent code whose definition starts with its original name gets that
 // name back when no other code has it), so that importing the export
-// gives the same codes. GUIDs derive from the project
-// id and qualgraph's own ids (ProjectInfo.GUID, by refiqda.StableGUID), so
-// they stay the same from one export to the next.
+// gives the same codes. An emergent code a REFI-QDA import created is
+// written with the name and GUID it had in the file (names may repeat
+// under different parents), and one that was at the top level of the file
+// is written at the top level, not under Emergent. Other GUIDs derive from
+// the project id and qualgraph's own ids (ProjectInfo.GUID, by
+// refiqda.StableGUID), so they stay the same from one export to the next.
 //
 // # Example
 //

@@ -276,11 +276,15 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 			taken[strings.ToLower(l)]++
 		}
 	}
+	codes := map[string]coding.Code{}
+	for _, c := range v.Codes {
+		codes[c.ID] = c
+	}
 	names := map[string]string{}
 	descs := map[string]string{}
 	for _, c := range cb.Classes() {
 		names[c.ID], descs[c.ID] = c.ID, c.Definition
-		if emergent[c.ID] {
+		if emergent[c.ID] && codes[c.ID].Name == "" {
 			if n, d, ok := recoveredName(c.ID, c.Definition); ok {
 				names[c.ID], descs[c.ID] = n, d
 			}
@@ -299,13 +303,39 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 			names[id], descs[id] = id, c.Definition
 		}
 	}
+	// A code imported from REFI-QDA keeps the name it had in the file,
+	// which may repeat under another parent (the import finds it again by
+	// its GUID or its parent), without the name the import wrote at the
+	// start of its definition.
+	for id, c := range codes {
+		if emergent[id] && c.Name != "" {
+			names[id], descs[id] = c.Name, c.Definition
+			if first, rest, _ := strings.Cut(c.Definition, "\n\n"); strings.TrimSpace(first) == c.Name {
+				descs[id] = strings.TrimSpace(rest)
+			} else if strings.TrimSpace(c.Definition) == c.Name {
+				descs[id] = ""
+			}
+		}
+	}
+	// GUIDs: the file's for imported codes (the first code to claim one),
+	// else derived from the id.
+	ids := map[string]string{}
+	claimed := map[string]bool{}
+	for _, c := range cb.Classes() {
+		ids[c.ID] = guid("code", c.ID)
+	}
+	for _, c := range cb.Classes() {
+		if g := strings.ToLower(codes[c.ID].GUID); emergent[c.ID] && g != "" && !claimed[g] {
+			ids[c.ID], claimed[g] = g, true
+		}
+	}
 	guids := map[string]string{}
 	var tree func(ids []string) []refiqda.Code
-	tree = func(ids []string) []refiqda.Code {
+	tree = func(list []string) []refiqda.Code {
 		var out []refiqda.Code
-		for _, id := range ids {
+		for _, id := range list {
 			c, _ := cb.Class(id)
-			rc := refiqda.Code{GUID: guid("code", id), Name: names[id], Description: descs[id],
+			rc := refiqda.Code{GUID: ids[id], Name: names[id], Description: descs[id],
 				Color: strings.ToUpper(c.Colour), IsCodable: true, Children: tree(cb.Children(id))}
 			if noteRefs != nil {
 				rc.NoteRefs = noteRefs("code:" + id)
@@ -315,7 +345,43 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 		}
 		return out
 	}
-	return tree(cb.Roots()), guids
+	// Codes imported from the top level of a REFI-QDA file stay at the top
+	// level: the import put them under Emergent only because every code
+	// needs a parent.
+	var roots, top []string
+	for _, id := range cb.Roots() {
+		roots = append(roots, id)
+		if id != coding.RootEmergent {
+			continue
+		}
+		for _, child := range cb.Children(id) {
+			if c := codes[child]; emergent[child] && c.GUID != "" && c.Parent == coding.RootEmergent {
+				top = append(top, child)
+			}
+		}
+	}
+	out := tree(roots)
+	if len(top) > 0 {
+		lifted := map[string]bool{}
+		for _, id := range top {
+			lifted[guids[id]] = true
+		}
+		for i := range out {
+			if out[i].GUID != guids[coding.RootEmergent] {
+				continue
+			}
+			var keep []refiqda.Code
+			for _, ch := range out[i].Children {
+				if lifted[ch.GUID] {
+					out = append(out, ch)
+				} else {
+					keep = append(keep, ch)
+				}
+			}
+			out[i].Children = keep
+		}
+	}
+	return out, guids
 }
 
 // recoveredName recovers the original name of an emergent code whose definition

@@ -190,8 +190,9 @@ type Code struct {
 	ID     string `json:"id"`     // the class or emergent code it maps to
 	Parent string `json:"parent"` // that code's parent, for created codes
 	// Created is true for an emergent code created by the import; Matched
-	// says how an existing class was found: "id", "name-id", "id-case",
-	// "label" or "qualified-id".
+	// says how an existing class was found: "guid" (a code imported before
+	// with the same GUID), "id", "name-id", "id-case", "label" or
+	// "qualified-id".
 	Created bool   `json:"created"`
 	Matched string `json:"matched,omitempty"`
 	Renamed bool   `json:"renamed"` // the id is not the name
@@ -363,10 +364,20 @@ func (pl *planner) planCodes(roots []refiqda.Code) {
 	count(roots)
 	matched := map[string][2]string{} // GUID -> id, how
 	bases := map[string]int{}         // ids of the unmatched codes
+	byGUID := map[string]string{}     // GUID -> emergent code imported with it
+	for _, c := range pl.view.Codes {
+		if c.GUID != "" {
+			if _, ok := pl.base.Class(c.ID); ok {
+				byGUID[strings.ToLower(c.GUID)] = c.ID
+			}
+		}
+	}
 	var match func([]refiqda.Code)
 	match = func(cs []refiqda.Code) {
 		for _, c := range cs {
-			if names[strings.ToLower(strings.TrimSpace(c.Name))] == 1 {
+			if id, ok := byGUID[strings.ToLower(c.GUID)]; ok {
+				matched[c.GUID] = [2]string{id, "guid"}
+			} else if names[strings.ToLower(strings.TrimSpace(c.Name))] == 1 {
 				if id, how := pl.matchName(c.Name); id != "" {
 					matched[c.GUID] = [2]string{id, how}
 				}
@@ -478,7 +489,11 @@ func (pl *planner) newCode(c refiqda.Code, rc Code) {
 		pl.fail("code %q (%s): %w", c.Name, c.GUID, err)
 		return
 	}
-	pl.newCodes = append(pl.newCodes, coding.Code{ID: rc.ID, Parent: rc.Parent, Definition: def, Color: strings.ToUpper(colour), By: pl.opt.By})
+	code := coding.Code{ID: rc.ID, Parent: rc.Parent, Definition: def, Color: strings.ToUpper(colour), By: pl.opt.By, GUID: c.GUID}
+	if rc.Renamed {
+		code.Name = strings.TrimSpace(c.Name)
+	}
+	pl.newCodes = append(pl.newCodes, code)
 }
 
 // codeIDFor makes a code name into an id: NFC, letters and digits kept,
