@@ -1401,6 +1401,23 @@ func TestExportQDPXImportedCodes(t *testing.T) {
 			if created < 5 {
 				t.Fatalf("only %d codes created by the import", created)
 			}
+			// Sources that became new documents keep their GUIDs.
+			srcs := map[string]string{}
+			for _, s := range rp.Sources {
+				srcs[s.GUID] = s.Name
+			}
+			news := 0
+			for _, d := range res.Documents {
+				if d.New {
+					news++
+					if srcs[d.GUID] != d.DocName {
+						t.Errorf("source %q (%s): not exported with its GUID: %v", d.Name, d.GUID, srcs)
+					}
+				}
+			}
+			if news < 3 {
+				t.Errorf("%d new documents, want 3", news)
+			}
 			// The graph holds the names and GUIDs the projection holds.
 			refiCheck(t, p)
 		})

@@ -18,7 +18,8 @@
 //   - Sources become documents. The stored text is what "qualgraph import"
 //     stores for the same text: corpus.NormalizeMap of the text as read
 //     (byte order mark removed), segmented by corpus.Parse, with the id
-//     derived from its SHA-256. Every selection's code-point range over the
+//     derived from its SHA-256; the source's GUID is kept in
+//     corpus.Source.GUID. Every selection's code-point range over the
 //     text as read is mapped through the offset map: a start inside a
 //     sequence normalisation rewrote (the CR of a CRLF, a letter and its
 //     combining accent) moves back to the sequence's start, an end forward
@@ -89,7 +90,8 @@
 // gives the same codes. An emergent code a REFI-QDA import created is
 // written with the name and GUID it had in the file (names may repeat
 // under different parents), and one that was at the top level of the file
-// is written at the top level, not under Emergent. Other GUIDs derive from
+// is written at the top level, not under Emergent; a document a REFI-QDA
+// import created is written with its source's GUID. Other GUIDs derive from
 // the project id and qualgraph's own ids (ProjectInfo.GUID, by
 // refiqda.StableGUID), so they stay the same from one export to the next.
 //

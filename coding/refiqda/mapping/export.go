@@ -148,12 +148,18 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		rp.Variables = append(rp.Variables, refiqda.Variable{GUID: guid("variable", k), Name: k, Type: varType(types[k])})
 	}
 	cases := map[string][]string{}
+	// A document imported from REFI-QDA keeps its source's GUID (the
+	// first document to claim it).
+	srcGUIDs := map[string]bool{}
 	for _, d := range docs {
 		text, err := st.Text(d.ID)
 		if err != nil {
 			return nil, err
 		}
 		sg := guid("doc", d.ID)
+		if g := strings.ToLower(d.Source.GUID); g != "" && !srcGUIDs[g] && !claimedGUID(codeGUID, g) {
+			sg, srcGUIDs[g] = g, true
+		}
 		s := refiqda.Source{GUID: sg, Name: d.Name, Text: text, CreationDateTime: d.Imported,
 			NoteRefs: noteRefs("doc:" + d.ID)}
 		for _, k := range keys {
@@ -225,6 +231,16 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		rp.Users = append(rp.Users, refiqda.User{GUID: guid("user", u), Name: u})
 	}
 	return rp, nil
+}
+
+// claimedGUID reports whether a code already has the GUID g.
+func claimedGUID(codeGUID map[string]string, g string) bool {
+	for _, cg := range codeGUID {
+		if cg == g {
+			return true
+		}
+	}
+	return false
 }
 
 // filterDocs keeps the documents f selects.

@@ -588,6 +588,7 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 				TextSHA:  d.Source.TextSHA,
 				Encoding: corpus.EncUTF8,
 				Changes:  changes,
+				GUID:     s.GUID,
 			}
 			d.Attrs = corpus.Attrs{}
 			rs.doc, rs.isNew = d, true
