@@ -62,7 +62,9 @@
 //     with a warning.
 //   - Notes become memos with their author and time: a note on a source is
 //     a memo on its document, on a code a memo on the code, on a coding a
-//     memo on the coding, on a selection a memo on the selection's first
+//     memo on the coding (but a note ExportProject wrote for a coding's
+//     own memo, described as CodingMemoNote, is that coding's memo again),
+//     on a selection a memo on the selection's first
 //     coding, or, when it has none, on the document with the span written
 //     first ("Span DOC:START-END"). A memo the project already holds (same
 //     target and text) is not added again. Notes on the project, on cases,
@@ -82,7 +84,8 @@
 // PlainTextSelection per coding (as NVivo writes them: several codings of
 // one span are several selections), the coders as users, memos as notes (on their document, code or
 // coding; memos on entities and assertions as notes of the project), an
-// inline coding memo as a note on its coding, every attribute key but
+// inline coding memo as a note on its coding (described as
+// CodingMemoNote), every attribute key but
 // "case" as a variable with its values on the sources, and the "case"
 // attribute as cases. Codes are written with their id as name (an
 // emergent code whose definition starts with its original name gets that

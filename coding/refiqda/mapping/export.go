@@ -25,6 +25,11 @@ type ExportFilter struct {
 	Coders []string          // only codings by these coders; empty: every coding
 }
 
+// CodingMemoNote is the description of the note ExportProject writes for a
+// coding's own memo (coding.Coding.Memo). PlanProject makes such a note
+// the memo of the coding again, not a memo on it.
+const CodingMemoNote = "qualgraph: the coding's own memo"
+
 // ProjectInfo names the project an export comes from.
 type ProjectInfo struct {
 	// ID is the project's id: every GUID written derives from it and
@@ -197,7 +202,8 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 				return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
 			}
 			if c.Memo != "" {
-				rc.NoteRefs = append([]string{note("coding-memo:"+c.ID, "coding:"+c.ID, c.Memo, c.Coder, c.Created)}, rc.NoteRefs...)
+				g := note("coding-memo:"+c.ID, CodingMemoNote, c.Memo, c.Coder, c.Created)
+				rc.NoteRefs = append([]string{g}, rc.NoteRefs...)
 			}
 			s.Selections = append(s.Selections, refiqda.Selection{
 				GUID:  guid("selection", c.ID),

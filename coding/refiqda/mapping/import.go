@@ -240,7 +240,12 @@ type planner struct {
 	// its first coding's.
 	codingIDs map[string]string
 	selCoding map[string]string
-	coders    map[string]bool
+	// memoNotes are the notes that became the memos of their codings;
+	// memoNoteText holds the text of every note written for a coding's
+	// own memo.
+	memoNotes    map[string]bool
+	memoNoteText map[string]string
+	coders       map[string]bool
 
 	// What to write.
 	newCodes []coding.Code
@@ -883,7 +888,8 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 				id := uuid.NewString()
 				have[k] = id
 				pl.codingIDs[c.GUID] = id
-				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created})
+				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created,
+					Memo: pl.codingMemo(rp, c)})
 			}
 			if selGUID != "" && pl.selCoding[selGUID] == "" {
 				pl.selCoding[selGUID] = pl.codingIDs[c.GUID]
@@ -920,6 +926,31 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 
 // ------------------------------------------------------------------ notes
 
+// codingMemo returns the text of the first note of c that ExportProject
+// wrote for a coding's own memo (see CodingMemoNote), and marks it as
+// used, so that planNotes does not make it a memo too.
+func (pl *planner) codingMemo(rp *refiqda.Project, c refiqda.Coding) string {
+	if len(c.NoteRefs) == 0 {
+		return ""
+	}
+	if pl.memoNotes == nil {
+		pl.memoNotes = map[string]bool{}
+		pl.memoNoteText = map[string]string{}
+		for i := range rp.Notes {
+			if n := &rp.Notes[i]; n.Description == CodingMemoNote {
+				pl.memoNoteText[n.GUID] = strings.TrimSpace(n.Normalized)
+			}
+		}
+	}
+	for _, g := range c.NoteRefs {
+		if text, ok := pl.memoNoteText[g]; ok {
+			pl.memoNotes[g] = true
+			return text
+		}
+	}
+	return ""
+}
+
 // planNotes maps notes onto memos on the objects that refer to them.
 func (pl *planner) planNotes(rp *refiqda.Project) {
 	notes := map[string]*refiqda.Source{}
@@ -939,6 +970,9 @@ func (pl *planner) planNotes(rp *refiqda.Project) {
 				continue // a dangling reference, reported by the reader
 			}
 			used[g] = true
+			if pl.memoNotes[g] {
+				continue // the memo of its coding
+			}
 			text := noteText(n)
 			if text == "" {
 				pl.warn("note %s (%q) on %s is empty: not imported", g, n.Name, what)
