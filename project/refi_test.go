@@ -1432,3 +1432,36 @@ func TestExportQDPXImportedCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestExportQDPXKinds exports documents of a kind the import would not
+// infer, and imports the export into another project: the kinds come back.
+func TestExportQDPXKinds(t *testing.T) {
+	ctx := context.Background()
+	p1 := refiNewProject(t)
+	refiImport(t, p1, refiFixtureBytes(t), RefiOptions{Kind: "policy"})
+	p2 := refiNewProject(t)
+	refiImport(t, p2, refiExport(t, p1, ExportFilter{}), RefiOptions{})
+	kinds := func(p *Project) map[string]string {
+		ds, err := p.Documents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, d := range ds {
+			out[d.Name] = d.Kind
+		}
+		return out
+	}
+	k1, k2 := kinds(p1), kinds(p2)
+	if len(k1) == 0 || !mapsEqual(k1, k2) {
+		t.Errorf("kinds %v after the round trip, want %v", k2, k1)
+	}
+	// A kind given to the import still wins over the file's.
+	p3 := refiNewProject(t)
+	refiImport(t, p3, refiExport(t, p1, ExportFilter{}), RefiOptions{Kind: "document"})
+	for name, k := range kinds(p3) {
+		if k != "document" {
+			t.Errorf("%s: kind %s, want document", name, k)
+		}
+	}
+}

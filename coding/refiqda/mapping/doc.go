@@ -15,7 +15,9 @@
 //
 // # Import
 //
-//   - Sources become documents. The stored text is what "qualgraph import"
+//   - Sources become documents, of the kind Options.Kind, else of the kind
+//     a source's description gives after KindDescription (as ExportProject
+//     writes it) when Options.Kinds lists it, else inferred. The stored text is what "qualgraph import"
 //     stores for the same text: corpus.NormalizeMap of the text as read
 //     (byte order mark removed), segmented by corpus.Parse, with the id
 //     derived from its SHA-256; the source's GUID is kept in
@@ -80,14 +82,15 @@
 //
 // ExportProject maps the codebook (every class of the ontology and every
 // emergent code, as a tree), every document the ExportFilter selects as a
-// text source with its stored text (positions in code points), one
+// text source with its stored text (positions in code points) and its
+// kind in its description (after KindDescription), one
 // PlainTextSelection per coding (as NVivo writes them: several codings of
-// one span are several selections), the coders as users, memos as notes (on their document, code or
-// coding; memos on entities and assertions as notes of the project), an
-// inline coding memo as a note on its coding (described as
-// CodingMemoNote), every attribute key but
-// "case" as a variable with its values on the sources, and the "case"
-// attribute as cases. Codes are written with their id as name (an
+// one span are several selections), the coders as users, memos as notes
+// (on their document, code or coding; memos on entities and assertions as
+// notes of the project), an inline coding memo as a note on its coding
+// (described as CodingMemoNote), every attribute key but "case" as a
+// variable with its values on the sources, and the "case" attribute as
+// cases. Codes are written with their id as name (an
 // emergent code whose definition starts with its original name gets that
 // name back when no other code has it), so that importing the export
 // gives the same codes. An emergent code a REFI-QDA import created is

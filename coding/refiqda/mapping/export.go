@@ -30,6 +30,10 @@ type ExportFilter struct {
 // the memo of the coding again, not a memo on it.
 const CodingMemoNote = "qualgraph: the coding's own memo"
 
+// KindDescription starts the description ExportProject gives a source: the
+// document's kind follows, which PlanProject gives the document again.
+const KindDescription = "qualgraph kind: "
+
 // ProjectInfo names the project an export comes from.
 type ProjectInfo struct {
 	// ID is the project's id: every GUID written derives from it and
@@ -167,6 +171,9 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		}
 		s := refiqda.Source{GUID: sg, Name: d.Name, Text: text, CreationDateTime: d.Imported,
 			NoteRefs: noteRefs("doc:" + d.ID)}
+		if d.Kind != "" {
+			s.Description = KindDescription + d.Kind
+		}
 		for _, k := range keys {
 			if a, ok := d.Attrs[k]; ok {
 				s.Values = append(s.Values, varValue(guid("variable", k), types[k], a))

@@ -122,6 +122,9 @@ type Options struct {
 	// turns found) or document, as corpus.Parse does. The caller checks
 	// that it is a kind it knows.
 	Kind string
+	// Kinds are the kinds a source may give its document when Kind is
+	// empty (see KindDescription); a kind not listed is inferred instead.
+	Kinds []string
 	// Attrs are set on every new document; they win over the file's values.
 	Attrs corpus.Attrs
 	// By is who imports: the change log, and the coder and author of
@@ -559,7 +562,11 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 			pl.warn("%s not imported: it has no text (only white space); %d selections and %d codings lost", label, sels, codings)
 			continue
 		}
-		d, err := corpus.Parse("source.txt", []byte(text), corpus.ParseOptions{Kind: pl.opt.Kind, Encoding: "utf-8", MaxBytes: pl.opt.MaxBytes})
+		kind := pl.opt.Kind
+		if k, ok := strings.CutPrefix(s.Description, KindDescription); kind == "" && ok && slices.Contains(pl.opt.Kinds, k) {
+			kind = k // a kind ExportProject wrote
+		}
+		d, err := corpus.Parse("source.txt", []byte(text), corpus.ParseOptions{Kind: kind, Encoding: "utf-8", MaxBytes: pl.opt.MaxBytes})
 		if err != nil {
 			pl.fail("%s: %w", label, err)
 			continue
@@ -583,7 +590,7 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 			}
 			d.Name = corpus.UniqueName(name, names)
 			names[d.Name] = true
-			d.Kind = cmp.Or(pl.opt.Kind, d.Kind)
+			d.Kind = cmp.Or(kind, d.Kind)
 			d.Imported = now
 			d.Source = corpus.Source{
 				Path:     pl.opt.File + "#" + name,
