@@ -1321,6 +1321,80 @@ func TestRefiRealFiles(t *testing.T) {
 			if len(rpOut.Users) != len(res.Coders) {
 				t.Errorf("export has %d users, the import %d coders", len(rpOut.Users), len(res.Coders))
 			}
+			t.Run("OneSelectionPerCoding", func(t *testing.T) {
+				v, _ := p1.View(false)
+				sels := 0
+				for _, s := range rpOut.Sources {
+					for _, sel := range s.Selections {
+						sels++
+						if len(sel.Codings) != 1 {
+							t.Errorf("selection %s has %d codings", sel.GUID, len(sel.Codings))
+						}
+					}
+				}
+				if sels != len(v.Codings) {
+					t.Errorf("%d selections for %d codings", sels, len(v.Codings))
+				}
+			})
+			t.Run("CodesAsInTheFile", func(t *testing.T) {
+				type place struct{ name, parent string }
+				tree := func(roots []refiqda.Code) map[string]place {
+					out := map[string]place{}
+					var walk func([]refiqda.Code, string)
+					walk = func(cs []refiqda.Code, parent string) {
+						for _, c := range cs {
+							out[c.GUID] = place{c.Name, parent}
+							walk(c.Children, c.GUID)
+						}
+					}
+					walk(roots, "")
+					return out
+				}
+				in, got := tree(rp.Codes), tree(rpOut.Codes)
+				renamed, moved := 0, 0
+				for _, c := range res.Codes {
+					if !c.Created {
+						continue
+					}
+					g, ok := got[c.GUID]
+					if !ok || g.name != in[c.GUID].name {
+						renamed++
+					}
+					if _, ok := got[in[c.GUID].parent]; (in[c.GUID].parent == "" || ok) && g.parent != in[c.GUID].parent {
+						moved++
+					}
+				}
+				if renamed > 0 || moved > 0 {
+					t.Errorf("of %d codes created, %d come back without their GUID or name, %d elsewhere in the tree", res.CodesCreated, renamed, moved)
+				}
+				srcs := map[string]bool{}
+				for _, s := range rpOut.Sources {
+					srcs[s.GUID] = true
+				}
+				for _, d := range res.Documents {
+					if d.New && !srcs[d.GUID] {
+						t.Errorf("source %q (%s) exported without its GUID", d.Name, d.GUID)
+					}
+				}
+			})
+			t.Run("UTF16", func(t *testing.T) {
+				var b bytes.Buffer
+				if err := p1.ExportQDPXWith(&b, ExportFilter{}, refiqda.WriteOptions{Positions: refiqda.PositionsUTF16}); err != nil {
+					t.Fatal(err)
+				}
+				rp16, rep := refiRead(t, b.Bytes())
+				if rep.Positions != refiqda.PositionsUTF16 || len(rep.BadSelections) > 0 || len(rp16.Sources) != len(rpOut.Sources) {
+					t.Fatalf("read as %s, %d bad selections, %d sources", rep.Positions, len(rep.BadSelections), len(rp16.Sources))
+				}
+				for i := range rp16.Sources {
+					a, b := &rpOut.Sources[i], &rp16.Sources[i]
+					for j := range b.Selections {
+						if a.Quote(&a.Selections[j]) != b.Quote(&b.Selections[j]) {
+							t.Errorf("source %q, selection %d: %q in UTF-16 units, %q in code points", b.Name, j, b.Quote(&b.Selections[j]), a.Quote(&a.Selections[j]))
+						}
+					}
+				}
+			})
 		})
 	}
 }
