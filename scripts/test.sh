@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README; .ci/run calls it). It installs what the
-# tests need that Go does not bring (xmllint for REFI-QDA schema checks, gcc
-# for the race detector), then vets, builds without cgo, runs every test, and
+# tests need that Go does not bring (xmllint for REFI-QDA schema checks,
+# python3 for an independent QDPX reader, gcc for the race detector), then vets, builds without cgo, runs every test, and
 # runs the concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc) # the race detector needs cgo
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2
