@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README; .ci/run calls it). It installs what the
 # tests need that Go does not bring (xmllint for REFI-QDA schema checks,
-# python3 for an independent QDPX reader, gcc for the race detector), then vets, builds without cgo, runs every test, and
-# runs the concurrency tests again under the race detector.
+# python3 for an independent QDPX reader, gcc for the race detector), then
+# vets, builds without cgo, runs every test, and runs the concurrency tests
+# again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
