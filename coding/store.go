@@ -35,6 +35,12 @@ type Code struct {
 	By         string    `json:"by"`
 	Created    time.Time `json:"created"`
 	Promoted   bool      `json:"promoted"` // moved into the ontology file
+	// Name is the code's name where it is not its id: the name a REFI-QDA
+	// import found in the file. Names may repeat under different parents.
+	Name string `json:"name,omitempty"`
+	// GUID is the code's GUID in the REFI-QDA file it was imported from,
+	// which an export writes again.
+	GUID string `json:"guid,omitempty"`
 }
 
 // Store is what the coding commands need from a graph store. Each write

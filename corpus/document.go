@@ -38,6 +38,9 @@ type Source struct {
 	TextSHA  string   `json:"text_sha"` // hex SHA-256 of the stored text (UTF-8)
 	Encoding string   `json:"encoding"` // utf-8, utf-8-bom, utf-16le, utf-16be, gb18030
 	Changes  []string `json:"changes"`  // what normalisation changed, e.g. "CRLF→LF: 12 line ends"
+	// GUID is the source's GUID in the REFI-QDA file the document was
+	// imported from, which an export writes again.
+	GUID string `json:"guid,omitempty"`
 }
 
 // Segment is a speaker turn or, where a document has none, a paragraph. Start

@@ -73,6 +73,7 @@ var (
 	predParent    = quad.IRI("qg:parent")
 	predDef       = quad.IRI("qg:definition")
 	predColor     = quad.IRI("qg:color")
+	predGUID      = quad.IRI("qg:guid")     // a code's GUID in the REFI-QDA file it came from
 	predPromoted  = quad.IRI("qg:promoted") // "TIME\tPARENT"
 )
 
@@ -445,6 +446,12 @@ func (s *Store) AddCode(ch coding.Change, c coding.Code) error {
 	if c.Color != "" {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predColor, Object: quad.String(c.Color), Label: l})
 	}
+	if c.Name != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predName, Object: quad.String(c.Name), Label: l})
+	}
+	if c.GUID != "" {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predGUID, Object: quad.String(c.GUID), Label: l})
+	}
 	return s.write(ch, qs, jsonLine(event{K: "code", Code: &c}))
 }
 
@@ -816,6 +823,10 @@ func (s *Store) viewCodes(ctx context.Context, v *coding.View) error {
 				c.Definition = stringOf(q.Object)
 			case predColor:
 				c.Color = stringOf(q.Object)
+			case predName:
+				c.Name = stringOf(q.Object)
+			case predGUID:
+				c.GUID = stringOf(q.Object)
 			case predBy:
 				c.By = stringOf(q.Object)
 			case predCreated:

@@ -44,7 +44,9 @@
 //	<qg:memo/UUID>         a memo: <qg:target>, <qg:text>, <qg:by>, <qg:created>
 //	<qg:class/C>           an ontology class; an emergent code has <rdf:type>
 //	                       <qg:EmergentCode>, <qg:parent>, <qg:definition>,
-//	                       <qg:color>, <qg:by>, <qg:created>, later <qg:promoted>
+//	                       <qg:color>, <qg:by>, <qg:created>, later <qg:promoted>;
+//	                       one imported from REFI-QDA also <qg:name> (its name
+//	                       in the file, when not its id) and <qg:guid>
 //	<qg:change/UUID>       the change log: <rdf:type> <qg:Change>, <qg:by>,
 //	                       <qg:at>, <qg:op>, <qg:detail>; every quad a command
 //	                       writes carries its change as label, but for the

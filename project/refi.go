@@ -83,7 +83,7 @@ func (opt RefiOptions) mapOptions() (mapping.Options, error) {
 	if opt.Kind != "" && !validKind(opt.Kind) {
 		return mapping.Options{}, fmt.Errorf("unknown kind %q (want %s)", opt.Kind, strings.Join(Kinds, ", "))
 	}
-	return mapping.Options{File: opt.File, Kind: opt.Kind, Attrs: opt.Attrs, By: opt.By, MaxBytes: MaxFileBytes}, nil
+	return mapping.Options{File: opt.File, Kind: opt.Kind, Kinds: Kinds, Attrs: opt.Attrs, By: opt.By, MaxBytes: MaxFileBytes}, nil
 }
 
 // ImportQDPX imports the REFI-QDA project archive of size bytes in r (see
@@ -337,11 +337,19 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 // It returns a *refiqda.ModelError if the project cannot be expressed
 // (text with characters XML cannot carry), having written nothing.
 func (p *Project) ExportQDPX(w io.Writer, f ExportFilter) error {
+	return p.ExportQDPXWith(w, f, refiqda.WriteOptions{})
+}
+
+// ExportQDPXWith writes the project as ExportQDPX does, with the writer's
+// options o: o.Positions refiqda.PositionsUTF16 counts selection
+// positions in UTF-16 code units, as NVivo does, for files bound for it.
+// An invalid option is an error, and nothing is written.
+func (p *Project) ExportQDPXWith(w io.Writer, f ExportFilter, o refiqda.WriteOptions) error {
 	rp, err := p.RefiProject(context.Background(), f)
 	if err != nil {
 		return err
 	}
-	return refiqda.WriteQDPX(w, rp)
+	return refiqda.WriteQDPXWith(w, rp, o)
 }
 
 // ExportQDC writes the codebook (the ontology's classes and the emergent

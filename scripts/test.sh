@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The project's test command (README; .ci/run calls it). It installs what the
-# tests need that Go does not bring (xmllint for REFI-QDA schema checks, gcc
-# for the race detector, Debian's Python readers networkx, rdflib, pandas and
-# openpyxl and Node.js with npm for the export checks, which install
-# graphology into a cache outside the repository), then vets, builds without cgo, runs every test, and
-# runs the concurrency tests again under the race detector.
+# tests need that Go does not bring: xmllint for the REFI-QDA schema checks;
+# python3 for an independent QDPX reader; Debian's networkx, rdflib, pandas
+# and openpyxl and Node.js with npm for the export checks (which install
+# graphology into a cache outside the repository); gcc for the race
+# detector. Then it vets, builds without cgo, runs every test, and runs the
+# concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ for m in networkx rdflib pandas openpyxl; do
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qualgraph/qualgraph/coding/export"
+	"github.com/qualgraph/qualgraph/coding/refiqda"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/project"
 )
@@ -23,6 +24,9 @@ type ExportOptions struct {
 	// qdc are whole; qdpx takes no Codes.
 	Codes, Docs, Coders []string
 	BOM                 bool // csv: start with a UTF-8 byte order mark
+	// Positions is how qdpx counts selection positions: "codepoints" (or
+	// empty), as the standard says, or "utf16", as NVivo does.
+	Positions string
 }
 
 // Export is an export ready to write: its data are read and selected.
@@ -48,6 +52,10 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (*Export, error) 
 		return nil, fmt.Errorf("export qdpx holds the whole codebook: no codes to narrow it")
 	case o.BOM && o.Format != "csv":
 		return nil, fmt.Errorf("export %s: a byte order mark applies to csv only", o.Format)
+	case o.Positions != "" && o.Format != "qdpx":
+		return nil, fmt.Errorf("export %s: positions apply to qdpx only", o.Format)
+	case o.Positions != "" && o.Positions != string(refiqda.PositionsCodePoints) && o.Positions != string(refiqda.PositionsUTF16):
+		return nil, &OptionError{Option: "positions", Value: o.Positions, Want: "codepoints or utf16"}
 	}
 	e := &Export{s: s, o: o}
 	switch o.Format {
@@ -85,7 +93,8 @@ func (e *Export) Write(ctx context.Context, w io.Writer) error {
 		}
 		return err
 	case "qdpx":
-		return s.p.ExportQDPX(w, project.ExportFilter{Docs: o.Docs, Coders: o.Coders})
+		return s.p.ExportQDPXWith(w, project.ExportFilter{Docs: o.Docs, Coders: o.Coders},
+			refiqda.WriteOptions{Positions: refiqda.Positions(o.Positions)})
 	case "qdc":
 		return s.p.ExportQDC(w)
 	case "csv":

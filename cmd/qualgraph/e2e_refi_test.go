@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -318,4 +319,75 @@ func TestRefiImportCodebook(t *testing.T) {
 			t.Errorf("ontology import of a .qdpx: exit %d, want 2", r.code)
 		}
 	})
+}
+
+// refiNVivoReader is a small QDPX reader, independent of qualgraph, that
+// counts selection positions as NVivo does: UTF-16 code units of the text
+// file (or, with "codepoints", code points). It prints "quote|code name"
+// per coding, sorted.
+const refiNVivoReader = `
+import sys, zipfile, xml.etree.ElementTree as ET
+ns = {"q": "urn:QDA-XML:project:1.0"}
+z = zipfile.ZipFile(sys.argv[1])
+root = ET.fromstring(z.read("project.qde"))
+codes = {c.get("guid"): c.get("name") for c in root.iter("{urn:QDA-XML:project:1.0}Code")}
+out = []
+for s in root.iter("{urn:QDA-XML:project:1.0}TextSource"):
+    text = z.read("sources/" + s.get("plainTextPath")[len("internal://"):]).decode("utf-8")
+    for sel in s.findall("q:PlainTextSelection", ns):
+        a, b = int(sel.get("startPosition")), int(sel.get("endPosition"))
+        if sys.argv[2] == "utf16":
+            quote = text.encode("utf-16-le")[2 * a:2 * b].decode("utf-16-le")
+        else:
+            quote = text[a:b]
+        for c in sel.findall("q:Coding", ns):
+            out.append(quote + "|" + codes[c.find("q:CodeRef", ns).get("targetGUID")])
+print("\n".join(sorted(out)))
+`
+
+// TestRefiExportPositions exports with positions in code points (the
+// default) and in UTF-16 code units (--positions utf16), on text with
+// emoji and CJK, and reads both files with a reader that counts each way.
+func TestRefiExportPositions(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("!!! python3 not found: the QDPX position check with an independent reader is SKIPPED")
+	}
+	dir := refiE2EProject(t)
+	must(t, dir, "import", refiE2EWrite(t, "study.qdpx", refiE2EFixture(t)))
+	want := []string{"We left the state factory|Leaving the SOE", "地方政府给了我们补贴|LocalGovernment", "😀|Joy 😀"}
+	sort.Strings(want)
+	for _, tc := range []struct{ flag, count string }{
+		{"", "codepoints"},
+		{"codepoints", "codepoints"},
+		{"utf16", "utf16"},
+	} {
+		t.Run("positions="+tc.count+"/"+tc.flag, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.qdpx")
+			args := []string{"export", "qdpx", out}
+			if tc.flag != "" {
+				args = append(args, "--positions", tc.flag)
+			}
+			must(t, dir, args...)
+			got, err := exec.Command(py, "-c", refiNVivoReader, out, tc.count).CombinedOutput()
+			if err != nil {
+				t.Fatalf("python3 reader: %v\n%s", err, got)
+			}
+			if g := strings.TrimSpace(string(got)); g != strings.Join(want, "\n") {
+				t.Errorf("a reader counting %s quotes:\n%s\nwant:\n%s", tc.count, g, strings.Join(want, "\n"))
+			}
+			// And qualgraph reads its own file back the same.
+			back := refiE2EProject(t)
+			must(t, back, "import", out)
+			if a, b := refiE2ECodings(t, dir), refiE2ECodings(t, back); strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Errorf("read back: %q, want %q", b, a)
+			}
+		})
+	}
+	if r := qg(t, dir, "export", "qdpx", filepath.Join(t.TempDir(), "x.qdpx"), "--positions", "bytes"); r.code == 0 {
+		t.Errorf("--positions bytes accepted")
+	}
+	if r := qg(t, dir, "export", "csv", filepath.Join(t.TempDir(), "x.csv"), "--positions", "utf16"); r.code == 0 {
+		t.Errorf("--positions accepted for csv")
+	}
 }

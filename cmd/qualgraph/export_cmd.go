@@ -42,12 +42,15 @@ func exportCommands() []*cli.Command {
      qdc      the codebook as REFI-QDA
    OUT is a file, written whole or not at all; - writes to standard output.
    --code, --doc and --coder narrow the codings (--code takes subcodes too);
-   --doc and --coder also narrow assertions. nquads, jsonld and qdc are whole.`,
+   --doc and --coder also narrow assertions. nquads, jsonld and qdc are whole.
+   qdpx positions count code points, as the standard says; --positions utf16
+   counts UTF-16 code units, as NVivo does, for files bound for NVivo.`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "code", Usage: "only codings with `CODE` or a subcode, repeatable"},
 			&cli.StringSliceFlag{Name: "doc", Usage: "only document `DOC` (id or name), repeatable"},
 			&cli.StringSliceFlag{Name: "coder", Usage: "only codings and assertions by `NAME`, repeatable"},
 			&cli.BoolFlag{Name: "bom", Usage: "csv: start with a UTF-8 byte order mark, for Excel"},
+			&cli.StringFlag{Name: "positions", Usage: "qdpx: count selection positions in `UNIT`: codepoints (the standard's, default) or utf16 (NVivo's, for files bound for NVivo)"},
 			jsonFlag,
 		},
 		Action: exportAction,
@@ -59,6 +62,7 @@ type exportOptions struct {
 	Format, Out         string
 	Codes, Docs, Coders []string
 	BOM, JSON           bool
+	Positions           string // qdpx: codepoints or utf16
 }
 
 // exportJSON is the JSON shape of export --json: what was written.
@@ -73,12 +77,13 @@ type exportJSON struct {
 }
 
 func exportAction(c *cli.Context) error {
-	const usage = "FORMAT OUT [--code C] [--doc D] [--coder X] [--bom] [--json] (FORMAT: csv, jsonl, xlsx, graphml, gexf, dot, nquads, jsonld, qdpx, qdc)"
+	const usage = "FORMAT OUT [--code C] [--doc D] [--coder X] [--bom] [--positions codepoints|utf16] [--json] (FORMAT: csv, jsonl, xlsx, graphml, gexf, dot, nquads, jsonld, qdpx, qdc)"
 	if err := needArgs(c, 2, 2, usage); err != nil {
 		return err
 	}
 	o := exportOptions{Format: strings.ToLower(c.Args().Get(0)), Out: c.Args().Get(1),
-		Codes: c.StringSlice("code"), Docs: c.StringSlice("doc"), Coders: c.StringSlice("coder"), BOM: c.Bool("bom"), JSON: c.Bool("json")}
+		Codes: c.StringSlice("code"), Docs: c.StringSlice("doc"), Coders: c.StringSlice("coder"), BOM: c.Bool("bom"), JSON: c.Bool("json"),
+		Positions: c.String("positions")}
 	filtered := len(o.Codes)+len(o.Docs)+len(o.Coders) > 0
 	switch {
 	case !slices.Contains(exportFormats, o.Format):
@@ -89,10 +94,14 @@ func exportAction(c *cli.Context) error {
 		return usagef("export qdpx: --code does not apply (a REFI-QDA project holds the whole codebook); use --doc or --coder")
 	case o.BOM && o.Format != "csv":
 		return usagef("--bom applies to csv only")
+	case o.Positions != "" && o.Format != "qdpx":
+		return usagef("--positions applies to qdpx only")
+	case o.Positions != "" && o.Positions != "codepoints" && o.Positions != "utf16":
+		return usagef("export qdpx: unknown --positions %q (want codepoints or utf16)", o.Positions)
 	case o.Out == "":
 		return usagef("usage: qualgraph export %s", usage)
 	}
-	so := service.ExportOptions{Format: o.Format, Codes: o.Codes, Docs: o.Docs, Coders: o.Coders, BOM: o.BOM}
+	so := service.ExportOptions{Format: o.Format, Codes: o.Codes, Docs: o.Docs, Coders: o.Coders, BOM: o.BOM, Positions: o.Positions}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
 		e, err := service.New(p).Export(c.Context, so)
 		if err != nil {

@@ -19,7 +19,8 @@
 // points. NVivo does not: its exports count UTF-16 code units of the text,
 // without the byte order mark, with CRLF as two. ReadQDPX picks the
 // convention by the project's origin attribute (one that starts with
-// "NVivo" means UTF-16 units, anything else code points); ReadOptions.Positions
+// "NVivo", or WriterOriginUTF16, means UTF-16 units, anything else code
+// points); ReadOptions.Positions
 // overrides it, and Report.Positions tells which was applied.
 //
 // In the model every position is in code points:
@@ -82,6 +83,9 @@
 // internal://GUID.txt, with positions in code points. GUIDs are written
 // lower case without braces. The origin written is WriterOrigin, whatever
 // Project.Origin says, since the origin tells readers how positions count.
+// WriteQDPXWith with WriteOptions.Positions PositionsUTF16 writes positions
+// in UTF-16 code units of the text file, as NVivo counts them, and the
+// origin WriterOriginUTF16, which ReadQDPX counts in UTF-16 units too.
 // Output is deterministic: the same project writes the same bytes (fixed
 // zip timestamps, the model's own order). StableGUID derives GUIDs that
 // stay the same from one export to the next.

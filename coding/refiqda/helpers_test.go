@@ -19,11 +19,20 @@ func sharedData(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(wd, "..", "..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(dir, "SOURCES.md")); err != nil {
-		t.Skipf("shared test data not found at %s", dir)
+	// The folder "shared/data" beside the checkout or one of its parents
+	// (a worktree sits a level deeper than the main checkout).
+	for dir := wd; ; {
+		if data := filepath.Join(dir, "shared", "data"); fileExists(filepath.Join(data, "SOURCES.md")) {
+			return data
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
 	}
-	return dir
+	t.Skipf("!!! shared test data (shared/data) not found above %s: the tests on real exports are SKIPPED", wd)
+	return ""
 }
 
 // readQDPXFile reads a .qdpx file with opt.
@@ -221,4 +230,10 @@ func withoutRichText(ss []Source) []Source {
 		out[i] = s
 	}
 	return out
+}
+
+// fileExists reports whether name exists.
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }

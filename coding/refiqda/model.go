@@ -23,8 +23,13 @@ const (
 
 // WriterOrigin is the origin attribute WriteQDPX and WriteQDC write. They
 // never copy Project.Origin: the origin decides how readers count positions,
-// and the positions written are always code points.
+// and the positions WriteQDPX writes are code points.
 const WriterOrigin = "qualgraph"
+
+// WriterOriginUTF16 is the origin attribute WriteQDPXWith writes when it
+// writes positions in UTF-16 code units. ReadQDPX counts the positions of
+// a file of this origin in UTF-16 code units, as it does for NVivo's.
+const WriterOriginUTF16 = "qualgraph (positions in UTF-16 code units, as NVivo)"
 
 // Project is an in-memory REFI-QDA project. Slices keep the order of the
 // file; the writer writes them in the order given.

@@ -165,7 +165,7 @@ func ReadQDPX(r io.ReaderAt, size int64, opt ReadOptions) (*Project, *Report, er
 // positionsFor returns the position convention of the software named by a
 // project's origin attribute.
 func positionsFor(origin string) Positions {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(origin)), "nvivo") {
+	if o := strings.TrimSpace(origin); strings.HasPrefix(strings.ToLower(o), "nvivo") || o == WriterOriginUTF16 {
 		return PositionsUTF16
 	}
 	return PositionsCodePoints

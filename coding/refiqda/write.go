@@ -17,8 +17,9 @@ var zipTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // against the schema of urn:QDA-XML:project:1.0, and for every source and
 // note a UTF-8 text file without byte order mark, sources/GUID.txt, referred
 // to as internal://GUID.txt. Selection positions are code points of
-// Source.Text; Normalized, NormStart, NormEnd and RichTextPath are not
-// written, and the origin written is WriterOrigin.
+// Source.Text, as the standard says; Normalized, NormStart, NormEnd and
+// RichTextPath are not written, and the origin written is WriterOrigin.
+// WriteQDPXWith can write positions as NVivo counts them.
 //
 // The output is deterministic: the same project gives the same bytes. GUIDs
 // are written lower case without braces.
@@ -30,7 +31,32 @@ var zipTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // ErrInvalidVariable or ErrInvalidValue. Errors from w are returned as they
 // are.
 func WriteQDPX(w io.Writer, p *Project) error {
+	return WriteQDPXWith(w, p, WriteOptions{})
+}
+
+// WriteOptions configure WriteQDPXWith.
+type WriteOptions struct {
+	// Positions is how selection positions are counted in the file:
+	// PositionsCodePoints (or empty, or PositionsAuto), as the standard
+	// says, or PositionsUTF16, UTF-16 code units of the text file as
+	// written (no byte order mark, a CRLF two units), as NVivo counts them
+	// in its own exports. Selection Start and End in the model are code
+	// points either way. With PositionsUTF16 the origin written is
+	// WriterOriginUTF16, which ReadQDPX recognises.
+	Positions Positions
+}
+
+// WriteQDPXWith writes p to w as WriteQDPX does, with the options o. It
+// returns an error naming the option when o is not valid.
+func WriteQDPXWith(w io.Writer, p *Project, o WriteOptions) error {
 	b := &builder{}
+	switch o.Positions {
+	case "", PositionsAuto, PositionsCodePoints:
+	case PositionsUTF16:
+		b.utf16 = true
+	default:
+		return fmt.Errorf("refiqda: WriteOptions.Positions %q: want codepoints or utf16", o.Positions)
+	}
 	checkGUIDs(walkGUIDs(p), func(u guidUse, err error) { b.fail(u.path, u.owner, err) })
 	if b.err != nil {
 		return b.err
@@ -134,7 +160,8 @@ type textFile struct {
 
 // builder turns a model into the x* types, keeping the first problem found.
 type builder struct {
-	err error
+	err   error
+	utf16 bool // write selection positions in UTF-16 code units
 }
 
 func (b *builder) fail(path, guid string, err error) {
@@ -183,11 +210,20 @@ func (b *builder) color(path, guid, c string) string {
 	return cc
 }
 
+// origin is the origin attribute written: it tells readers how positions
+// count.
+func (b *builder) origin() string {
+	if b.utf16 {
+		return WriterOriginUTF16
+	}
+	return WriterOrigin
+}
+
 func (b *builder) project(p *Project) (*xProject, []textFile) {
 	x := &xProject{
 		XMLName:           xml.Name{Space: projectNS, Local: "Project"},
 		Name:              b.str("Name", "", p.Name),
-		Origin:            WriterOrigin,
+		Origin:            b.origin(),
 		CreatingUserGUID:  b.guid(p.CreatingUserGUID),
 		CreationDateTime:  b.time("CreationDateTime", "", p.CreationDateTime),
 		ModifyingUserGUID: b.guid(p.ModifyingUserGUID),
@@ -355,6 +391,11 @@ func (b *builder) textSource(path string, s *Source, types map[string]VariableTy
 		b.fail(path+".Text", s.GUID, ErrInvalidText)
 	}
 	n := runeLen(s.Text)
+	pos := func(cp int) string { return fmt.Sprint(cp) }
+	if b.utf16 {
+		ux := newUTF16Index(s.Text)
+		pos = func(cp int) string { return fmt.Sprint(ux.unit(cp)) }
+	}
 	x := xTextSource{
 		GUID:             g,
 		Name:             b.str(path+".Name", s.GUID, s.Name),
@@ -376,8 +417,8 @@ func (b *builder) textSource(path string, s *Source, types map[string]VariableTy
 		x.Selections = append(x.Selections, xSelection{
 			GUID:             b.guid(sel.GUID),
 			Name:             b.str(sp+".Name", sel.GUID, sel.Name),
-			StartPosition:    fmt.Sprint(sel.Start),
-			EndPosition:      fmt.Sprint(sel.End),
+			StartPosition:    pos(sel.Start),
+			EndPosition:      pos(sel.End),
 			CreatingUser:     b.guid(sel.CreatingUser),
 			CreationDateTime: b.time(sp+".CreationDateTime", sel.GUID, sel.CreationDateTime),
 			ModifyingUser:    b.guid(sel.ModifyingUser),

@@ -3,14 +3,17 @@ package refiqda
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -350,5 +353,70 @@ func TestStableGUID(t *testing.T) {
 	}
 	if StableGUID("ab", "c") == StableGUID("a", "bc") || StableGUID("code", "x") == StableGUID("source", "x") {
 		t.Error("namespace and key run together")
+	}
+}
+
+// TestWriteQDPXUTF16 writes positions in UTF-16 code units, as NVivo's own
+// exports count them, and checks them against an independent count (Go's
+// utf16.Encode of the text before each position); reading the file back
+// gives the code point positions written.
+func TestWriteQDPXUTF16(t *testing.T) {
+	text := "访谈 😀 one\n我们喜欢 👍🏽 two 𝄞 three"
+	runes := []rune(text)
+	sels := [][2]int{{0, 2}, {3, 4}, {5, 8}, {9, 13}, {14, 16}, {21, 22}, {23, len(runes)}}
+	src := Source{GUID: StableGUID("t", "src"), Name: "s", Text: text}
+	for i, s := range sels {
+		src.Selections = append(src.Selections, Selection{GUID: StableGUID("t", fmt.Sprint("sel", i)), Start: s[0], End: s[1],
+			Codings: []Coding{{GUID: StableGUID("t", fmt.Sprint("coding", i)), CodeGUID: StableGUID("t", "code")}}})
+	}
+	p := &Project{Name: "utf16", Codes: []Code{{GUID: StableGUID("t", "code"), Name: "c", IsCodable: true}}, Sources: []Source{src}}
+	units := func(cp int) int { return len(utf16.Encode(runes[:cp])) }
+	for _, tc := range []struct {
+		name      string
+		positions Positions
+		want      func(int) int
+	}{
+		{"Default", "", func(cp int) int { return cp }},
+		{"CodePoints", PositionsCodePoints, func(cp int) int { return cp }},
+		{"UTF16", PositionsUTF16, units},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteQDPXWith(&buf, p, WriteOptions{Positions: tc.positions}); err != nil {
+				t.Fatal(err)
+			}
+			var x xProject
+			if err := xml.Unmarshal(zipEntry(t, buf.Bytes(), "project.qde"), &x); err != nil {
+				t.Fatal(err)
+			}
+			got := x.Sources.TextSource[0].Selections
+			if len(got) != len(sels) {
+				t.Fatalf("%d selections, want %d", len(got), len(sels))
+			}
+			for i, s := range sels {
+				ws, we := fmt.Sprint(tc.want(s[0])), fmt.Sprint(tc.want(s[1]))
+				if got[i].StartPosition != ws || got[i].EndPosition != we {
+					t.Errorf("selection %d (%q): %s-%s, want %s-%s", i, string(runes[s[0]:s[1]]), got[i].StartPosition, got[i].EndPosition, ws, we)
+				}
+			}
+			q, rep, err := readQDPXBytes(buf.Bytes(), ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Warnings)+len(rep.BadSelections) > 0 {
+				t.Errorf("report %+v", rep)
+			}
+			for i, s := range sels {
+				if sel := q.Sources[0].Selections[i]; sel.Start != s[0] || sel.End != s[1] {
+					t.Errorf("read back: selection %d at %d-%d, want %d-%d", i, sel.Start, sel.End, s[0], s[1])
+				}
+			}
+			// The file is still valid against the schema.
+			validateXML(t, filepath.Join(sharedData(t), "refi-tools", "Project.xsd"), zipEntry(t, buf.Bytes(), "project.qde"))
+		})
+	}
+	var buf bytes.Buffer
+	if err := WriteQDPXWith(&buf, p, WriteOptions{Positions: "bytes"}); err == nil {
+		t.Error("WriteOptions.Positions \"bytes\": no error")
 	}
 }

@@ -15,10 +15,13 @@
 //
 // # Import
 //
-//   - Sources become documents. The stored text is what "qualgraph import"
+//   - Sources become documents, of the kind Options.Kind, else of the kind
+//     a source's description gives after KindDescription (as ExportProject
+//     writes it) when Options.Kinds lists it, else inferred. The stored text is what "qualgraph import"
 //     stores for the same text: corpus.NormalizeMap of the text as read
 //     (byte order mark removed), segmented by corpus.Parse, with the id
-//     derived from its SHA-256. Every selection's code-point range over the
+//     derived from its SHA-256; the source's GUID is kept in
+//     corpus.Source.GUID. Every selection's code-point range over the
 //     text as read is mapped through the offset map: a start inside a
 //     sequence normalisation rewrote (the CR of a CRLF, a letter and its
 //     combining accent) moves back to the sequence's start, an end forward
@@ -27,7 +30,8 @@
 //     source whose text is blank is not imported (a document needs text)
 //     and is reported with the codings it loses.
 //   - Codes are matched against the codebook (the ontology and the emergent
-//     codes): a code whose name is unique in the file matches a class whose
+//     codes): a code with the GUID of an emergent code imported before
+//     matches that code; a code whose name is unique in the file matches a class whose
 //     id is the name, or the name made into an id, or whose id or English
 //     label equals the name ignoring case (a label only when one class has
 //     it). The others become emergent codes under the class their parent
@@ -38,8 +42,10 @@
 //     ("Parent-Name"); an id still taken gets "_2", "_3"... When the id is
 //     not the name, the definition starts with the name, then a blank
 //     line, then the description, so that the name survives and
-//     ExportProject can write it back. A second import of the same file
-//     maps onto the same codes.
+//     ExportProject can write it back; the created code also records the
+//     name (coding.Code.Name, when it is not the id) and the file's GUID
+//     (coding.Code.GUID). A second import of the same file maps onto the
+//     same codes.
 //   - Codings keep their coder (the name of the coding's creating user, else
 //     the selection's, else the source's, else Options.By) and creation
 //     time (the coding's, else the selection's, else the source's, else the
@@ -58,7 +64,9 @@
 //     with a warning.
 //   - Notes become memos with their author and time: a note on a source is
 //     a memo on its document, on a code a memo on the code, on a coding a
-//     memo on the coding, on a selection a memo on the selection's first
+//     memo on the coding (but a note ExportProject wrote for a coding's
+//     own memo, described as CodingMemoNote, is that coding's memo again),
+//     on a selection a memo on the selection's first
 //     coding, or, when it has none, on the document with the span written
 //     first ("Span DOC:START-END"). A memo the project already holds (same
 //     target and text) is not added again. Notes on the project, on cases,
@@ -74,18 +82,24 @@
 //
 // ExportProject maps the codebook (every class of the ontology and every
 // emergent code, as a tree), every document the ExportFilter selects as a
-// text source with its stored text (positions in code points), one
-// PlainTextSelection per distinct span with the codings of that span in
-// it, the coders as users, memos as notes (on their document, code or
-// coding; memos on entities and assertions as notes of the project), an
-// inline coding memo as a note on its coding, every attribute key but
-// "case" as a variable with its values on the sources, and the "case"
-// attribute as cases. Codes are written with their id as name (an
+// text source with its stored text (positions in code points) and its
+// kind in its description (after KindDescription), one
+// PlainTextSelection per coding (as NVivo writes them: several codings of
+// one span are several selections), the coders as users, memos as notes
+// (on their document, code or coding; memos on entities and assertions as
+// notes of the project), an inline coding memo as a note on its coding
+// (described as CodingMemoNote), every attribute key but "case" as a
+// variable with its values on the sources, and the "case" attribute as
+// cases. Codes are written with their id as name (an
 // emergent code whose definition starts with its original name gets that
 // name back when no other code has it), so that importing the export
-// gives the same codes. GUIDs derive from the project
-// id and qualgraph's own ids (ProjectInfo.GUID, by refiqda.StableGUID), so
-// they stay the same from one export to the next.
+// gives the same codes. An emergent code a REFI-QDA import created is
+// written with the name and GUID it had in the file (names may repeat
+// under different parents), and one that was at the top level of the file
+// is written at the top level, not under Emergent; a document a REFI-QDA
+// import created is written with its source's GUID. Other GUIDs derive from
+// the project id and qualgraph's own ids (ProjectInfo.GUID, by
+// refiqda.StableGUID), so they stay the same from one export to the next.
 //
 // # Example
 //

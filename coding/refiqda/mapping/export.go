@@ -25,6 +25,15 @@ type ExportFilter struct {
 	Coders []string          // only codings by these coders; empty: every coding
 }
 
+// CodingMemoNote is the description of the note ExportProject writes for a
+// coding's own memo (coding.Coding.Memo). PlanProject makes such a note
+// the memo of the coding again, not a memo on it.
+const CodingMemoNote = "qualgraph: the coding's own memo"
+
+// KindDescription starts the description ExportProject gives a source: the
+// document's kind follows, which PlanProject gives the document again.
+const KindDescription = "qualgraph kind: "
+
 // ProjectInfo names the project an export comes from.
 type ProjectInfo struct {
 	// ID is the project's id: every GUID written derives from it and
@@ -148,14 +157,23 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		rp.Variables = append(rp.Variables, refiqda.Variable{GUID: guid("variable", k), Name: k, Type: varType(types[k])})
 	}
 	cases := map[string][]string{}
+	// A document imported from REFI-QDA keeps its source's GUID (the
+	// first document to claim it).
+	srcGUIDs := map[string]bool{}
 	for _, d := range docs {
 		text, err := st.Text(d.ID)
 		if err != nil {
 			return nil, err
 		}
 		sg := guid("doc", d.ID)
+		if g := strings.ToLower(d.Source.GUID); g != "" && !srcGUIDs[g] && !claimedGUID(codeGUID, g) {
+			sg, srcGUIDs[g] = g, true
+		}
 		s := refiqda.Source{GUID: sg, Name: d.Name, Text: text, CreationDateTime: d.Imported,
 			NoteRefs: noteRefs("doc:" + d.ID)}
+		if d.Kind != "" {
+			s.Description = KindDescription + d.Kind
+		}
 		for _, k := range keys {
 			if a, ok := d.Attrs[k]; ok {
 				s.Values = append(s.Values, varValue(guid("variable", k), types[k], a))
@@ -182,35 +200,24 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 			}
 			return a.ID < b.ID
 		})
-		for i := 0; i < len(cs); {
-			j := i
-			for j < len(cs) && cs[j].Start == cs[i].Start && cs[j].End == cs[i].End {
-				j++
+		// One selection per coding, as NVivo writes them: readers that
+		// take the first coding of a selection see every coding.
+		for _, c := range cs {
+			rc := refiqda.Coding{GUID: guid("coding", c.ID), CodeGUID: codeGUID[c.Code],
+				CreatingUser: user(c.Coder), CreationDateTime: c.Created, NoteRefs: noteRefs("coding:" + c.ID)}
+			if rc.CodeGUID == "" {
+				return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
 			}
-			first := cs[i]
-			for _, c := range cs[i:j] {
-				if c.Created.Before(first.Created) {
-					first = c
-				}
+			if c.Memo != "" {
+				g := note("coding-memo:"+c.ID, CodingMemoNote, c.Memo, c.Coder, c.Created)
+				rc.NoteRefs = append([]string{g}, rc.NoteRefs...)
 			}
-			sel := refiqda.Selection{
-				GUID:  guid("selection", fmt.Sprintf("%s:%d-%d", d.ID, first.Start, first.End)),
-				Start: first.Start, End: first.End,
-				CreatingUser: user(first.Coder), CreationDateTime: first.Created,
-			}
-			for _, c := range cs[i:j] {
-				rc := refiqda.Coding{GUID: guid("coding", c.ID), CodeGUID: codeGUID[c.Code],
-					CreatingUser: user(c.Coder), CreationDateTime: c.Created, NoteRefs: noteRefs("coding:" + c.ID)}
-				if rc.CodeGUID == "" {
-					return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
-				}
-				if c.Memo != "" {
-					rc.NoteRefs = append([]string{note("coding-memo:"+c.ID, "coding:"+c.ID, c.Memo, c.Coder, c.Created)}, rc.NoteRefs...)
-				}
-				sel.Codings = append(sel.Codings, rc)
-			}
-			s.Selections = append(s.Selections, sel)
-			i = j
+			s.Selections = append(s.Selections, refiqda.Selection{
+				GUID:  guid("selection", c.ID),
+				Start: c.Start, End: c.End,
+				CreatingUser: rc.CreatingUser, CreationDateTime: c.Created,
+				Codings: []refiqda.Coding{rc},
+			})
 		}
 		rp.Sources = append(rp.Sources, s)
 	}
@@ -237,6 +244,16 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		rp.Users = append(rp.Users, refiqda.User{GUID: guid("user", u), Name: u})
 	}
 	return rp, nil
+}
+
+// claimedGUID reports whether a code already has the GUID g.
+func claimedGUID(codeGUID map[string]string, g string) bool {
+	for _, cg := range codeGUID {
+		if cg == g {
+			return true
+		}
+	}
+	return false
 }
 
 // filterDocs keeps the documents f selects.
@@ -288,11 +305,15 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 			taken[strings.ToLower(l)]++
 		}
 	}
+	codes := map[string]coding.Code{}
+	for _, c := range v.Codes {
+		codes[c.ID] = c
+	}
 	names := map[string]string{}
 	descs := map[string]string{}
 	for _, c := range cb.Classes() {
 		names[c.ID], descs[c.ID] = c.ID, c.Definition
-		if emergent[c.ID] {
+		if emergent[c.ID] && codes[c.ID].Name == "" {
 			if n, d, ok := recoveredName(c.ID, c.Definition); ok {
 				names[c.ID], descs[c.ID] = n, d
 			}
@@ -311,13 +332,39 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 			names[id], descs[id] = id, c.Definition
 		}
 	}
+	// A code imported from REFI-QDA keeps the name it had in the file,
+	// which may repeat under another parent (the import finds it again by
+	// its GUID or its parent), without the name the import wrote at the
+	// start of its definition.
+	for id, c := range codes {
+		if emergent[id] && c.Name != "" {
+			names[id], descs[id] = c.Name, c.Definition
+			if first, rest, _ := strings.Cut(c.Definition, "\n\n"); strings.TrimSpace(first) == c.Name {
+				descs[id] = strings.TrimSpace(rest)
+			} else if strings.TrimSpace(c.Definition) == c.Name {
+				descs[id] = ""
+			}
+		}
+	}
+	// GUIDs: the file's for imported codes (the first code to claim one),
+	// else derived from the id.
+	ids := map[string]string{}
+	claimed := map[string]bool{}
+	for _, c := range cb.Classes() {
+		ids[c.ID] = guid("code", c.ID)
+	}
+	for _, c := range cb.Classes() {
+		if g := strings.ToLower(codes[c.ID].GUID); emergent[c.ID] && g != "" && !claimed[g] {
+			ids[c.ID], claimed[g] = g, true
+		}
+	}
 	guids := map[string]string{}
 	var tree func(ids []string) []refiqda.Code
-	tree = func(ids []string) []refiqda.Code {
+	tree = func(list []string) []refiqda.Code {
 		var out []refiqda.Code
-		for _, id := range ids {
+		for _, id := range list {
 			c, _ := cb.Class(id)
-			rc := refiqda.Code{GUID: guid("code", id), Name: names[id], Description: descs[id],
+			rc := refiqda.Code{GUID: ids[id], Name: names[id], Description: descs[id],
 				Color: strings.ToUpper(c.Colour), IsCodable: true, Children: tree(cb.Children(id))}
 			if noteRefs != nil {
 				rc.NoteRefs = noteRefs("code:" + id)
@@ -327,7 +374,43 @@ func codeTree(cb *coding.Codebook, v *coding.View, guid func(kind, key string) s
 		}
 		return out
 	}
-	return tree(cb.Roots()), guids
+	// Codes imported from the top level of a REFI-QDA file stay at the top
+	// level: the import put them under Emergent only because every code
+	// needs a parent.
+	var roots, top []string
+	for _, id := range cb.Roots() {
+		roots = append(roots, id)
+		if id != coding.RootEmergent {
+			continue
+		}
+		for _, child := range cb.Children(id) {
+			if c := codes[child]; emergent[child] && c.GUID != "" && c.Parent == coding.RootEmergent {
+				top = append(top, child)
+			}
+		}
+	}
+	out := tree(roots)
+	if len(top) > 0 {
+		lifted := map[string]bool{}
+		for _, id := range top {
+			lifted[guids[id]] = true
+		}
+		for i := range out {
+			if out[i].GUID != guids[coding.RootEmergent] {
+				continue
+			}
+			var keep []refiqda.Code
+			for _, ch := range out[i].Children {
+				if lifted[ch.GUID] {
+					out = append(out, ch)
+				} else {
+					keep = append(keep, ch)
+				}
+			}
+			out[i].Children = keep
+		}
+	}
+	return out, guids
 }
 
 // recoveredName recovers the original name of an emergent code whose definition

@@ -122,6 +122,9 @@ type Options struct {
 	// turns found) or document, as corpus.Parse does. The caller checks
 	// that it is a kind it knows.
 	Kind string
+	// Kinds are the kinds a source may give its document when Kind is
+	// empty (see KindDescription); a kind not listed is inferred instead.
+	Kinds []string
 	// Attrs are set on every new document; they win over the file's values.
 	Attrs corpus.Attrs
 	// By is who imports: the change log, and the coder and author of
@@ -190,8 +193,9 @@ type Code struct {
 	ID     string `json:"id"`     // the class or emergent code it maps to
 	Parent string `json:"parent"` // that code's parent, for created codes
 	// Created is true for an emergent code created by the import; Matched
-	// says how an existing class was found: "id", "name-id", "id-case",
-	// "label" or "qualified-id".
+	// says how an existing class was found: "guid" (a code imported before
+	// with the same GUID), "id", "name-id", "id-case", "label" or
+	// "qualified-id".
 	Created bool   `json:"created"`
 	Matched string `json:"matched,omitempty"`
 	Renamed bool   `json:"renamed"` // the id is not the name
@@ -239,7 +243,12 @@ type planner struct {
 	// its first coding's.
 	codingIDs map[string]string
 	selCoding map[string]string
-	coders    map[string]bool
+	// memoNotes are the notes that became the memos of their codings;
+	// memoNoteText holds the text of every note written for a coding's
+	// own memo.
+	memoNotes    map[string]bool
+	memoNoteText map[string]string
+	coders       map[string]bool
 
 	// What to write.
 	newCodes []coding.Code
@@ -363,10 +372,20 @@ func (pl *planner) planCodes(roots []refiqda.Code) {
 	count(roots)
 	matched := map[string][2]string{} // GUID -> id, how
 	bases := map[string]int{}         // ids of the unmatched codes
+	byGUID := map[string]string{}     // GUID -> emergent code imported with it
+	for _, c := range pl.view.Codes {
+		if c.GUID != "" {
+			if _, ok := pl.base.Class(c.ID); ok {
+				byGUID[strings.ToLower(c.GUID)] = c.ID
+			}
+		}
+	}
 	var match func([]refiqda.Code)
 	match = func(cs []refiqda.Code) {
 		for _, c := range cs {
-			if names[strings.ToLower(strings.TrimSpace(c.Name))] == 1 {
+			if id, ok := byGUID[strings.ToLower(c.GUID)]; ok {
+				matched[c.GUID] = [2]string{id, "guid"}
+			} else if names[strings.ToLower(strings.TrimSpace(c.Name))] == 1 {
 				if id, how := pl.matchName(c.Name); id != "" {
 					matched[c.GUID] = [2]string{id, how}
 				}
@@ -478,7 +497,11 @@ func (pl *planner) newCode(c refiqda.Code, rc Code) {
 		pl.fail("code %q (%s): %w", c.Name, c.GUID, err)
 		return
 	}
-	pl.newCodes = append(pl.newCodes, coding.Code{ID: rc.ID, Parent: rc.Parent, Definition: def, Color: strings.ToUpper(colour), By: pl.opt.By})
+	code := coding.Code{ID: rc.ID, Parent: rc.Parent, Definition: def, Color: strings.ToUpper(colour), By: pl.opt.By, GUID: c.GUID}
+	if rc.Renamed {
+		code.Name = strings.TrimSpace(c.Name)
+	}
+	pl.newCodes = append(pl.newCodes, code)
 }
 
 // codeIDFor makes a code name into an id: NFC, letters and digits kept,
@@ -539,7 +562,11 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 			pl.warn("%s not imported: it has no text (only white space); %d selections and %d codings lost", label, sels, codings)
 			continue
 		}
-		d, err := corpus.Parse("source.txt", []byte(text), corpus.ParseOptions{Kind: pl.opt.Kind, Encoding: "utf-8", MaxBytes: pl.opt.MaxBytes})
+		kind := pl.opt.Kind
+		if k, ok := strings.CutPrefix(s.Description, KindDescription); kind == "" && ok && slices.Contains(pl.opt.Kinds, k) {
+			kind = k // a kind ExportProject wrote
+		}
+		d, err := corpus.Parse("source.txt", []byte(text), corpus.ParseOptions{Kind: kind, Encoding: "utf-8", MaxBytes: pl.opt.MaxBytes})
 		if err != nil {
 			pl.fail("%s: %w", label, err)
 			continue
@@ -563,7 +590,7 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 			}
 			d.Name = corpus.UniqueName(name, names)
 			names[d.Name] = true
-			d.Kind = cmp.Or(pl.opt.Kind, d.Kind)
+			d.Kind = cmp.Or(kind, d.Kind)
 			d.Imported = now
 			d.Source = corpus.Source{
 				Path:     pl.opt.File + "#" + name,
@@ -573,6 +600,7 @@ func (pl *planner) planSources(ctx context.Context, rp *refiqda.Project) error {
 				TextSHA:  d.Source.TextSHA,
 				Encoding: corpus.EncUTF8,
 				Changes:  changes,
+				GUID:     s.GUID,
 			}
 			d.Attrs = corpus.Attrs{}
 			rs.doc, rs.isNew = d, true
@@ -867,7 +895,8 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 				id := uuid.NewString()
 				have[k] = id
 				pl.codingIDs[c.GUID] = id
-				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created})
+				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created,
+					Memo: pl.codingMemo(rp, c)})
 			}
 			if selGUID != "" && pl.selCoding[selGUID] == "" {
 				pl.selCoding[selGUID] = pl.codingIDs[c.GUID]
@@ -904,6 +933,31 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 
 // ------------------------------------------------------------------ notes
 
+// codingMemo returns the text of the first note of c that ExportProject
+// wrote for a coding's own memo (see CodingMemoNote), and marks it as
+// used, so that planNotes does not make it a memo too.
+func (pl *planner) codingMemo(rp *refiqda.Project, c refiqda.Coding) string {
+	if len(c.NoteRefs) == 0 {
+		return ""
+	}
+	if pl.memoNotes == nil {
+		pl.memoNotes = map[string]bool{}
+		pl.memoNoteText = map[string]string{}
+		for i := range rp.Notes {
+			if n := &rp.Notes[i]; n.Description == CodingMemoNote {
+				pl.memoNoteText[n.GUID] = strings.TrimSpace(n.Normalized)
+			}
+		}
+	}
+	for _, g := range c.NoteRefs {
+		if text, ok := pl.memoNoteText[g]; ok {
+			pl.memoNotes[g] = true
+			return text
+		}
+	}
+	return ""
+}
+
 // planNotes maps notes onto memos on the objects that refer to them.
 func (pl *planner) planNotes(rp *refiqda.Project) {
 	notes := map[string]*refiqda.Source{}
@@ -923,6 +977,9 @@ func (pl *planner) planNotes(rp *refiqda.Project) {
 				continue // a dangling reference, reported by the reader
 			}
 			used[g] = true
+			if pl.memoNotes[g] {
+				continue // the memo of its coding
+			}
 			text := noteText(n)
 			if text == "" {
 				pl.warn("note %s (%q) on %s is empty: not imported", g, n.Name, what)

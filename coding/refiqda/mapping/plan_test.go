@@ -173,8 +173,9 @@ func TestExportProject(t *testing.T) {
 			}
 			if tc.selections > 0 {
 				c := s.Selections[0].Codings[0]
-				if c.CodeGUID != info.GUID("code", "Waiting") {
-					t.Errorf("coding's code %s, want the GUID of Waiting %s", c.CodeGUID, info.GUID("code", "Waiting"))
+				// An imported code keeps the GUID it had in the file.
+				if want := refiqda.StableGUID("plan-test", "code/child"); c.CodeGUID != want {
+					t.Errorf("coding's code %s, want the file's GUID of Waiting %s", c.CodeGUID, want)
 				}
 				if got := string([]rune(s.Text)[s.Selections[0].Start:s.Selections[0].End]); got != "I waited" {
 					t.Errorf("selection quotes %q, want %q", got, "I waited")
@@ -196,12 +197,12 @@ func TestExportProject(t *testing.T) {
 	var walk func([]refiqda.Code)
 	walk = func(cs []refiqda.Code) {
 		for _, c := range cs {
-			found = found || c.GUID == info.GUID("code", "Vaccine_hesitancy") && c.Name == "Vaccine hesitancy"
+			found = found || c.GUID == refiqda.StableGUID("plan-test", "code/parent") && c.Name == "Vaccine hesitancy"
 			walk(c.Children)
 		}
 	}
 	walk(cb.Codes)
 	if !found {
-		t.Error("codebook: no code Vaccine_hesitancy named \"Vaccine hesitancy\"")
+		t.Error("codebook: no code with the file's GUID named \"Vaccine hesitancy\"")
 	}
 }
