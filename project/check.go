@@ -289,6 +289,9 @@ func (p *Project) reindex(ctx context.Context, progress func(done, total int64))
 // SetAttrs sets attributes of the document ref (id or name) in one entry
 // of the record, and brings the index up to it.
 func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, by string) (*corpus.Document, error) {
+	if err := attrs.Check(); err != nil {
+		return nil, err
+	}
 	defer p.lockWrite()()
 	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {

@@ -338,7 +338,7 @@ func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Name = f.name
+	d.Name = corpus.CleanName(f.name)
 	d.Source.Size = int64(len(data))
 	d.Kind = opt.Kind
 	if f.kind != "" {
@@ -354,6 +354,9 @@ func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
 	}
 	for k, v := range f.attrs {
 		d.Attrs[k] = v
+	}
+	if err := d.Attrs.Check(); err != nil {
+		return nil, &corpus.ImportError{File: f.path, Offset: -1, Err: err}
 	}
 	return d, nil
 }
