@@ -58,7 +58,7 @@ func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 // graph has its text (with the recorded digest and length) and valid
 // segments in sources/, the index holds exactly its segments, and nothing
 // is stored for a document the graph does not know. It also parses the
-// ontology.
+// ontology and reports temporary files left by killed writes (TempFiles).
 func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	r := &CheckReport{}
 	add := func(doc, format string, args ...any) {
@@ -69,6 +69,13 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	if _, err := os.Stat(filepath.Join(p.Dir, journalFile)); err == nil && !p.journal {
 		add("", "an interrupted write was not recovered (journal.json is present)")
+	}
+	temps, err := p.TempFiles()
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range temps {
+		add("", "temporary file %s left by an interrupted write (qualgraph check --repair removes it)", name)
 	}
 	synced, err := p.checkPositions(r, add)
 	if err != nil {

@@ -104,7 +104,7 @@ func projectCommands() []*cli.Command {
 			Name:  "check",
 			Usage: "check that sources, graph, projection and index agree",
 			Flags: []cli.Flag{jsonFlag,
-				&cli.BoolFlag{Name: "repair", Usage: "first rebuild the projection and the index from sources and graph"}},
+				&cli.BoolFlag{Name: "repair", Usage: "first rebuild the projection and the index from sources and graph, and remove temporary files left by killed writes"}},
 			Action: checkAction,
 		},
 		{
@@ -153,6 +153,13 @@ func checkAction(c *cli.Context) error {
 			}
 			if _, err := p.Reindex(c.Context, nil); err != nil {
 				return err
+			}
+			removed, err := p.RemoveTempFiles()
+			if err != nil {
+				return err
+			}
+			for _, name := range removed {
+				printf(c.App.ErrWriter, "removed %s\n", visible(name))
 			}
 		}
 		r, err := p.Check(c.Context)
