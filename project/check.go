@@ -37,6 +37,9 @@ type CheckReport struct {
 	Units     int       `json:"index_units"`
 	Positions Positions `json:"positions"`
 	Problems  []Problem `json:"problems"`
+	// TempFiles are temporary files left by killed writes (TempFiles):
+	// harmless, so not problems, but check --repair removes them.
+	TempFiles []string `json:"temp_files,omitempty"`
 }
 
 // Positions say how far each store has applied the record: the number of
@@ -58,9 +61,11 @@ func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 // graph has its text (with the recorded digest and length) and valid
 // segments in sources/, the index holds exactly its segments, and nothing
 // is stored for a document the graph does not know. It also parses the
-// ontology and reports temporary files left by killed writes (TempFiles).
+// ontology, and lists the temporary files left by killed writes
+// (TempFiles) in the report's TempFiles.
 func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	r := &CheckReport{}
+	var err error
 	add := func(doc, format string, args ...any) {
 		r.Problems = append(r.Problems, Problem{Doc: doc, Msg: fmt.Sprintf(format, args...)})
 	}
@@ -70,12 +75,8 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	if _, err := os.Stat(filepath.Join(p.Dir, journalFile)); err == nil && !p.journal {
 		add("", "an interrupted write was not recovered (journal.json is present)")
 	}
-	temps, err := p.TempFiles()
-	if err != nil {
+	if r.TempFiles, err = p.TempFiles(); err != nil {
 		return nil, err
-	}
-	for _, name := range temps {
-		add("", "temporary file %s left by an interrupted write (qualgraph check --repair removes it)", name)
 	}
 	synced, err := p.checkPositions(r, add)
 	if err != nil {

@@ -45,16 +45,16 @@ func TestTempFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := strings.Join(problems(r), "\n")
-	for _, name := range left {
-		if !strings.Contains(msgs, "temporary file "+filepath.ToSlash(name)) {
-			t.Errorf("check does not report %s:\n%s", name, msgs)
-		}
+	want := make([]string, len(left))
+	for i, name := range left {
+		want[i] = filepath.ToSlash(name)
 	}
-	for _, name := range kept {
-		if strings.Contains(msgs, name) {
-			t.Errorf("check reports %s, not a temporary file:\n%s", name, msgs)
-		}
+	slices.Sort(want)
+	if !slices.Equal(r.TempFiles, want) {
+		t.Errorf("check reports temporary files %q, want %q", r.TempFiles, want)
+	}
+	if !r.OK() {
+		t.Errorf("leftover temporary files are problems: %q", problems(r))
 	}
 
 	p, err = Open(dir, ReadWrite)

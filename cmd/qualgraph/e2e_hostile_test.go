@@ -79,3 +79,35 @@ func TestHostileNames(t *testing.T) {
 		must(t, dir, "export", "qdpx", filepath.Join(t.TempDir(), "p.qdpx"))
 	})
 }
+
+// TestCheckTempFiles leaves the temporary files of a killed export and a
+// killed atomic write and checks that check lists them and check --repair
+// removes them.
+func TestCheckTempFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	must(t, ".", "init", dir)
+	left := []string{".out.qdpx.tmp123", filepath.Join("graph", ".position.json.tmp9")}
+	for _, name := range left {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := must(t, dir, "check")
+	for _, name := range left {
+		if !strings.Contains(out, "temporary file "+filepath.ToSlash(name)) {
+			t.Errorf("check does not list %s:\n%s", name, out)
+		}
+	}
+	r := qg(t, dir, "check", "--repair")
+	if r.code != 0 {
+		t.Fatalf("check --repair: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, name := range left {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s not removed: %v", name, err)
+		}
+	}
+	if out := must(t, dir, "check"); strings.Contains(out, "temporary file") {
+		t.Errorf("check still lists temporary files:\n%s", out)
+	}
+}

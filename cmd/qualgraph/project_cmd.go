@@ -178,6 +178,9 @@ func checkAction(c *cli.Context) error {
 			for _, pr := range r.Problems {
 				printf(c.App.Writer, "%s %s\n", st.red("✗"), pr)
 			}
+			for _, name := range r.TempFiles {
+				printf(c.App.Writer, "! temporary file %s left by an interrupted write (qualgraph check --repair removes it)\n", visible(name))
+			}
 			if r.OK() {
 				printf(c.App.Writer, "%s %d documents, %d index units: sources, graph and index agree\n", st.green("✓"), r.Documents, r.Units)
 				printf(c.App.Writer, "  record: %d entries; projection at entry %d, graph at %d, index at %d\n", r.Positions.Record, r.Positions.Projection, r.Positions.Graph, r.Positions.Index)
