@@ -75,8 +75,14 @@ func checkAttrKey(k string) error {
 
 // NewAttr returns the attribute of type typ (inferred from v where typ is
 // empty) with v in canonical form.
+//
+// A value that holds a control character (see ControlChar) is refused:
+// it would act on a terminal and cannot be written to REFI-QDA's XML.
 func NewAttr(typ AttrType, v string) (Attr, error) {
 	v = strings.TrimSpace(v)
+	if r, ok := ControlChar(v); ok {
+		return Attr{}, fmt.Errorf("%q holds control character %U: remove it", v, r)
+	}
 	if typ == "" {
 		typ = inferAttrType(v)
 	}
@@ -109,6 +115,45 @@ func NewAttr(typ AttrType, v string) (Attr, error) {
 		return Attr{typ, t.Format(time.DateOnly)}, nil
 	}
 	return Attr{}, fmt.Errorf("unknown type %q (want text, integer, float, date or boolean)", typ)
+}
+
+// ControlChar returns the first control character of s: a C0 control
+// other than tab and line feed, DEL or a C1 control (U+0080-U+009F); ok
+// is false if s has none.
+func ControlChar(s string) (r rune, ok bool) {
+	for _, r := range s {
+		if isControl(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || r >= 0x7f && r <= 0x9f
+}
+
+// CleanName returns name with every control character, tab and line feed
+// replaced by U+FFFD, so that a document name read from a file name cannot
+// act on a terminal or break an export.
+func CleanName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if isControl(r) || r == '\t' || r == '\n' {
+			return '\uFFFD'
+		}
+		return r
+	}, name)
+}
+
+// Check returns an error naming the first attribute whose value holds a
+// control character, for attributes not made by NewAttr.
+func (as Attrs) Check() error {
+	for _, k := range as.Keys() {
+		if r, ok := ControlChar(as[k].Value); ok {
+			return fmt.Errorf("%w %s=%q: control character %U: remove it", ErrAttr, k, as[k].Value, r)
+		}
+	}
+	return nil
 }
 
 func inferAttrType(v string) AttrType {

@@ -60,7 +60,8 @@ func FormatOf(path string) (format string, ok bool) {
 
 // Parse imports one file: path names it (its extension picks the format,
 // its base name becomes Document.Name) and data holds its bytes; Parse
-// does no I/O. The caller sets Document.Imported and Document.Attrs.
+// does no I/O; control characters in the name are replaced (CleanName).
+// The caller sets Document.Imported and Document.Attrs.
 //
 // Parse returns an *ImportError wrapping ErrUnsupported (unknown
 // extension), ErrTooLarge (over opt.MaxBytes), ErrEmpty (no bytes, or only
@@ -167,7 +168,7 @@ func Parse(path string, data []byte, opt ParseOptions) (*Document, error) {
 	_, chars := m.Len()
 	return &Document{
 		ID:    "d" + textSHA[:12],
-		Name:  filepath.Base(path),
+		Name:  CleanName(filepath.Base(path)),
 		Kind:  kind,
 		Text:  text,
 		Chars: chars,

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"runtime/metrics"
+	"sync"
 	"time"
 
 	"github.com/cayleygraph/cayley/query"
@@ -27,7 +30,9 @@ const DefaultQueryTimeout = 30 * time.Second
 // such as the number of a final Count(), the array of ToArray() or the
 // node of ToValue(). Nodes are written as cayley writes them:
 // IRIs in angle brackets ("<qg:entity/lin>"), literals as plain values.
-// At most limit results are returned (limit <= 0: all).
+// At most limit results are returned (limit <= 0: all). The query runs
+// under the default budgets of QueryWith: DefaultQueryResults results and
+// DefaultQueryMemory of heap growth.
 //
 // Gizmo has no way to write, and a project opens its graph read-only for
 // queries. The query stops when ctx is done, or after DefaultQueryTimeout
@@ -66,16 +71,80 @@ const DefaultQueryTimeout = 30 * time.Second
 // nodes have a <qg:retracted> property (Except(g.V().Has("<qg:retracted>"))
 // leaves them out).
 func (s *Store) Query(ctx context.Context, script string, limit int) ([]any, error) {
+	return s.QueryWith(ctx, script, QueryOptions{Limit: limit})
+}
+
+// Budgets of a query, used where QueryOptions leaves them zero.
+const (
+	// DefaultQueryMemory is the growth of the heap a query may cause: 1 GiB.
+	DefaultQueryMemory int64 = 1 << 30
+	// DefaultQueryResults is the number of results a query may collect.
+	DefaultQueryResults = 1_000_000
+)
+
+// QueryOptions are the limits of QueryWith.
+type QueryOptions struct {
+	// Limit is the most results returned (<= 0: all, up to MaxResults);
+	// a query with more stops there without error.
+	Limit int
+	// MaxResults is the most results a query may collect when Limit does
+	// not stop it sooner; one with more fails. DefaultQueryResults when
+	// zero or negative.
+	MaxResults int
+	// MaxMemory is how much the Go heap may grow while the query runs,
+	// whatever holds it: the script's own arrays and strings, a ToArray()
+	// or the results collected. A query past it is stopped. The heap is
+	// the process's, so other work running at the same time counts too.
+	// DefaultQueryMemory when zero or negative.
+	MaxMemory int64
+}
+
+// errMemoryBudget is the cause of a query context cancelled by the
+// memory watch.
+var errMemoryBudget = errors.New("over its memory budget")
+
+// QueryWith is Query with budgets. Besides Query's errors it returns one
+// wrapping ErrQuery when the query collects more than opt.MaxResults
+// results (and opt.Limit does not stop it first) or when the heap grows by
+// more than opt.MaxMemory while it runs.
+func (s *Store) QueryWith(ctx context.Context, script string, opt QueryOptions) ([]any, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultQueryTimeout)
 		defer cancel()
 	}
+	maxResults, maxMemory, limit := opt.MaxResults, opt.MaxMemory, opt.Limit
+	if maxResults <= 0 {
+		maxResults = DefaultQueryResults
+	}
+	if maxMemory <= 0 {
+		maxMemory = DefaultQueryMemory
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stopWatch := watchHeap(ctx, maxMemory, func() { cancel(errMemoryBudget) })
+	defer stopWatch()
+	memErr := func() error {
+		if errors.Is(context.Cause(ctx), errMemoryBudget) {
+			return fmt.Errorf("%w: stopped: %v of %d MiB: narrow the query or give it a limit",
+				ErrQuery, errMemoryBudget, maxMemory>>20)
+		}
+		return nil
+	}
 	sess := gizmo.NewSession(s.qs)
 	// Raw results, because the JSON collation drops the script's own value
-	// (the result of a final Count(), ToArray() or ToValue()).
-	it, err := sess.Execute(ctx, script, query.Options{Limit: limit, Collation: query.Raw})
+	// (the result of a final Count(), ToArray() or ToValue()). The session
+	// is asked for one result past the budget, to tell a query that has
+	// more.
+	sessLimit := maxResults + 1
+	if limit > 0 && limit <= maxResults {
+		sessLimit = limit
+	}
+	it, err := sess.Execute(ctx, script, query.Options{Limit: sessLimit, Collation: query.Raw})
 	if err != nil {
+		if err := memErr(); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: %v", ErrQuery, err)
 	}
 	defer it.Close()
@@ -92,10 +161,16 @@ func (s *Store) Query(ctx context.Context, script string, limit int) ([]any, err
 		if !ok {
 			continue
 		}
+		if len(out) >= maxResults {
+			return nil, fmt.Errorf("%w: more than %d results, the budget of a query: give it a limit or narrow it", ErrQuery, maxResults)
+		}
 		out = append(out, v)
 		if limit > 0 && len(out) >= limit {
 			break
 		}
+	}
+	if err := memErr(); err != nil {
+		return nil, err
 	}
 	if err := it.Err(); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -104,6 +179,52 @@ func (s *Store) Query(ctx context.Context, script string, limit int) ([]any, err
 		return nil, fmt.Errorf("%w: %v", ErrQuery, err)
 	}
 	return out, nil
+}
+
+// heapMetric is the runtime metric watchHeap reads: bytes of heap
+// objects, live or not yet swept.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// watchHeap calls over, once, when the heap has grown by more than budget
+// since watchHeap was called, and stays so after a garbage collection. It
+// checks every few milliseconds until ctx is done or the returned stop is
+// called.
+func watchHeap(ctx context.Context, budget int64, over func()) (stop func()) {
+	sample := []metrics.Sample{{Name: heapMetric}}
+	heap := func() int64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(sample[0].Value.Uint64())
+	}
+	base := heap()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if heap()-base <= budget {
+				continue
+			}
+			runtime.GC() // count only what is live
+			if heap()-base > budget {
+				over()
+				return
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 // resultValue is what Query returns for one result of a script: an object

@@ -125,3 +125,60 @@ func TestGizmo(t *testing.T) {
 		}
 	})
 }
+
+// TestGizmoBudget checks that a query stops with a clear error when the
+// memory it holds or the results it collects pass their budget.
+func TestGizmoBudget(t *testing.T) {
+	dir := t.TempDir()
+	w, err := kg.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFixture(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := kg.Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	tests := []struct {
+		name    string
+		script  string
+		opt     kg.QueryOptions
+		wantErr string // "" for success
+		wantN   int
+	}{
+		{"Memory", `var a = []; while (true) { a.push("abcdefgh".repeat(4096) + a.length); }`,
+			kg.QueryOptions{MaxMemory: 64 << 20}, "memory budget", 0},
+		{"EmitLoop", `while (true) { g.Emit("abcdefgh".repeat(1024)); }`,
+			kg.QueryOptions{MaxMemory: 64 << 20}, "budget", 0},
+		{"Results", `g.V().All()`, kg.QueryOptions{MaxResults: 3}, "more than 3 results", 0},
+		{"ResultsWithinLimit", `g.V().All()`, kg.QueryOptions{Limit: 3, MaxResults: 3}, "", 3},
+		{"Small", `g.V("<qg:entity/chen>").Out("<qg:rel/lobbies>").All()`, kg.QueryOptions{MaxMemory: 64 << 20, MaxResults: 3}, "", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			res, err := s.QueryWith(ctx, tc.script, tc.opt)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res) != tc.wantN {
+					t.Fatalf("%d results, want %d", len(res), tc.wantN)
+				}
+				return
+			}
+			if !errors.Is(err, kg.ErrQuery) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err %v, want ErrQuery saying %q", err, tc.wantErr)
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("stopped by the test's deadline, not the budget: %v", err)
+			}
+		})
+	}
+}

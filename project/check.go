@@ -37,6 +37,9 @@ type CheckReport struct {
 	Units     int       `json:"index_units"`
 	Positions Positions `json:"positions"`
 	Problems  []Problem `json:"problems"`
+	// TempFiles are temporary files left by killed writes (TempFiles):
+	// harmless, so not problems, but check --repair removes them.
+	TempFiles []string `json:"temp_files,omitempty"`
 }
 
 // Positions say how far each store has applied the record: the number of
@@ -58,9 +61,11 @@ func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 // graph has its text (with the recorded digest and length) and valid
 // segments in sources/, the index holds exactly its segments, and nothing
 // is stored for a document the graph does not know. It also parses the
-// ontology.
+// ontology, and lists the temporary files left by killed writes
+// (TempFiles) in the report's TempFiles.
 func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	r := &CheckReport{}
+	var err error
 	add := func(doc, format string, args ...any) {
 		r.Problems = append(r.Problems, Problem{Doc: doc, Msg: fmt.Sprintf(format, args...)})
 	}
@@ -69,6 +74,9 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	if _, err := os.Stat(filepath.Join(p.Dir, journalFile)); err == nil && !p.journal {
 		add("", "an interrupted write was not recovered (journal.json is present)")
+	}
+	if r.TempFiles, err = p.TempFiles(); err != nil {
+		return nil, err
 	}
 	synced, err := p.checkPositions(r, add)
 	if err != nil {
@@ -292,6 +300,9 @@ func (p *Project) reindex(ctx context.Context, progress func(done, total int64))
 // SetAttrs sets attributes of the document ref (id or name) in one entry
 // of the record, and brings the index up to it.
 func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, by string) (*corpus.Document, error) {
+	if err := attrs.Check(); err != nil {
+		return nil, err
+	}
 	defer p.lockWrite()()
 	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {

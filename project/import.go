@@ -31,6 +31,8 @@ type ImportOptions struct {
 	// NoWait returns once the import is recorded, without waiting for the
 	// full-text index; the next writer (or server) brings it up to date.
 	NoWait bool
+
+	maxBytes int64 // the size limit of a file, set once per import
 }
 
 // Kinds lists the document kinds.
@@ -81,8 +83,42 @@ type file struct {
 	attrs      corpus.Attrs // added to ImportOptions.Attrs
 }
 
-// MaxFileBytes caps the size of one imported file.
+// MaxFileBytes caps the size of one imported file; ImportLimit lowers it
+// to what the machine's memory allows.
 const MaxFileBytes = 256 << 20
+
+// ImportMemoryFactor is how many times its size in memory the import of
+// one file may need at worst, as measured: 53 times for a 10 MB
+// transcript, 130 times for 10 MB of text without a space.
+const ImportMemoryFactor = 140
+
+// memAvailable returns the memory available to this process in bytes, or
+// 0 if it cannot tell; tests replace it.
+var memAvailable = availableMemory
+
+// ImportLimit returns the size limit of one imported file: MaxFileBytes,
+// or less where the memory available (MemAvailable, and the cgroup's
+// limit, on Linux) divided by ImportMemoryFactor is less. A file over it
+// is refused before any work, so that an import does not exhaust memory.
+func ImportLimit() int64 {
+	limit := int64(MaxFileBytes)
+	if avail := memAvailable(); avail > 0 {
+		limit = min(limit, max(avail/ImportMemoryFactor, 1<<20))
+	}
+	return limit
+}
+
+// tooLarge is the error for a file of size bytes over ImportLimit.
+func tooLarge(path string, size, limit int64) error {
+	msg := fmt.Sprintf("%s is over the import limit of %s", mib(size), mib(limit))
+	if limit < MaxFileBytes {
+		msg += fmt.Sprintf(" (an import may need %d times a file's size in memory, and %s is available): split the file or free memory",
+			ImportMemoryFactor, mib(memAvailable()))
+	}
+	return &corpus.ImportError{File: path, Offset: -1, Err: fmt.Errorf("%w: %s", corpus.ErrTooLarge, msg)}
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // Import reads the files and folders (recursively) in paths, and adds their
 // documents to the project. It is atomic: if any file cannot be imported,
@@ -284,6 +320,18 @@ func collect(paths []string) ([]file, error) {
 // parses no more files and leaves their documents nil: the caller checks
 // ctx.
 func parseAll(ctx context.Context, files []file, opt ImportOptions, total int64, progress func(int64, int64)) ([]*corpus.Document, error) {
+	// Refuse files too large for memory before any work.
+	limit := ImportLimit()
+	var big ImportErrors
+	for _, f := range files {
+		if f.size > limit {
+			big = append(big, tooLarge(f.path, f.size, limit))
+		}
+	}
+	if len(big) > 0 {
+		return nil, big
+	}
+	opt.maxBytes = limit
 	docs := make([]*corpus.Document, len(files))
 	errs := make([]error, len(files))
 	var mu sync.Mutex
@@ -324,8 +372,12 @@ func parseAll(ctx context.Context, files []file, opt ImportOptions, total int64,
 }
 
 func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
-	if f.size > MaxFileBytes {
-		return nil, &corpus.ImportError{File: f.path, Err: fmt.Errorf("%w: %d bytes (the limit is %d)", corpus.ErrTooLarge, f.size, MaxFileBytes)}
+	limit := opt.maxBytes
+	if limit <= 0 {
+		limit = ImportLimit()
+	}
+	if f.size > limit {
+		return nil, tooLarge(f.path, f.size, limit)
 	}
 	data := f.data
 	if data == nil {
@@ -334,11 +386,11 @@ func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
 			return nil, &corpus.ImportError{File: f.path, Err: err}
 		}
 	}
-	d, err := corpus.Parse(f.path, data, corpus.ParseOptions{Kind: opt.Kind, Encoding: opt.Encoding, MaxBytes: MaxFileBytes})
+	d, err := corpus.Parse(f.path, data, corpus.ParseOptions{Kind: opt.Kind, Encoding: opt.Encoding, MaxBytes: limit})
 	if err != nil {
 		return nil, err
 	}
-	d.Name = f.name
+	d.Name = corpus.CleanName(f.name)
 	d.Source.Size = int64(len(data))
 	d.Kind = opt.Kind
 	if f.kind != "" {
@@ -354,6 +406,9 @@ func parseFile(f file, opt ImportOptions) (*corpus.Document, error) {
 	}
 	for k, v := range f.attrs {
 		d.Attrs[k] = v
+	}
+	if err := d.Attrs.Check(); err != nil {
+		return nil, &corpus.ImportError{File: f.path, Offset: -1, Err: err}
 	}
 	return d, nil
 }

@@ -80,7 +80,7 @@ func acquire(dir string, write bool) (*lock, error) {
 			break
 		}
 		if time.Now().After(deadline) {
-			return nil, &LockedError{Dir: dir, Holder: readHolder(dir)}
+			return nil, &LockedError{Dir: dir, Holder: liveHolder(dir)}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -109,6 +109,25 @@ func readHolder(dir string) Holder {
 		json.Unmarshal(b, &h)
 	}
 	return h
+}
+
+// liveHolder returns the holder of dir's lock as its holder file names
+// it, or the zero Holder if that names no live process on this host: a
+// file left by a killed process, or by an older qualgraph's reader. It
+// reads the file a few times, since a writer records itself just after it
+// takes the lock.
+func liveHolder(dir string) Holder {
+	host, _ := os.Hostname()
+	for i := 0; ; i++ {
+		h := readHolder(dir)
+		if h.PID != 0 && (h.Host != host || alive(h.PID)) {
+			return h
+		}
+		if i == 5 {
+			return Holder{}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func writeHolder(dir string) error {

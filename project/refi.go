@@ -83,7 +83,7 @@ func (opt RefiOptions) mapOptions() (mapping.Options, error) {
 	if opt.Kind != "" && !validKind(opt.Kind) {
 		return mapping.Options{}, fmt.Errorf("unknown kind %q (want %s)", opt.Kind, strings.Join(Kinds, ", "))
 	}
-	return mapping.Options{File: opt.File, Kind: opt.Kind, Kinds: Kinds, Attrs: opt.Attrs, By: opt.By, MaxBytes: MaxFileBytes}, nil
+	return mapping.Options{File: opt.File, Kind: opt.Kind, Kinds: Kinds, Attrs: opt.Attrs, By: opt.By, MaxBytes: ImportLimit()}, nil
 }
 
 // ImportQDPX imports the REFI-QDA project archive of size bytes in r (see

@@ -195,14 +195,14 @@ func showAction(c *cli.Context) error {
 		}
 		w := c.App.Writer
 		st := style{useColor(w)}
-		printf(w, "%s  %s\n", st.bold(d.Name), st.dim(d.ID))
+		printf(w, "%s  %s\n", st.bold(visible(d.Name)), st.dim(d.ID))
 		printf(w, "kind: %s   chars: %d   segments: %d   imported: %s\n", d.Kind, d.Chars, len(d.Segments), d.Imported.Local().Format(time.DateTime))
-		printf(w, "source: %s (%s, %s, SHA-256 %s)\n", d.Source.Path, d.Source.Format, d.Source.Encoding, short12(d.Source.SHA256))
+		printf(w, "source: %s (%s, %s, SHA-256 %s)\n", visible(d.Source.Path), d.Source.Format, d.Source.Encoding, short12(d.Source.SHA256))
 		if len(d.Source.Changes) > 0 {
 			printf(w, "normalised: %s\n", strings.Join(d.Source.Changes, "; "))
 		}
 		if len(d.Attrs) > 0 {
-			printf(w, "attributes: %s\n", attrsString(d.Attrs))
+			printf(w, "attributes: %s\n", visible(attrsString(d.Attrs)))
 		}
 		printf(w, "\n")
 		text := []rune(d.Text)
@@ -212,9 +212,9 @@ func showAction(c *cli.Context) error {
 				head += " " + msTime(s.BeginMS)
 			}
 			if s.Speaker != "" {
-				head += " " + st.bold(s.Speaker)
+				head += " " + st.bold(visible(s.Speaker))
 			}
-			printf(w, "%s\n%s\n\n", st.dim(head), strings.TrimRight(string(text[s.Start:s.End]), "\n"))
+			printf(w, "%s\n%s\n\n", st.dim(head), visibleText(strings.TrimRight(string(text[s.Start:s.End]), "\n")))
 		}
 		return nil
 	})
@@ -357,7 +357,7 @@ func attrSetAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		printf(c.App.Writer, "%s: %s\n", d.Name, attrsString(d.Attrs))
+		printf(c.App.Writer, "%s: %s\n", visible(d.Name), visible(attrsString(d.Attrs)))
 		return nil
 	})
 }

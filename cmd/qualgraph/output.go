@@ -51,7 +51,14 @@ type table struct {
 
 func newTable(header ...string) *table { return &table{header: header} }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// add appends a row; its cells are made visible (see visible).
+func (t *table) add(cells ...string) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = visible(c)
+	}
+	t.rows = append(t.rows, row)
+}
 
 // write prints the table; a column's width is capped at max cells (0: none)
 // and longer cells are truncated with an ellipsis.
@@ -147,6 +154,47 @@ func truncateCells(s string, n int, tail string) string {
 		w += runeCells(r)
 	}
 	return s + tail
+}
+
+// visible returns s with every character that would act on a terminal
+// or reorder the text around it written as an escape, so that it shows
+// instead: C0 controls (tab and line feed too), DEL and C1 controls as
+// \x1b, bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
+// U+2066-U+2069) as \u202e. A backslash is written as it is.
+func visible(s string) string { return escapeControls(s, false) }
+
+// visibleText is visible for text of several lines: it keeps tab and line
+// feed.
+func visibleText(s string) string { return escapeControls(s, true) }
+
+func escapeControls(s string, keepLines bool) string {
+	if strings.IndexFunc(s, func(r rune) bool { return needsEscape(r, keepLines) }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !needsEscape(r, keepLines):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(r rune, keepLines bool) bool {
+	switch {
+	case r == '\t' || r == '\n':
+		return !keepLines
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // oneLine replaces line breaks and tabs with spaces.

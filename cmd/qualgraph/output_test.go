@@ -55,3 +55,25 @@ func TestTruncateCells(t *testing.T) {
 		}
 	}
 }
+
+func TestVisible(t *testing.T) {
+	tests := []struct{ name, in, want, wantText string }{
+		{"Plain", "Interview 3 (广东)", "Interview 3 (广东)", "Interview 3 (广东)"},
+		{"ESC", "a\x1b[31mb", `a\x1b[31mb`, `a\x1b[31mb`},
+		{"C1CSI", "a\u009b2Jb", `a\x9b2Jb`, `a\x9b2Jb`},
+		{"DEL", "a\x7f", `a\x7f`, `a\x7f`},
+		{"Bidi", "exe\u202etxt.\u2066x\u2069", `exe\u202etxt.\u2066x\u2069`, `exe\u202etxt.\u2066x\u2069`},
+		{"Lines", "a\tb\nc", `a\x09b\x0ac`, "a\tb\nc"},
+		{"CR", "a\rb", `a\x0db`, `a\x0db`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := visible(tt.in); got != tt.want {
+				t.Errorf("visible(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if got := visibleText(tt.in); got != tt.wantText {
+				t.Errorf("visibleText(%q) = %q, want %q", tt.in, got, tt.wantText)
+			}
+		})
+	}
+}

@@ -104,7 +104,7 @@ func projectCommands() []*cli.Command {
 			Name:  "check",
 			Usage: "check that sources, graph, projection and index agree",
 			Flags: []cli.Flag{jsonFlag,
-				&cli.BoolFlag{Name: "repair", Usage: "first rebuild the projection and the index from sources and graph"}},
+				&cli.BoolFlag{Name: "repair", Usage: "first rebuild the projection and the index from sources and graph, and remove temporary files left by killed writes"}},
 			Action: checkAction,
 		},
 		{
@@ -154,6 +154,13 @@ func checkAction(c *cli.Context) error {
 			if _, err := p.Reindex(c.Context, nil); err != nil {
 				return err
 			}
+			removed, err := p.RemoveTempFiles()
+			if err != nil {
+				return err
+			}
+			for _, name := range removed {
+				printf(c.App.ErrWriter, "removed %s\n", visible(name))
+			}
 		}
 		r, err := p.Check(c.Context)
 		if err != nil {
@@ -170,6 +177,9 @@ func checkAction(c *cli.Context) error {
 			st := style{useColor(c.App.Writer)}
 			for _, pr := range r.Problems {
 				printf(c.App.Writer, "%s %s\n", st.red("✗"), pr)
+			}
+			for _, name := range r.TempFiles {
+				printf(c.App.Writer, "! temporary file %s left by an interrupted write (qualgraph check --repair removes it)\n", visible(name))
 			}
 			if r.OK() {
 				printf(c.App.Writer, "%s %d documents, %d index units: sources, graph and index agree\n", st.green("✓"), r.Documents, r.Units)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -317,7 +318,7 @@ func TestSearchOrderAndLimit(t *testing.T) {
 			t.Errorf("hit %d scores %v > hit %d's %v", i, all[i].Score, i-1, all[i-1].Score)
 		}
 	}
-	for _, limit := range []int{1, 2, 3, 5, 8, 20} {
+	for _, limit := range []int{1, 2, 3, 5, 8, 20, 1 << 40, math.MaxInt32, math.MaxInt / 2, math.MaxInt} {
 		t.Run(fmt.Sprint("Limit", limit), func(t *testing.T) {
 			hits, err := ix.Search(SearchRequest{Query: "cluster", Limit: limit})
 			if err != nil {
@@ -325,6 +326,14 @@ func TestSearchOrderAndLimit(t *testing.T) {
 			}
 			if n := min(limit, len(all)); !slices.Equal(hits, all[:n]) {
 				t.Errorf("Limit %d: got %v, want %v", limit, hits, all[:n])
+			}
+			// A phrase asks bleve for more units than the limit.
+			phrase, err := ix.Search(SearchRequest{Query: `"cluster grew"`, Limit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := min(limit, 6); len(phrase) != want {
+				t.Errorf("phrase, Limit %d: %d hits, want %d", limit, len(phrase), want)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -137,12 +138,16 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 // scores lower than those inside, or the same and comes later by document
 // id and start.
 func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, error) {
-	if limit <= 0 {
-		n, err := ix.bi.DocCount()
-		if err != nil || n == 0 {
-			return nil, err
-		}
-		limit = int(n)
+	// No search returns more units than the index holds, so a limit over
+	// that (up to math.MaxInt) asks for them all; the sizes below then
+	// cannot overflow.
+	count, err := ix.bi.DocCount()
+	if err != nil || count == 0 {
+		return nil, err
+	}
+	n := int(min(count, uint64(math.MaxInt32)))
+	if limit <= 0 || limit > n {
+		limit = n
 	}
 	// Reading term locations for every matching unit costs more than
 	// scoring it, so score first, then read the locations of the best.
@@ -157,6 +162,7 @@ func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.Docum
 		size = 2*limit + 10
 	}
 	for ; ; size *= 4 {
+		size = min(size, n+1)
 		sr := bleve.NewSearchRequestOptions(cq.q, size, 0, false)
 		res, err := ix.bi.Search(sr)
 		if err != nil {
