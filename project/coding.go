@@ -249,6 +249,37 @@ func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) (
 	return cs, p.commit(&coding.Event{Change: ch, Codings: cs})
 }
 
+// CodeOne codes one span as Code does, unless coder by already codes
+// exactly that span with that code: then it writes nothing and returns
+// that coding with existing true.
+func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c coding.Coding, existing bool, err error) {
+	defer p.lockWrite()()
+	cb, err := p.Codebook()
+	if err != nil {
+		return c, false, err
+	}
+	if err := cb.CheckCode(r.Code); err != nil {
+		return c, false, err
+	}
+	if err := p.resolveSpans(ctx, []*coding.Span{&r.Span}); err != nil {
+		return c, false, err
+	}
+	v, err := p.View(false)
+	if err != nil {
+		return c, false, err
+	}
+	for _, old := range v.Codings {
+		if old.Span == r.Span && old.Code == r.Code && old.Coder == by {
+			return old, true, nil
+		}
+	}
+	cs, err := p.code(ctx, []CodeRequest{r}, by, op)
+	if err != nil {
+		return c, false, err
+	}
+	return cs[0], false, nil
+}
+
 // coding returns the coding with the given id.
 func (p *Project) coding(id string) (coding.Coding, error) {
 	v, err := p.View(false)
@@ -278,7 +309,8 @@ func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
 	return p.commit(&coding.Event{Change: ch, Uncode: cs})
 }
 
-// Recode gives a coding another code.
+// Recode gives a coding another code. Recoding a coding to the code it
+// has writes nothing.
 func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Coding, error) {
 	defer p.lockWrite()()
 	cb, err := p.Codebook()
@@ -289,7 +321,7 @@ func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Codin
 		return coding.Coding{}, err
 	}
 	c, err := p.coding(id)
-	if err != nil {
+	if err != nil || c.Code == code {
 		return c, err
 	}
 	ch := coding.NewChange(by, "recode", fmt.Sprintf("recoded %s from %s to %s", id, c.Code, code))
@@ -488,19 +520,70 @@ func (p *Project) addMentions(ctx context.Context, ms []coding.Mention, by, op s
 	return ms, p.commit(&coding.Event{Change: ch, Mentions: ms})
 }
 
-// Assert validates and records an assertion (see coding.CheckAssertion).
+// Assert validates and records an assertion (see coding.CheckAssertion),
+// as AssertOne does.
 func (p *Project) Assert(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, error) {
-	as, err := p.AssertMany(ctx, []coding.Assertion{a}, by)
+	a, _, err := p.AssertOne(ctx, a, by)
+	return a, err
+}
+
+// AssertOne validates and records an assertion, unless coder by already
+// asserts the same (subject, relation, object, practice, phase, polarity,
+// confidence and evidence) and has not retracted it: then it writes
+// nothing and returns that assertion with existing true.
+func (p *Project) AssertOne(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, bool, error) {
+	defer p.lockWrite()()
+	cb, err := p.Codebook()
 	if err != nil {
-		return a, err
+		return a, false, err
 	}
-	return as[0], nil
+	v, err := p.View(true)
+	if err != nil {
+		return a, false, err
+	}
+	// The assertion as it would be recorded (defaults filled in, the
+	// documents named by id), to compare with those recorded.
+	types := entityTypes(v)
+	if err := cb.CheckAssertion(&a, func(id string) (string, bool) { t, ok := types[id]; return t, ok }); err != nil {
+		return a, false, err
+	}
+	a.Evidence = slices.Clone(a.Evidence)
+	spans := make([]*coding.Span, len(a.Evidence))
+	for i := range a.Evidence {
+		spans[i] = &a.Evidence[i]
+	}
+	if err := p.resolveSpans(ctx, spans); err != nil {
+		return a, false, err
+	}
+	for _, old := range v.Assertions {
+		if !old.Retracted && old.Coder == by && sameAssertion(old, a) {
+			return old, true, nil
+		}
+	}
+	as, err := p.assertMany(ctx, []coding.Assertion{a}, by)
+	if err != nil {
+		return a, false, err
+	}
+	return as[0], false, nil
+}
+
+// sameAssertion reports whether a and b state the same with the same
+// evidence, whoever recorded them.
+func sameAssertion(a, b coding.Assertion) bool {
+	return a.Subject == b.Subject && a.Relation == b.Relation && a.Object == b.Object &&
+		a.Practice == b.Practice && a.Phase == b.Phase && a.Polarity == b.Polarity &&
+		a.Confidence == b.Confidence && slices.Equal(a.Evidence, b.Evidence)
 }
 
 // AssertMany validates assertions and records them in one transaction; on
 // any error nothing is written. It returns them with ids, coder and time.
 func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
 	defer p.lockWrite()()
+	return p.assertMany(ctx, as, by)
+}
+
+// assertMany is AssertMany for a caller that holds the write lock.
+func (p *Project) assertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err

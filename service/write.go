@@ -86,9 +86,14 @@ type Coded struct {
 	coding.Coding
 	DocName string
 	Text    string
+	// Existing says that the coder already coded that span with that
+	// code: nothing was written and Coding is the one recorded before.
+	Existing bool
 }
 
-// Code codes one span. An unknown document is a *coding.UnknownError
+// Code codes one span; coding a span again with the code the same coder
+// gave it writes nothing and returns that coding with Existing set. An
+// unknown document is a *coding.UnknownError
 // wrapping coding.ErrUnknownDoc; an unknown code one wrapping
 // coding.ErrUnknownCode; a span that does not fit its document a
 // *coding.SpanError.
@@ -96,11 +101,10 @@ func (s *Service) Code(ctx context.Context, by string, o CodeOptions) (*Coded, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	cs, err := s.p.Code(ctx, []project.CodeRequest{{Span: o.Span, Code: o.Code, Memo: o.Memo}}, by, "code")
+	cd, existing, err := s.p.CodeOne(ctx, project.CodeRequest{Span: o.Span, Code: o.Code, Memo: o.Memo}, by, "code")
 	if err != nil {
 		return nil, err
 	}
-	cd := cs[0]
 	q := s.p.Quoter()
 	text := q.Quote(cd.Span)
 	if err := q.Err(); err != nil {
@@ -110,7 +114,7 @@ func (s *Service) Code(ctx context.Context, by string, o CodeOptions) (*Coded, e
 	if err != nil {
 		return nil, err
 	}
-	return &Coded{Coding: cd, DocName: name, Text: text}, nil
+	return &Coded{Coding: cd, DocName: name, Text: text, Existing: existing}, nil
 }
 
 // AutoCodeOptions are the options of AutoCode: the request (search,
@@ -195,10 +199,14 @@ type RecodeOptions struct {
 // Recoded is a coding before and after Recode.
 type Recoded struct {
 	Old, New coding.Coding
+	// Unchanged says that the coding had that code already: nothing was
+	// written.
+	Unchanged bool
 }
 
-// Recode gives a coding another code. An unknown ref is a
-// *coding.UnknownError wrapping coding.ErrUnknownCoding.
+// Recode gives a coding another code; recoding to the code it has writes
+// nothing and sets Unchanged. An unknown ref is a *coding.UnknownError
+// wrapping coding.ErrUnknownCoding.
 func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Recoded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -215,7 +223,7 @@ func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Reco
 	if err != nil {
 		return nil, err
 	}
-	return &Recoded{Old: cd, New: nc}, nil
+	return &Recoded{Old: cd, New: nc, Unchanged: cd.Code == nc.Code}, nil
 }
 
 // AddCodeOptions are the options of AddCode.
@@ -389,15 +397,21 @@ type AssertOptions struct {
 type Asserted struct {
 	coding.Assertion
 	Quotes []string // of Evidence, in order
+	// Existing says that the coder already asserts the same with the
+	// same evidence: nothing was written and Assertion is the one
+	// recorded before.
+	Existing bool
 }
 
-// Assert records an assertion. Unknown entities, relations or documents
+// Assert records an assertion; asserting again what the same coder
+// asserts (and has not retracted) writes nothing and returns that
+// assertion with Existing set. Unknown entities, relations or documents
 // are *coding.UnknownError values.
 func (s *Service) Assert(ctx context.Context, by string, o AssertOptions) (*Asserted, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := s.p.Assert(ctx, o.Assertion, by)
+	a, existing, err := s.p.AssertOne(ctx, o.Assertion, by)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +423,7 @@ func (s *Service) Assert(ctx context.Context, by string, o AssertOptions) (*Asse
 	if err := q.Err(); err != nil {
 		return nil, err
 	}
-	return &Asserted{Assertion: a, Quotes: quotes}, nil
+	return &Asserted{Assertion: a, Quotes: quotes, Existing: existing}, nil
 }
 
 // RetractOptions are the options of Retract.

@@ -166,10 +166,13 @@ type codingJSON struct {
 	Created time.Time `json:"created"`
 	Text    string    `json:"text"`
 	Memo    string    `json:"memo"`
+	// Existing is set by code --json when the coder had already coded
+	// the span with the code: nothing was written.
+	Existing bool `json:"existing,omitempty"`
 }
 
 func toCodingJSON(c coding.Coding, text string) codingJSON {
-	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo}
+	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo, false}
 }
 
 // autoCodeJSON is the shape of code --search|--speaker --json and
@@ -339,7 +342,14 @@ func codeAction(c *cli.Context) error {
 			return docHint(err)
 		}
 		if opt.JSON {
-			return writeJSON(c.App.Writer, toCodingJSON(cd.Coding, cd.Text))
+			js := toCodingJSON(cd.Coding, cd.Text)
+			js.Existing = cd.Existing
+			return writeJSON(c.App.Writer, js)
+		}
+		if cd.Existing {
+			printf(c.App.Writer, "Already coded %s:%d-%d as %s by %s: %s (nothing written)\n  %s\n",
+				cd.DocName, cd.Start, cd.End, cd.Code, cd.Coder, cd.ID, quoted(cd.Text))
+			return nil
 		}
 		printf(c.App.Writer, "Coded %s:%d-%d as %s: %s\n  %s\n", cd.DocName, cd.Start, cd.End, cd.Code, cd.ID, quoted(cd.Text))
 		return nil
@@ -548,6 +558,10 @@ func recodeAction(c *cli.Context) error {
 		r, err := service.New(p).Recode(c.Context, by, o)
 		if err != nil {
 			return err
+		}
+		if r.Unchanged {
+			printf(c.App.Writer, "%s is already coded as %s: nothing written\n", r.Old.ID, r.Old.Code)
+			return nil
 		}
 		printf(c.App.Writer, "Recoded %s from %s to %s\n", r.Old.ID, r.Old.Code, o.Code)
 		return nil

@@ -578,7 +578,11 @@ func assertAction(c *cli.Context) error {
 			return docHint(err)
 		}
 		pr := newGraphPrinter(c, p)
-		printf(pr.w, "Asserted %s\n", a.ID)
+		if a.Existing {
+			printf(pr.w, "Already asserted by %s as %s: nothing written\n", a.Coder, a.ID)
+		} else {
+			printf(pr.w, "Asserted %s\n", a.ID)
+		}
 		js := toAssertionJSON(a.Assertion, func(coding.Span) string { return "" })
 		for i := range js.Evidence {
 			js.Evidence[i].Text = a.Quotes[i]

@@ -1,0 +1,105 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/service"
+)
+
+// changes returns the number of entries in the project's change log.
+func changes(t *testing.T, f *fixture) int {
+	t.Helper()
+	v, err := f.p.ViewOf(kg.PartChanges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(v.Changes)
+}
+
+// TestRepeatIsNoOp checks that coding, recoding and asserting again
+// what the same coder already recorded writes nothing and says so.
+func TestRepeatIsNoOp(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	lobbied := f.span(t, "north.txt", "We lobbied the bureau")
+	evidence := f.span(t, "north.txt", "We lobbied the bureau")
+	evidence.Doc = "north.txt" // by name: the same span as by id
+	tests := []struct {
+		name    string
+		by      string
+		run     func(by string) (existing bool, err error)
+		written bool
+	}{
+		{name: "CodeAgain", by: "ann", run: func(by string) (bool, error) {
+			cd, err := f.svc.Code(ctx, by, service.CodeOptions{Span: lobbied, Code: "Lobbying"})
+			if err != nil {
+				return false, err
+			}
+			return cd.Existing, nil
+		}},
+		{name: "CodeOtherCoder", by: "cy", written: true, run: func(by string) (bool, error) {
+			cd, err := f.svc.Code(ctx, by, service.CodeOptions{Span: lobbied, Code: "Lobbying"})
+			if err != nil {
+				return false, err
+			}
+			return cd.Existing, nil
+		}},
+		{name: "RecodeSame", by: "ann", run: func(by string) (bool, error) {
+			cs, err := f.svc.Codings(ctx, service.CodingsOptions{Coder: "ann", Code: "Lobbying"})
+			if err != nil || len(cs) == 0 {
+				t.Fatalf("no coding of ann's: %v", err)
+			}
+			r, err := f.svc.Recode(ctx, by, service.RecodeOptions{Ref: cs[0].ID, Code: "Lobbying"})
+			if err != nil {
+				return false, err
+			}
+			return r.Unchanged, nil
+		}},
+		{name: "AssertAgain", by: "ann", run: func(by string) (bool, error) {
+			a, err := f.svc.Assert(ctx, by, service.AssertOptions{Assertion: coding.Assertion{Subject: "lin", Relation: "lobbies",
+				Object: "bureau", Confidence: 1, Evidence: []coding.Span{evidence}}})
+			if err != nil {
+				return false, err
+			}
+			if a.ID != f.assertions["lobbies"] {
+				t.Errorf("assertion %s, want the existing %s", a.ID, f.assertions["lobbies"])
+			}
+			return a.Existing, nil
+		}},
+		{name: "AssertOtherConfidence", by: "ann", written: true, run: func(by string) (bool, error) {
+			a, err := f.svc.Assert(ctx, by, service.AssertOptions{Assertion: coding.Assertion{Subject: "lin", Relation: "lobbies",
+				Object: "bureau", Confidence: 0.5, Evidence: []coding.Span{evidence}}})
+			if err != nil {
+				return false, err
+			}
+			return a.Existing, nil
+		}},
+		{name: "AssertRetracted", by: "ann", written: true, run: func(by string) (bool, error) {
+			a, err := f.svc.Assert(ctx, by, service.AssertOptions{Assertion: coding.Assertion{Subject: "bureau", Relation: "funds",
+				Object: "lin", Polarity: coding.Positive, Confidence: 1, Evidence: []coding.Span{f.span(t, "north.txt", "seed funding")}}})
+			if err != nil {
+				return false, err
+			}
+			return a.Existing, nil
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := changes(t, f)
+			existing, err := tc.run(tc.by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := changes(t, f)
+			if existing == tc.written {
+				t.Errorf("existing = %v, want %v", existing, !tc.written)
+			}
+			if wrote := after > before; wrote != tc.written {
+				t.Errorf("changes %d -> %d, want written = %v", before, after, tc.written)
+			}
+		})
+	}
+}
