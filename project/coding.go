@@ -674,7 +674,8 @@ func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, erro
 
 // resolveTarget finds what a memo is about and returns its canonical
 // reference: "doc:ID", "code:ID", "coding:ID", "entity:ID" or
-// "assertion:ID". A bare reference is looked up in that order.
+// "assertion:ID". A bare reference is looked up in that order, then as
+// a unique prefix of a coding, entity or assertion id.
 func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error) {
 	kind, id, hasKind := cutKind(ref)
 	try := func(k string) bool { return !hasKind || kind == k }
@@ -713,7 +714,64 @@ func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error)
 			}
 		}
 	}
-	return "", fmt.Errorf("memo target %q: no document, code, coding, entity or assertion has that id", ref)
+	// A prefix of an id, as tables show them shortened: of a coding or
+	// assertion id 4 characters or more, of an entity id (named as one)
+	// any.
+	var found []string
+	add := func(k string, ids []string, min int) error {
+		if !try(k) {
+			return nil
+		}
+		matched, err := coding.MatchID(k, ids, id, min)
+		var amb *coding.AmbiguousError
+		if errors.As(err, &amb) {
+			for _, c := range amb.Candidates {
+				found = append(found, k+":"+c)
+			}
+			return nil
+		}
+		if matched != "" {
+			found = append(found, k+":"+matched)
+		}
+		return err
+	}
+	entityMin := 4
+	if hasKind {
+		entityMin = 1
+	}
+	codings := make([]string, len(v.Codings))
+	for i, c := range v.Codings {
+		codings[i] = c.ID
+	}
+	entities := make([]string, len(v.Entities))
+	for i, e := range v.Entities {
+		entities[i] = e.ID
+	}
+	assertions := make([]string, len(v.Assertions))
+	for i, a := range v.Assertions {
+		assertions[i] = a.ID
+	}
+	for _, err := range []error{add("coding", codings, 4), add("entity", entities, entityMin), add("assertion", assertions, 4)} {
+		if err != nil {
+			return "", err
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("memo target %q: no document, code, coding, entity or assertion has that id", ref)
+	}
+	return "", &coding.AmbiguousError{What: "memo target", Prefix: ref, Candidates: found}
+}
+
+// MemoTarget returns what ref names as a memo target, as AddMemo reads
+// it: "doc:ID", "code:ID", "coding:ID", "entity:ID" or "assertion:ID".
+// ref may be bare or "kind:id", and id a unique prefix of a coding,
+// entity or assertion id; an ambiguous prefix is a
+// *coding.AmbiguousError naming the candidates.
+func (p *Project) MemoTarget(ctx context.Context, ref string) (string, error) {
+	return p.resolveTarget(ctx, ref)
 }
 
 func cutKind(ref string) (kind, id string, ok bool) {

@@ -454,9 +454,9 @@ func (s *Service) Retract(ctx context.Context, by string, o RetractOptions) (cod
 
 // MemoOptions are the options of AddMemo.
 type MemoOptions struct {
-	// Target is what the memo is on: "assertion:ID" (ID may be a
-	// prefix), any other target project.AddMemo takes, or a bare prefix
-	// of an assertion id, as tables show them.
+	// Target is what the memo is on, as project.MemoTarget reads it:
+	// "kind:ID" or a bare id, where the id of a coding, entity or
+	// assertion may be a unique prefix, as tables show them.
 	Target string
 	Text   string
 }
@@ -468,27 +468,7 @@ func (s *Service) AddMemo(ctx context.Context, by string, o MemoOptions) (coding
 		return coding.Memo{}, err
 	}
 	m := coding.Memo{Target: o.Target, Text: o.Text, Author: by}
-	if id, ok := strings.CutPrefix(m.Target, "assertion:"); ok {
-		v, err := s.p.View(true)
-		if err != nil {
-			return coding.Memo{}, err
-		}
-		a, err := coding.FindAssertion(v, id)
-		if err != nil {
-			return coding.Memo{}, err
-		}
-		m.Target = "assertion:" + a.ID
-	}
 	added, err := s.p.AddMemo(ctx, m)
-	if err != nil && !strings.Contains(m.Target, ":") {
-		// A bare reference may be the prefix of an assertion id.
-		if v, verr := s.p.View(true); verr == nil {
-			if a, ferr := coding.FindAssertion(v, m.Target); ferr == nil {
-				m.Target = "assertion:" + a.ID
-				added, err = s.p.AddMemo(ctx, m)
-			}
-		}
-	}
 	if err != nil {
 		return coding.Memo{}, err
 	}

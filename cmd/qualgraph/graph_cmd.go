@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -408,10 +409,11 @@ func entityShowAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := coding.FindEntity(v, id)
+		e, err := coding.FindEntityRef(v, id)
 		if err != nil {
 			return err
 		}
+		id := e.ID
 		q := p.EvidenceQuoter()
 		out := entityShowJSON{entityJSON: toEntityJSON(e, countEntities(v)), MentionList: []mentionJSON{}, Out: []assertionJSON{}, In: []assertionJSON{}}
 		for _, m := range coding.MentionsOf(v, id) {
@@ -690,6 +692,18 @@ func memosAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if target != "" {
+			// A prefix names its target in full; a target that no
+			// longer resolves is still matched as given.
+			resolved, err := p.MemoTarget(c.Context, target)
+			if errors.Is(err, coding.ErrAmbiguousID) {
+				return err
+			} else if err == nil {
+				target = resolved
+			} else if target, err = memoTargetOf(v.Memos, target); err != nil {
+				return err
+			}
+		}
 		out := []coding.Memo{}
 		for _, m := range v.Memos {
 			_, id, _ := strings.Cut(m.Target, ":")
@@ -709,6 +723,29 @@ func memosAction(c *cli.Context) error {
 		printf(w, "%s\n", nounCount(len(out), "memo"))
 		return nil
 	})
+}
+
+// memoTargetOf returns the target of memos that ref names, as given or
+// as a unique prefix (4 characters or more) of its id, for a target that
+// no longer exists (a coding removed); ref itself if none does.
+func memoTargetOf(memos []coding.Memo, ref string) (string, error) {
+	var targets []string
+	for _, m := range memos {
+		_, id, _ := strings.Cut(m.Target, ":")
+		if m.Target == ref || id == ref {
+			return m.Target, nil
+		}
+		if len(ref) >= 4 && (strings.HasPrefix(id, ref) || strings.HasPrefix(m.Target, ref)) && !slices.Contains(targets, m.Target) {
+			targets = append(targets, m.Target)
+		}
+	}
+	switch len(targets) {
+	case 0:
+		return ref, nil
+	case 1:
+		return targets[0], nil
+	}
+	return "", &coding.AmbiguousError{What: "memo target", Prefix: ref, Candidates: targets}
 }
 
 func logAction(c *cli.Context) error {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestIDPrefixes checks that every command taking an id accepts a unique
+// prefix of it, and that an ambiguous prefix lists the candidates.
+func TestIDPrefixes(t *testing.T) {
+	dir := newDemo(t)
+	_, chenText := codingDoc(t, dir, chenDoc)
+	start, end := phraseSpan(t, chenText, chenFundingSentence)
+	span := fmt.Sprintf("%s:%d-%d", chenDoc, start, end)
+	must(t, dir, "entity", "add", "bureau", "--type", "LocalGovernment")
+	must(t, dir, "entity", "add", "chen", "--type", "SpinoffFounder")
+	must(t, dir, "entity", "add", "chenfirm", "--type", "SpinoffFounder")
+	var cd codingRow
+	if err := json.Unmarshal([]byte(must(t, dir, "code", span, "Lobbying", "--json")), &cd); err != nil {
+		t.Fatal(err)
+	}
+	out := must(t, dir, "assert", "bureau", "funds", "chen", "--evidence", span)
+	aID := strings.Fields(strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "Asserted "))[0]
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout, or in stderr if code is not 0
+	}{
+		{"MemoOnCodingPrefix", []string{"memo", "add", cd.ID[:8], "a note"}, 0, "on coding:" + cd.ID},
+		{"MemoOnEntityPrefix", []string{"memo", "add", "entity:chenf", "firm note"}, 0, "on entity:chenfirm"},
+		{"MemoOnAssertionPrefix", []string{"memo", "add", aID[:6], "assertion note"}, 0, "on assertion:" + aID},
+		{"MemoAmbiguous", []string{"memo", "add", "entity:che", "x"}, exitInput, "entity:chen, entity:chenfirm"},
+		{"MemosTargetPrefix", []string{"memos", "--target", cd.ID[:8]}, 0, "a note"},
+		{"EntityShowPrefix", []string{"entity", "show", "chenf"}, 0, "chenfirm"},
+		{"EntityShowAmbiguous", []string{"entity", "show", "che"}, exitInput, `entity id prefix "che" is ambiguous: it starts chen, chenfirm`},
+		{"RecodePrefix", []string{"recode", cd.ID[:8], "LocalGovernment"}, 0, "Recoded " + cd.ID},
+		{"RetractPrefix", []string{"retract", aID[:8]}, 0, aID},
+		{"UncodePrefix", []string{"uncode", cd.ID[:8]}, 0, "Uncoded " + cd.ID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := qg(t, dir, tc.args...)
+			got := r.stdout
+			if tc.code != 0 {
+				got = r.stderr
+			}
+			if r.code != tc.code || !strings.Contains(got, tc.want) {
+				t.Errorf("qualgraph %s: exit %d, want %d; want %q in\nstdout: %s\nstderr: %s",
+					strings.Join(tc.args, " "), r.code, tc.code, tc.want, r.stdout, r.stderr)
+			}
+		})
+	}
+	// The memos --target prefix selects only the coding's memo.
+	if out := must(t, dir, "memos", "--target", cd.ID[:8]); strings.Contains(out, "firm note") || !strings.Contains(out, "1 memo") {
+		t.Errorf("memos --target %s:\n%s", cd.ID[:8], out)
+	}
+}
