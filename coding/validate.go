@@ -20,6 +20,7 @@ var (
 	ErrRange            = errors.New("object not in the relation's range")
 	ErrNotPractice      = errors.New("not a practice")
 	ErrNotPhase         = errors.New("not a cluster phase")
+	ErrNotActor         = errors.New("not an actor class")
 	ErrRetracted        = errors.New("assertion already retracted")
 	ErrNoEvidence       = errors.New("an assertion needs at least one evidence span")
 	ErrConfidence       = errors.New("confidence must be between 0 and 1")
@@ -123,6 +124,21 @@ func (cb *Codebook) CheckCode(id string) error {
 
 // IsA reports whether class id is ancestor or one of its subclasses.
 func (cb *Codebook) under(id, root string) bool { return cb.IsA(id, root) }
+
+// CheckEntityType checks that class is an actor class (Actor or a class
+// under it), the only types an entity may have. An unknown class is an
+// *UnknownError; a class that is not an actor a *RuleError wrapping
+// ErrNotActor that lists the actor classes.
+func (cb *Codebook) CheckEntityType(class string) error {
+	if err := cb.CheckCode(class); err != nil {
+		return err
+	}
+	if !cb.IsA(class, RootActor) {
+		return &RuleError{Msg: fmt.Sprintf("type %s: %v; an entity is an actor", class, ErrNotActor),
+			Allowed: cb.Descendants(RootActor), Err: ErrNotActor}
+	}
+	return nil
+}
 
 // CheckAssertion checks a against the codebook: the relation exists, the
 // subject's class is within its domain and the object's within its range

@@ -440,7 +440,8 @@ func (p *Project) AddEntity(ctx context.Context, e coding.Entity, by string) err
 }
 
 // AddEntities records entities in one transaction: each id must be valid
-// and new, each type a class of the codebook.
+// and new, each type an actor class of the codebook (see
+// coding.Codebook.CheckEntityType).
 func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string) error {
 	defer p.lockWrite()()
 	cb, err := p.Codebook()
@@ -457,7 +458,7 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 		if err := checkID(e.ID); err != nil {
 			return err
 		}
-		if err := cb.CheckCode(e.Type); err != nil {
+		if err := cb.CheckEntityType(e.Type); err != nil {
 			return err
 		}
 		if _, dup := seen[e.ID]; dup {

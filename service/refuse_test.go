@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding"
@@ -99,6 +100,29 @@ func TestRepeatIsNoOp(t *testing.T) {
 			}
 			if wrote := after > before; wrote != tc.written {
 				t.Errorf("changes %d -> %d, want written = %v", before, after, tc.written)
+			}
+		})
+	}
+}
+
+// TestAddEntityType checks that an entity's type must be an actor class.
+func TestAddEntityType(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, id, typ string
+		wantErr       error
+		wantMsg       string // in the error
+	}{
+		{name: "OK", id: "park", typ: "LocalGovernment"},
+		{name: "ErrNotActor", id: "lobby", typ: "Lobbying", wantErr: coding.ErrNotActor, wantMsg: "allowed: Actor, "},
+		{name: "ErrUnknownCode", id: "x", typ: "Nonsense", wantErr: coding.ErrUnknownCode, wantMsg: `unknown code "Nonsense"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.svc.AddEntity(context.Background(), "ann", service.AddEntityOptions{Entity: coding.Entity{ID: tc.id, Type: tc.typ}})
+			wantErr(t, err, tc.wantErr)
+			if err != nil && !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Errorf("error %q, want %q in it", err, tc.wantMsg)
 			}
 		})
 	}
