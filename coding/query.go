@@ -73,7 +73,7 @@ func (f LinkFilter) Check(cb *Codebook) error {
 	}
 	if f.Relation != "" {
 		if _, ok := cb.Relation(f.Relation); !ok {
-			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Err: ErrUnknownRelation}
+			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Known: cb.RelationIDs(), Err: ErrUnknownRelation}
 		}
 	}
 	if f.Practice != "" && !cb.IsA(f.Practice, RootPractice) {

@@ -22,6 +22,7 @@ var (
 	ErrNotPhase         = errors.New("not a cluster phase")
 	ErrNotActor         = errors.New("not an actor class")
 	ErrRetracted        = errors.New("assertion already retracted")
+	ErrPromoted         = errors.New("already promoted")
 	ErrNoEvidence       = errors.New("an assertion needs at least one evidence span")
 	ErrConfidence       = errors.New("confidence must be between 0 and 1")
 	ErrPolarity         = errors.New("polarity must be positive or negative")
@@ -37,11 +38,13 @@ const (
 	RootEmergent = "Emergent"
 )
 
-// UnknownError names an unknown id and the nearest known ones.
+// UnknownError names an unknown id, the nearest known ones and, where
+// they are few enough to list, all the known ones.
 type UnknownError struct {
 	What    string // "code", "relation", ...
 	ID      string
 	Nearest []string
+	Known   []string // every known id, if listed
 	Err     error
 }
 
@@ -50,7 +53,20 @@ func (e *UnknownError) Error() string {
 	if len(e.Nearest) > 0 {
 		s += "; did you mean " + strings.Join(e.Nearest, ", ") + "?"
 	}
+	if len(e.Known) > 0 {
+		s += " (known: " + strings.Join(e.Known, ", ") + ")"
+	}
 	return s
+}
+
+// RelationIDs returns the ids of the codebook's relations, in the
+// ontology's order.
+func (cb *Codebook) RelationIDs() []string {
+	var ids []string
+	for _, r := range cb.Relations() {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (e *UnknownError) Unwrap() error { return e.Err }
@@ -150,7 +166,7 @@ func (cb *Codebook) CheckEntityType(class string) error {
 func (cb *Codebook) CheckAssertion(a *Assertion, entityType func(id string) (string, bool)) error {
 	rel, ok := cb.Relation(a.Relation)
 	if !ok {
-		return &UnknownError{What: "relation", ID: a.Relation, Nearest: cb.NearestRelation(a.Relation, 3), Err: ErrUnknownRelation}
+		return &UnknownError{What: "relation", ID: a.Relation, Nearest: cb.NearestRelation(a.Relation, 3), Known: cb.RelationIDs(), Err: ErrUnknownRelation}
 	}
 	st, ok := entityType(a.Subject)
 	if !ok {
@@ -200,7 +216,7 @@ func (cb *Codebook) CheckAssertion(a *Assertion, entityType func(id string) (str
 		return &RuleError{Msg: fmt.Sprintf("polarity %q", a.Polarity), Allowed: []string{"positive", "negative"}, Err: ErrPolarity}
 	}
 	if a.Confidence < 0 || a.Confidence > 1 || a.Confidence != a.Confidence {
-		return &RuleError{Msg: fmt.Sprintf("confidence %v", a.Confidence), Err: ErrConfidence}
+		return &RuleError{Msg: fmt.Sprintf("confidence %v: %v (from 0, none, to 1, certain)", a.Confidence, ErrConfidence), Err: ErrConfidence}
 	}
 	if len(a.Evidence) == 0 {
 		return ErrNoEvidence

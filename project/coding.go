@@ -374,6 +374,9 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 		}
 	}
 	if code == nil {
+		if slices.ContainsFunc(v.Codes, func(c coding.Code) bool { return c.ID == id }) {
+			return fmt.Errorf("promote %s: %w into %s", id, coding.ErrPromoted, OntologyFile)
+		}
 		return &coding.UnknownError{What: "emergent code", ID: id, Err: coding.ErrUnknownCode}
 	}
 	if parent == "" {

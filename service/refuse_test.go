@@ -127,3 +127,62 @@ func TestAddEntityType(t *testing.T) {
 		})
 	}
 }
+
+// TestMessagesNameWhatIsAllowed checks that refusals say what would be
+// accepted, in the same words whichever command gives them.
+func TestMessagesNameWhatIsAllowed(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	ev := f.span(t, "north.txt", "We lobbied the bureau")
+	reversed := coding.Span{Doc: ev.Doc, Start: ev.End, End: ev.Start}
+	assert := func(rel string, conf float64, sp coding.Span) error {
+		_, err := f.svc.Assert(ctx, "ann", service.AssertOptions{Assertion: coding.Assertion{Subject: "lin", Relation: rel,
+			Object: "bureau", Confidence: conf, Evidence: []coding.Span{sp}}})
+		return err
+	}
+	if _, err := f.svc.AddCode(ctx, "ann", service.AddCodeOptions{ID: "Trust"}); err != nil {
+		t.Fatal(err)
+	}
+	promote := func() error {
+		_, err := f.svc.PromoteCode(ctx, "ann", service.PromoteOptions{ID: "Trust", Parent: "Practice"})
+		return err
+	}
+	tests := []struct {
+		name    string
+		run     func() error
+		wantErr error
+		wantMsg []string
+	}{
+		{"UnknownRelation", func() error { return assert("lobbys", 1, ev) }, coding.ErrUnknownRelation,
+			[]string{`unknown relation "lobbys"`, "known: ", "funds", "setsStandardsFor"}},
+		{"UnknownRelationInLinks", func() error {
+			_, err := f.svc.Links(ctx, service.LinksOptions{Filter: coding.LinkFilter{Relation: "lobbys"}})
+			return err
+		}, coding.ErrUnknownRelation, []string{"known: ", "funds"}},
+		{"Confidence", func() error { return assert("lobbies", 1.5, ev) }, coding.ErrConfidence,
+			[]string{"confidence 1.5", "between 0 and 1"}},
+		{"PromoteOnce", promote, nil, nil},
+		{"PromoteTwice", promote, coding.ErrPromoted, []string{"promote Trust: already promoted"}},
+		{"ReversedCode", func() error {
+			_, err := f.svc.Code(ctx, "ann", service.CodeOptions{Span: reversed, Code: "Lobbying"})
+			return err
+		}, coding.ErrReversedSpan, []string{"START is after END"}},
+		{"ReversedMention", func() error {
+			_, err := f.svc.Mention(ctx, "ann", service.MentionOptions{Span: reversed, Entity: "lin"})
+			return err
+		}, coding.ErrReversedSpan, []string{"START is after END"}},
+		{"ReversedEvidence", func() error { return assert("lobbies", 1, reversed) }, coding.ErrReversedSpan,
+			[]string{"START is after END"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			wantErr(t, err, tc.wantErr)
+			for _, m := range tc.wantMsg {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q, want %q in it", err, m)
+				}
+			}
+		})
+	}
+}

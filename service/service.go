@@ -149,7 +149,7 @@ func checkCodes(cb *coding.Codebook, codes []string) error {
 func checkRelations(cb *coding.Codebook, rels []string) error {
 	for _, r := range rels {
 		if _, ok := cb.Relation(r); !ok {
-			return &coding.UnknownError{What: "relation", ID: r, Nearest: cb.NearestRelation(r, 3), Err: coding.ErrUnknownRelation}
+			return &coding.UnknownError{What: "relation", ID: r, Nearest: cb.NearestRelation(r, 3), Known: cb.RelationIDs(), Err: coding.ErrUnknownRelation}
 		}
 	}
 	return nil

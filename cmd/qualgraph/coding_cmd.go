@@ -250,9 +250,15 @@ type codingsOptions struct {
 func parseSpanArgs(args []string, usage string) (coding.Span, error) {
 	s, err := parseSpan(args, usage)
 	if err == nil && s.Start > s.End {
-		return s, fmt.Errorf("span %s:%d-%d: START is after END (spans are half-open [START,END))", s.Doc, s.Start, s.End)
+		return s, reversedSpan(s)
 	}
 	return s, err
+}
+
+// reversedSpan is the error for a span whose START is after its END, in
+// the words of coding.Span.Validate.
+func reversedSpan(s coding.Span) error {
+	return fmt.Errorf("span %s: %w (spans are half-open [start,end))", s, coding.ErrReversedSpan)
 }
 
 func parseSpan(args []string, usage string) (coding.Span, error) {

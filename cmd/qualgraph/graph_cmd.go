@@ -313,7 +313,11 @@ func parseEvidenceSpan(s string) (coding.Span, error) {
 	if err1 != nil || err2 != nil {
 		return coding.Span{}, bad
 	}
-	return coding.Span{Doc: s[:i], Start: start, End: end}, nil
+	sp := coding.Span{Doc: s[:i], Start: start, End: end}
+	if start > end {
+		return sp, reversedSpan(sp)
+	}
+	return sp, nil
 }
 
 // parseKeyValues parses KEY=VALUE flags into a map.
