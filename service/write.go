@@ -77,8 +77,11 @@ func (s *Service) docName(ctx context.Context, id string) (string, error) {
 // CodeOptions are the options of Code.
 type CodeOptions struct {
 	Span coding.Span // Span.Doc is a document's id or name
-	Code string
-	Memo string // a note on the coding
+	// Quote, if not empty, gives the span instead of Span.Start and
+	// End: its one occurrence in Span.Doc (see FindQuote).
+	Quote string
+	Code  string
+	Memo  string // a note on the coding
 }
 
 // Coded is a coding just written, with its text and document name.
@@ -91,7 +94,7 @@ type Coded struct {
 	Existing bool
 }
 
-// Code codes one span; coding a span again with the code the same coder
+// Code codes one span, given by offsets or by a quote; coding a span again with the code the same coder
 // gave it writes nothing and returns that coding with Existing set. An
 // unknown document is a *coding.UnknownError
 // wrapping coding.ErrUnknownDoc; an unknown code one wrapping
@@ -100,6 +103,13 @@ type Coded struct {
 func (s *Service) Code(ctx context.Context, by string, o CodeOptions) (*Coded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if o.Quote != "" {
+		sp, err := s.FindQuote(ctx, o.Span.Doc, o.Quote)
+		if err != nil {
+			return nil, err
+		}
+		o.Span = sp
 	}
 	cd, existing, err := s.p.CodeOne(ctx, project.CodeRequest{Span: o.Span, Code: o.Code, Memo: o.Memo}, by, "code")
 	if err != nil {
@@ -391,6 +401,16 @@ type AssertOptions struct {
 	// Assertion is the statement with its evidence spans (Doc an id or
 	// name); the project gives its ID, Coder and Created.
 	Assertion coding.Assertion
+	// EvidenceQuotes are more evidence, each the one occurrence of a
+	// quote in a document (see FindQuote), added after
+	// Assertion.Evidence.
+	EvidenceQuotes []QuoteRef
+}
+
+// QuoteRef is a quote from a document.
+type QuoteRef struct {
+	Doc  string // an id or name
+	Text string
 }
 
 // Asserted is an assertion just recorded with the texts of its evidence.
@@ -410,6 +430,13 @@ type Asserted struct {
 func (s *Service) Assert(ctx context.Context, by string, o AssertOptions) (*Asserted, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for _, q := range o.EvidenceQuotes {
+		sp, err := s.FindQuote(ctx, q.Doc, q.Text)
+		if err != nil {
+			return nil, err
+		}
+		o.Assertion.Evidence = append(slices.Clip(o.Assertion.Evidence), sp)
 	}
 	a, existing, err := s.p.AssertOne(ctx, o.Assertion, by)
 	if err != nil {

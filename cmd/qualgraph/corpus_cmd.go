@@ -39,8 +39,9 @@ func corpusCommands() []*cli.Command {
 			Name:      "show",
 			Usage:     "show a document: its attributes, segments and text",
 			ArgsUsage: "DOC",
-			Flags:     []cli.Flag{jsonFlag},
-			Action:    showAction,
+			Flags: []cli.Flag{jsonFlag,
+				&cli.BoolFlag{Name: "codings", Usage: "list the document's codings (code, coder, span, text) after its text"}},
+			Action: showAction,
 		},
 		{
 			Name:      "search",
@@ -175,10 +176,12 @@ type showJSON struct {
 	Text     string           `json:"text"`
 	Attrs    corpus.Attrs     `json:"attrs"`
 	Segments []corpus.Segment `json:"segments"`
+	// Codings are the document's codings, with --codings only.
+	Codings []codingJSON `json:"codings,omitempty"`
 }
 
 func showAction(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "DOC [--json]"); err != nil {
+	if err := needArgs(c, 1, 1, "DOC [--codings] [--json]"); err != nil {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
@@ -186,12 +189,23 @@ func showAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		var codings []codingJSON
+		if c.Bool("codings") {
+			cs, err := service.New(p).Codings(c.Context, service.CodingsOptions{Doc: d.ID})
+			if err != nil {
+				return err
+			}
+			codings = make([]codingJSON, len(cs))
+			for i, cd := range cs {
+				codings[i] = toCodingJSON(cd.Coding, cd.Text)
+			}
+		}
 		if c.Bool("json") {
 			segs := d.Segments
 			if segs == nil {
 				segs = []corpus.Segment{}
 			}
-			return writeJSON(c.App.Writer, showJSON{d.ID, d.Name, d.Kind, d.Text, d.Attrs, segs})
+			return writeJSON(c.App.Writer, showJSON{d.ID, d.Name, d.Kind, d.Text, d.Attrs, segs, codings})
 		}
 		w := c.App.Writer
 		st := style{useColor(w)}
@@ -215,6 +229,17 @@ func showAction(c *cli.Context) error {
 				head += " " + st.bold(s.Speaker)
 			}
 			printf(w, "%s\n%s\n\n", st.dim(head), strings.TrimRight(string(text[s.Start:s.End]), "\n"))
+		}
+		if codings != nil {
+			t := newTable("ID", "CODE", "CODER", "SPAN", "TEXT")
+			for _, cd := range codings {
+				t.add(shortID(cd.ID), cd.Code, cd.Coder, fmt.Sprintf("%d-%d", cd.Start, cd.End), cd.Text)
+			}
+			printf(w, "%s\n", st.bold("Codings"))
+			if err := t.write(w, st, 60); err != nil {
+				return err
+			}
+			printf(w, "%s\n", nounCount(len(codings), "coding"))
 		}
 		return nil
 	})

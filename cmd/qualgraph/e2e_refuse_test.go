@@ -58,3 +58,63 @@ func TestIDPrefixes(t *testing.T) {
 		t.Errorf("memos --target %s:\n%s", cd.ID[:8], out)
 	}
 }
+
+// TestCodeByQuote checks coding and evidence by quote, the refusal of an
+// ambiguous or missing quote, show --codings, and that coding the same
+// span twice writes nothing and says so.
+func TestCodeByQuote(t *testing.T) {
+	dir := newDemo(t)
+	_, chenText := codingDoc(t, dir, chenDoc)
+	start, end := phraseSpan(t, chenText, chenFundingSentence)
+	bureaus := strings.Count(chenText, "Science Bureau")
+	if bureaus < 2 {
+		t.Fatalf("%q occurs %d times in %s; the test needs two or more", "Science Bureau", bureaus, chenDoc)
+	}
+	must(t, dir, "entity", "add", "bureau", "--type", "LocalGovernment")
+	must(t, dir, "entity", "add", "chen", "--type", "SpinoffFounder")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout, or in stderr if code is not 0
+	}{
+		{"Quote", []string{"code", chenDoc, "--quote", chenFundingSentence, "LocalGovernment"}, 0,
+			[]string{fmt.Sprintf("Coded %s:%d-%d as LocalGovernment", chenDoc, start, end)}},
+		{"QuoteAgain", []string{"code", chenDoc, "--quote", chenFundingSentence, "LocalGovernment"}, 0,
+			[]string{fmt.Sprintf("Already coded %s:%d-%d as LocalGovernment by tester", chenDoc, start, end), "nothing written"}},
+		{"OffsetsAgain", []string{"code", chenDoc, fmt.Sprint(start), fmt.Sprint(end), "LocalGovernment"}, 0,
+			[]string{"Already coded", "nothing written"}},
+		{"QuoteAmbiguous", []string{"code", chenDoc, "--quote", "Science Bureau", "Actor"}, exitInput,
+			[]string{"quote is ambiguous", fmt.Sprintf("it occurs %d times, at ", bureaus)}},
+		{"QuoteNotFound", []string{"code", chenDoc, "--quote", "the science  bureau gave us", "Actor"}, exitInput,
+			[]string{"quote not found", `the nearest match is at`, `"The Science Bureau gave us"`}},
+		{"EvidenceQuote", []string{"assert", "bureau", "funds", "chen", "--evidence", chenDoc + ":" + chenFundingSentence}, 0,
+			[]string{"Asserted ", fmt.Sprintf("%s:%d-%d", chenDoc, start, end)}},
+		{"EvidenceQuoteAgain", []string{"assert", "bureau", "funds", "chen", "--evidence", chenDoc + ":" + chenFundingSentence}, 0,
+			[]string{"Already asserted by tester", "nothing written"}},
+		{"EvidenceQuoteAmbiguous", []string{"assert", "bureau", "funds", "chen", "--evidence", chenDoc + ":Science Bureau"}, exitInput,
+			[]string{"quote is ambiguous"}},
+		{"ShowCodings", []string{"show", chenDoc, "--codings"}, 0,
+			[]string{"LocalGovernment", "tester", fmt.Sprintf("%d-%d", start, end), "1 coding\n"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := qg(t, dir, tc.args...)
+			got := r.stdout
+			if tc.code != 0 {
+				got = r.stderr
+			}
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("want %q in\n%s", w, got)
+				}
+			}
+		})
+	}
+	if rows := codingsOf(t, dir); len(rows) != 1 {
+		t.Errorf("%d codings, want 1 (coding again writes nothing)", len(rows))
+	}
+}

@@ -67,13 +67,18 @@ func graphCommands() []*cli.Command {
 		{
 			Name:      "assert",
 			Usage:     "code an assertion SUBJECT RELATION OBJECT grounded in evidence spans",
-			ArgsUsage: "SUBJECT RELATION OBJECT --evidence DOC:START-END...",
+			ArgsUsage: "SUBJECT RELATION OBJECT --evidence DOC:START-END|DOC:TEXT...",
 			Description: `SUBJECT is an entity; OBJECT an entity or, where the relation's range allows
    it, a concept (a class such as HighTechCertification, or class:ID). DOC is
    a document id or name; START-END a half-open range of characters (code
-   points) of its stored text, as "show" and "search --json" give them.`,
+   points) of its stored text, as "show" and "search --json" give them;
+   DOC:"TEXT" the one place where DOC's text is exactly TEXT (a quote found
+   several times is refused with the offsets of each).
+
+   Asserting again what the same coder asserts, with the same evidence,
+   writes nothing and says so.`,
 			Flags: []cli.Flag{
-				&cli.StringSliceFlag{Name: "evidence", Usage: "evidence span `DOC:START-END`, repeatable (at least one)"},
+				&cli.GenericFlag{Name: "evidence", Value: &repeated{}, Usage: "evidence span `DOC:START-END` or DOC:\"TEXT\", repeatable (at least one)"},
 				&cli.StringFlag{Name: "practice", Usage: "the practice it records (a class under Practice)"},
 				&cli.StringFlag{Name: "phase", Usage: "the cluster phase (a class under ClusterPhase)"},
 				&cli.StringFlag{Name: "polarity", Value: string(coding.Positive), Usage: "positive or negative"},
@@ -288,6 +293,7 @@ type entityAddOptions struct {
 
 type assertOptions struct {
 	Assertion coding.Assertion
+	Quotes    []service.QuoteRef // evidence given as DOC:TEXT
 	By        string
 }
 
@@ -295,6 +301,20 @@ type linksOptions struct {
 	Filter   coding.LinkFilter
 	Evidence bool
 	JSON     bool
+}
+
+// repeated is the value of a repeatable flag whose values are kept as
+// given: a quote may hold commas, which a cli.StringSliceFlag splits at.
+type repeated []string
+
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
+
+// spanLike reports whether what follows the last colon of s is made of
+// digits, '-' and spaces only: a span meant, if perhaps mistyped.
+func spanLike(s string) bool {
+	i := strings.LastIndexByte(s, ':')
+	return i >= 0 && strings.Trim(s[i+1:], "0123456789- ") == ""
 }
 
 // parseEvidenceSpan parses DOC:START-END; DOC may itself hold colons.
@@ -568,18 +588,27 @@ func assertAction(c *cli.Context) error {
 			Confidence: c.Float64("confidence"), Memo: c.String("memo")},
 		By: whoAmI(c),
 	}
-	for _, s := range c.StringSlice("evidence") {
+	var evidence []string
+	if r, ok := c.Generic("evidence").(*repeated); ok {
+		evidence = *r
+	}
+	for _, s := range evidence {
 		sp, err := parseEvidenceSpan(s)
+		if doc, text, ok := strings.Cut(s, ":"); err != nil && ok && doc != "" && text != "" && !spanLike(s) {
+			// DOC:TEXT, a quote.
+			opt.Quotes = append(opt.Quotes, service.QuoteRef{Doc: doc, Text: text})
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		opt.Assertion.Evidence = append(opt.Assertion.Evidence, sp)
 	}
-	if len(opt.Assertion.Evidence) == 0 {
+	if len(opt.Assertion.Evidence)+len(opt.Quotes) == 0 {
 		return usagef("assert: give at least one --evidence DOC:START-END (usage: qualgraph assert %s)", usage)
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		a, err := service.New(p).Assert(c.Context, opt.By, service.AssertOptions{Assertion: opt.Assertion})
+		a, err := service.New(p).Assert(c.Context, opt.By, service.AssertOptions{Assertion: opt.Assertion, EvidenceQuotes: opt.Quotes})
 		if err != nil {
 			return docHint(err)
 		}
