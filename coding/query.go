@@ -60,7 +60,8 @@ type LinkFilter struct {
 }
 
 // Check returns an error if f names a class or relation that cb does not
-// know (an *UnknownError listing the nearest ids), a practice outside the
+// know (an *UnknownError listing the nearest ids), a subject class that
+// is not an actor (ErrNotActor), a practice outside the
 // Practice branch (ErrNotPractice) or a phase outside the ClusterPhase
 // branch (ErrNotPhase).
 func (f LinkFilter) Check(cb *Codebook) error {
@@ -75,6 +76,9 @@ func (f LinkFilter) Check(cb *Codebook) error {
 		if _, ok := cb.Relation(f.Relation); !ok {
 			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Known: cb.RelationIDs(), Err: ErrUnknownRelation}
 		}
+	}
+	if f.From != "" && !cb.IsA(f.From, RootActor) {
+		return &RuleError{Msg: fmt.Sprintf("--from %s: %v; subjects are actors", f.From, ErrNotActor), Allowed: cb.Descendants(RootActor), Err: ErrNotActor}
 	}
 	if f.Practice != "" && !cb.IsA(f.Practice, RootPractice) {
 		return &RuleError{Msg: fmt.Sprintf("%s is not a practice", f.Practice), Allowed: cb.Descendants(RootPractice), Err: ErrNotPractice}

@@ -142,7 +142,9 @@ type AutoCodeResult struct {
 
 // AutoCode codes the units around the hits of a search, the turns of a
 // speaker or the hits of the ontology's cue words, as project.AutoCode
-// does, in one entry; with DryRun it writes nothing.
+// does, in one entry; with DryRun it writes nothing. When nothing is
+// found, a kind, speaker or attribute key of the filters that no document
+// has is an error (see CheckFilter).
 func (s *Service) AutoCode(ctx context.Context, by string, o AutoCodeOptions) (*AutoCodeResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -150,6 +152,14 @@ func (s *Service) AutoCode(ctx context.Context, by string, o AutoCodeOptions) (*
 	res, err := s.p.AutoCode(ctx, o.AutoCodeRequest, by)
 	if err != nil {
 		return nil, err
+	}
+	if len(res.Codings) == 0 && res.Existing == 0 {
+		// A filter naming what no document has explains the empty
+		// result.
+		f := DocFilter{Kind: o.Kind, Speaker: o.Speaker, Attrs: o.Attrs}
+		if err := s.CheckFilter(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	spans := make([]coding.Span, len(res.Codings))
 	for i, cd := range res.Codings {

@@ -289,9 +289,24 @@ func searchAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		// All the hits, to say how many there are when --limit shows
+		// fewer.
+		limit := req.Limit
+		req.Limit = 0
 		hits, err := ix.Search(req)
 		if err != nil {
 			return err
+		}
+		total := len(hits)
+		if limit > 0 && len(hits) > limit {
+			hits = hits[:limit]
+		}
+		if total == 0 {
+			// A filter naming what no document has explains the empty
+			// result.
+			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
+				return err
+			}
 		}
 		if st, err := p.IndexStatus(c.Context); err != nil {
 			return err
@@ -315,9 +330,18 @@ func searchAction(c *cli.Context) error {
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {
+			if total > len(out) {
+				printf(c.App.ErrWriter, "qualgraph: %d of %d hits (--limit %d)\n", len(out), total, limit)
+			}
 			return writeJSON(c.App.Writer, out)
 		}
-		return writeKWIC(c, out, names, width)
+		if err := writeKWIC(c, out, names, width); err != nil {
+			return err
+		}
+		if total > len(out) {
+			printf(c.App.Writer, "(of %d hits in all; --limit %d)\n", total, limit)
+		}
+		return nil
 	})
 }
 

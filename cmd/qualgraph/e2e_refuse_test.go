@@ -118,3 +118,42 @@ func TestCodeByQuote(t *testing.T) {
 		t.Errorf("%d codings, want 1 (coding again writes nothing)", len(rows))
 	}
 }
+
+// TestUnknownNamesInFilters checks that a filter naming what no document
+// has is an error listing what exists, and that search --limit says how
+// many hits there are in all.
+func TestUnknownNamesInFilters(t *testing.T) {
+	dir := newDemo(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout, or in stderr if code is not 0
+	}{
+		{"CodeSpeaker", []string{"code", "--speaker", "Nobody", "Actor"}, exitInput, []string{`unknown speaker "Nobody"`, "known: ", "Chen"}},
+		{"CodeSearchKind", []string{"code", "--search", "bureau", "--kind", "nonsense", "Actor"}, exitInput, []string{`unknown kind "nonsense"`, "interview", "policy"}},
+		{"SearchKind", []string{"search", "bureau", "--kind", "nonsense"}, exitInput, []string{`unknown kind "nonsense"`, "focus-group"}},
+		{"SearchSpeaker", []string{"search", "bureau", "--speaker", "Nobody"}, exitInput, []string{`unknown speaker "Nobody"`, "Chen"}},
+		{"SearchAttr", []string{"search", "bureau", "--attr", "colour=red"}, exitInput, []string{`unknown attribute "colour"`, "firm_type", "region"}},
+		{"LinksFromNotActor", []string{"links", "--from", "Lobbying"}, exitInput, []string{"--from Lobbying: not an actor class", "allowed: Actor"}},
+		{"SearchKnownSpeakerNoHit", []string{"search", "zzzzqqq", "--speaker", "Chen"}, 0, []string{"0 hits"}},
+		{"SearchLimit", []string{"search", "bureau", "--limit", "1"}, 0, []string{"1 hits\n", "hits in all; --limit 1)"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := qg(t, dir, tc.args...)
+			got := r.stdout
+			if tc.code != 0 {
+				got = r.stderr
+			}
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("want %q in\n%s", w, got)
+				}
+			}
+		})
+	}
+}
