@@ -516,14 +516,27 @@ func (s *Service) AddMemo(ctx context.Context, by string, o MemoOptions) (coding
 type SetAttrsOptions struct {
 	Doc   string // a document's id or name
 	Attrs corpus.Attrs
+	// Force sets a value whose type differs from the type its key has
+	// on other documents.
+	Force bool
 }
 
 // SetAttrs sets attributes of a document and returns the document with
 // all its attributes. An unknown document is an error wrapping
-// kg.ErrNotFound.
+// kg.ErrNotFound; a value whose type differs from the type its key has
+// on another document an *AttrTypeError, unless Force.
 func (s *Service) SetAttrs(ctx context.Context, by string, o SetAttrsOptions) (*corpus.Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !o.Force {
+		d, err := s.p.DocumentRecord(ctx, o.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkAttrTypes(ctx, d.ID, o.Attrs); err != nil {
+			return nil, err
+		}
 	}
 	return s.p.SetAttrs(ctx, o.Doc, o.Attrs, by)
 }
@@ -534,6 +547,9 @@ type ImportOptions struct {
 	Kind     string       // interview, focus-group, policy, document (default document)
 	Attrs    corpus.Attrs // set on every imported document
 	Encoding string       // auto (default), utf-8, utf-16, gb18030
+	// Force sets an attribute whose type differs from the type its key
+	// has on the project's documents.
+	Force bool
 	// NoWait returns once the import is recorded, without waiting for
 	// the full-text index.
 	NoWait bool
@@ -542,10 +558,17 @@ type ImportOptions struct {
 }
 
 // Import imports documents as one entry; files whose text the project
-// already has are skipped and reported.
+// already has are skipped and reported. An attribute whose type differs
+// from the type its key has on the project's documents is an
+// *AttrTypeError, unless Force.
 func (s *Service) Import(ctx context.Context, by string, o ImportOptions) (*project.ImportResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !o.Force {
+		if err := s.checkAttrTypes(ctx, "", o.Attrs); err != nil {
+			return nil, err
+		}
 	}
 	return s.p.Import(ctx, o.Paths, project.ImportOptions{Kind: o.Kind, Attrs: o.Attrs, Encoding: o.Encoding,
 		By: by, NoWait: o.NoWait, Progress: o.Progress})

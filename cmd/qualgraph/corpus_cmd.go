@@ -23,6 +23,7 @@ func corpusCommands() []*cli.Command {
 				&cli.StringFlag{Name: "kind", Value: corpus.KindDocument, Usage: "interview, focus-group, policy or document"},
 				&cli.StringSliceFlag{Name: "attr", Usage: "document attribute `KEY=VALUE` (or KEY:TYPE=VALUE), repeatable"},
 				&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "auto, utf-8, utf-16 or gb18030"},
+				&cli.BoolFlag{Name: "force", Usage: "set --attr values of another type than their keys have on the project's documents"},
 				&cli.BoolFlag{Name: "no-wait", Usage: "return once the import is recorded, without waiting for the full-text index (the next command that writes indexes it)"},
 				&cli.StringFlag{Name: "coder", Usage: "who imports (default $QUALGRAPH_CODER, else the OS user)"},
 				positionsFlag, // REFI-QDA .qdpx only: refi_cmd.go
@@ -67,8 +68,9 @@ func corpusCommands() []*cli.Command {
 				Name:      "set",
 				Usage:     "set attributes of a document",
 				ArgsUsage: "DOC KEY=VALUE...",
-				Flags:     []cli.Flag{&cli.StringFlag{Name: "coder", Usage: "who changes them"}},
-				Action:    attrSetAction,
+				Flags: []cli.Flag{&cli.StringFlag{Name: "coder", Usage: "who changes them"},
+					&cli.BoolFlag{Name: "force", Usage: "set a value of another type than its key has on other documents"}},
+				Action: attrSetAction,
 			}},
 		},
 	}
@@ -99,7 +101,7 @@ func importAction(c *cli.Context) error {
 	}
 	opt := service.ImportOptions{
 		Paths: c.Args().Slice(), Kind: c.String("kind"), Attrs: attrs, Encoding: c.String("encoding"),
-		NoWait: c.Bool("no-wait"),
+		NoWait: c.Bool("no-wait"), Force: c.Bool("force"),
 	}
 	by := whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
@@ -402,7 +404,7 @@ func attrSetAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		d, err := service.New(p).SetAttrs(c.Context, whoAmI(c), service.SetAttrsOptions{Doc: c.Args().First(), Attrs: attrs})
+		d, err := service.New(p).SetAttrs(c.Context, whoAmI(c), service.SetAttrsOptions{Doc: c.Args().First(), Attrs: attrs, Force: c.Bool("force")})
 		if err != nil {
 			return err
 		}

@@ -157,3 +157,39 @@ func TestUnknownNamesInFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestAttrTypes checks that attribute values are checked against the
+// type their key has across the project.
+func TestAttrTypes(t *testing.T) {
+	dir := newDemo(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout, or in stderr if code is not 0
+	}{
+		{"BadDate", []string{"attr", "set", chenDoc, "date=2018-13-45"}, exitUsage, []string{`"2018-13-45" is not a date YYYY-MM-DD`}},
+		{"BadDateNewKey", []string{"attr", "set", chenDoc, "interviewed=2018-02-30"}, exitUsage, []string{"is not a date"}},
+		{"TextYear", []string{"attr", "set", chenDoc, "year=twenty"}, exitInput,
+			[]string{"attribute year=twenty", "it is text, but year is integer on ", "--force"}},
+		{"SameType", []string{"attr", "set", chenDoc, "year=2024"}, 0, []string{"year=2024"}},
+		{"TextYearForced", []string{"attr", "set", chenDoc, "year=twenty", "--force"}, 0, []string{"year=twenty"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := qg(t, dir, tc.args...)
+			got := r.stdout
+			if tc.code != 0 {
+				got = r.stderr
+			}
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("want %q in\n%s", w, got)
+				}
+			}
+		})
+	}
+}
