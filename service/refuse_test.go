@@ -186,3 +186,40 @@ func TestMessagesNameWhatIsAllowed(t *testing.T) {
 		})
 	}
 }
+
+// TestExportCounts checks that what an export says it wrote is what the
+// file holds: the graph formats leave retracted assertions out.
+func TestExportCounts(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	tests := []struct {
+		format   string
+		edge     string // how the file writes an edge
+		wantRetr int
+	}{
+		{"graphml", "<edge ", 1},
+		{"gexf", "<edge ", 1},
+		{"dot", " -> ", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			e, err := f.svc.Export(ctx, service.ExportOptions{Format: tc.format})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if err := e.Write(ctx, &b); err != nil {
+				t.Fatal(err)
+			}
+			if edges := strings.Count(b.String(), tc.edge); e.Assertions != edges {
+				t.Errorf("Assertions = %d, the file holds %d edges", e.Assertions, edges)
+			}
+			if e.Assertions != len(f.assertions)-1 || e.Retracted != tc.wantRetr {
+				t.Errorf("Assertions, Retracted = %d, %d; want %d, %d", e.Assertions, e.Retracted, len(f.assertions)-1, tc.wantRetr)
+			}
+			if e.Entities != 4 || e.Concepts != 0 {
+				t.Errorf("Entities, Concepts = %d, %d; want 4, 0", e.Entities, e.Concepts)
+			}
+		})
+	}
+}
