@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,12 @@ func TestIDPrefixes(t *testing.T) {
 					strings.Join(tc.args, " "), r.code, tc.code, tc.want, r.stdout, r.stderr)
 			}
 		})
+	}
+	// The export counts what the file holds: the retracted assertion is
+	// left out.
+	out = must(t, dir, "export", "graphml", filepath.Join(t.TempDir(), "g.graphml"))
+	if !strings.Contains(out, "the entity graph: 3 entities, 0 assertions (1 retracted left out) (graphml)") {
+		t.Errorf("export graphml said %q", out)
 	}
 	// The memos --target prefix selects only the coding's memo.
 	if out := must(t, dir, "memos", "--target", cd.ID[:8]); strings.Contains(out, "firm note") || !strings.Contains(out, "1 memo") {

@@ -70,10 +70,11 @@ type exportJSON struct {
 	Entities   int    `json:"entities"`
 	Documents  int    `json:"documents"`
 	Quads      int    `json:"quads"`
-	// Concepts and Retracted are set for graphml, gexf and dot: concept
-	// nodes, and retracted assertions left out.
-	Concepts  int `json:"concepts,omitempty"`
-	Retracted int `json:"retracted,omitempty"`
+	// Concepts and Retracted, for graphml, gexf and dot, are concept
+	// nodes and retracted assertions left out: for the message only,
+	// so that the JSON keys stay those of the README's contract.
+	Concepts  int `json:"-"`
+	Retracted int `json:"-"`
 }
 
 func exportAction(c *cli.Context) error {
