@@ -37,9 +37,11 @@ func (s Span) Overlaps(t Span) bool {
 }
 
 // Validate checks s against a document of n code points. It returns a
-// *SpanError wrapping ErrEmptySpan or ErrSpanOutOfRange.
+// *SpanError wrapping ErrReversedSpan, ErrEmptySpan or ErrSpanOutOfRange.
 func (s Span) Validate(n int) error {
 	switch {
+	case s.End < s.Start:
+		return &SpanError{Span: s, Len: n, Err: ErrReversedSpan}
 	case s.Start < 0 || s.End > n:
 		return &SpanError{Span: s, Len: n, Err: ErrSpanOutOfRange}
 	case s.End <= s.Start:
@@ -51,6 +53,7 @@ func (s Span) Validate(n int) error {
 // Errors about spans.
 var (
 	ErrEmptySpan      = errors.New("empty span")
+	ErrReversedSpan   = errors.New("START is after END")
 	ErrSpanOutOfRange = errors.New("span out of range")
 )
 

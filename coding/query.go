@@ -60,7 +60,8 @@ type LinkFilter struct {
 }
 
 // Check returns an error if f names a class or relation that cb does not
-// know (an *UnknownError listing the nearest ids), a practice outside the
+// know (an *UnknownError listing the nearest ids), a subject class that
+// is not an actor (ErrNotActor), a practice outside the
 // Practice branch (ErrNotPractice) or a phase outside the ClusterPhase
 // branch (ErrNotPhase).
 func (f LinkFilter) Check(cb *Codebook) error {
@@ -73,8 +74,11 @@ func (f LinkFilter) Check(cb *Codebook) error {
 	}
 	if f.Relation != "" {
 		if _, ok := cb.Relation(f.Relation); !ok {
-			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Err: ErrUnknownRelation}
+			return &UnknownError{What: "relation", ID: f.Relation, Nearest: cb.NearestRelation(f.Relation, 3), Known: cb.RelationIDs(), Err: ErrUnknownRelation}
 		}
+	}
+	if f.From != "" && !cb.IsA(f.From, RootActor) {
+		return &RuleError{Msg: fmt.Sprintf("--from %s: %v; subjects are actors", f.From, ErrNotActor), Allowed: cb.Descendants(RootActor), Err: ErrNotActor}
 	}
 	if f.Practice != "" && !cb.IsA(f.Practice, RootPractice) {
 		return &RuleError{Msg: fmt.Sprintf("%s is not a practice", f.Practice), Allowed: cb.Descendants(RootPractice), Err: ErrNotPractice}
@@ -421,31 +425,66 @@ func FilterAssertions(v *View, f AssertionFilter) []Assertion {
 	return out
 }
 
-// FindAssertion returns the assertion whose id is ref or, failing that,
-// the one assertion whose id starts with ref (of 4 characters or more). It
-// returns an *UnknownError wrapping ErrUnknownAssertion when there is none,
-// and an error naming the candidates when ref is an ambiguous prefix.
-func FindAssertion(v *View, ref string) (Assertion, error) {
-	var found []Assertion
-	for _, a := range v.Assertions {
-		if a.ID == ref {
-			return a, nil
+// AmbiguousError is an id prefix that starts several ids.
+type AmbiguousError struct {
+	What       string   // "coding", "assertion", "entity", ...
+	Prefix     string   // as given
+	Candidates []string // the ids it starts, in the view's order
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%s id prefix %q is ambiguous: it starts %s", e.What, e.Prefix, strings.Join(e.Candidates, ", "))
+}
+
+// Unwrap returns ErrAmbiguousID.
+func (e *AmbiguousError) Unwrap() error { return ErrAmbiguousID }
+
+// ErrAmbiguousID is wrapped by an *AmbiguousError.
+var ErrAmbiguousID = errors.New("ambiguous id prefix")
+
+// MatchID returns the one of ids that is ref or, failing that, the one
+// that starts with ref, if ref has min characters or more. It returns ""
+// and nil when none does, and an *AmbiguousError naming what when ref
+// starts several.
+func MatchID(what string, ids []string, ref string, min int) (string, error) {
+	var found []string
+	for _, id := range ids {
+		if id == ref {
+			return id, nil
 		}
-		if len(ref) >= 4 && strings.HasPrefix(a.ID, ref) {
-			found = append(found, a)
+		if len(ref) >= min && strings.HasPrefix(id, ref) {
+			found = append(found, id)
 		}
 	}
 	switch len(found) {
+	case 0:
+		return "", nil
 	case 1:
 		return found[0], nil
-	case 0:
-		return Assertion{}, &UnknownError{What: "assertion", ID: ref, Err: ErrUnknownAssertion}
 	}
-	ids := make([]string, len(found))
-	for i, a := range found {
+	return "", &AmbiguousError{What: what, Prefix: ref, Candidates: found}
+}
+
+// FindAssertion returns the assertion whose id is ref or, failing that,
+// the one assertion whose id starts with ref (of 4 characters or more). It
+// returns an *UnknownError wrapping ErrUnknownAssertion when there is none,
+// and an *AmbiguousError naming the candidates when ref is an ambiguous
+// prefix.
+func FindAssertion(v *View, ref string) (Assertion, error) {
+	ids := make([]string, len(v.Assertions))
+	for i, a := range v.Assertions {
 		ids[i] = a.ID
 	}
-	return Assertion{}, fmt.Errorf("assertion id prefix %q is ambiguous: it starts %s", ref, strings.Join(ids, ", "))
+	id, err := MatchID("assertion", ids, ref, 4)
+	if err != nil {
+		return Assertion{}, err
+	}
+	for _, a := range v.Assertions {
+		if id != "" && a.ID == id {
+			return a, nil
+		}
+	}
+	return Assertion{}, &UnknownError{What: "assertion", ID: ref, Err: ErrUnknownAssertion}
 }
 
 // FindEntity returns the entity with the given id, or an *UnknownError
@@ -457,6 +496,25 @@ func FindEntity(v *View, id string) (Entity, error) {
 		}
 	}
 	return Entity{}, &UnknownError{What: "entity", ID: id, Nearest: NearestEntities(v, id, 3), Err: ErrUnknownEntity}
+}
+
+// FindEntityRef returns the entity whose id is ref or, failing that, the
+// one entity whose id starts with ref. It returns an *AmbiguousError
+// naming the candidates when ref starts several, and FindEntity's error
+// when it starts none.
+func FindEntityRef(v *View, ref string) (Entity, error) {
+	ids := make([]string, len(v.Entities))
+	for i, e := range v.Entities {
+		ids[i] = e.ID
+	}
+	id, err := MatchID("entity", ids, ref, 1)
+	if err != nil {
+		return Entity{}, err
+	}
+	if id == "" {
+		return FindEntity(v, ref)
+	}
+	return FindEntity(v, id)
 }
 
 // EntitiesOf returns the entities of v whose type is class or one of its

@@ -20,7 +20,9 @@ var (
 	ErrRange            = errors.New("object not in the relation's range")
 	ErrNotPractice      = errors.New("not a practice")
 	ErrNotPhase         = errors.New("not a cluster phase")
+	ErrNotActor         = errors.New("not an actor class")
 	ErrRetracted        = errors.New("assertion already retracted")
+	ErrPromoted         = errors.New("already promoted")
 	ErrNoEvidence       = errors.New("an assertion needs at least one evidence span")
 	ErrConfidence       = errors.New("confidence must be between 0 and 1")
 	ErrPolarity         = errors.New("polarity must be positive or negative")
@@ -50,11 +52,13 @@ func (e *ConflictError) Error() string {
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
 
-// UnknownError names an unknown id and the nearest known ones.
+// UnknownError names an unknown id, the nearest known ones and, where
+// they are few enough to list, all the known ones.
 type UnknownError struct {
 	What    string // "code", "relation", ...
 	ID      string
 	Nearest []string
+	Known   []string // every known id, if listed
 	Err     error
 }
 
@@ -63,7 +67,20 @@ func (e *UnknownError) Error() string {
 	if len(e.Nearest) > 0 {
 		s += "; did you mean " + strings.Join(e.Nearest, ", ") + "?"
 	}
+	if len(e.Known) > 0 {
+		s += " (known: " + strings.Join(e.Known, ", ") + ")"
+	}
 	return s
+}
+
+// RelationIDs returns the ids of the codebook's relations, in the
+// ontology's order.
+func (cb *Codebook) RelationIDs() []string {
+	var ids []string
+	for _, r := range cb.Relations() {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (e *UnknownError) Unwrap() error { return e.Err }
@@ -138,6 +155,21 @@ func (cb *Codebook) CheckCode(id string) error {
 // IsA reports whether class id is ancestor or one of its subclasses.
 func (cb *Codebook) under(id, root string) bool { return cb.IsA(id, root) }
 
+// CheckEntityType checks that class is an actor class (Actor or a class
+// under it), the only types an entity may have. An unknown class is an
+// *UnknownError; a class that is not an actor a *RuleError wrapping
+// ErrNotActor that lists the actor classes.
+func (cb *Codebook) CheckEntityType(class string) error {
+	if err := cb.CheckCode(class); err != nil {
+		return err
+	}
+	if !cb.IsA(class, RootActor) {
+		return &RuleError{Msg: fmt.Sprintf("type %s: %v; an entity is an actor", class, ErrNotActor),
+			Allowed: cb.Descendants(RootActor), Err: ErrNotActor}
+	}
+	return nil
+}
+
 // CheckAssertion checks a against the codebook: the relation exists, the
 // subject's class is within its domain and the object's within its range
 // (subclasses count), practice and phase come from the Practice and
@@ -148,7 +180,7 @@ func (cb *Codebook) under(id, root string) bool { return cb.IsA(id, root) }
 func (cb *Codebook) CheckAssertion(a *Assertion, entityType func(id string) (string, bool)) error {
 	rel, ok := cb.Relation(a.Relation)
 	if !ok {
-		return &UnknownError{What: "relation", ID: a.Relation, Nearest: cb.NearestRelation(a.Relation, 3), Err: ErrUnknownRelation}
+		return &UnknownError{What: "relation", ID: a.Relation, Nearest: cb.NearestRelation(a.Relation, 3), Known: cb.RelationIDs(), Err: ErrUnknownRelation}
 	}
 	st, ok := entityType(a.Subject)
 	if !ok {
@@ -198,7 +230,7 @@ func (cb *Codebook) CheckAssertion(a *Assertion, entityType func(id string) (str
 		return &RuleError{Msg: fmt.Sprintf("polarity %q", a.Polarity), Allowed: []string{"positive", "negative"}, Err: ErrPolarity}
 	}
 	if a.Confidence < 0 || a.Confidence > 1 || a.Confidence != a.Confidence {
-		return &RuleError{Msg: fmt.Sprintf("confidence %v", a.Confidence), Err: ErrConfidence}
+		return &RuleError{Msg: fmt.Sprintf("confidence %v: %v (from 0, none, to 1, certain)", a.Confidence, ErrConfidence), Err: ErrConfidence}
 	}
 	if len(a.Evidence) == 0 {
 		return ErrNoEvidence

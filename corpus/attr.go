@@ -40,7 +40,8 @@ type Attrs map[string]Attr
 var ErrAttr = errors.New("bad attribute")
 
 // ParseAttr parses KEY=VALUE, inferring the type (integer, float, boolean,
-// date YYYY-MM-DD, else text), or KEY:TYPE=VALUE to force one.
+// date YYYY-MM-DD, else text), or KEY:TYPE=VALUE to force one. A value
+// shaped like a date that is none (2018-13-45) is an error.
 func ParseAttr(s string) (string, Attr, error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
@@ -166,10 +167,29 @@ func inferAttrType(v string) AttrType {
 	if v == "true" || v == "false" {
 		return AttrBoolean
 	}
-	if _, err := time.Parse(time.DateOnly, v); err == nil {
+	if dateShaped(v) {
+		// A date, or a mistyped one (2018-13-45), which NewAttr refuses.
 		return AttrDate
 	}
 	return AttrText
+}
+
+// dateShaped reports whether v is four digits, '-', two digits, '-', two
+// digits.
+func dateShaped(v string) bool {
+	if len(v) != len("2006-01-02") {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if i == 4 || i == 7 {
+			if v[i] != '-' {
+				return false
+			}
+		} else if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Keys returns the attribute keys in sorted order.

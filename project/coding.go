@@ -250,6 +250,37 @@ func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) (
 	return cs, p.commit(&coding.Event{Change: ch, Codings: cs})
 }
 
+// CodeOne codes one span as Code does, unless coder by already codes
+// exactly that span with that code: then it writes nothing and returns
+// that coding with existing true.
+func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c coding.Coding, existing bool, err error) {
+	defer p.lockWrite()()
+	cb, err := p.Codebook()
+	if err != nil {
+		return c, false, err
+	}
+	if err := cb.CheckCode(r.Code); err != nil {
+		return c, false, err
+	}
+	if err := p.resolveSpans(ctx, []*coding.Span{&r.Span}); err != nil {
+		return c, false, err
+	}
+	v, err := p.View(false)
+	if err != nil {
+		return c, false, err
+	}
+	for _, old := range v.Codings {
+		if old.Span == r.Span && old.Code == r.Code && old.Coder == by {
+			return old, true, nil
+		}
+	}
+	cs, err := p.code(ctx, []CodeRequest{r}, by, op)
+	if err != nil {
+		return c, false, err
+	}
+	return cs[0], false, nil
+}
+
 // coding returns the coding with the given id.
 func (p *Project) coding(id string) (coding.Coding, error) {
 	v, err := p.View(false)
@@ -279,7 +310,8 @@ func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
 	return p.commit(&coding.Event{Change: ch, Uncode: cs})
 }
 
-// Recode gives a coding another code.
+// Recode gives a coding another code. Recoding a coding to the code it
+// has writes nothing.
 func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Coding, error) {
 	return p.RecodeFrom(ctx, id, "", code, by)
 }
@@ -297,7 +329,7 @@ func (p *Project) RecodeFrom(ctx context.Context, id, from, code, by string) (co
 		return coding.Coding{}, err
 	}
 	c, err := p.coding(id)
-	if err != nil {
+	if err != nil || c.Code == code {
 		return c, err
 	}
 	if from != "" && c.Code != from {
@@ -353,6 +385,9 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 		}
 	}
 	if code == nil {
+		if slices.ContainsFunc(v.Codes, func(c coding.Code) bool { return c.ID == id }) {
+			return fmt.Errorf("promote %s: %w into %s", id, coding.ErrPromoted, OntologyFile)
+		}
 		return &coding.UnknownError{What: "emergent code", ID: id, Err: coding.ErrUnknownCode}
 	}
 	if parent == "" {
@@ -419,7 +454,8 @@ func (p *Project) AddEntity(ctx context.Context, e coding.Entity, by string) err
 }
 
 // AddEntities records entities in one transaction: each id must be valid
-// and new, each type a class of the codebook.
+// and new, each type an actor class of the codebook (see
+// coding.Codebook.CheckEntityType).
 func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string) error {
 	defer p.lockWrite()()
 	cb, err := p.Codebook()
@@ -436,7 +472,7 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 		if err := checkID(e.ID); err != nil {
 			return err
 		}
-		if err := cb.CheckCode(e.Type); err != nil {
+		if err := cb.CheckEntityType(e.Type); err != nil {
 			return err
 		}
 		if _, dup := seen[e.ID]; dup {
@@ -499,19 +535,70 @@ func (p *Project) addMentions(ctx context.Context, ms []coding.Mention, by, op s
 	return ms, p.commit(&coding.Event{Change: ch, Mentions: ms})
 }
 
-// Assert validates and records an assertion (see coding.CheckAssertion).
+// Assert validates and records an assertion (see coding.CheckAssertion),
+// as AssertOne does.
 func (p *Project) Assert(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, error) {
-	as, err := p.AssertMany(ctx, []coding.Assertion{a}, by)
+	a, _, err := p.AssertOne(ctx, a, by)
+	return a, err
+}
+
+// AssertOne validates and records an assertion, unless coder by already
+// asserts the same (subject, relation, object, practice, phase, polarity,
+// confidence and evidence) and has not retracted it: then it writes
+// nothing and returns that assertion with existing true.
+func (p *Project) AssertOne(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, bool, error) {
+	defer p.lockWrite()()
+	cb, err := p.Codebook()
 	if err != nil {
-		return a, err
+		return a, false, err
 	}
-	return as[0], nil
+	v, err := p.View(true)
+	if err != nil {
+		return a, false, err
+	}
+	// The assertion as it would be recorded (defaults filled in, the
+	// documents named by id), to compare with those recorded.
+	types := entityTypes(v)
+	if err := cb.CheckAssertion(&a, func(id string) (string, bool) { t, ok := types[id]; return t, ok }); err != nil {
+		return a, false, err
+	}
+	a.Evidence = slices.Clone(a.Evidence)
+	spans := make([]*coding.Span, len(a.Evidence))
+	for i := range a.Evidence {
+		spans[i] = &a.Evidence[i]
+	}
+	if err := p.resolveSpans(ctx, spans); err != nil {
+		return a, false, err
+	}
+	for _, old := range v.Assertions {
+		if !old.Retracted && old.Coder == by && sameAssertion(old, a) {
+			return old, true, nil
+		}
+	}
+	as, err := p.assertMany(ctx, []coding.Assertion{a}, by)
+	if err != nil {
+		return a, false, err
+	}
+	return as[0], false, nil
+}
+
+// sameAssertion reports whether a and b state the same with the same
+// evidence, whoever recorded them.
+func sameAssertion(a, b coding.Assertion) bool {
+	return a.Subject == b.Subject && a.Relation == b.Relation && a.Object == b.Object &&
+		a.Practice == b.Practice && a.Phase == b.Phase && a.Polarity == b.Polarity &&
+		a.Confidence == b.Confidence && slices.Equal(a.Evidence, b.Evidence)
 }
 
 // AssertMany validates assertions and records them in one transaction; on
 // any error nothing is written. It returns them with ids, coder and time.
 func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
 	defer p.lockWrite()()
+	return p.assertMany(ctx, as, by)
+}
+
+// assertMany is AssertMany for a caller that holds the write lock.
+func (p *Project) assertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -602,7 +689,8 @@ func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, erro
 
 // resolveTarget finds what a memo is about and returns its canonical
 // reference: "doc:ID", "code:ID", "coding:ID", "entity:ID" or
-// "assertion:ID". A bare reference is looked up in that order.
+// "assertion:ID". A bare reference is looked up in that order, then as
+// a unique prefix of a coding, entity or assertion id.
 func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error) {
 	kind, id, hasKind := cutKind(ref)
 	try := func(k string) bool { return !hasKind || kind == k }
@@ -641,7 +729,64 @@ func (p *Project) resolveTarget(ctx context.Context, ref string) (string, error)
 			}
 		}
 	}
-	return "", fmt.Errorf("memo target %q: no document, code, coding, entity or assertion has that id", ref)
+	// A prefix of an id, as tables show them shortened: of a coding or
+	// assertion id 4 characters or more, of an entity id (named as one)
+	// any.
+	var found []string
+	add := func(k string, ids []string, min int) error {
+		if !try(k) {
+			return nil
+		}
+		matched, err := coding.MatchID(k, ids, id, min)
+		var amb *coding.AmbiguousError
+		if errors.As(err, &amb) {
+			for _, c := range amb.Candidates {
+				found = append(found, k+":"+c)
+			}
+			return nil
+		}
+		if matched != "" {
+			found = append(found, k+":"+matched)
+		}
+		return err
+	}
+	entityMin := 4
+	if hasKind {
+		entityMin = 1
+	}
+	codings := make([]string, len(v.Codings))
+	for i, c := range v.Codings {
+		codings[i] = c.ID
+	}
+	entities := make([]string, len(v.Entities))
+	for i, e := range v.Entities {
+		entities[i] = e.ID
+	}
+	assertions := make([]string, len(v.Assertions))
+	for i, a := range v.Assertions {
+		assertions[i] = a.ID
+	}
+	for _, err := range []error{add("coding", codings, 4), add("entity", entities, entityMin), add("assertion", assertions, 4)} {
+		if err != nil {
+			return "", err
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("memo target %q: no document, code, coding, entity or assertion has that id", ref)
+	}
+	return "", &coding.AmbiguousError{What: "memo target", Prefix: ref, Candidates: found}
+}
+
+// MemoTarget returns what ref names as a memo target, as AddMemo reads
+// it: "doc:ID", "code:ID", "coding:ID", "entity:ID" or "assertion:ID".
+// ref may be bare or "kind:id", and id a unique prefix of a coding,
+// entity or assertion id; an ambiguous prefix is a
+// *coding.AmbiguousError naming the candidates.
+func (p *Project) MemoTarget(ctx context.Context, ref string) (string, error) {
+	return p.resolveTarget(ctx, ref)
 }
 
 func cutKind(ref string) (kind, id string, ok bool) {

@@ -34,8 +34,14 @@ type Export struct {
 	s    *Service
 	o    ExportOptions
 	data *export.Data // the table and graph formats
-	// What is written; Quads is known once Write is done.
+	// What is written; Quads is known once Write is done. For the graph
+	// formats (graphml, gexf, dot) Assertions are the edges (retracted
+	// assertions left out), Entities and Concepts the nodes.
 	Codings, Assertions, Entities, Documents, Quads int
+	Concepts                                        int // graph formats: concept nodes
+	// Retracted are the retracted assertions that a graph format leaves
+	// out.
+	Retracted int
 }
 
 // Export reads and selects what format o.Format needs. Writing it is
@@ -71,6 +77,19 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (*Export, error) 
 	}
 	e.data = d
 	e.Codings, e.Assertions, e.Entities, e.Documents = len(d.View.Codings), len(d.View.Assertions), len(d.View.Entities), len(d.Docs)
+	switch o.Format {
+	case "graphml", "gexf", "dot":
+		// What the file holds: the entity graph.
+		g := export.EntityGraph(d)
+		e.Assertions, e.Entities, e.Retracted = len(g.Edges), 0, len(d.View.Assertions)-len(g.Edges)
+		for _, n := range g.Nodes {
+			if n.Kind == export.KindConcept {
+				e.Concepts++
+			} else {
+				e.Entities++
+			}
+		}
+	}
 	return e, nil
 }
 

@@ -149,7 +149,7 @@ func checkCodes(cb *coding.Codebook, codes []string) error {
 func checkRelations(cb *coding.Codebook, rels []string) error {
 	for _, r := range rels {
 		if _, ok := cb.Relation(r); !ok {
-			return &coding.UnknownError{What: "relation", ID: r, Nearest: cb.NearestRelation(r, 3), Err: coding.ErrUnknownRelation}
+			return &coding.UnknownError{What: "relation", ID: r, Nearest: cb.NearestRelation(r, 3), Known: cb.RelationIDs(), Err: coding.ErrUnknownRelation}
 		}
 	}
 	return nil
@@ -214,28 +214,23 @@ func entityTies(v *coding.View) []network.Tie {
 // FindCoding returns the coding of v whose id is ref or, failing that,
 // the one coding whose id starts with ref (4 characters or more), as
 // tables show ids shortened. An unknown ref is a *coding.UnknownError
-// wrapping coding.ErrUnknownCoding.
+// wrapping coding.ErrUnknownCoding; an ambiguous one a
+// *coding.AmbiguousError naming the candidates.
 func FindCoding(v *coding.View, ref string) (coding.Coding, error) {
-	var found []coding.Coding
-	for _, cd := range v.Codings {
-		if cd.ID == ref {
-			return cd, nil
-		}
-		if len(ref) >= 4 && strings.HasPrefix(cd.ID, ref) {
-			found = append(found, cd)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return coding.Coding{}, &coding.UnknownError{What: "coding", ID: ref, Err: coding.ErrUnknownCoding}
-	}
-	ids := make([]string, len(found))
-	for i, cd := range found {
+	ids := make([]string, len(v.Codings))
+	for i, cd := range v.Codings {
 		ids[i] = cd.ID
 	}
-	return coding.Coding{}, fmt.Errorf("coding id prefix %q is ambiguous: it starts %s", ref, strings.Join(ids, ", "))
+	id, err := coding.MatchID("coding", ids, ref, 4)
+	if err != nil {
+		return coding.Coding{}, err
+	}
+	for _, cd := range v.Codings {
+		if id != "" && cd.ID == id {
+			return cd, nil
+		}
+	}
+	return coding.Coding{}, &coding.UnknownError{What: "coding", ID: ref, Err: coding.ErrUnknownCoding}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -77,8 +77,11 @@ func (s *Service) docName(ctx context.Context, id string) (string, error) {
 // CodeOptions are the options of Code.
 type CodeOptions struct {
 	Span coding.Span // Span.Doc is a document's id or name
-	Code string
-	Memo string // a note on the coding
+	// Quote, if not empty, gives the span instead of Span.Start and
+	// End: its one occurrence in Span.Doc (see FindQuote).
+	Quote string
+	Code  string
+	Memo  string // a note on the coding
 }
 
 // Coded is a coding just written, with its text and document name.
@@ -86,9 +89,14 @@ type Coded struct {
 	coding.Coding
 	DocName string
 	Text    string
+	// Existing says that the coder already coded that span with that
+	// code: nothing was written and Coding is the one recorded before.
+	Existing bool
 }
 
-// Code codes one span. An unknown document is a *coding.UnknownError
+// Code codes one span, given by offsets or by a quote; coding a span again with the code the same coder
+// gave it writes nothing and returns that coding with Existing set. An
+// unknown document is a *coding.UnknownError
 // wrapping coding.ErrUnknownDoc; an unknown code one wrapping
 // coding.ErrUnknownCode; a span that does not fit its document a
 // *coding.SpanError.
@@ -96,11 +104,17 @@ func (s *Service) Code(ctx context.Context, by string, o CodeOptions) (*Coded, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	cs, err := s.p.Code(ctx, []project.CodeRequest{{Span: o.Span, Code: o.Code, Memo: o.Memo}}, by, "code")
+	if o.Quote != "" {
+		sp, err := s.FindQuote(ctx, o.Span.Doc, o.Quote)
+		if err != nil {
+			return nil, err
+		}
+		o.Span = sp
+	}
+	cd, existing, err := s.p.CodeOne(ctx, project.CodeRequest{Span: o.Span, Code: o.Code, Memo: o.Memo}, by, "code")
 	if err != nil {
 		return nil, err
 	}
-	cd := cs[0]
 	q := s.p.Quoter()
 	text := q.Quote(cd.Span)
 	if err := q.Err(); err != nil {
@@ -110,7 +124,7 @@ func (s *Service) Code(ctx context.Context, by string, o CodeOptions) (*Coded, e
 	if err != nil {
 		return nil, err
 	}
-	return &Coded{Coding: cd, DocName: name, Text: text}, nil
+	return &Coded{Coding: cd, DocName: name, Text: text, Existing: existing}, nil
 }
 
 // AutoCodeOptions are the options of AutoCode: the request (search,
@@ -128,7 +142,9 @@ type AutoCodeResult struct {
 
 // AutoCode codes the units around the hits of a search, the turns of a
 // speaker or the hits of the ontology's cue words, as project.AutoCode
-// does, in one entry; with DryRun it writes nothing.
+// does, in one entry; with DryRun it writes nothing. When nothing is
+// found, a kind, speaker or attribute key of the filters that no document
+// has is an error (see CheckFilter).
 func (s *Service) AutoCode(ctx context.Context, by string, o AutoCodeOptions) (*AutoCodeResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -136,6 +152,14 @@ func (s *Service) AutoCode(ctx context.Context, by string, o AutoCodeOptions) (*
 	res, err := s.p.AutoCode(ctx, o.AutoCodeRequest, by)
 	if err != nil {
 		return nil, err
+	}
+	if len(res.Codings) == 0 && res.Existing == 0 {
+		// A filter naming what no document has explains the empty
+		// result.
+		f := DocFilter{Kind: o.Kind, Speaker: o.Speaker, Attrs: o.Attrs}
+		if err := s.CheckFilter(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	spans := make([]coding.Span, len(res.Codings))
 	for i, cd := range res.Codings {
@@ -199,11 +223,15 @@ type RecodeOptions struct {
 // Recoded is a coding before and after Recode.
 type Recoded struct {
 	Old, New coding.Coding
+	// Unchanged says that the coding had that code already: nothing was
+	// written.
+	Unchanged bool
 }
 
-// Recode gives a coding another code. An unknown ref is a
-// *coding.UnknownError wrapping coding.ErrUnknownCoding; a coding recoded
-// by someone else since it was read is a *coding.ConflictError.
+// Recode gives a coding another code; recoding to the code it has writes
+// nothing and sets Unchanged. An unknown ref is a *coding.UnknownError
+// wrapping coding.ErrUnknownCoding; a coding recoded by someone else since
+// it was read is a *coding.ConflictError.
 func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Recoded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -224,7 +252,7 @@ func (s *Service) Recode(ctx context.Context, by string, o RecodeOptions) (*Reco
 	if err != nil {
 		return nil, err
 	}
-	return &Recoded{Old: cd, New: nc}, nil
+	return &Recoded{Old: cd, New: nc, Unchanged: cd.Code == nc.Code}, nil
 }
 
 // AddCodeOptions are the options of AddCode.
@@ -392,21 +420,44 @@ type AssertOptions struct {
 	// Assertion is the statement with its evidence spans (Doc an id or
 	// name); the project gives its ID, Coder and Created.
 	Assertion coding.Assertion
+	// EvidenceQuotes are more evidence, each the one occurrence of a
+	// quote in a document (see FindQuote), added after
+	// Assertion.Evidence.
+	EvidenceQuotes []QuoteRef
+}
+
+// QuoteRef is a quote from a document.
+type QuoteRef struct {
+	Doc  string // an id or name
+	Text string
 }
 
 // Asserted is an assertion just recorded with the texts of its evidence.
 type Asserted struct {
 	coding.Assertion
 	Quotes []string // of Evidence, in order
+	// Existing says that the coder already asserts the same with the
+	// same evidence: nothing was written and Assertion is the one
+	// recorded before.
+	Existing bool
 }
 
-// Assert records an assertion. Unknown entities, relations or documents
+// Assert records an assertion; asserting again what the same coder
+// asserts (and has not retracted) writes nothing and returns that
+// assertion with Existing set. Unknown entities, relations or documents
 // are *coding.UnknownError values.
 func (s *Service) Assert(ctx context.Context, by string, o AssertOptions) (*Asserted, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := s.p.Assert(ctx, o.Assertion, by)
+	for _, q := range o.EvidenceQuotes {
+		sp, err := s.FindQuote(ctx, q.Doc, q.Text)
+		if err != nil {
+			return nil, err
+		}
+		o.Assertion.Evidence = append(slices.Clip(o.Assertion.Evidence), sp)
+	}
+	a, existing, err := s.p.AssertOne(ctx, o.Assertion, by)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +469,7 @@ func (s *Service) Assert(ctx context.Context, by string, o AssertOptions) (*Asse
 	if err := q.Err(); err != nil {
 		return nil, err
 	}
-	return &Asserted{Assertion: a, Quotes: quotes}, nil
+	return &Asserted{Assertion: a, Quotes: quotes, Existing: existing}, nil
 }
 
 // RetractOptions are the options of Retract.
@@ -449,9 +500,9 @@ func (s *Service) Retract(ctx context.Context, by string, o RetractOptions) (cod
 
 // MemoOptions are the options of AddMemo.
 type MemoOptions struct {
-	// Target is what the memo is on: "assertion:ID" (ID may be a
-	// prefix), any other target project.AddMemo takes, or a bare prefix
-	// of an assertion id, as tables show them.
+	// Target is what the memo is on, as project.MemoTarget reads it:
+	// "kind:ID" or a bare id, where the id of a coding, entity or
+	// assertion may be a unique prefix, as tables show them.
 	Target string
 	Text   string
 }
@@ -463,27 +514,7 @@ func (s *Service) AddMemo(ctx context.Context, by string, o MemoOptions) (coding
 		return coding.Memo{}, err
 	}
 	m := coding.Memo{Target: o.Target, Text: o.Text, Author: by}
-	if id, ok := strings.CutPrefix(m.Target, "assertion:"); ok {
-		v, err := s.p.View(true)
-		if err != nil {
-			return coding.Memo{}, err
-		}
-		a, err := coding.FindAssertion(v, id)
-		if err != nil {
-			return coding.Memo{}, err
-		}
-		m.Target = "assertion:" + a.ID
-	}
 	added, err := s.p.AddMemo(ctx, m)
-	if err != nil && !strings.Contains(m.Target, ":") {
-		// A bare reference may be the prefix of an assertion id.
-		if v, verr := s.p.View(true); verr == nil {
-			if a, ferr := coding.FindAssertion(v, m.Target); ferr == nil {
-				m.Target = "assertion:" + a.ID
-				added, err = s.p.AddMemo(ctx, m)
-			}
-		}
-	}
 	if err != nil {
 		return coding.Memo{}, err
 	}
@@ -494,14 +525,27 @@ func (s *Service) AddMemo(ctx context.Context, by string, o MemoOptions) (coding
 type SetAttrsOptions struct {
 	Doc   string // a document's id or name
 	Attrs corpus.Attrs
+	// Force sets a value whose type differs from the type its key has
+	// on other documents.
+	Force bool
 }
 
 // SetAttrs sets attributes of a document and returns the document with
 // all its attributes. An unknown document is an error wrapping
-// kg.ErrNotFound.
+// kg.ErrNotFound; a value whose type differs from the type its key has
+// on another document an *AttrTypeError, unless Force.
 func (s *Service) SetAttrs(ctx context.Context, by string, o SetAttrsOptions) (*corpus.Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !o.Force {
+		d, err := s.p.DocumentRecord(ctx, o.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkAttrTypes(ctx, d.ID, o.Attrs); err != nil {
+			return nil, err
+		}
 	}
 	return s.p.SetAttrs(ctx, o.Doc, o.Attrs, by)
 }
@@ -512,6 +556,9 @@ type ImportOptions struct {
 	Kind     string       // interview, focus-group, policy, document (default document)
 	Attrs    corpus.Attrs // set on every imported document
 	Encoding string       // auto (default), utf-8, utf-16, gb18030
+	// Force sets an attribute whose type differs from the type its key
+	// has on the project's documents.
+	Force bool
 	// NoWait returns once the import is recorded, without waiting for
 	// the full-text index.
 	NoWait bool
@@ -520,10 +567,17 @@ type ImportOptions struct {
 }
 
 // Import imports documents as one entry; files whose text the project
-// already has are skipped and reported.
+// already has are skipped and reported. An attribute whose type differs
+// from the type its key has on the project's documents is an
+// *AttrTypeError, unless Force.
 func (s *Service) Import(ctx context.Context, by string, o ImportOptions) (*project.ImportResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !o.Force {
+		if err := s.checkAttrTypes(ctx, "", o.Attrs); err != nil {
+			return nil, err
+		}
 	}
 	return s.p.Import(ctx, o.Paths, project.ImportOptions{Kind: o.Kind, Attrs: o.Attrs, Encoding: o.Encoding,
 		By: by, NoWait: o.NoWait, Progress: o.Progress})

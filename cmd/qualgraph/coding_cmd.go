@@ -32,9 +32,16 @@ func codingCommands() []*cli.Command {
 		{
 			Name:      "code",
 			Usage:     "code a span, or every hit of a search, or every turn of a speaker",
-			ArgsUsage: "DOC START END CODE | DOC:START-END CODE | --search QUERY CODE | --speaker NAME CODE",
+			ArgsUsage: "DOC START END CODE | DOC:START-END CODE | DOC --quote TEXT CODE | --search QUERY CODE | --speaker NAME CODE",
 			Description: `DOC is a document's id or name; START and END are code-point offsets, the
    span being [START, END) (search --json and show --json print them).
+
+   DOC --quote TEXT CODE codes the one place where DOC's text is exactly
+   TEXT; a quote found several times is refused with the offsets of each,
+   one not found with the nearest match.
+
+   Coding a span again with the same code by the same coder writes nothing
+   and says so.
 
    --search QUERY codes every hit of the full-text query (no limit), with
    --unit hit (the words found, the default), sentence (the sentence that
@@ -53,6 +60,7 @@ func codingCommands() []*cli.Command {
 			Flags: []cli.Flag{
 				coderFlag,
 				&cli.StringFlag{Name: "memo", Usage: "a note on the coding"},
+				&cli.StringFlag{Name: "quote", Usage: "code the one place of DOC whose text is `TEXT`"},
 				&cli.StringFlag{Name: "search", Usage: "code the hits of `QUERY`"},
 				&cli.StringFlag{Name: "speaker", Usage: "code the turns of speaker `NAME` (with --search: only hits in their turns)"},
 				unitFlag, kindFlag, attrFlag, dryRunFlag, widthFlag, jsonFlag,
@@ -170,10 +178,13 @@ type codingJSON struct {
 	Created time.Time `json:"created"`
 	Text    string    `json:"text"`
 	Memo    string    `json:"memo"`
+	// Existing is set by code --json when the coder had already coded
+	// the span with the code: nothing was written.
+	Existing bool `json:"existing,omitempty"`
 }
 
 func toCodingJSON(c coding.Coding, text string) codingJSON {
-	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo}
+	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo, false}
 }
 
 // autoCodeJSON is the shape of code --search|--speaker --json and
@@ -251,9 +262,15 @@ type codingsOptions struct {
 func parseSpanArgs(args []string, usage string) (coding.Span, error) {
 	s, err := parseSpan(args, usage)
 	if err == nil && s.Start > s.End {
-		return s, fmt.Errorf("span %s:%d-%d: START is after END (spans are half-open [START,END))", s.Doc, s.Start, s.End)
+		return s, reversedSpan(s)
 	}
 	return s, err
+}
+
+// reversedSpan is the error for a span whose START is after its END, in
+// the words of coding.Span.Validate.
+func reversedSpan(s coding.Span) error {
+	return fmt.Errorf("span %s: %w (spans are half-open [start,end))", s, coding.ErrReversedSpan)
 }
 
 func parseSpan(args []string, usage string) (coding.Span, error) {
@@ -306,7 +323,7 @@ func searchFilters(c *cli.Context, req *project.AutoCodeRequest) error {
 }
 
 func codeAction(c *cli.Context) error {
-	const usage = "qualgraph code DOC START END CODE | DOC:START-END CODE | --search QUERY CODE | --speaker NAME CODE"
+	const usage = "qualgraph code DOC START END CODE | DOC:START-END CODE | DOC --quote TEXT CODE | --search QUERY CODE | --speaker NAME CODE"
 	args := c.Args().Slice()
 	if c.IsSet("search") || c.IsSet("speaker") {
 		if len(args) != 1 {
@@ -328,14 +345,22 @@ func codeAction(c *cli.Context) error {
 	if c.IsSet("unit") || c.IsSet("dry-run") || c.IsSet("kind") || c.IsSet("attr") {
 		return usagef("--unit, --dry-run, --kind and --attr go with --search or --speaker (usage: %s)", usage)
 	}
-	if len(args) != 2 && len(args) != 4 {
+	if len(args) != 2 && len(args) != 4 || c.IsSet("quote") && len(args) != 2 {
 		return usagef("usage: %s", usage)
 	}
-	span, err := parseSpanArgs(args[:len(args)-1], usage)
-	if err != nil {
-		return err
+	var span coding.Span
+	if c.IsSet("quote") {
+		if c.String("quote") == "" {
+			return usagef("--quote: the text is empty")
+		}
+		span.Doc = args[0]
+	} else {
+		var err error
+		if span, err = parseSpanArgs(args[:len(args)-1], usage); err != nil {
+			return err
+		}
 	}
-	opt := codeOptions{CodeOptions: service.CodeOptions{Span: span, Code: args[len(args)-1], Memo: c.String("memo")},
+	opt := codeOptions{CodeOptions: service.CodeOptions{Span: span, Quote: c.String("quote"), Code: args[len(args)-1], Memo: c.String("memo")},
 		By: whoAmI(c), JSON: c.Bool("json")}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
 		cd, err := service.New(p).Code(c.Context, opt.By, opt.CodeOptions)
@@ -343,7 +368,14 @@ func codeAction(c *cli.Context) error {
 			return docHint(err)
 		}
 		if opt.JSON {
-			return writeJSON(c.App.Writer, toCodingJSON(cd.Coding, cd.Text))
+			js := toCodingJSON(cd.Coding, cd.Text)
+			js.Existing = cd.Existing
+			return writeJSON(c.App.Writer, js)
+		}
+		if cd.Existing {
+			printf(c.App.Writer, "Already coded %s:%d-%d as %s by %s: %s (nothing written)\n  %s\n",
+				cd.DocName, cd.Start, cd.End, cd.Code, cd.Coder, cd.ID, quoted(cd.Text))
+			return nil
 		}
 		printf(c.App.Writer, "Coded %s:%d-%d as %s: %s\n  %s\n", cd.DocName, cd.Start, cd.End, cd.Code, cd.ID, quoted(cd.Text))
 		return nil
@@ -552,6 +584,10 @@ func recodeAction(c *cli.Context) error {
 		r, err := service.New(p).Recode(c.Context, by, o)
 		if err != nil {
 			return err
+		}
+		if r.Unchanged {
+			printf(c.App.Writer, "%s is already coded as %s: nothing written\n", r.Old.ID, r.Old.Code)
+			return nil
 		}
 		printf(c.App.Writer, "Recoded %s from %s to %s\n", r.Old.ID, r.Old.Code, o.Code)
 		return nil

@@ -23,6 +23,7 @@ func corpusCommands() []*cli.Command {
 				&cli.StringFlag{Name: "kind", Value: corpus.KindDocument, Usage: "interview, focus-group, policy or document"},
 				&cli.StringSliceFlag{Name: "attr", Usage: "document attribute `KEY=VALUE` (or KEY:TYPE=VALUE), repeatable"},
 				&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "auto, utf-8, utf-16 or gb18030"},
+				&cli.BoolFlag{Name: "force", Usage: "set --attr values of another type than their keys have on the project's documents"},
 				&cli.BoolFlag{Name: "no-wait", Usage: "return once the import is recorded, without waiting for the full-text index (the next command that writes indexes it)"},
 				&cli.StringFlag{Name: "coder", Usage: "who imports (default $QUALGRAPH_CODER, else the OS user)"},
 				positionsFlag, // REFI-QDA .qdpx only: refi_cmd.go
@@ -39,8 +40,9 @@ func corpusCommands() []*cli.Command {
 			Name:      "show",
 			Usage:     "show a document: its attributes, segments and text",
 			ArgsUsage: "DOC",
-			Flags:     []cli.Flag{jsonFlag},
-			Action:    showAction,
+			Flags: []cli.Flag{jsonFlag,
+				&cli.BoolFlag{Name: "codings", Usage: "list the document's codings (code, coder, span, text) after its text"}},
+			Action: showAction,
 		},
 		{
 			Name:      "search",
@@ -66,8 +68,9 @@ func corpusCommands() []*cli.Command {
 				Name:      "set",
 				Usage:     "set attributes of a document",
 				ArgsUsage: "DOC KEY=VALUE...",
-				Flags:     []cli.Flag{&cli.StringFlag{Name: "coder", Usage: "who changes them"}},
-				Action:    attrSetAction,
+				Flags: []cli.Flag{&cli.StringFlag{Name: "coder", Usage: "who changes them"},
+					&cli.BoolFlag{Name: "force", Usage: "set a value of another type than its key has on other documents"}},
+				Action: attrSetAction,
 			}},
 		},
 	}
@@ -98,7 +101,7 @@ func importAction(c *cli.Context) error {
 	}
 	opt := service.ImportOptions{
 		Paths: c.Args().Slice(), Kind: c.String("kind"), Attrs: attrs, Encoding: c.String("encoding"),
-		NoWait: c.Bool("no-wait"),
+		NoWait: c.Bool("no-wait"), Force: c.Bool("force"),
 	}
 	by := whoAmI(c)
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
@@ -175,10 +178,12 @@ type showJSON struct {
 	Text     string           `json:"text"`
 	Attrs    corpus.Attrs     `json:"attrs"`
 	Segments []corpus.Segment `json:"segments"`
+	// Codings are the document's codings, with --codings only.
+	Codings []codingJSON `json:"codings,omitempty"`
 }
 
 func showAction(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "DOC [--json]"); err != nil {
+	if err := needArgs(c, 1, 1, "DOC [--codings] [--json]"); err != nil {
 		return err
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
@@ -186,12 +191,23 @@ func showAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		var codings []codingJSON
+		if c.Bool("codings") {
+			cs, err := service.New(p).Codings(c.Context, service.CodingsOptions{Doc: d.ID})
+			if err != nil {
+				return err
+			}
+			codings = make([]codingJSON, len(cs))
+			for i, cd := range cs {
+				codings[i] = toCodingJSON(cd.Coding, cd.Text)
+			}
+		}
 		if c.Bool("json") {
 			segs := d.Segments
 			if segs == nil {
 				segs = []corpus.Segment{}
 			}
-			return writeJSON(c.App.Writer, showJSON{d.ID, d.Name, d.Kind, d.Text, d.Attrs, segs})
+			return writeJSON(c.App.Writer, showJSON{d.ID, d.Name, d.Kind, d.Text, d.Attrs, segs, codings})
 		}
 		w := c.App.Writer
 		st := style{useColor(w)}
@@ -215,6 +231,17 @@ func showAction(c *cli.Context) error {
 				head += " " + st.bold(visible(s.Speaker))
 			}
 			printf(w, "%s\n%s\n\n", st.dim(head), visibleText(strings.TrimRight(string(text[s.Start:s.End]), "\n")))
+		}
+		if codings != nil {
+			t := newTable("ID", "CODE", "CODER", "SPAN", "TEXT")
+			for _, cd := range codings {
+				t.add(shortID(cd.ID), cd.Code, cd.Coder, fmt.Sprintf("%d-%d", cd.Start, cd.End), cd.Text)
+			}
+			printf(w, "%s\n", st.bold("Codings"))
+			if err := t.write(w, st, 60); err != nil {
+				return err
+			}
+			printf(w, "%s\n", nounCount(len(codings), "coding"))
 		}
 		return nil
 	})
@@ -264,9 +291,24 @@ func searchAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		// All the hits, to say how many there are when --limit shows
+		// fewer.
+		limit := req.Limit
+		req.Limit = 0
 		hits, err := ix.Search(req)
 		if err != nil {
 			return err
+		}
+		total := len(hits)
+		if limit > 0 && len(hits) > limit {
+			hits = hits[:limit]
+		}
+		if total == 0 {
+			// A filter naming what no document has explains the empty
+			// result.
+			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
+				return err
+			}
 		}
 		if st, err := p.IndexStatus(c.Context); err != nil {
 			return err
@@ -290,9 +332,18 @@ func searchAction(c *cli.Context) error {
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {
+			if total > len(out) {
+				printf(c.App.ErrWriter, "qualgraph: %d of %d hits (--limit %d)\n", len(out), total, limit)
+			}
 			return writeJSON(c.App.Writer, out)
 		}
-		return writeKWIC(c, out, names, width)
+		if err := writeKWIC(c, out, names, width); err != nil {
+			return err
+		}
+		if total > len(out) {
+			printf(c.App.Writer, "(of %d hits in all; --limit %d)\n", total, limit)
+		}
+		return nil
 	})
 }
 
@@ -353,7 +404,7 @@ func attrSetAction(c *cli.Context) error {
 		return err
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		d, err := service.New(p).SetAttrs(c.Context, whoAmI(c), service.SetAttrsOptions{Doc: c.Args().First(), Attrs: attrs})
+		d, err := service.New(p).SetAttrs(c.Context, whoAmI(c), service.SetAttrsOptions{Doc: c.Args().First(), Attrs: attrs, Force: c.Bool("force")})
 		if err != nil {
 			return err
 		}

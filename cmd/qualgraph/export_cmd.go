@@ -74,6 +74,11 @@ type exportJSON struct {
 	Entities   int    `json:"entities"`
 	Documents  int    `json:"documents"`
 	Quads      int    `json:"quads"`
+	// Concepts and Retracted, for graphml, gexf and dot, are concept
+	// nodes and retracted assertions left out: for the message only,
+	// so that the JSON keys stay those of the README's contract.
+	Concepts  int `json:"-"`
+	Retracted int `json:"-"`
 }
 
 func exportAction(c *cli.Context) error {
@@ -122,7 +127,7 @@ func exportAction(c *cli.Context) error {
 			}
 		}
 		res := exportJSON{Format: o.Format, Out: o.Out, Codings: e.Codings, Assertions: e.Assertions,
-			Entities: e.Entities, Documents: e.Documents, Quads: e.Quads}
+			Entities: e.Entities, Documents: e.Documents, Quads: e.Quads, Concepts: e.Concepts, Retracted: e.Retracted}
 		if o.JSON {
 			out := c.App.Writer
 			if o.Out == "-" {
@@ -146,7 +151,15 @@ func exportSummary(r exportJSON) string {
 	case "qdc":
 		return "the codebook (REFI-QDA qdc)"
 	case "graphml", "gexf", "dot":
-		return fmt.Sprintf("the entity graph: %d entities, %d assertions (%s)", r.Entities, r.Assertions, r.Format)
+		s := fmt.Sprintf("the entity graph: %s", nounCount(r.Entities, "entity"))
+		if r.Concepts > 0 {
+			s += fmt.Sprintf(" and %s", nounCount(r.Concepts, "concept"))
+		}
+		s += fmt.Sprintf(", %s", nounCount(r.Assertions, "assertion"))
+		if r.Retracted > 0 {
+			s += fmt.Sprintf(" (%d retracted left out)", r.Retracted)
+		}
+		return s + " (" + r.Format + ")"
 	}
 	return fmt.Sprintf("%d codings from %d documents (%s)", r.Codings, r.Documents, r.Format)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -66,13 +67,18 @@ func graphCommands() []*cli.Command {
 		{
 			Name:      "assert",
 			Usage:     "code an assertion SUBJECT RELATION OBJECT grounded in evidence spans",
-			ArgsUsage: "SUBJECT RELATION OBJECT --evidence DOC:START-END...",
+			ArgsUsage: "SUBJECT RELATION OBJECT --evidence DOC:START-END|DOC:TEXT...",
 			Description: `SUBJECT is an entity; OBJECT an entity or, where the relation's range allows
    it, a concept (a class such as HighTechCertification, or class:ID). DOC is
    a document id or name; START-END a half-open range of characters (code
-   points) of its stored text, as "show" and "search --json" give them.`,
+   points) of its stored text, as "show" and "search --json" give them;
+   DOC:"TEXT" the one place where DOC's text is exactly TEXT (a quote found
+   several times is refused with the offsets of each).
+
+   Asserting again what the same coder asserts, with the same evidence,
+   writes nothing and says so.`,
 			Flags: []cli.Flag{
-				&cli.StringSliceFlag{Name: "evidence", Usage: "evidence span `DOC:START-END`, repeatable (at least one)"},
+				&cli.GenericFlag{Name: "evidence", Value: &repeated{}, Usage: "evidence span `DOC:START-END` or DOC:\"TEXT\", repeatable (at least one)"},
 				&cli.StringFlag{Name: "practice", Usage: "the practice it records (a class under Practice)"},
 				&cli.StringFlag{Name: "phase", Usage: "the cluster phase (a class under ClusterPhase)"},
 				&cli.StringFlag{Name: "polarity", Value: string(coding.Positive), Usage: "positive or negative"},
@@ -287,6 +293,7 @@ type entityAddOptions struct {
 
 type assertOptions struct {
 	Assertion coding.Assertion
+	Quotes    []service.QuoteRef // evidence given as DOC:TEXT
 	By        string
 }
 
@@ -294,6 +301,20 @@ type linksOptions struct {
 	Filter   coding.LinkFilter
 	Evidence bool
 	JSON     bool
+}
+
+// repeated is the value of a repeatable flag whose values are kept as
+// given: a quote may hold commas, which a cli.StringSliceFlag splits at.
+type repeated []string
+
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
+
+// spanLike reports whether what follows the last colon of s is made of
+// digits, '-' and spaces only: a span meant, if perhaps mistyped.
+func spanLike(s string) bool {
+	i := strings.LastIndexByte(s, ':')
+	return i >= 0 && strings.Trim(s[i+1:], "0123456789- ") == ""
 }
 
 // parseEvidenceSpan parses DOC:START-END; DOC may itself hold colons.
@@ -312,7 +333,11 @@ func parseEvidenceSpan(s string) (coding.Span, error) {
 	if err1 != nil || err2 != nil {
 		return coding.Span{}, bad
 	}
-	return coding.Span{Doc: s[:i], Start: start, End: end}, nil
+	sp := coding.Span{Doc: s[:i], Start: start, End: end}
+	if start > end {
+		return sp, reversedSpan(sp)
+	}
+	return sp, nil
 }
 
 // parseKeyValues parses KEY=VALUE flags into a map.
@@ -408,10 +433,11 @@ func entityShowAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := coding.FindEntity(v, id)
+		e, err := coding.FindEntityRef(v, id)
 		if err != nil {
 			return err
 		}
+		id := e.ID
 		q := p.EvidenceQuoter()
 		out := entityShowJSON{entityJSON: toEntityJSON(e, countEntities(v)), MentionList: []mentionJSON{}, Out: []assertionJSON{}, In: []assertionJSON{}}
 		for _, m := range coding.MentionsOf(v, id) {
@@ -562,23 +588,36 @@ func assertAction(c *cli.Context) error {
 			Confidence: c.Float64("confidence"), Memo: c.String("memo")},
 		By: whoAmI(c),
 	}
-	for _, s := range c.StringSlice("evidence") {
+	var evidence []string
+	if r, ok := c.Generic("evidence").(*repeated); ok {
+		evidence = *r
+	}
+	for _, s := range evidence {
 		sp, err := parseEvidenceSpan(s)
+		if doc, text, ok := strings.Cut(s, ":"); err != nil && ok && doc != "" && text != "" && !spanLike(s) {
+			// DOC:TEXT, a quote.
+			opt.Quotes = append(opt.Quotes, service.QuoteRef{Doc: doc, Text: text})
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		opt.Assertion.Evidence = append(opt.Assertion.Evidence, sp)
 	}
-	if len(opt.Assertion.Evidence) == 0 {
+	if len(opt.Assertion.Evidence)+len(opt.Quotes) == 0 {
 		return usagef("assert: give at least one --evidence DOC:START-END (usage: qualgraph assert %s)", usage)
 	}
 	return withProject(c, project.ReadWrite, func(p *project.Project) error {
-		a, err := service.New(p).Assert(c.Context, opt.By, service.AssertOptions{Assertion: opt.Assertion})
+		a, err := service.New(p).Assert(c.Context, opt.By, service.AssertOptions{Assertion: opt.Assertion, EvidenceQuotes: opt.Quotes})
 		if err != nil {
 			return docHint(err)
 		}
 		pr := newGraphPrinter(c, p)
-		printf(pr.w, "Asserted %s\n", a.ID)
+		if a.Existing {
+			printf(pr.w, "Already asserted by %s as %s: nothing written\n", a.Coder, a.ID)
+		} else {
+			printf(pr.w, "Asserted %s\n", a.ID)
+		}
 		js := toAssertionJSON(a.Assertion, func(coding.Span) string { return "" })
 		for i := range js.Evidence {
 			js.Evidence[i].Text = a.Quotes[i]
@@ -686,6 +725,18 @@ func memosAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if target != "" {
+			// A prefix names its target in full; a target that no
+			// longer resolves is still matched as given.
+			resolved, err := p.MemoTarget(c.Context, target)
+			if errors.Is(err, coding.ErrAmbiguousID) {
+				return err
+			} else if err == nil {
+				target = resolved
+			} else if target, err = memoTargetOf(v.Memos, target); err != nil {
+				return err
+			}
+		}
 		out := []coding.Memo{}
 		for _, m := range v.Memos {
 			_, id, _ := strings.Cut(m.Target, ":")
@@ -705,6 +756,29 @@ func memosAction(c *cli.Context) error {
 		printf(w, "%s\n", nounCount(len(out), "memo"))
 		return nil
 	})
+}
+
+// memoTargetOf returns the target of memos that ref names, as given or
+// as a unique prefix (4 characters or more) of its id, for a target that
+// no longer exists (a coding removed); ref itself if none does.
+func memoTargetOf(memos []coding.Memo, ref string) (string, error) {
+	var targets []string
+	for _, m := range memos {
+		_, id, _ := strings.Cut(m.Target, ":")
+		if m.Target == ref || id == ref {
+			return m.Target, nil
+		}
+		if len(ref) >= 4 && (strings.HasPrefix(id, ref) || strings.HasPrefix(m.Target, ref)) && !slices.Contains(targets, m.Target) {
+			targets = append(targets, m.Target)
+		}
+	}
+	switch len(targets) {
+	case 0:
+		return ref, nil
+	case 1:
+		return targets[0], nil
+	}
+	return "", &coding.AmbiguousError{What: "memo target", Prefix: ref, Candidates: targets}
 }
 
 func logAction(c *cli.Context) error {
