@@ -791,6 +791,13 @@ func (ix *Index) fuzzyQuery(words []string, fuzziness int) query.Query {
 		terms = append(terms, t)
 	}
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), strings.Compare(a, b)) })
+	return termsQuery(terms, func(t string) float64 { return 1 / float64(dist[t]+1) })
+}
+
+// termsQuery returns the disjunction of at most maxFuzzyTerms of terms in
+// the text field, each boosted by boost (if not nil), or a query that
+// matches nothing if there are none.
+func termsQuery(terms []string, boost func(string) float64) query.Query {
 	terms = terms[:min(len(terms), maxFuzzyTerms)]
 	if len(terms) == 0 {
 		return query.NewMatchNoneQuery()
@@ -799,7 +806,9 @@ func (ix *Index) fuzzyQuery(words []string, fuzziness int) query.Query {
 	for i, t := range terms {
 		q := query.NewTermQuery(t)
 		q.SetField(fieldText)
-		q.SetBoost(1 / float64(dist[t]+1))
+		if boost != nil {
+			q.SetBoost(boost(t))
+		}
 		qs[i] = q
 	}
 	return disjunction(qs)
@@ -840,17 +849,7 @@ func (ix *Index) prefixQuery(word string) query.Query {
 		terms = append(terms, t)
 	}
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) })
-	terms = terms[:min(len(terms), maxFuzzyTerms)]
-	if len(terms) == 0 {
-		return query.NewMatchNoneQuery()
-	}
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := query.NewTermQuery(t)
-		q.SetField(fieldText)
-		qs[i] = q
-	}
-	return disjunction(qs)
+	return termsQuery(terms, nil)
 }
 
 // phrasePattern places a token stream's terms by position. The index
