@@ -237,34 +237,35 @@ func (s *Store) collect(e *coding.Event) (*collected, error) {
 // Apply applies the record's entry e, which ends at pos, to the
 // projection and then to the graph.
 func (s *Store) Apply(pos record.Position, e *coding.Event) error {
-	if err := s.ApplyProjection(pos, e); err != nil {
+	if _, err := s.ApplyProjection(pos, e); err != nil {
 		return err
 	}
 	return s.ApplyGraph(pos, e)
 }
 
 // ApplyProjection appends e's lines to the projection and records pos as
-// its position.
-func (s *Store) ApplyProjection(pos record.Position, e *coding.Event) error {
+// its position. It returns the number of quads e writes to the graph, so
+// that a caller can choose to apply a large entry to the graph later.
+func (s *Store) ApplyProjection(pos record.Position, e *coding.Event) (quads int, err error) {
 	c, err := s.collect(e)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	p, _, err := s.Position()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	s.inEntry = true
 	err = s.appendProjection(c.lines)
 	s.inEntry = false
 	if err != nil {
-		return err
+		return 0, err
 	}
 	p.Position = pos
 	if e.ChangesDocuments() {
 		p.LastDocs = pos.Seq
 	}
-	return s.writePosition(p)
+	return len(c.qs), s.writePosition(p)
 }
 
 // ApplyGraph writes e's quads to the graph and records pos as the graph's
@@ -280,16 +281,6 @@ func (s *Store) ApplyGraph(pos record.Position, e *coding.Event) error {
 		}
 	}
 	return s.setGraphPosition(pos)
-}
-
-// GraphQuads returns the number of quads e writes to the graph, so that a
-// caller can choose to apply a large entry later.
-func (s *Store) GraphQuads(e *coding.Event) (int, error) {
-	c, err := s.collect(e)
-	if err != nil {
-		return 0, err
-	}
-	return len(c.qs), nil
 }
 
 // GraphPosition returns the record position the graph has applied. A

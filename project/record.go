@@ -127,17 +127,31 @@ func (p *Project) catchUp() error {
 		return err
 	}
 	p.dropView()
+	return p.scanEvents(pos.Position, 0, func(end record.Position, ev *coding.Event) error {
+		if _, err := proj.ApplyProjection(end, ev); err != nil {
+			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, RecordFile, err)
+		}
+		return nil
+	})
+}
+
+// scanEvents calls fn with each whole entry of the record after from, and
+// its position, up to entry upTo (0: to the end).
+func (p *Project) scanEvents(from record.Position, upTo uint64, fn func(end record.Position, ev *coding.Event) error) error {
 	name := filepath.Join(p.Dir, RecordFile)
-	_, err = record.Scan(name, pos.Position, func(end record.Position, payload []byte) error {
+	_, err := record.Scan(name, from, func(end record.Position, payload []byte) error {
+		if upTo > 0 && end.Seq > upTo {
+			return errStopScan
+		}
 		ev, err := coding.UnmarshalEvent(payload)
 		if err != nil {
 			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
 		}
-		if err := proj.ApplyProjection(end, ev); err != nil {
-			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, name, err)
-		}
-		return nil
+		return fn(end, ev)
 	})
+	if errors.Is(err, errStopScan) {
+		err = nil
+	}
 	return err
 }
 
@@ -183,28 +197,16 @@ func (p *Project) syncGraph(progress func(done, total int64)) error {
 		}
 		defer g.Close()
 	}
-	name := filepath.Join(p.Dir, RecordFile)
 	total := int64(ppos.Seq - gpos.Seq)
-	_, err = record.Scan(name, gpos, func(end record.Position, payload []byte) error {
-		if end.Seq > ppos.Seq {
-			return errStopScan
-		}
-		ev, err := coding.UnmarshalEvent(payload)
-		if err != nil {
-			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
-		}
+	return p.scanEvents(gpos, ppos.Seq, func(end record.Position, ev *coding.Event) error {
 		if err := g.ApplyGraph(end, ev); err != nil {
-			return fmt.Errorf("apply entry %d of %s to the graph: %w", end.Seq, name, err)
+			return fmt.Errorf("apply entry %d of %s to the graph: %w", end.Seq, RecordFile, err)
 		}
 		if progress != nil {
 			progress(int64(end.Seq-gpos.Seq), total)
 		}
 		return nil
 	})
-	if errors.Is(err, errStopScan) {
-		err = nil
-	}
-	return err
 }
 
 // GraphLag returns the position of the record that the graph has applied
@@ -268,7 +270,8 @@ func (p *Project) commit(ev *coding.Event) error {
 		}
 	}
 	proj := p.projection()
-	if err := proj.ApplyProjection(pos, ev); err != nil {
+	quads, err := proj.ApplyProjection(pos, ev)
+	if err != nil {
 		// The change is recorded: the next writer applies it.
 		p.broken = err
 		return fmt.Errorf("change %d is recorded but was not applied (the next command applies it): %w", pos.Seq, err)
@@ -283,8 +286,8 @@ func (p *Project) commit(ev *coding.Event) error {
 	// others; the rest (bulk work, or entries a killed writer left)
 	// follows when the project closes, so that the change is reported
 	// done first.
-	if n, err := proj.GraphQuads(ev); err != nil || n > graphNow {
-		return err
+	if quads > graphNow {
+		return nil
 	}
 	if gpos, err := kg.ReadGraphPosition(filepath.Join(p.Dir, GraphDir)); err != nil || gpos.Seq+1 != pos.Seq {
 		return err
@@ -347,13 +350,8 @@ func (p *Project) dropView() {
 // them over the projection (kg.LoadOptions.Tail), so that they see every
 // change the record holds.
 func (p *Project) recordTail(from record.Position) ([]*coding.Event, error) {
-	name := filepath.Join(p.Dir, RecordFile)
 	var evs []*coding.Event
-	_, err := record.Scan(name, from, func(end record.Position, payload []byte) error {
-		ev, err := coding.UnmarshalEvent(payload)
-		if err != nil {
-			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
-		}
+	err := p.scanEvents(from, 0, func(_ record.Position, ev *coding.Event) error {
 		evs = append(evs, ev)
 		return nil
 	})
