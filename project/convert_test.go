@@ -1,15 +1,12 @@
 package project
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"io"
+	"github.com/qualgraph/qualgraph/internal/testfiles"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -34,43 +31,7 @@ const oldFixture = "testdata/oldproj"
 // unpackOld unpacks the fixture archive name of testdata/oldproj into a
 // new temporary folder and returns the project folder it holds.
 func unpackOld(t *testing.T, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(oldFixture, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		to := filepath.Join(dst, filepath.FromSlash(h.Name))
-		if !strings.HasPrefix(to, dst+string(filepath.Separator)) {
-			t.Fatalf("%s: entry %q leaves the folder", name, h.Name)
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(to, 0o755)
-		case tar.TypeReg:
-			var b []byte
-			if b, err = io.ReadAll(tr); err == nil {
-				err = os.WriteFile(to, b, 0o644)
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return filepath.Join(dst, "oldproj")
+	return filepath.Join(testfiles.UnpackTarGz(t, filepath.Join(oldFixture, name)), "oldproj")
 }
 
 // treeDigest returns the SHA-256 of every file under dir, by path.

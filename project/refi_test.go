@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/qualgraph/qualgraph/internal/testfiles"
 	"io"
 	"os"
 	"os/exec"
@@ -53,29 +54,9 @@ func refiReopen(t testing.TB, p *Project) *Project {
 	return refiOpen(t, p.Dir)
 }
 
-// refiSharedData returns the shared test data folder, read in place
-// (../../shared/data from this package), and skips the test without it.
-func refiSharedData(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The folder "shared/data" beside the checkout or one of its parents
-	// (a worktree sits a level deeper than the main checkout).
-	for dir := wd; ; {
-		if data := filepath.Join(dir, "shared", "data"); fileExists(filepath.Join(data, "SOURCES.md")) {
-			return data
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	t.Skipf("!!! shared test data (shared/data) not found above %s: the tests on real exports are SKIPPED", wd)
-	return ""
-}
+// refiSharedData returns the folder of the real exports, skipping the
+// test loudly when it is absent.
+func refiSharedData(t testing.TB) string { return testfiles.SharedData(t) }
 
 func refiImport(t testing.TB, p *Project, data []byte, opt RefiOptions) *RefiResult {
 	t.Helper()
@@ -1417,12 +1398,6 @@ func BenchmarkExportQDPX(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// fileExists reports whether name exists.
-func fileExists(name string) bool {
-	_, err := os.Stat(name)
-	return err == nil
 }
 
 // TestExportQDPXImportedCodes imports the fixture and exports it again:

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
-	"io"
+	"github.com/qualgraph/qualgraph/internal/testfiles"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,43 +20,7 @@ const oldWant = "../../project/testdata/oldproj/want"
 // unpackOldProject unpacks project/testdata/oldproj/NAME into a new
 // temporary folder and returns the project folder it holds.
 func unpackOldProject(t *testing.T, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("../../project/testdata/oldproj", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		to := filepath.Join(dst, filepath.FromSlash(h.Name))
-		if !strings.HasPrefix(to, dst+string(filepath.Separator)) {
-			t.Fatalf("%s: entry %q leaves the folder", name, h.Name)
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(to, 0o755)
-		case tar.TypeReg:
-			var b []byte
-			if b, err = io.ReadAll(tr); err == nil {
-				err = os.WriteFile(to, b, 0o644)
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return filepath.Join(dst, "oldproj")
+	return filepath.Join(testfiles.UnpackTarGz(t, filepath.Join("../../project/testdata/oldproj", name)), "oldproj")
 }
 
 // oldListings are the listings the old binary's output was saved for,

@@ -3,6 +3,7 @@ package refiqda
 import (
 	"archive/zip"
 	"bytes"
+	"github.com/qualgraph/qualgraph/internal/testfiles"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,29 +12,9 @@ import (
 	"unicode"
 )
 
-// sharedData returns the shared test data directory, read in place, and
-// skips the test when it is absent.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The folder "shared/data" beside the checkout or one of its parents
-	// (a worktree sits a level deeper than the main checkout).
-	for dir := wd; ; {
-		if data := filepath.Join(dir, "shared", "data"); fileExists(filepath.Join(data, "SOURCES.md")) {
-			return data
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	t.Skipf("!!! shared test data (shared/data) not found above %s: the tests on real exports are SKIPPED", wd)
-	return ""
-}
+// sharedData returns the folder of the real exports, skipping the test
+// loudly when it is absent.
+func sharedData(t testing.TB) string { return testfiles.SharedData(t) }
 
 // readQDPXFile reads a .qdpx file with opt.
 func readQDPXFile(t testing.TB, path string, opt ReadOptions) (*Project, *Report) {
@@ -230,10 +211,4 @@ func withoutRichText(ss []Source) []Source {
 		out[i] = s
 	}
 	return out
-}
-
-// fileExists reports whether name exists.
-func fileExists(name string) bool {
-	_, err := os.Stat(name)
-	return err == nil
 }
