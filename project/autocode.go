@@ -141,7 +141,11 @@ type cueSearch struct {
 // *coding.UnknownError for an unknown code, a *fts.QueryError for a bad
 // query, and writes nothing on any error or with req.DryRun.
 func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) (*AutoCodeResult, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -181,10 +185,11 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		return nil, fmt.Errorf("auto-code: nothing to search: give a query, a speaker or cues")
 	}
 
-	ix, err := p.Index()
+	ix, release, err := p.searchIndex()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	type codedHit struct {
 		fts.Hit
 		count int    // index into res.Counts
@@ -573,7 +578,11 @@ type AutoMentionResult struct {
 // transaction. It returns a *coding.UnknownError for an unknown entity and
 // writes nothing on any error or with req.DryRun.
 func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by string) (*AutoMentionResult, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	v, err := p.View(false)
 	if err != nil {
 		return nil, err

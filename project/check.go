@@ -234,7 +234,11 @@ func short(s string) string {
 // Reindex rebuilds the full-text index from sources and graph. progress, if
 // not nil, is called with the number of documents done and the total.
 func (p *Project) Reindex(ctx context.Context, progress func(done, total int64)) (int, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	return p.reindex(ctx, progress)
 }
 
@@ -303,7 +307,11 @@ func (p *Project) SetAttrs(ctx context.Context, ref string, attrs corpus.Attrs, 
 	if err := attrs.Check(); err != nil {
 		return nil, err
 	}
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	d, err := p.DocumentRecord(ctx, ref)
 	if err != nil {
 		return nil, err

@@ -219,7 +219,11 @@ type CodeRequest struct {
 // must exist, every span fit it, every code be in the codebook. On any
 // error nothing is written.
 func (p *Project) Code(ctx context.Context, reqs []CodeRequest, by, op string) ([]coding.Coding, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return p.code(ctx, reqs, by, op)
 }
 
@@ -254,7 +258,11 @@ func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) (
 // exactly that span with that code: then it writes nothing and returns
 // that coding with existing true.
 func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c coding.Coding, existing bool, err error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return coding.Coding{}, false, err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return c, false, err
@@ -297,7 +305,11 @@ func (p *Project) coding(id string) (coding.Coding, error) {
 
 // Uncode removes codings; they stay in the graph's history.
 func (p *Project) Uncode(ctx context.Context, ids []string, by string) error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cs := make([]coding.Coding, len(ids))
 	for i, id := range ids {
 		c, err := p.coding(id)
@@ -320,7 +332,11 @@ func (p *Project) Recode(ctx context.Context, id, code, by string) (coding.Codin
 // code if from is empty); if another change recoded it since the caller
 // read it, it refuses with a *coding.ConflictError and writes nothing.
 func (p *Project) RecodeFrom(ctx context.Context, id, from, code, by string) (coding.Coding, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return coding.Coding{}, err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return coding.Coding{}, err
@@ -343,7 +359,11 @@ func (p *Project) RecodeFrom(ctx context.Context, id, from, code, by string) (co
 
 // AddCode adds an emergent code under parent (Emergent if empty).
 func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return err
@@ -373,7 +393,11 @@ func (p *Project) AddCode(ctx context.Context, c coding.Code) error {
 // (its present parent if empty). The ontology file is rewritten, then the
 // promotion recorded.
 func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	v, err := p.View(true)
 	if err != nil {
 		return err
@@ -457,7 +481,11 @@ func (p *Project) AddEntity(ctx context.Context, e coding.Entity, by string) err
 // and new, each type an actor class of the codebook (see
 // coding.Codebook.CheckEntityType).
 func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string) error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return err
@@ -506,7 +534,11 @@ func entityTypes(v *coding.View) map[string]string {
 
 // AddMentions records that spans name entities.
 func (p *Project) AddMentions(ctx context.Context, ms []coding.Mention, by, op string) ([]coding.Mention, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return p.addMentions(ctx, ms, by, op)
 }
 
@@ -547,7 +579,11 @@ func (p *Project) Assert(ctx context.Context, a coding.Assertion, by string) (co
 // confidence and evidence) and has not retracted it: then it writes
 // nothing and returns that assertion with existing true.
 func (p *Project) AssertOne(ctx context.Context, a coding.Assertion, by string) (coding.Assertion, bool, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return coding.Assertion{}, false, err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return a, false, err
@@ -593,7 +629,11 @@ func sameAssertion(a, b coding.Assertion) bool {
 // AssertMany validates assertions and records them in one transaction; on
 // any error nothing is written. It returns them with ids, coder and time.
 func (p *Project) AssertMany(ctx context.Context, as []coding.Assertion, by string) ([]coding.Assertion, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return p.assertMany(ctx, as, by)
 }
 
@@ -655,7 +695,11 @@ func (p *Project) assertMany(ctx context.Context, as []coding.Assertion, by stri
 
 // Retract marks an assertion retracted; retracting twice is an error.
 func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	v, err := p.View(true)
 	if err != nil {
 		return err
@@ -676,7 +720,11 @@ func (p *Project) Retract(ctx context.Context, id, reason, by string) error {
 // AddMemo records a memo on a document, code, coding, entity or
 // assertion; the target must exist.
 func (p *Project) AddMemo(ctx context.Context, m coding.Memo) (coding.Memo, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return coding.Memo{}, err
+	}
+	defer unlock()
 	target, err := p.resolveTarget(ctx, m.Target)
 	if err != nil {
 		return m, err

@@ -155,7 +155,11 @@ func (p *Project) ImportData(ctx context.Context, files []DataFile, opt ImportOp
 }
 
 func (p *Project) importFiles(ctx context.Context, files []file, opt ImportOptions) (*ImportResult, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	start := time.Now()
 	if opt.Kind == "" {
 		opt.Kind = corpus.KindDocument

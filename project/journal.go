@@ -218,7 +218,11 @@ func (p *Project) rebuildView() error { return p.rebuildProjection() }
 // RebuildView rewrites the graph's projection from the graph (what
 // "qualgraph check --repair" does after a lost write).
 func (p *Project) RebuildView() error {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if !p.write {
 		return errors.New("rebuild projection: project opened read-only")
 	}

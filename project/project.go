@@ -235,8 +235,17 @@ type Project struct {
 	// to the record after bulk work: entries applied, entries to apply.
 	GraphProgress func(done, total int64)
 
-	lock  *lock
-	write bool
+	lock   *lock
+	write  bool
+	shared bool // Shared: the lock is taken for each change (lockWrite)
+	// stopIdle stops the goroutine that closes a Shared project's
+	// index when no search has used it for a while.
+	stopIdle func()
+	// ixRefs counts the searches using index (guarded by mu; ixFree
+	// is signalled when it drops to 0); ixUsed is when the last ended.
+	ixRefs int
+	ixFree *sync.Cond
+	ixUsed time.Time
 	wmu   sync.Mutex  // serialises writes (lockWrite)
 	mu    sync.Mutex  // guards the caches and stores opened on first use
 	rec   *record.Log // the record, open for appending (writers only)
@@ -260,13 +269,20 @@ type Project struct {
 	keepJournal bool
 }
 
-// Mode says whether a project is opened for reading or writing.
-type Mode bool
+// Mode says how a project is opened.
+type Mode int
 
-// The modes.
+// The modes. A ReadWrite project holds the project's write lock from Open
+// to Close, as a command that writes does. A Shared project writes too,
+// but takes the lock for each change only (see lockWrite), and opens the
+// graph and the index only while it uses them: a long-running process (the
+// workbench server) opens its project Shared, so that commands in other
+// processes read and write meanwhile. Its derived stores follow the record
+// as other processes write (CatchUp).
 const (
-	ReadOnly  Mode = false
-	ReadWrite Mode = true
+	ReadOnly Mode = iota
+	ReadWrite
+	Shared
 )
 
 // Open opens the project in dir. A writer holds the project alone (a
@@ -285,16 +301,29 @@ func Open(dir string, mode Mode) (*Project, error) {
 			return nil, err
 		}
 	}
-	l, err := acquire(dir, bool(mode))
+	l, err := acquire(dir, mode != ReadOnly)
 	if err != nil {
 		return nil, err
 	}
-	p := &Project{Dir: dir, Meta: meta, lock: l, write: bool(mode), Notices: notices}
+	p := &Project{Dir: dir, Meta: meta, lock: l, write: mode != ReadOnly, shared: mode == Shared, Notices: notices}
+	p.ixFree = sync.NewCond(&p.mu)
 	if p.write {
 		if err := p.openRecord(); err != nil {
 			p.Close()
 			return nil, err
 		}
+	}
+	if p.shared {
+		// The lock was for bringing the stores up to the record; from
+		// now on each change takes it.
+		err := p.rec.Close()
+		p.rec = nil
+		if err := errors.Join(err, l.release()); err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.lock = &lock{dir: dir}
+		p.stopIdle = p.closeIdleIndex()
 	}
 	return p, nil
 }
@@ -320,6 +349,10 @@ func readMeta(dir string) (Meta, error) {
 // Close closes the stores and releases the lock. If this process began a
 // write, the journal is cleared only after the index is flushed.
 func (p *Project) Close() error {
+	if p.stopIdle != nil {
+		p.stopIdle()
+		p.stopIdle = nil
+	}
 	var errs []error
 	if p.write && p.rec != nil && p.broken == nil {
 		// The graph takes what the projection has: a writer leaves
@@ -351,8 +384,13 @@ func (p *Project) Close() error {
 // Writable reports whether the project was opened for writing.
 func (p *Project) Writable() bool { return p.write }
 
-// Graph returns the project graph, opening it on first use.
+// Graph returns the project graph, opening it on first use and keeping it
+// open until Close. A Shared project does not keep the graph open (bbolt
+// would lock other processes out of it): use ReadGraph.
 func (p *Project) Graph() (*kg.Store, error) {
+	if p.shared {
+		return nil, errors.New("graph: a shared project opens the graph only for ReadGraph")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.graph == nil {
@@ -369,8 +407,17 @@ func (p *Project) Graph() (*kg.Store, error) {
 // use. It is open read-only, even in a writer, so that other processes
 // search it meanwhile.
 func (p *Project) Index() (*fts.Index, error) {
+	if p.shared {
+		return nil, errors.New("index: a shared project opens the index only for ReadIndex")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.openIndexLocked()
+}
+
+// openIndexLocked opens the index for searching unless it is open; p.mu
+// is held.
+func (p *Project) openIndexLocked() (*fts.Index, error) {
 	if p.index == nil {
 		ix, err := fts.OpenIndex(filepath.Join(p.Dir, IndexDir), true)
 		if errors.Is(err, fts.ErrIndexFormat) {
@@ -392,6 +439,10 @@ func (p *Project) writableIndex() (*fts.Index, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.index != nil && !p.indexRW {
+		// Searches in this process finish with the handle first.
+		for p.ixRefs > 0 {
+			p.ixFree.Wait()
+		}
 		if err := p.index.Close(); err != nil {
 			return nil, err
 		}

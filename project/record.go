@@ -168,7 +168,11 @@ func (p *Project) SyncGraph(progress func(done, total int64)) error {
 	if !p.write {
 		return errors.New("sync graph: project opened read-only")
 	}
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return p.syncGraph(progress)
 }
 
@@ -196,6 +200,11 @@ func (p *Project) syncGraph(progress func(done, total int64)) error {
 			return err
 		}
 		defer g.Close()
+		// Another process may have applied entries while this one
+		// waited for the file.
+		if gpos, err = kg.ReadGraphPosition(gdir); err != nil || gpos.Seq >= ppos.Seq {
+			return err
+		}
 	}
 	total := int64(ppos.Seq - gpos.Seq)
 	return p.scanEvents(gpos, ppos.Seq, func(end record.Position, ev *coding.Event) error {
@@ -286,7 +295,9 @@ func (p *Project) commit(ev *coding.Event) error {
 	// others; the rest (bulk work, or entries a killed writer left)
 	// follows when the project closes, so that the change is reported
 	// done first.
-	if quads > graphNow {
+	if quads > graphNow || p.shared {
+		// A shared project does not wait for the graph file, which
+		// another process may hold: CatchUp applies it.
 		return nil
 	}
 	if gpos, err := kg.ReadGraphPosition(filepath.Join(p.Dir, GraphDir)); err != nil || gpos.Seq+1 != pos.Seq {
@@ -327,15 +338,6 @@ func (p *Project) ProjectionPosition() (record.Position, error) {
 func (p *Project) projectionPosition() (kg.Position, error) {
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
 	return pos, err
-}
-
-// lockWrite serialises the writes of this process to the project (the
-// project lock serialises processes): each validates against the latest
-// state and records its change before the next begins. It returns the
-// unlock.
-func (p *Project) lockWrite() func() {
-	p.wmu.Lock()
-	return p.wmu.Unlock
 }
 
 // dropView forgets the cached view: the projection is about to change.

@@ -93,7 +93,11 @@ func (opt RefiOptions) mapOptions() (mapping.Options, error) {
 // hostile archive) and writes nothing. The result lists what was imported,
 // what the project held already, and every warning.
 func (p *Project) ImportQDPX(ctx context.Context, r io.ReaderAt, size int64, opt RefiOptions) (*RefiResult, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	start := time.Now()
 	if !p.write {
 		return nil, errors.New("project opened read-only")
@@ -118,7 +122,11 @@ func (p *Project) ImportQDPX(ctx context.Context, r io.ReaderAt, size int64, opt
 // become emergent codes under Emergent, keeping the hierarchy. Sets are
 // not imported (a warning says so).
 func (p *Project) ImportQDC(ctx context.Context, r io.Reader, opt RefiOptions) (*RefiResult, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	start := time.Now()
 	if !p.write {
 		return nil, errors.New("project opened read-only")
@@ -165,7 +173,11 @@ func fileError(file string, err error) error {
 // afresh: an id once used, even by a coding since uncoded, must not be
 // used again. On any error nothing is written.
 func (p *Project) AddCodings(ctx context.Context, cs []coding.Coding, by, op string) ([]coding.Coding, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	cb, err := p.Codebook()
 	if err != nil {
 		return nil, err
@@ -211,7 +223,11 @@ func (p *Project) AddCodings(ctx context.Context, cs []coding.Coding, by, op str
 // Every target is resolved first (see AddMemo); on an unknown target
 // nothing is written.
 func (p *Project) AddMemos(ctx context.Context, ms []coding.Memo, by string) ([]coding.Memo, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	out := make([]coding.Memo, len(ms))
 	for i, m := range ms {
 		t, err := p.resolveTarget(ctx, m.Target)

@@ -51,7 +51,11 @@ func (p *Project) TempFiles() ([]string, error) {
 // must be open for writing, so that no other writer's temporary file is
 // taken for a leftover.
 func (p *Project) RemoveTempFiles() ([]string, error) {
-	defer p.lockWrite()()
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if !p.write {
 		return nil, errors.New("remove temporary files: project opened read-only")
 	}

@@ -382,11 +382,7 @@ func (s *Service) Network(ctx context.Context, o NetworkOptions) (*NetworkResult
 // date YYYY-MM-DD, or an integer year (1 January). Documents without it
 // are undated (zero time).
 func (s *Service) documentTimes(ctx context.Context, attr string) (func(string) time.Time, error) {
-	g, err := s.p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	docs, err := g.Documents(ctx)
+	docs, err := s.p.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}

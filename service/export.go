@@ -10,6 +10,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding/export"
 	"github.com/qualgraph/qualgraph/coding/refiqda"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/project"
 )
 
@@ -101,16 +102,15 @@ func (e *Export) Write(ctx context.Context, w io.Writer) error {
 	}
 	switch o.Format {
 	case "nquads", "jsonld":
-		g, err := s.p.Graph()
-		if err != nil {
+		return s.p.ReadGraph(func(g *kg.Store) error {
+			var err error
+			if o.Format == "nquads" {
+				e.Quads, err = g.WriteNQuads(ctx, w)
+			} else {
+				e.Quads, err = g.WriteJSONLD(ctx, w)
+			}
 			return err
-		}
-		if o.Format == "nquads" {
-			e.Quads, err = g.WriteNQuads(ctx, w)
-		} else {
-			e.Quads, err = g.WriteJSONLD(ctx, w)
-		}
-		return err
+		})
 	case "qdpx":
 		return s.p.ExportQDPXWith(w, project.ExportFilter{Docs: o.Docs, Coders: o.Coders},
 			refiqda.WriteOptions{Positions: refiqda.Positions(o.Positions)})

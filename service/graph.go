@@ -108,11 +108,13 @@ func (s *Service) Query(ctx context.Context, o QueryOptions) ([]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	g, err := s.p.Graph()
-	if err != nil {
-		return nil, err
-	}
-	return g.Query(ctx, o.Script, o.Limit)
+	var out []any
+	err := s.p.ReadGraph(func(g *kg.Store) error {
+		var err error
+		out, err = g.Query(ctx, o.Script, o.Limit)
+		return err
+	})
+	return out, err
 }
 
 // CodingsOptions are the options of Codings.

@@ -54,11 +54,8 @@ func (s *Service) loadAnalysis(ctx context.Context, docs bool) (*analysisData, e
 	}
 	a := &analysisData{view: v, cb: cb}
 	if docs {
-		g, err := s.p.Graph()
-		if err != nil {
-			return nil, err
-		}
-		if a.docs, err = g.Documents(ctx); err != nil {
+		var err error
+		if a.docs, err = s.p.Documents(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -71,13 +68,9 @@ func (s *Service) resolveDocs(ctx context.Context, refs []string) ([]string, err
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	g, err := s.p.Graph()
-	if err != nil {
-		return nil, err
-	}
 	ids := make([]string, len(refs))
 	for i, r := range refs {
-		d, err := g.Document(ctx, r)
+		d, err := s.p.DocumentRecord(ctx, r)
 		if err != nil {
 			return nil, &coding.UnknownError{What: "document", ID: r, Err: coding.ErrUnknownDoc}
 		}

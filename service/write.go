@@ -63,11 +63,7 @@ func (s *Service) quoteSpans(spans []coding.Span, o QuoteOptions) ([]SpanText, e
 
 // docName returns the name of document id.
 func (s *Service) docName(ctx context.Context, id string) (string, error) {
-	g, err := s.p.Graph()
-	if err != nil {
-		return "", err
-	}
-	d, err := g.Document(ctx, id)
+	d, err := s.p.DocumentRecord(ctx, id)
 	if err != nil {
 		return "", err
 	}
