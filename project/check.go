@@ -78,6 +78,15 @@ func (p *Project) Check(ctx context.Context) (*CheckReport, error) {
 	if r.TempFiles, err = p.TempFiles(); err != nil {
 		return nil, err
 	}
+	// The graph may lag after bulk work or a killed writer; it is
+	// brought up first, so that its contents can be compared.
+	if graph, proj, err := p.GraphLag(); err != nil {
+		return nil, err
+	} else if graph.Seq < proj.Seq && !p.shared {
+		if err := p.SyncGraph(p.GraphProgress); err != nil {
+			add("", "the graph could not apply entries %d to %d: %v", graph.Seq+1, proj.Seq, err)
+		}
+	}
 	synced, err := p.checkPositions(r, add)
 	if err != nil {
 		return nil, err
@@ -357,7 +366,7 @@ func (p *Project) checkPositions(r *CheckReport, add func(doc, format string, ar
 		add("", "the projection has applied %d of the record's %d entries (the next command that writes applies the rest; so does check --repair)", ppos.Seq, head.Seq)
 	}
 	if gpos.Seq < ppos.Seq {
-		add("", "the graph has applied %d of the %d entries the projection holds (the next command that writes brings it up; so does check --repair)", gpos.Seq, ppos.Seq)
+		add("", "the graph has applied %d of the %d entries the projection holds (a query, an RDF export, check or the next command that writes brings it up)", gpos.Seq, ppos.Seq)
 	} else if gpos.Seq > ppos.Seq {
 		add("", "the graph has applied %d entries, more than the projection's %d (qualgraph check --repair rebuilds the projection)", gpos.Seq, ppos.Seq)
 	}

@@ -40,8 +40,12 @@
 //     queries and RDF exports reads it, so a command that reports success
 //     has made its change visible;
 //   - the graph at once for an ordinary entry, and for a large one (bulk
-//     auto-coding) when the writer closes the project (SyncGraph), so the
-//     graph may lag by that bulk work; check says so;
+//     auto-coding) when the writer that recorded it closes the project
+//     (SyncGraph), so the graph may lag by that bulk work; what a killed
+//     writer left is applied by the next writer that records a change, or
+//     first by the next command that reads the graph (a Gizmo query, an RDF
+//     export, check), never by the recovery itself, which only applies the
+//     projection; a Shared project leaves the graph to CatchUp;
 //   - the index after an import has been recorded; import waits for it
 //     unless told not to (ImportOptions.NoWait), and IndexStatus says how
 //     much of the project search can find.
@@ -49,6 +53,12 @@
 // A writer that opens the project brings the projection and index up to
 // the record, and the graph when it closes. No write path rebuilds a whole
 // store; check --repair does on demand.
+//
+// A Shared project (the workbench server) takes the lock for each change
+// only, and applies first what other processes recorded since its last;
+// it opens the graph and the index only while a query or a search uses
+// them, so that commands in other processes read and write while it runs
+// (see shared.go).
 //
 // # Readers and writers
 //
@@ -238,6 +248,8 @@ type Project struct {
 	lock   *lock
 	write  bool
 	shared bool // Shared: the lock is taken for each change (lockWrite)
+	// committed says this process recorded a change (see Close).
+	committed bool
 	// stopIdle stops the goroutine that closes a Shared project's
 	// index when no search has used it for a while.
 	stopIdle func()
@@ -354,9 +366,13 @@ func (p *Project) Close() error {
 		p.stopIdle = nil
 	}
 	var errs []error
-	if p.write && p.rec != nil && p.broken == nil {
+	if p.write && p.rec != nil && p.broken == nil && p.committed {
 		// The graph takes what the projection has: a writer leaves
-		// the graph as current as the rest.
+		// the graph as current as the rest. One that changed nothing
+		// (or only brought the projection up to what a killed writer
+		// recorded) leaves that to the next writer or to the next
+		// command that reads the graph (SyncGraph), so that recovery
+		// never waits for the graph.
 		if err := p.syncGraph(p.GraphProgress); err != nil {
 			errs = append(errs, fmt.Errorf("bring the graph up to the record: %w", err))
 		}

@@ -162,17 +162,28 @@ const graphNow = 20000
 
 // SyncGraph applies to the graph the entries of the record that the
 // projection holds and the graph lacks (see kg's position.go). A writer
-// does so when it closes the project; progress, if not nil, is called
-// with the entries applied and the number to apply.
+// that recorded changes does so when it closes the project; a command
+// that reads the graph (a Gizmo query, an RDF export) does so first when
+// the graph lags, whatever the project's mode: the graph file's own lock,
+// not the project's, keeps two processes from applying at once, so that
+// writers go on recording meanwhile. progress, if not nil, is called with
+// the entries applied and the number to apply. A project open read-only
+// must not have opened the graph yet (Graph) when it calls SyncGraph.
 func (p *Project) SyncGraph(progress func(done, total int64)) error {
-	if !p.write {
-		return errors.New("sync graph: project opened read-only")
+	if p.write && !p.shared {
+		unlock, err := p.lockWrite()
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	} else {
+		p.mu.Lock()
+		open := p.graph != nil
+		p.mu.Unlock()
+		if open {
+			return errors.New("sync graph: the graph is open read-only")
+		}
 	}
-	unlock, err := p.lockWrite()
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	return p.syncGraph(progress)
 }
 
@@ -271,6 +282,7 @@ func (p *Project) commit(ev *coding.Event) error {
 	if err != nil {
 		return notRecorded{err}
 	}
+	p.committed = true
 	p.dropView()
 	if testHookAfterAppend != nil {
 		if err := testHookAfterAppend(); err != nil {

@@ -229,7 +229,7 @@ func (p *Project) CatchUp(ctx context.Context) error {
 		}
 		unlock()
 	}
-	if err := p.syncGraphShared(); err != nil {
+	if err := p.SyncGraph(nil); err != nil {
 		return fmt.Errorf("bring the graph up to the record: %w", err)
 	}
 	behind, err := p.indexBehind()
@@ -242,18 +242,4 @@ func (p *Project) CatchUp(ctx context.Context) error {
 	}
 	defer unlock()
 	return p.catchUpIndex(ctx, nil)
-}
-
-// syncGraphShared is syncGraph for CatchUp: the graph is applied under
-// bbolt's own lock, which keeps two appliers apart, not the project's, so
-// that writers record changes meanwhile.
-func (p *Project) syncGraphShared() error {
-	if !p.shared {
-		unlock, err := p.lockWrite()
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
-	return p.syncGraph(nil)
 }

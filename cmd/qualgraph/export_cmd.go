@@ -108,6 +108,11 @@ func exportAction(c *cli.Context) error {
 	}
 	so := service.ExportOptions{Format: o.Format, Codes: o.Codes, Docs: o.Docs, Coders: o.Coders, BOM: o.BOM, Positions: o.Positions}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
+		if o.Format == "nquads" || o.Format == "jsonld" {
+			if err := catchUpGraph(c, p); err != nil {
+				return err
+			}
+		}
 		e, err := service.New(p).Export(c.Context, so)
 		if err != nil {
 			return docHint(err)

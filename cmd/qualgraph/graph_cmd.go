@@ -1035,6 +1035,9 @@ func queryAction(c *cli.Context) error {
 	}
 	script := strings.Join(c.Args().Slice(), " ")
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
+		if err := catchUpGraph(c, p); err != nil {
+			return err
+		}
 		ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 		defer cancel()
 		res, err := service.New(p).Query(ctx, service.QueryOptions{Script: script, Limit: c.Int("limit")})
@@ -1048,6 +1051,19 @@ func queryAction(c *cli.Context) error {
 	})
 }
 
+// catchUpGraph brings the graph, which Gizmo queries and RDF exports
+// read, up to the record when it lags (after bulk work, or a writer killed
+// before it applied its changes to the graph), with a progress bar.
+func catchUpGraph(c *cli.Context, p *project.Project) error {
+	graph, proj, err := p.GraphLag()
+	if err != nil || graph.Seq >= proj.Seq {
+		return err
+	}
+	bar := newProgress(c.App.ErrWriter, "graph", "entries")
+	defer bar.done()
+	return p.SyncGraph(bar.set)
+}
+
 // noteGraphLag says on stderr when the graph, which Gizmo queries and RDF
 // exports read, has not yet applied everything the other commands see
 // (bulk work that a writer is still applying).
@@ -1057,7 +1073,7 @@ func noteGraphLag(c *cli.Context, p *project.Project) error {
 		return err
 	}
 	if graph.Seq < proj.Seq {
-		printf(c.App.ErrWriter, "qualgraph: answered as of change %d: the graph has not yet applied changes %d to %d (a writer is applying them; the next command that writes finishes)\n", graph.Seq, graph.Seq+1, proj.Seq)
+		printf(c.App.ErrWriter, "qualgraph: answered as of change %d: the graph has not yet applied changes %d to %d (another process is applying them)\n", graph.Seq, graph.Seq+1, proj.Seq)
 	}
 	return nil
 }
