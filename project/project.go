@@ -258,10 +258,10 @@ type Project struct {
 	ixRefs int
 	ixFree *sync.Cond
 	ixUsed time.Time
-	wmu   sync.Mutex  // serialises writes (lockWrite)
-	mu    sync.Mutex  // guards the caches and stores opened on first use
-	rec   *record.Log // the record, open for appending (writers only)
-	proj  *kg.Store   // the projection, for applying entries (projection)
+	wmu    sync.Mutex  // serialises writes (lockWrite)
+	mu     sync.Mutex  // guards the caches and stores opened on first use
+	rec    *record.Log // the record, open for appending (writers only)
+	proj   *kg.Store   // the projection, for applying entries (projection)
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
 	broken error
