@@ -314,6 +314,9 @@ func (s *Server) links(c *call) (any, error) {
 
 func (s *Server) agreement(c *call) (any, error) {
 	coders := c.qs("coder")
+	if len(coders) < 2 {
+		return nil, fmt.Errorf("agreement: name at least two coders (coder=A&coder=B), not %d: %w", len(coders), ErrBadRequest)
+	}
 	if c.c.visible != nil {
 		for _, k := range coders {
 			if !c.c.visible(k) {
