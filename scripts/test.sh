@@ -3,7 +3,8 @@
 # tests need that Go does not bring: xmllint for the REFI-QDA schema checks;
 # python3 for an independent QDPX reader; Debian's networkx, rdflib, pandas
 # and openpyxl and Node.js with npm for the export checks (which install
-# graphology into a cache outside the repository); gcc for the race
+# graphology into a cache outside the repository); Debian's chromium for
+# the workbench's browser tests; gcc for the race
 # detector. Then it vets, builds without cgo, runs every test, and runs the
 # concurrency tests again under the race detector.
 set -euo pipefail
@@ -19,6 +20,7 @@ done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium) # the workbench's browser tests (server, chromedp)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2
