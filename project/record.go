@@ -325,7 +325,7 @@ func (p *Project) commit(ev *coding.Event) error {
 
 // RecordHead returns the position after the last entry of the record.
 func (p *Project) RecordHead() (record.Position, error) {
-	if p.rec != nil {
+	if p.rec != nil && !p.shared {
 		return p.rec.Head(), nil
 	}
 	name := filepath.Join(p.Dir, RecordFile)

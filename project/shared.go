@@ -122,6 +122,21 @@ func (p *Project) endShared(l *lock) {
 // graph read-only for fn and closes it afterwards, so that other processes
 // can apply changes to it in between; other projects use Graph.
 func (p *Project) ReadGraph(fn func(g *kg.Store) error) error {
+	// A graph that lags (after bulk work, or changes a shared project
+	// or a killed writer left to it) is brought up first, unless this
+	// process has it open for reading already.
+	if graph, proj, err := p.GraphLag(); err != nil {
+		return err
+	} else if graph.Seq < proj.Seq {
+		p.mu.Lock()
+		open := p.graph != nil && !p.write
+		p.mu.Unlock()
+		if !open {
+			if err := p.SyncGraph(nil); err != nil {
+				return err
+			}
+		}
+	}
 	if !p.shared {
 		g, err := p.Graph()
 		if err != nil {

@@ -101,6 +101,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
+	stopCatchUp := s.catchUp(ctx)
+	defer stopCatchUp()
 	select {
 	case err := <-done:
 		return err
@@ -111,6 +113,44 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := hs.Shutdown(sctx)
 	<-done
 	return err
+}
+
+// CatchUpEvery is how often a serving Server brings the project's graph
+// and full-text index up to the record (service.CatchUp), which the
+// server's own changes and those of other processes move on.
+var CatchUpEvery = time.Second
+
+// catchUp runs CatchUp every CatchUpEvery until ctx is done or the
+// returned stop is called; a failure (another process holding a store)
+// is logged once until CatchUp succeeds again.
+func (s *Server) catchUp(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(CatchUpEvery)
+		defer t.Stop()
+		var last string
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			err := s.svc.CatchUp(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil && err.Error() != last:
+				last = err.Error()
+				s.logf("qualgraph: the graph and index will catch up later: %v", err)
+			case err == nil:
+				last = ""
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-stopped
+	}
 }
 
 // ListenAndServe listens on opt.Addr and serves svc until ctx is done. It

@@ -67,7 +67,7 @@ func (a *fakeAuth) Visible(_ context.Context, p Principal) (func(string) bool, e
 }
 
 // testProject makes a real project in a temporary folder with testDocs
-// imported through the service, open for writing.
+// imported through the service, open shared.
 func testProject(t *testing.T) (*service.Service, map[string]string) {
 	t.Helper()
 	ctx := context.Background()
@@ -84,7 +84,8 @@ func testProject(t *testing.T) (*service.Service, map[string]string) {
 		}
 		paths = append(paths, f)
 	}
-	p, err := project.Open(dir, project.ReadWrite)
+	// Shared, as qualgraph serve opens it.
+	p, err := project.Open(dir, project.Shared)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,5 +333,56 @@ func TestListenAndServeRefusesWithoutUsers(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("ListenAndServe did not stop")
+	}
+}
+
+// TestBesideOtherWriters serves a project open shared, as qualgraph serve
+// opens it, while another writer (a ReadWrite project, as a CLI command in
+// another process opens it; the lock is a file lock, so two opens in one
+// process exclude each other as two processes do) writes: the writer is
+// not refused, the workbench shows its coding on the next request, a
+// workbench write while the writer holds the project is a 503 with
+// Retry-After that writes nothing, and goes through once it is done.
+func TestBesideOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	old := project.LockWait
+	project.LockWait = 200 * time.Millisecond
+	t.Cleanup(func() { project.LockWait = old })
+	svc, ids := testProject(t)
+	c := &client{t: t, h: newServer(t, svc, Options{}).Handler()}
+	sp := span(t, svc, ids["east.txt"], "协会制定了标准")
+	decode[CodingResult](t, c.do("POST", "/api/codings", CodeRequest{Doc: "east.txt", Start: sp.Start, End: sp.End, Code: "Lobbying"}), 200)
+
+	cli, err := project.Open(svc.Project().Dir, project.ReadWrite)
+	if err != nil {
+		t.Fatalf("a command that writes while the workbench runs: %v", err)
+	}
+	if _, err := service.New(cli).Code(ctx, "bo", service.CodeOptions{Span: sp, Code: "ResourceMobilisation"}); err != nil {
+		t.Fatalf("coding from the command line while the workbench runs: %v", err)
+	}
+	doc := decode[service.DocumentView](t, c.do("GET", "/api/documents/east.txt", nil), 200)
+	if len(doc.Codings) != 2 {
+		t.Fatalf("the workbench shows %d codings after the command's, want 2", len(doc.Codings))
+	}
+	w := c.do("POST", "/api/codings", CodeRequest{Doc: "east.txt", Start: sp.Start, End: sp.End, Code: "Framing"})
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), "locked") {
+		t.Fatalf("workbench write while a command holds the project: %d %q, want 503 naming the lock", w.Code, w.Body.String())
+	}
+	if err := cli.Close(); err != nil {
+		t.Fatal(err)
+	}
+	decode[CodingResult](t, c.do("POST", "/api/codings", CodeRequest{Doc: "east.txt", Start: sp.Start, End: sp.End, Code: "Framing"}), 200)
+	doc = decode[service.DocumentView](t, c.do("GET", "/api/documents/east.txt", nil), 200)
+	if len(doc.Codings) != 3 {
+		t.Fatalf("after the command ended: %d codings, want 3", len(doc.Codings))
+	}
+	// The graph catches up in the background (CatchUp), and Gizmo then
+	// counts the three codings.
+	if err := svc.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Query(ctx, service.QueryOptions{Script: `g.V().Has("<rdf:type>", "<qg:Coding>").Count()`})
+	if err != nil || len(res) != 1 || fmt.Sprint(res[0]) != "3" {
+		t.Fatalf("Gizmo count after CatchUp: %v (%v), want 3", res, err)
 	}
 }

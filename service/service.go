@@ -227,3 +227,8 @@ func FindCoding(v *coding.View, ref string) (coding.Coding, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// CatchUp brings the project's graph and full-text index up to its record
+// (project.Project.CatchUp), for a long-running process whose project is
+// open shared.
+func (s *Service) CatchUp(ctx context.Context) error { return s.p.CatchUp(ctx) }

@@ -410,14 +410,15 @@ type SearchResult struct {
 // speaker or attribute that no document has, when nothing is found, is
 // the error of CheckFilter.
 func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, error) {
-	ix, err := s.p.Index()
-	if err != nil {
-		return nil, err
-	}
 	req := o.SearchRequest
 	limit := req.Limit
 	req.Limit = 0
-	hits, err := ix.Search(req)
+	var hits []fts.Hit
+	err := s.p.ReadIndex(func(ix *fts.Index) error {
+		var err error
+		hits, err = ix.Search(req)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

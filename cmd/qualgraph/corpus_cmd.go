@@ -287,48 +287,20 @@ func searchAction(c *cli.Context) error {
 		req.Attrs[k] = v
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
-		ix, err := p.Index()
-		if err != nil {
-			return err
-		}
-		// All the hits, to say how many there are when --limit shows
-		// fewer.
-		limit := req.Limit
-		req.Limit = 0
-		hits, err := ix.Search(req)
-		if err != nil {
-			return err
-		}
-		total := len(hits)
-		if limit > 0 && len(hits) > limit {
-			hits = hits[:limit]
-		}
-		if total == 0 {
-			// A filter naming what no document has explains the empty
-			// result.
-			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
-				return err
-			}
-		}
-		if st, err := p.IndexStatus(c.Context); err != nil {
-			return err
-		} else if !st.CaughtUp {
-			printf(c.App.ErrWriter, "qualgraph: %d of %d documents searchable: the index is catching up with an import (the next command that writes finishes it)\n", st.Indexed, st.Total)
-		}
-		texts := map[string]string{}
 		width := c.Int("width")
-		out := make([]hitJSON, 0, len(hits))
-		names := make([]string, 0, len(hits))
-		for _, h := range hits {
-			text, ok := texts[h.Doc]
-			if !ok {
-				if text, err = p.Text(h.Doc); err != nil {
-					return err
-				}
-				texts[h.Doc] = text
-			}
-			left, hit, right := corpus.KWIC(text, h.Start, h.End, width)
-			out = append(out, hitJSON{h.Doc, h.Start, h.End, h.Speaker, h.Score, hit, left, right})
+		limit := req.Limit
+		res, err := service.New(p).Search(c.Context, service.SearchOptions{SearchRequest: req, Width: width})
+		if err != nil {
+			return err
+		}
+		if res.Indexed < res.Documents {
+			printf(c.App.ErrWriter, "qualgraph: %d of %d documents searchable: the index is catching up with an import (the next command that writes finishes it)\n", res.Indexed, res.Documents)
+		}
+		total := res.Total
+		out := make([]hitJSON, 0, len(res.Hits))
+		names := make([]string, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			out = append(out, hitJSON{h.Doc, h.Start, h.End, h.Speaker, h.Score, h.Text, h.Left, h.Right})
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {

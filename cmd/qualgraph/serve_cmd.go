@@ -28,7 +28,7 @@ func serveAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "[--addr HOST:PORT]"); err != nil {
 		return err
 	}
-	return withProject(c, project.ReadWrite, func(p *project.Project) error {
+	return withProject(c, project.Shared, func(p *project.Project) error {
 		opt := server.Options{Addr: c.String("addr"), Owner: whoAmI(c), Logf: func(format string, args ...any) {
 			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
 		}}
