@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -40,8 +41,12 @@ func demoAction(c *cli.Context) error {
 		dir = "qualgraph-demo"
 	}
 	w := c.App.Writer
+	at := dir // relative to the command's working directory
+	if wd, err := getwd(c); err == nil && !filepath.IsAbs(dir) {
+		at = filepath.Join(wd, dir)
+	}
 	steps := map[string]*progress{}
-	res, err := demo.Build(c.Context, dir, demo.Options{
+	res, err := demo.Build(c.Context, at, demo.Options{
 		Uncoded: c.Bool("uncoded"),
 		Progress: func(step string, done, total int) {
 			if steps[step] == nil {
@@ -78,7 +83,7 @@ func demoAction(c *cli.Context) error {
 		if serveWorkbench == nil {
 			return errNoWorkbench
 		}
-		return serveWorkbench(c.Context, dir, w)
+		return serveWorkbench(c.Context, at, w)
 	}
 	return nil
 }
