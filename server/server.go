@@ -28,6 +28,9 @@ type Options struct {
 	// changes made on loopback when the project has no users; default
 	// $USER, else "owner".
 	Owner string
+	// Listening, if not nil, is called by ListenAndServe with the
+	// address once it listens (and only then: a refusal comes first).
+	Listening func(net.Addr)
 }
 
 // DefaultAddr is the address Serve listens on by default.
@@ -173,6 +176,9 @@ func ListenAndServe(ctx context.Context, svc *service.Service, opt Options) erro
 	ln, err := net.Listen("tcp", s.opt.Addr)
 	if err != nil {
 		return err
+	}
+	if s.opt.Listening != nil {
+		s.opt.Listening(ln.Addr())
 	}
 	return s.Serve(ctx, ln)
 }

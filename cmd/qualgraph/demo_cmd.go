@@ -1,153 +1,97 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"embed"
-	"fmt"
+	"errors"
 	"io"
-	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/demo"
 	"github.com/qualgraph/qualgraph/project"
 )
-
-// demodata holds the demo corpus: a fictional study of the Jinlan ceramics
-// and smart-lighting cluster, written for qualgraph. attrs.tsv gives each
-// file's kind and attributes.
-//
-//go:embed demodata
-var demodata embed.FS
 
 func demoCommands() []*cli.Command {
 	return []*cli.Command{{
 		Name:      "demo",
-		Usage:     "build a demo project from bundled transcripts and a policy text, and print a tour",
+		Usage:     "build the coded demo project (a fictional study of the Jinlan cluster) and print a tour",
 		ArgsUsage: "[DIR]",
-		Action:    demoAction,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "uncoded", Usage: "import the documents only, code nothing (a corpus to practise coding on)"},
+			&cli.BoolFlag{Name: "serve", Usage: "then serve the demo in the web workbench (Ctrl-C stops)"},
+			addrFlag,
+		},
+		Action: demoAction,
 	}}
 }
 
-// demoFile is one line of demodata/attrs.tsv.
-type demoFile struct {
-	name, kind string
-	attrs      corpus.Attrs
-}
-
-func demoFiles() ([]demoFile, error) {
-	b, err := demodata.ReadFile("demodata/attrs.tsv")
-	if err != nil {
-		return nil, err
-	}
-	var files []demoFile
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		cols := strings.Split(text, "\t")
-		if len(cols) < 2 {
-			return nil, fmt.Errorf("demodata/attrs.tsv:%d: want FILE<TAB>KIND<TAB>ATTRS", line)
-		}
-		f := demoFile{name: cols[0], kind: cols[1], attrs: corpus.Attrs{}}
-		if len(cols) > 2 {
-			for _, kv := range strings.Split(cols[2], ";") {
-				if kv = strings.TrimSpace(kv); kv == "" {
-					continue
-				}
-				k, a, err := corpus.ParseAttr(kv)
-				if err != nil {
-					return nil, fmt.Errorf("demodata/attrs.tsv:%d: %w", line, err)
-				}
-				f.attrs[k] = a
-			}
-		}
-		files = append(files, f)
-	}
-	return files, sc.Err()
-}
-
 func demoAction(c *cli.Context) error {
-	if err := needArgs(c, 0, 1, "[DIR]"); err != nil {
+	if err := needArgs(c, 0, 1, "[--uncoded] [--serve [--addr HOST:PORT]] [DIR]"); err != nil {
 		return err
 	}
 	dir := c.Args().First()
 	if dir == "" {
 		dir = "qualgraph-demo"
 	}
-	files, err := demoFiles()
-	if err != nil {
-		return err
-	}
 	w := c.App.Writer
-	if p, err := project.Open(dir, project.ReadOnly); err == nil {
-		// Run again on the demo it made: show the tour instead of failing.
-		name := p.Meta.Name
-		p.Close()
-		if name == demoName {
-			printf(w, "The demo project is already in %s.\n\n", dir)
-			return printTour(w, dir)
-		}
+	at := dir // relative to the command's working directory
+	if wd, err := getwd(c); err == nil && !filepath.IsAbs(dir) {
+		at = filepath.Join(wd, dir)
 	}
-	if err := project.Init(dir, project.InitOptions{Name: demoName}); err != nil {
-		return err
+	steps := map[string]*progress{}
+	res, err := demo.Build(c.Context, at, demo.Options{
+		Uncoded: c.Bool("uncoded"),
+		Progress: func(step string, done, total int) {
+			if steps[step] == nil {
+				steps[step] = newProgress(c.App.ErrWriter, step, "")
+			}
+			steps[step].set(int64(done), int64(total))
+		},
+	})
+	for _, p := range steps {
+		p.done()
 	}
-	p, err := project.Open(dir, project.ReadWrite)
 	if err != nil {
-		return err
-	}
-	var data []project.DataFile
-	for _, f := range files {
-		b, err := demodata.ReadFile(path.Join("demodata", f.name))
-		if err != nil {
-			p.Close()
-			return err
-		}
-		data = append(data, project.DataFile{Path: "demo/" + f.name, Data: b, Kind: f.kind, Attrs: f.attrs})
-	}
-	res, err := p.ImportData(c.Context, data, project.ImportOptions{By: "demo"})
-	if err != nil {
-		p.Close()
 		return err
 	}
 	for _, d := range res.Imported {
 		printf(w, "  imported %-28s %-12s %6d chars, %3d segments\n", d.Name, d.Kind, d.Chars, len(d.Segments))
 	}
-	if err := p.Close(); err != nil {
+	switch {
+	case res.Reused:
+		printf(w, "The demo project is already in %s, complete: nothing written.\n", dir)
+	case res.Written > 0 || len(res.Imported) > 0:
+		printf(w, "Demo project ready in %s.\n", dir)
+	}
+	printf(w, "%d documents", res.Documents)
+	if res.Codings > 0 || res.Entities > 0 {
+		printf(w, "; coded by %s: %d codings, %d emergent codes, %d entities, %d mentions, %d assertions, %d memos",
+			strings.Join(res.Coders, " and "), res.Codings, res.Codes, res.Entities, res.Mentions, res.Assertions, res.Memos)
+	}
+	printf(w, ".\n\n")
+	if err := printTour(w, dir); err != nil {
 		return err
 	}
-	printf(w, "Demo project ready in %s (%d documents).\n\n", dir, len(files))
-	return printTour(w, dir)
+	if !c.Bool("serve") {
+		return nil
+	}
+	p, err := project.Open(at, project.Shared)
+	if err != nil {
+		return err
+	}
+	return errors.Join(serveProject(c, p), p.Close())
 }
-
-// demoName is the name of the demo project.
-const demoName = "Jinlan cluster demo"
 
 // printTour prints the commands of the demo's tour.
 func printTour(w io.Writer, dir string) error {
-	tour, err := demodata.ReadFile("demodata/tour.md")
+	cmds, err := demo.TourCommands()
 	if err != nil {
 		return err
 	}
 	printf(w, "Try, inside %s (or with --project %s):\n\n", dir, dir)
-	for _, cmd := range tourCommands(string(tour)) {
+	for _, cmd := range cmds {
 		printf(w, "  %s\n", cmd)
 	}
 	return nil
-}
-
-// tourCommands picks the qualgraph command lines out of the tour.
-func tourCommands(md string) []string {
-	var out []string
-	for _, line := range strings.Split(md, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "qualgraph ") && !strings.HasPrefix(line, "qualgraph demo") {
-			out = append(out, line)
-		}
-	}
-	return out
 }

@@ -135,10 +135,12 @@ func must(t *testing.T, dir string, args ...string) string {
 	return r.stdout
 }
 
+// newDemo builds the demo's documents, uncoded, for the tests that code
+// them themselves (demo_test.go tests the coded demo).
 func newDemo(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "demo")
-	must(t, ".", "demo", dir)
+	must(t, ".", "demo", "--uncoded", dir)
 	return dir
 }
 
@@ -308,7 +310,7 @@ func TestDemoDocsShowSearch(t *testing.T) {
 	}
 	must(t, dir, "check")
 	// Running the demo again on its folder shows the tour and changes nothing.
-	if out := must(t, ".", "demo", dir); !strings.Contains(out, "already") {
+	if out := must(t, ".", "demo", "--uncoded", dir); !strings.Contains(out, "already") {
 		t.Fatalf("second demo run: %s", out)
 	}
 	if n := len(docsJSON(t, dir)); n != 5 {
