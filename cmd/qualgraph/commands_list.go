@@ -13,4 +13,5 @@ var commandGroups = []func() []*cli.Command{
 	graphCommands,    // entity, assert, retract, assertions, memo(s), log, links, neighbors, path, query
 	analysisCommands, // frequencies, cooccur, matrix, centrality, network, agreement
 	exportCommands,   // export
+	userCommands,     // user add|list|remove, blind on|off|status
 }
