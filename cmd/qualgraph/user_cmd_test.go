@@ -109,3 +109,28 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("switching blind coding on twice logged twice:\n%s", log)
 	}
 }
+
+// TestUsersOldProject adds users to a project made by an older qualgraph
+// (before users existed, before the record): it has none, takes them, and
+// check finds its graph and projection agree.
+func TestUsersOldProject(t *testing.T) {
+	dir := unpackOldProject(t, "project.tar.gz")
+	if out := must(t, dir, "user", "list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("users of an old project: %s", out)
+	}
+	if out := must(t, dir, "blind", "status"); !strings.Contains(out, "off") {
+		t.Fatalf("blind status of an old project: %s", out)
+	}
+	must(t, dir, "user", "add", "ann", "--role", "owner")
+	must(t, dir, "blind", "on")
+	if out := must(t, dir, "user", "list"); !strings.Contains(out, "ann") || !strings.Contains(out, "1 user") {
+		t.Fatalf("user list: %s", out)
+	}
+	if r := qg(t, dir, "check"); r.code != 0 {
+		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The old listings are as they were.
+	if got, want := strings.TrimSpace(must(t, dir, "codings", "--json")), readOldWant(t, "codings.json"); got != want {
+		t.Errorf("codings --json changed after adding a user")
+	}
+}
