@@ -3,18 +3,48 @@ package project
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 )
 
+// usersCache keeps the users as last read, with the positions of the
+// projection and the record then: a server authenticates every request,
+// and reading the users replays the projection's records.log.
+type usersCache struct {
+	mu        sync.Mutex
+	read      bool
+	proj, rec record.Position
+	users     []coding.User
+	blind     bool
+}
+
 // Users returns the users of the project (see coding.User) and whether
-// blind coding is on, from the graph's projection.
+// blind coding is on, from the graph's projection and the record's tail,
+// read again only when either has moved on. Callers must not change the
+// slice.
 func (p *Project) Users() ([]coding.User, bool, error) {
+	proj, err := p.ProjectionPosition()
+	if err != nil {
+		return nil, false, err
+	}
+	head, err := p.RecordHead()
+	if err != nil {
+		return nil, false, err
+	}
+	c := &p.users
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.read && c.proj == proj && c.rec == head {
+		return c.users, c.blind, nil
+	}
 	v, err := p.ViewOf(kg.PartUsers)
 	if err != nil {
 		return nil, false, err
 	}
+	c.read, c.proj, c.rec, c.users, c.blind = true, proj, head, v.Users, v.Blind
 	return v.Users, v.Blind, nil
 }
 

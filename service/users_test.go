@@ -478,3 +478,42 @@ func TestOldEvents(t *testing.T) {
 		t.Errorf("user change without a token hash: %v", err)
 	}
 }
+
+// TestUsersSeenByReader checks that a reader that has read the users
+// sees those a writer adds and removes afterwards, and their tokens.
+func TestUsersSeenByReader(t *testing.T) {
+	dir := emptyProject(t)
+	ctx := context.Background()
+	reader, rp := openService(t, dir, project.ReadOnly)
+	defer rp.Close()
+	writer, wp := openService(t, dir, project.ReadWrite)
+	defer wp.Close()
+	for i, step := range []struct {
+		do    func() (string, error)
+		names string
+	}{
+		{func() (string, error) { return "", nil }, ""},
+		{func() (string, error) { return writer.AddUser(ctx, "ann", "ann", service.RoleOwner) }, "ann"},
+		{func() (string, error) { return writer.AddUser(ctx, "ann", "bo", service.RoleCoder) }, "ann bo"},
+		{func() (string, error) { return "", writer.RemoveUser(ctx, "ann", "bo") }, "ann"},
+	} {
+		tok, err := step.do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := userNames(t, reader); got != step.names {
+			t.Fatalf("step %d: reader sees users %q, want %q", i, got, step.names)
+		}
+		if tok != "" {
+			if _, err := reader.Authenticate(ctx, tok); err != nil {
+				t.Fatalf("step %d: reader does not know the new token: %v", i, err)
+			}
+		}
+	}
+	if err := writer.SetBlind(ctx, "ann", true); err != nil {
+		t.Fatal(err)
+	}
+	if on, err := reader.Blind(ctx); err != nil || !on {
+		t.Fatalf("reader: Blind = %v, %v after the writer switched it on", on, err)
+	}
+}
