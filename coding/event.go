@@ -39,6 +39,26 @@ type Event struct {
 	Quotes  []Quote     `json:"quotes,omitempty"`
 	Retract *Retraction `json:"retract,omitempty"`
 	Memo    *Memo       `json:"memo,omitempty"`
+
+	// User adds or removes a user of the project; Blind switches blind
+	// coding on or off (see User and View.Blind).
+	User  *UserChange  `json:"user,omitempty"`
+	Blind *BlindChange `json:"blind,omitempty"`
+}
+
+// UserChange adds user Name with role Role and the hash of their token,
+// or, with Removed, removes user Name. Who added them and when is the
+// event's Change.
+type UserChange struct {
+	Name      string `json:"name"`
+	Role      string `json:"role,omitempty"`
+	TokenHash string `json:"token_sha256,omitempty"` // hex SHA-256 of the token; never the token
+	Removed   bool   `json:"removed,omitempty"`
+}
+
+// BlindChange switches blind coding on or off.
+type BlindChange struct {
+	On bool `json:"on"`
 }
 
 // DocAttrs sets attributes of document Doc.
@@ -96,6 +116,8 @@ func (e *Event) Kind() (string, error) {
 	add(len(e.Assertions) > 0, "assertions")
 	add(e.Retract != nil, "retract")
 	add(e.Memo != nil, "memo")
+	add(e.User != nil, "user")
+	add(e.Blind != nil, "blind")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}
@@ -104,6 +126,9 @@ func (e *Event) Kind() (string, error) {
 	}
 	if e.Change.ID == "" {
 		return "", fmt.Errorf("%w: no change id", ErrBadEvent)
+	}
+	if e.User != nil && (e.User.Name == "" || !e.User.Removed && (e.User.Role == "" || e.User.TokenHash == "")) {
+		return "", fmt.Errorf("%w %s: user change without name, role or token hash", ErrBadEvent, e.Change.ID)
 	}
 	for _, s := range e.Steps {
 		if _, err := s.Kind(); err != nil {

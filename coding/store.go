@@ -73,6 +73,30 @@ type View struct {
 	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
 	Memos      []Memo      `json:"memos"`
 	Changes    []Change    `json:"changes"`
+	// Users are the project's users as their changes left them, and
+	// Blind whether blind coding is on (see UserChange, BlindChange).
+	Users []User `json:"users,omitempty"`
+	Blind bool   `json:"blind,omitempty"`
+}
+
+// User is a user of a project: a name, a role ("owner", "coder" or
+// "viewer"; package service gives them their meaning), the hash of their
+// token, and who added them when.
+type User struct {
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	TokenHash string    `json:"token_sha256"`
+	Added     time.Time `json:"added"`
+	AddedBy   string    `json:"added_by"`
+}
+
+// ApplyUser applies user change u, made by ch, to v: it adds the user (in
+// place of one of that name) or removes them.
+func (v *View) ApplyUser(ch Change, u UserChange) {
+	v.Users = slices.DeleteFunc(v.Users, func(x User) bool { return x.Name == u.Name })
+	if !u.Removed {
+		v.Users = append(v.Users, User{Name: u.Name, Role: u.Role, TokenHash: u.TokenHash, Added: ch.At, AddedBy: ch.By})
+	}
 }
 
 // Sort puts every list of v in a canonical order: by creation time, then id
@@ -85,6 +109,7 @@ func (v *View) Sort() {
 	byTime(v.Changes, func(c Change) (time.Time, string) { return c.At, c.ID })
 	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
+	byTime(v.Users, func(u User) (time.Time, string) { return u.Added, u.Name })
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {

@@ -53,6 +53,10 @@
 //	                       quads labelled by their document (codings,
 //	                       mentions, uncodes and recodes) and the direct
 //	                       edges labelled by their assertion
+//	<qg:change/UUID> <qg:user> "NAME", <qg:role>, <qg:tokenSha>
+//	                       a user added (or, with <qg:userRemoved> true,
+//	                       removed) by that change; <qg:blind> true|false
+//	                       blind coding switched on or off (users.go)
 //
 // Graphs written by older versions held a coding as one quad <qg:record>
 // "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO" labelled by its document

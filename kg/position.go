@@ -398,6 +398,10 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.Retract(ch, e.Retract.ID, e.Retract.Reason)
 	case "memo":
 		return s.AddMemo(ch, *e.Memo)
+	case "user":
+		return s.SetUser(ch, *e.User)
+	case "blind":
+		return s.SetBlind(ch, e.Blind.On)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

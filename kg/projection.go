@@ -39,7 +39,7 @@ import (
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
-//	                   memo, code, promote
+//	                   memo, code, promote, user, unuser, blind (users.go)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -107,6 +107,8 @@ type event struct {
 	Reason  string            `json:"reason,omitempty"`
 	Parent  string            `json:"parent,omitempty"`
 	Version int               `json:"v,omitempty"`
+	User    *coding.User      `json:"user,omitempty"`
+	On      bool              `json:"on,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -326,9 +328,10 @@ const (
 	PartAssertions                  // assertions, with their retractions
 	PartMemos                       // memos
 	PartCodes                       // emergent codes, with their promotions (codes.log)
+	PartUsers                       // users and blind coding (users.go)
 
 	// PartRecords is everything but codings and mentions.
-	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes
+	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes | PartUsers
 	// PartAll is the whole projection.
 	PartAll = PartCodings | PartRecords
 )
@@ -347,6 +350,8 @@ func partOf(kind string) Part {
 		return PartMemos
 	case "code", "promote":
 		return PartCodes
+	case "user", "unuser", "blind":
+		return PartUsers
 	}
 	return 0
 }
@@ -797,6 +802,13 @@ func (r *replay) applyJSON(e event) error {
 			return fmt.Errorf("promotion of unknown code %s", e.ID)
 		}
 		r.v.Codes[i].Promoted, r.v.Codes[i].Parent = true, e.Parent
+	case e.K == "user" && e.User != nil:
+		u := e.User
+		r.v.ApplyUser(coding.Change{By: u.AddedBy, At: u.Added}, coding.UserChange{Name: u.Name, Role: u.Role, TokenHash: u.TokenHash})
+	case e.K == "unuser":
+		r.v.ApplyUser(coding.Change{}, coding.UserChange{Name: e.ID, Removed: true})
+	case e.K == "blind":
+		r.v.Blind = e.On
 	default:
 		return fmt.Errorf("unknown record %q", e.K)
 	}
@@ -925,6 +937,12 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for i := range v.Codes {
 		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
+	}
+	for _, u := range v.Users {
+		line(userLine(u))
+	}
+	if v.Blind {
+		line(blindLine(true))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

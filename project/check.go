@@ -230,6 +230,10 @@ func viewDiff(want, got *coding.View) []string {
 	cmp("memos", want.Memos, got.Memos, len(want.Memos), len(got.Memos))
 	cmp("codes", want.Codes, got.Codes, len(want.Codes), len(got.Codes))
 	cmp("changes", want.Changes, got.Changes, len(want.Changes), len(got.Changes))
+	cmp("users", want.Users, got.Users, len(want.Users), len(got.Users))
+	if want.Blind != got.Blind {
+		out = append(out, fmt.Sprintf("blind coding: graph %v, projection %v", want.Blind, got.Blind))
+	}
 	return out
 }
 

@@ -279,6 +279,7 @@ type Project struct {
 	// keepJournal is set when a write failed and could not be undone: the
 	// journal stays so that the next Open repairs the project.
 	keepJournal bool
+	users       usersCache // the users, as last read (users.go)
 }
 
 // Mode says how a project is opened.

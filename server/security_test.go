@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -154,10 +155,39 @@ func TestSecurityHeaders(t *testing.T) {
 // TestPermissions runs the permission table: owner, coder, viewer,
 // anonymous on a non-loopback address, and blind mode.
 func TestPermissions(t *testing.T) {
-	svc, ids := testProject(t)
-	auth := &fakeAuth{users: map[string]string{"olga": "owner", "cai": "coder", "dan": "coder", "vic": "viewer"}}
+	users := map[string]string{"olga": "owner", "cai": "coder", "dan": "coder", "vic": "viewer"}
+	t.Run("Fake", func(t *testing.T) {
+		svc, ids := testProject(t)
+		auth := &fakeAuth{users: users}
+		tokens := map[string]string{"mallory": "mallory-token"}
+		for u := range users {
+			tokens[u] = u + "-token"
+		}
+		testPermissions(t, svc, ids, auth, tokens, func(on bool) { auth.blind = on })
+	})
+	// The project's own users, as qualgraph serve has them.
+	t.Run("ProjectUsers", func(t *testing.T) {
+		svc, ids := testProject(t)
+		ctx := context.Background()
+		tokens := map[string]string{"mallory": strings.Repeat("ab", 32)}
+		for _, u := range []string{"olga", "cai", "dan", "vic"} { // an owner first
+			tok, err := svc.AddUser(ctx, "olga", u, service.Role(users[u]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[u] = tok
+		}
+		testPermissions(t, svc, ids, ProjectUsers(svc), tokens, func(on bool) {
+			if err := svc.SetBlind(ctx, "olga", on); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}
+
+func testPermissions(t *testing.T, svc *service.Service, ids map[string]string, auth Authenticator, tokens map[string]string, blind func(bool)) {
 	h := newServer(t, svc, Options{Auth: auth, Addr: "0.0.0.0:7474"}).Handler()
-	as := func(user string) *client { return &client{t: t, h: h, auth: user + "-token", addr: "192.0.2.7:5000"} }
+	as := func(user string) *client { return &client{t: t, h: h, auth: tokens[user], addr: "192.0.2.7:5000"} }
 	sp := span(t, svc, ids["north.txt"], "seed funding")
 	codeReq := CodeRequest{Doc: "north.txt", Start: sp.Start, End: sp.End, Code: "Lobbying"}
 	caiCoding := decode[CodingResult](t, as("cai").do("POST", "/api/codings", codeReq), 200).Coding
@@ -195,8 +225,8 @@ func TestPermissions(t *testing.T) {
 	t.Run("Blind", func(t *testing.T) {
 		decode[CodingResult](t, as("cai").do("POST", "/api/codings", codeReq), 200)
 		decode[CodingResult](t, as("dan").do("POST", "/api/codings", codeReq), 200)
-		auth.blind = true
-		defer func() { auth.blind = false }()
+		blind(true)
+		defer blind(false)
 		for user, want := range map[string][]string{"cai": {"cai"}, "dan": {"dan"}, "olga": {"cai", "dan"}} {
 			doc := decode[service.DocumentView](t, as(user).do("GET", "/api/documents/north.txt", nil), 200)
 			var got []string

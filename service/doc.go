@@ -9,6 +9,13 @@
 // evidence by quote) and CheckFilter (a kind, speaker or attribute key
 // that no document has, named when a filter finds nothing).
 //
+// Users, roles and blind coding (users.go): AddUser, Users, RemoveUser,
+// Authenticate, SetBlind and Blind change and read them, as recorded
+// changes; Authorize and Visible say what a user may do and see, for a
+// server that acts for several users. A local user (the command line, a
+// server on 127.0.0.1 for a project without users) acts as owner
+// (LocalUser).
+//
 // The changes refuse what is wrong and say what is right: coding,
 // recoding or asserting again what the same coder recorded writes
 // nothing and says so (Coded.Existing, Recoded.Unchanged,

@@ -14,4 +14,5 @@ var commandGroups = []func() []*cli.Command{
 	analysisCommands, // frequencies, cooccur, matrix, centrality, network, agreement
 	exportCommands,   // export
 	serveCommands,    // serve
+	userCommands,     // user add|list|remove, blind on|off|status
 }

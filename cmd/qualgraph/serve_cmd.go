@@ -52,5 +52,7 @@ func serveProject(c *cli.Context, p *project.Project) error {
 		}
 		printf(c.App.Writer, "qualgraph: serving %s at http://%s:%s/ (Ctrl-C stops)\n", p.Dir, host, port)
 	}
-	return server.ListenAndServe(c.Context, service.New(p), opt)
+	svc := service.New(p)
+	opt.Auth = server.ProjectUsers(svc)
+	return server.ListenAndServe(c.Context, svc, opt)
 }
