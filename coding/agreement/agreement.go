@@ -35,6 +35,10 @@ type Options struct {
 	// none of the codes to. Empty makes such a value missing. A value equal
 	// to one of the codes counts as that code.
 	Uncoded string
+
+	// Names maps document ids to the names that Report.Documents and
+	// Report.Warnings give them; optional.
+	Names map[string]string
 }
 
 // Report is the result of Compare. Its JSON field names are stable.
@@ -59,7 +63,7 @@ type Report struct {
 // Document says how one document entered a comparison.
 type Document struct {
 	Doc  string `json:"doc"`
-	Name string `json:"name,omitempty"` // set by the caller
+	Name string `json:"name,omitempty"` // from Options.Names
 	// Unit is what Units counts: "segment" with Options.Segments (a
 	// caller may name the kind, "turn" or "paragraph"), else "char", the
 	// document's code points.
@@ -295,11 +299,16 @@ func Compare(codings []coding.Coding, docs map[string]int, opts *Options) (*Repo
 
 	r := &Report{Coders: coders, Docs: len(ds), Chars: chars, Units: units,
 		Documents: documents(ids, docs, opts.Segments, counts), Warnings: []string{}}
-	for _, dm := range r.Documents {
+	for i, dm := range r.Documents {
+		r.Documents[i].Name = opts.Names[dm.Doc]
+		name := dm.Doc
+		if n := opts.Names[dm.Doc]; n != "" {
+			name = n + " (" + dm.Doc + ")"
+		}
 		for _, who := range coders {
 			if dm.Included && dm.Codings[who] == 0 {
 				r.Warnings = append(r.Warnings, fmt.Sprintf(
-					"%s coded nothing in document %s; it is compared as if %s had found none of the codes there", who, dm.Doc, who))
+					"%s coded nothing in document %s; it is compared as if %s had found none of the codes there", who, name, who))
 			}
 		}
 	}

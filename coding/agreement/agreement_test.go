@@ -576,13 +576,14 @@ func TestCompareDocuments(t *testing.T) {
 				{Doc: "d3", Unit: "char", Included: false, Reason: ReasonEmpty, Codings: map[string]int{"ann": 0, "bo": 0}},
 			},
 			warnings: []string{"bo coded nothing in document d2; it is compared as if bo had found none of the codes there"}},
-		{name: "SegmentsOneCode", opts: &Options{Codes: []string{"x"}, Segments: map[string][]Interval{"d1": {{0, 5}, {5, 10}}}},
+		{name: "SegmentsOneCodeNames", opts: &Options{Codes: []string{"x"}, Segments: map[string][]Interval{"d1": {{0, 5}, {5, 10}}},
+			Names: map[string]string{"d1": "one.txt", "d2": "two.txt"}},
 			want: []Document{
-				{Doc: "d1", Unit: "segment", Units: 2, Chars: 10, Included: true, Codings: map[string]int{"ann": 1, "bo": 1}},
-				{Doc: "d2", Unit: "segment", Units: 0, Chars: 5, Included: true, Codings: map[string]int{"ann": 1, "bo": 0}},
+				{Doc: "d1", Name: "one.txt", Unit: "segment", Units: 2, Chars: 10, Included: true, Codings: map[string]int{"ann": 1, "bo": 1}},
+				{Doc: "d2", Name: "two.txt", Unit: "segment", Units: 0, Chars: 5, Included: true, Codings: map[string]int{"ann": 1, "bo": 0}},
 				{Doc: "d3", Unit: "segment", Included: false, Reason: ReasonEmpty, Codings: map[string]int{"ann": 0, "bo": 0}},
 			},
-			warnings: []string{"bo coded nothing in document d2; it is compared as if bo had found none of the codes there"}},
+			warnings: []string{"bo coded nothing in document two.txt (d2); it is compared as if bo had found none of the codes there"}},
 		{name: "OnlyD1", codings: codings[:3], docs: map[string]int{"d1": 10}, opts: &Options{Coders: []string{"bo", "ann"}},
 			want: []Document{
 				{Doc: "d1", Unit: "char", Units: 10, Chars: 10, Included: true, Codings: map[string]int{"ann": 2, "bo": 1}},
