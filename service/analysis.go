@@ -556,6 +556,7 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 		}
 	}
 	if named {
+		sortDocuments(r.Documents)
 		return r, nil
 	}
 	// The documents left out, and a warning for each coder whose coverage
@@ -601,11 +602,16 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 		}
 		r.Documents = append(r.Documents, left...)
 	}
-	sort.SliceStable(r.Documents, func(i, j int) bool {
-		a, b := r.Documents[i], r.Documents[j]
+	sortDocuments(r.Documents)
+	return r, nil
+}
+
+// sortDocuments sorts a Report's documents by name, then id.
+func sortDocuments(ds []agreement.Document) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
 		return a.Name < b.Name || a.Name == b.Name && a.Doc < b.Doc
 	})
-	return r, nil
 }
 
 // segmentUnit names the segments of d: turns when a speaker is named,
