@@ -123,7 +123,10 @@ func analysisCommands() []*cli.Command {
 			Description: `Compares the coders on every code they used (or --code), over the documents
    all of them coded (or --doc): percentage agreement and Cohen's kappa per
    pair at the character level, Krippendorff's alpha for unitizing, and
-   nominal alpha with the documents' segments as units.`,
+   nominal alpha with the documents' segments as units. It then lists every
+   document the coders coded, with its units (turns or paragraphs), each
+   coder's codings and whether it was compared, and warns when a coder's
+   coverage shrank the documents compared.`,
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "coders", Usage: "the coders `A,B[,C...]` to compare (at least two)"},
 				&cli.StringSliceFlag{Name: "code", Usage: "only `CODE`, repeatable"},

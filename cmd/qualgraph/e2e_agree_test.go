@@ -87,6 +87,7 @@ func TestAgreementCoverage(t *testing.T) {
 	}
 	warning := fmt.Sprintf("ben coded 2 of the 3 documents the coders coded; agreement is computed on the 2 that all of them coded (%d turns, %d characters), not 3",
 		units, r.Chars)
+	t.Logf("warning: %s", warning)
 	if !slices.Equal(r.Warnings, []string{warning}) {
 		t.Errorf("warnings %q, want %q", r.Warnings, warning)
 	}
