@@ -176,6 +176,8 @@ type Centrality struct {
 	Nodes     int             `json:"nodes"`
 	Edges     int             `json:"edges"`
 	Scores    []network.Score `json:"scores"` // highest first
+	// Coders are the coders of the assertions behind the ties, sorted.
+	Coders []string `json:"coders"`
 }
 
 // Centrality scores the entities of the network of assertions between
@@ -241,7 +243,7 @@ func (s *Service) Centrality(ctx context.Context, o CentralityOptions) (*Central
 		return nil, err
 	}
 	out := &Centrality{Measure: measure, Weighted: o.Weighted, Relations: orEmpty(o.Relations), Phases: orEmpty(o.Phases),
-		Nodes: len(n.Nodes), Edges: len(n.Edges), Scores: scores}
+		Nodes: len(n.Nodes), Edges: len(n.Edges), Scores: scores, Coders: assertionCoders(v, n)}
 	if measure == "degree" {
 		out.Direction = string(dir)
 	}
@@ -280,6 +282,9 @@ type NetworkOptions struct {
 type NetworkResult struct {
 	Network *network.Network
 	Series  *network.Series
+	// Coders are the coders of the assertions behind the edges (of all
+	// windows), sorted.
+	Coders []string
 }
 
 // Network builds a discourse network (Via concept: actors and the concepts
@@ -342,7 +347,7 @@ func (s *Service) Network(ctx context.Context, o NetworkOptions) (*NetworkResult
 		if err != nil {
 			return nil, err
 		}
-		return &NetworkResult{Network: n}, nil
+		return &NetworkResult{Network: n, Coders: assertionCoders(v, n)}, nil
 	}
 	rel := ""
 	if len(o.Relations) == 1 {
@@ -369,13 +374,41 @@ func (s *Service) Network(ctx context.Context, o NetworkOptions) (*NetworkResult
 		if err != nil {
 			return nil, err
 		}
-		return &NetworkResult{Network: n}, nil
+		return &NetworkResult{Network: n, Coders: assertionCoders(v, n)}, nil
 	}
 	series, err := network.Windows(stmts, o.Window, build)
 	if err != nil {
 		return nil, err
 	}
-	return &NetworkResult{Series: series}, nil
+	var all []string
+	for _, w := range series.Windows {
+		all = append(all, assertionCoders(v, w.Network)...)
+	}
+	slices.Sort(all)
+	return &NetworkResult{Series: series, Coders: orEmpty(slices.Compact(all))}, nil
+}
+
+// assertionCoders returns the coders of the assertions of v behind the
+// edges of n, sorted; never nil.
+func assertionCoders(v *coding.View, n *network.Network) []string {
+	coder := make(map[string]string, len(v.Assertions))
+	for _, a := range v.Assertions {
+		coder[a.ID] = a.Coder
+	}
+	seen := map[string]bool{}
+	for _, e := range n.Edges {
+		for _, id := range e.Assertions {
+			if c, ok := coder[id]; ok {
+				seen[c] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // documentTimes returns the date of each document from attribute attr: a
@@ -427,6 +460,13 @@ type AgreementOptions struct {
 
 // Agreement compares the coders: percentage agreement and Cohen's kappa
 // per pair, Krippendorff's alpha for unitizing and over segments.
+//
+// The Report's Documents name every document compared, with its segments
+// counted as turns (a speaker is named) or paragraphs; without
+// AgreementOptions.Docs they also list the documents some coders coded and
+// others did not, left out, and Warnings say, for each coder whose
+// coverage shrank the base, how many documents the coder coded and what
+// the comparison is computed on.
 func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement.Report, error) {
 	if len(o.Coders) < 2 {
 		return nil, fmt.Errorf("agreement: name at least two coders, not %d", len(o.Coders))
@@ -461,14 +501,24 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 			return nil, fmt.Errorf("coder %q has no codings (the coders are %s)", who, strings.Join(codersOf(a.view), ", "))
 		}
 	}
-	if len(docs) == 0 {
+	named := len(docs) > 0
+	var left []agreement.Document // documents some coders coded, not all
+	if !named {
+		var some []string // documents any of the coders coded
 		for doc, m := range coded {
-			all := true
+			var none []string
 			for _, who := range o.Coders {
-				all = all && m[who]
+				if !m[who] {
+					none = append(none, who)
+				}
 			}
-			if all {
+			switch {
+			case len(none) == 0:
 				docs = append(docs, doc)
+			case len(none) < len(o.Coders):
+				some = append(some, doc)
+				left = append(left, agreement.Document{Doc: doc,
+					Reason: fmt.Sprintf("%s coded nothing in it", joinAnd(none))})
 			}
 		}
 		if len(docs) == 0 {
@@ -478,18 +528,139 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 	}
 	lens := map[string]int{}
 	segs := map[string][]agreement.Interval{}
+	info := map[string]*corpus.Document{}
+	names := map[string]string{}
 	for _, id := range docs {
 		d, err := s.p.Document(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		info[id], names[id] = d, d.Name
 		lens[id] = d.Chars
 		for _, sg := range d.Segments {
 			segs[id] = append(segs[id], agreement.Interval{Start: sg.Start, End: sg.End})
 		}
 	}
-	return agreement.Compare(filterCodings(a.view.Codings, docs, o.Coders), lens,
-		&agreement.Options{Coders: o.Coders, Codes: o.Codes, Segments: segs})
+	r, err := agreement.Compare(filterCodings(a.view.Codings, docs, o.Coders), lens,
+		&agreement.Options{Coders: o.Coders, Codes: o.Codes, Segments: segs, Names: names})
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Documents {
+		if r.Documents[i].Unit == "segment" {
+			r.Documents[i].Unit = segmentUnit(info[r.Documents[i].Doc])
+		}
+	}
+	if named {
+		sortDocuments(r.Documents)
+		return r, nil
+	}
+	// The documents left out, and a warning for each coder whose coverage
+	// shrank the base.
+	codings := codingsPerDoc(a.view.Codings, o.Coders, o.Codes)
+	for i, dm := range left {
+		d, err := s.p.Document(ctx, dm.Doc)
+		if err != nil {
+			return nil, err
+		}
+		left[i].Name, left[i].Chars, left[i].Unit, left[i].Units = d.Name, d.Chars, segmentUnit(d), len(d.Segments)
+		left[i].Codings = codings[dm.Doc]
+		if left[i].Codings == nil { // none of the codes compared
+			left[i].Codings = map[string]int{}
+			for _, who := range o.Coders {
+				left[i].Codings[who] = 0
+			}
+		}
+	}
+	if len(left) > 0 {
+		all := len(docs) + len(left)
+		units, unit := 0, ""
+		for i, dm := range r.Documents {
+			units += dm.Units
+			if i == 0 || unit == dm.Unit {
+				unit = dm.Unit
+			} else {
+				unit = "segment"
+			}
+		}
+		for _, who := range o.Coders {
+			n := 0
+			for _, m := range coded {
+				if m[who] {
+					n++
+				}
+			}
+			if n < all {
+				r.Warnings = append(r.Warnings, fmt.Sprintf(
+					"%s coded %d of the %d documents the coders coded; agreement is computed on the %d that all of them coded (%s, %d characters), not %d",
+					who, n, all, len(docs), nounPlural(units, unit), r.Chars, all))
+			}
+		}
+		r.Documents = append(r.Documents, left...)
+	}
+	sortDocuments(r.Documents)
+	return r, nil
+}
+
+// sortDocuments sorts a Report's documents by name, then id.
+func sortDocuments(ds []agreement.Document) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		return a.Name < b.Name || a.Name == b.Name && a.Doc < b.Doc
+	})
+}
+
+// segmentUnit names the segments of d: turns when a speaker is named,
+// else paragraphs; "char" for a document without segments.
+func segmentUnit(d *corpus.Document) string {
+	if len(d.Segments) == 0 {
+		return "char"
+	}
+	for _, sg := range d.Segments {
+		if sg.Speaker != "" {
+			return "turn"
+		}
+	}
+	return "paragraph"
+}
+
+// nounPlural writes n units: "41 turns", "1 paragraph", "300 characters".
+func nounPlural(n int, unit string) string {
+	if unit == "char" {
+		unit = "character"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.Itoa(n) + " " + unit
+}
+
+// joinAnd joins names as people write them: "ann", "ann and bo", "ann, bo
+// and cy".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// codingsPerDoc counts the codings of each coder (of the codes, all if
+// none are named) per document; every coder has a count, 0 included.
+func codingsPerDoc(cs []coding.Coding, coders, codes []string) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, cd := range cs {
+		if !slices.Contains(coders, cd.Coder) || len(codes) > 0 && !slices.Contains(codes, cd.Code) {
+			continue
+		}
+		if out[cd.Doc] == nil {
+			out[cd.Doc] = map[string]int{}
+			for _, who := range coders {
+				out[cd.Doc][who] = 0
+			}
+		}
+		out[cd.Doc][cd.Coder]++
+	}
+	return out
 }
 
 // codersOf returns the coders of the codings of v, sorted.

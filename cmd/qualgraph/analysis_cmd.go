@@ -6,6 +6,7 @@ package main
 // service on the project opened read-only, and prints the result.
 
 import (
+	"encoding/json"
 	"io"
 	"slices"
 	"sort"
@@ -122,7 +123,10 @@ func analysisCommands() []*cli.Command {
 			Description: `Compares the coders on every code they used (or --code), over the documents
    all of them coded (or --doc): percentage agreement and Cohen's kappa per
    pair at the character level, Krippendorff's alpha for unitizing, and
-   nominal alpha with the documents' segments as units.`,
+   nominal alpha with the documents' segments as units. It then lists every
+   document the coders coded, with its units (turns or paragraphs), each
+   coder's codings and whether it was compared, and warns when a coder's
+   coverage shrank the documents compared.`,
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "coders", Usage: "the coders `A,B[,C...]` to compare (at least two)"},
 				&cli.StringSliceFlag{Name: "code", Usage: "only `CODE`, repeatable"},
@@ -192,6 +196,7 @@ func frequenciesAction(c *cli.Context) error {
 			return err
 		}
 		printf(w, "%d codings in %d documents, %d characters coded\n", t.Total.Codings, t.Total.Documents, t.Total.Chars)
+		printCoders(w, t.Coders)
 		return nil
 	})
 }
@@ -248,6 +253,7 @@ func cooccurAction(c *cli.Context) error {
 				break
 			}
 		}
+		printCoders(w, r.Coders)
 		return nil
 	})
 }
@@ -297,6 +303,7 @@ func matrixAction(c *cli.Context) error {
 			return err
 		}
 		printf(w, "%s per code and value of %s\n", count, attr)
+		printCoders(w, m.Coders)
 		return nil
 	})
 }
@@ -339,6 +346,7 @@ func centralityAction(c *cli.Context) error {
 			return err
 		}
 		printf(w, "%s over %d entities and %d ties (assertions between entities, not retracted)\n", measure, out.Nodes, out.Edges)
+		printCoders(w, out.Coders)
 		return nil
 	})
 }
@@ -389,19 +397,27 @@ func networkAction(c *cli.Context) error {
 			return err
 		}
 		if r.Series == nil {
-			return writeNetworkOut(c, o, func(w io.Writer) error { return writeNetwork(w, o.Format, r.Network) })
+			return writeNetworkOut(c, o, r.Coders, func(w io.Writer) error {
+				if o.Format == "json" {
+					return writeNetworkJSON(w, r.Network, r.Coders)
+				}
+				return writeNetwork(w, o.Format, r.Network)
+			})
 		}
-		return writeNetworkOut(c, o, func(w io.Writer) error {
+		return writeNetworkOut(c, o, r.Coders, func(w io.Writer) error {
 			if o.Format == "gexf" {
 				return network.WriteGEXFSeries(w, r.Series)
 			}
-			return writeJSON(w, seriesToJSON(r.Series))
+			s := seriesToJSON(r.Series)
+			s.Coders = r.Coders
+			return writeJSON(w, s)
 		})
 	})
 }
 
-// writeNetworkOut writes to --out (atomically) or standard output.
-func writeNetworkOut(c *cli.Context, o networkOptions, fn func(io.Writer) error) error {
+// writeNetworkOut writes to --out (atomically), and then says so and
+// whose assertions the network holds, or to standard output.
+func writeNetworkOut(c *cli.Context, o networkOptions, coders []string, fn func(io.Writer) error) error {
 	if o.Out == "" || o.Out == "-" {
 		return fn(c.App.Writer)
 	}
@@ -409,7 +425,53 @@ func writeNetworkOut(c *cli.Context, o networkOptions, fn func(io.Writer) error)
 		return err
 	}
 	printf(c.App.ErrWriter, "Wrote %s\n", o.Out)
+	printCoders(c.App.ErrWriter, coders)
 	return nil
+}
+
+// printCoders writes the line that says whose work an analysis includes.
+func printCoders(w io.Writer, coders []string) {
+	if len(coders) == 0 {
+		printf(w, "coders: (none)\n")
+		return
+	}
+	printf(w, "coders: %s\n", strings.Join(coders, ", "))
+}
+
+// writeNetworkJSON writes n as network.WriteJSON does, with the coders of
+// its assertions added as "coders".
+func writeNetworkJSON(w io.Writer, n *network.Network, coders []string) error {
+	out := struct {
+		*network.Network
+		Coders []string `json:"coders"`
+	}{jsonReady(n), coders}
+	if out.Coders == nil {
+		out.Coders = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(&out)
+}
+
+// jsonReady returns a copy of n whose empty lists are empty, not nil, so
+// that JSON has [] where a reader expects a list.
+func jsonReady(n *network.Network) *network.Network {
+	out := *n
+	if out.Nodes == nil {
+		out.Nodes = []network.Node{}
+	}
+	out.Edges = make([]network.Edge, len(n.Edges))
+	for i, e := range n.Edges {
+		if e.Via == nil {
+			e.Via = []string{}
+		}
+		if e.Assertions == nil {
+			e.Assertions = []string{}
+		}
+		out.Edges[i] = e
+	}
+	return &out
 }
 
 func writeNetwork(w io.Writer, format string, n *network.Network) error {
@@ -443,27 +505,14 @@ type seriesJSON struct {
 	Windows []windowJSON `json:"windows"`
 	Undated int          `json:"undated"`
 	Early   int          `json:"early"`
+	Coders  []string     `json:"coders"` // of the assertions of all windows
 }
 
 func seriesToJSON(s *network.Series) seriesJSON {
 	out := seriesJSON{Unit: s.Options.Unit, Size: s.Options.Size, Step: s.Options.Step, Windows: []windowJSON{},
-		Undated: s.Undated, Early: s.Early}
+		Undated: s.Undated, Early: s.Early, Coders: []string{}}
 	for _, w := range s.Windows {
-		n := w.Network
-		if n.Nodes == nil {
-			n.Nodes = []network.Node{}
-		}
-		if n.Edges == nil {
-			n.Edges = []network.Edge{}
-		}
-		for i := range n.Edges {
-			if n.Edges[i].Via == nil {
-				n.Edges[i].Via = []string{}
-			}
-			if n.Edges[i].Assertions == nil {
-				n.Edges[i].Assertions = []string{}
-			}
-		}
+		n := jsonReady(w.Network)
 		out.Windows = append(out.Windows, windowJSON{Index: w.Index, Start: w.Start, End: w.End, Statements: len(w.Statements), Network: n})
 	}
 	return out
@@ -528,5 +577,36 @@ func writeAgreement(w io.Writer, r *agreement.Report) error {
 	}
 	printf(w, "%d codes compared over %d documents (%d characters, %d segments); overall: means over codes\n",
 		len(r.Codes), r.Docs, r.Chars, r.Units)
+	if len(r.Documents) > 0 {
+		printf(w, "\n")
+		tb := newTable("DOCUMENT", "ID", "UNITS", "CHARS", "CODINGS", "COMPARED")
+		for _, d := range r.Documents {
+			var counts []string
+			for _, who := range r.Coders {
+				counts = append(counts, who+" "+itoa(d.Codings[who]))
+			}
+			compared := "yes"
+			if !d.Included {
+				compared = "no: " + d.Reason
+			}
+			tb.add(d.Name, d.Doc, unitCount(d.Units, d.Unit), itoa(d.Chars), strings.Join(counts, ", "), compared)
+		}
+		if err := tb.write(w, style{useColor(w)}, 40); err != nil {
+			return err
+		}
+	}
+	printCoders(w, r.Coders)
+	for _, s := range r.Warnings {
+		printf(w, "warning: %s\n", s)
+	}
 	return nil
+}
+
+// unitCount writes n units of a document: "12 turns", "1 paragraph",
+// "5230 chars".
+func unitCount(n int, unit string) string {
+	if n != 1 {
+		unit += "s"
+	}
+	return itoa(n) + " " + unit
 }

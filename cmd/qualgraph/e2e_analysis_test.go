@@ -176,7 +176,7 @@ func TestAnalysisCommands(t *testing.T) {
 
 	t.Run("FrequenciesByCode", func(t *testing.T) {
 		out := must(t, dir, "frequencies", "--json")
-		jsonKeys(t, "frequencies", out, "by", "attr", "rows", "total")
+		jsonKeys(t, "frequencies", out, "by", "attr", "rows", "total", "coders")
 		var ft struct {
 			By   string `json:"by"`
 			Rows []struct {
@@ -297,7 +297,7 @@ func TestAnalysisCommands(t *testing.T) {
 		} {
 			t.Run(tc.unit, func(t *testing.T) {
 				out := must(t, dir, "cooccur", "--unit", tc.unit, "--json")
-				jsonKeys(t, "cooccur", out, "unit", "codes", "pairs")
+				jsonKeys(t, "cooccur", out, "unit", "codes", "pairs", "coders")
 				var r result
 				json.Unmarshal([]byte(out), &r)
 				n := map[string]int{}
@@ -326,7 +326,7 @@ func TestAnalysisCommands(t *testing.T) {
 			t.Errorf("ann's codings only: %+v", r.Pairs)
 		}
 		out := must(t, dir, "cooccur", "--unit", "segment", "--json")
-		jsonKeys(t, "cooccur segment", out, "unit", "codes", "pairs")
+		jsonKeys(t, "cooccur segment", out, "unit", "codes", "pairs", "coders")
 		people := must(t, dir, "cooccur")
 		if !strings.Contains(people, "4.000 !") || !strings.Contains(people, "out of range") {
 			t.Errorf("cooccur for people:\n%s", people)
@@ -369,7 +369,7 @@ func TestAnalysisCommands(t *testing.T) {
 		} {
 			t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 				out := must(t, dir, append([]string{"matrix", "--json"}, tc.args...)...)
-				jsonKeys(t, "matrix", out, "attr", "count", "values", "docs", "rows")
+				jsonKeys(t, "matrix", out, "attr", "count", "values", "docs", "rows", "coders")
 				var m matrix
 				json.Unmarshal([]byte(out), &m)
 				if !reflect.DeepEqual(m.Values, values) || !reflect.DeepEqual(m.Docs, []int{1, 1, 1, 1, 1}) {
@@ -391,7 +391,7 @@ func TestAnalysisCommands(t *testing.T) {
 
 	t.Run("Centrality", func(t *testing.T) {
 		out := must(t, dir, "centrality", "--json")
-		jsonKeys(t, "centrality", out, "measure", "direction", "weighted", "relations", "phases", "nodes", "edges", "scores")
+		jsonKeys(t, "centrality", out, "measure", "direction", "weighted", "relations", "phases", "nodes", "edges", "scores", "coders")
 		type cent struct {
 			Measure string `json:"measure"`
 			Nodes   int    `json:"nodes"`
@@ -453,7 +453,7 @@ func TestAnalysisCommands(t *testing.T) {
 		}
 		var n net
 		out := must(t, dir, "network", "--json")
-		jsonKeys(t, "network", out, "kind", "directed", "qualifier", "normalization", "nodes", "edges")
+		jsonKeys(t, "network", out, "kind", "directed", "qualifier", "normalization", "nodes", "edges", "coders")
 		json.Unmarshal([]byte(out), &n)
 		// lumenkey and linyue both support Certification.
 		if n.Kind != "actor" || len(n.Edges) != 1 || n.Edges[0].Source != "linyue" || n.Edges[0].Target != "lumenkey" {
@@ -472,7 +472,7 @@ func TestAnalysisCommands(t *testing.T) {
 			t.Errorf("relation network: %+v", n)
 		}
 		out = must(t, dir, "network", "--window", "months", "--size", "1", "--json")
-		jsonKeys(t, "network --window", out, "unit", "size", "step", "windows", "undated", "early")
+		jsonKeys(t, "network --window", out, "unit", "size", "step", "windows", "undated", "early", "coders")
 		var s struct {
 			Windows []struct {
 				Index      int       `json:"index"`
@@ -519,7 +519,7 @@ func TestAnalysisCommands(t *testing.T) {
 
 	t.Run("Agreement", func(t *testing.T) {
 		out := must(t, dir, "agreement", "--coders", "ann,ben", "--json")
-		m := jsonKeys(t, "agreement", out, "coders", "docs", "chars", "units", "codes", "overall")
+		m := jsonKeys(t, "agreement", out, "coders", "docs", "chars", "units", "codes", "overall", "documents", "warnings")
 		var r struct {
 			Coders []string `json:"coders"`
 			Docs   int      `json:"docs"`

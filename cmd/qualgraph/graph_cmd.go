@@ -837,7 +837,13 @@ func linksAction(c *cli.Context) error {
 		if opt.JSON {
 			return writeJSONList(c.App.Writer, links, (*coding.Link).AppendJSON)
 		}
-		return writeLinks(newGraphPrinter(c, p), links, opt.Evidence)
+		if err := writeLinks(newGraphPrinter(c, p), links, opt.Evidence); err != nil {
+			return err
+		}
+		if opt.Filter.Coder != "" {
+			printCoders(c.App.Writer, []string{opt.Filter.Coder})
+		}
+		return nil
 	})
 }
 

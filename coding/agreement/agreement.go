@@ -35,6 +35,10 @@ type Options struct {
 	// none of the codes to. Empty makes such a value missing. A value equal
 	// to one of the codes counts as that code.
 	Uncoded string
+
+	// Names maps document ids to the names that Report.Documents and
+	// Report.Warnings give them; optional.
+	Names map[string]string
 }
 
 // Report is the result of Compare. Its JSON field names are stable.
@@ -45,7 +49,39 @@ type Report struct {
 	Units   int          `json:"units"` // segments compared; 0 without Options.Segments
 	Codes   []CodeResult `json:"codes"`
 	Overall Overall      `json:"overall"`
+
+	// Documents lists every document Compare was given, in the order of
+	// their ids, with what it contributed; a caller that chose the
+	// documents adds those it left out (Included false, with a Reason).
+	Documents []Document `json:"documents"`
+	// Warnings say what narrowed the comparison, for people to read: a
+	// coder who coded nothing in a compared document (Compare) or whose
+	// coverage shrank the documents compared (the caller).
+	Warnings []string `json:"warnings"`
 }
+
+// Document says how one document entered a comparison.
+type Document struct {
+	Doc  string `json:"doc"`
+	Name string `json:"name,omitempty"` // from Options.Names
+	// Unit is what Units counts: "segment" with Options.Segments (a
+	// caller may name the kind, "turn" or "paragraph"), else "char", the
+	// document's code points.
+	Unit     string `json:"unit"`
+	Units    int    `json:"units"`
+	Chars    int    `json:"chars"`
+	Included bool   `json:"included"`
+	// Reason says why a document was left out: ReasonEmpty from Compare,
+	// or the caller's words.
+	Reason string `json:"reason,omitempty"`
+	// Codings counts each compared coder's codings in the document (of the
+	// compared codes), 0 for a coder who coded nothing there.
+	Codings map[string]int `json:"codings"`
+}
+
+// ReasonEmpty is the Reason of a document of length zero, which Compare
+// leaves out.
+const ReasonEmpty = "the document is empty"
 
 // CodeResult holds the statistics of one code.
 type CodeResult struct {
@@ -218,6 +254,13 @@ func Compare(codings []coding.Coding, docs map[string]int, opts *Options) (*Repo
 			cover[c][i] = make([][]Interval, len(ds))
 		}
 	}
+	counts := make(map[string]map[string]int, len(ids)) // doc → coder → codings
+	for _, id := range ids {
+		counts[id] = make(map[string]int, len(coders))
+		for _, who := range coders {
+			counts[id][who] = 0
+		}
+	}
 	for _, cd := range codings {
 		i, ok := coderIndex[cd.Coder]
 		if !ok {
@@ -234,7 +277,11 @@ func Compare(codings []coding.Coding, docs map[string]int, opts *Options) (*Repo
 		if err := cd.Span.Validate(n); err != nil {
 			return nil, &CodingError{ID: cd.ID, Doc: cd.Doc, Coder: cd.Coder, Code: cd.Code, Err: err}
 		}
-		d := docIndex[cd.Doc]
+		counts[cd.Doc][cd.Coder]++
+		d, ok := docIndex[cd.Doc]
+		if !ok {
+			continue // an empty document: the span is empty too
+		}
 		cover[c][i][d] = append(cover[c][i][d], Interval{cd.Start, cd.End})
 	}
 	for c := range cover {
@@ -250,7 +297,21 @@ func Compare(codings []coding.Coding, docs map[string]int, opts *Options) (*Repo
 		return nil, err
 	}
 
-	r := &Report{Coders: coders, Docs: len(ds), Chars: chars, Units: units}
+	r := &Report{Coders: coders, Docs: len(ds), Chars: chars, Units: units,
+		Documents: documents(ids, docs, opts.Segments, counts), Warnings: []string{}}
+	for i, dm := range r.Documents {
+		r.Documents[i].Name = opts.Names[dm.Doc]
+		name := dm.Doc
+		if n := opts.Names[dm.Doc]; n != "" {
+			name = n + " (" + dm.Doc + ")"
+		}
+		for _, who := range coders {
+			if dm.Included && dm.Codings[who] == 0 {
+				r.Warnings = append(r.Warnings, fmt.Sprintf(
+					"%s coded nothing in document %s; it is compared as if %s had found none of the codes there", who, name, who))
+			}
+		}
+	}
 	pieces := make([]int, len(ds))
 	for d, dc := range ds {
 		pieces[d] = dc.len
@@ -301,6 +362,22 @@ func Compare(codings []coding.Coding, docs map[string]int, opts *Options) (*Repo
 		}
 	}
 	return r, nil
+}
+
+// documents describes the documents ids for a Report.
+func documents(ids []string, docs map[string]int, segs map[string][]Interval, counts map[string]map[string]int) []Document {
+	out := make([]Document, 0, len(ids))
+	for _, id := range ids {
+		d := Document{Doc: id, Unit: "char", Units: docs[id], Chars: docs[id], Included: docs[id] > 0, Codings: counts[id]}
+		if segs != nil {
+			d.Unit, d.Units = "segment", len(segs[id])
+		}
+		if !d.Included {
+			d.Reason = ReasonEmpty
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // distinct returns the listed values without repeats or, when none are

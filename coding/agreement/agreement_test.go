@@ -552,3 +552,62 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// TestCompareDocuments checks the documents a Report lists, what each
+// contributed, and the warning for a coder who coded nothing in one.
+func TestCompareDocuments(t *testing.T) {
+	codings := []coding.Coding{
+		cd("ann", "x", "d1", 0, 4), cd("bo", "x", "d1", 2, 6), cd("ann", "y", "d1", 5, 8),
+		cd("ann", "x", "d2", 1, 3),
+	}
+	docs := map[string]int{"d1": 10, "d2": 5, "d3": 0}
+	tests := []struct {
+		name     string
+		codings  []coding.Coding // nil: codings
+		docs     map[string]int  // nil: docs
+		opts     *Options
+		want     []Document
+		warnings []string
+	}{
+		{name: "Chars", opts: nil,
+			want: []Document{
+				{Doc: "d1", Unit: "char", Units: 10, Chars: 10, Included: true, Codings: map[string]int{"ann": 2, "bo": 1}},
+				{Doc: "d2", Unit: "char", Units: 5, Chars: 5, Included: true, Codings: map[string]int{"ann": 1, "bo": 0}},
+				{Doc: "d3", Unit: "char", Included: false, Reason: ReasonEmpty, Codings: map[string]int{"ann": 0, "bo": 0}},
+			},
+			warnings: []string{"bo coded nothing in document d2; it is compared as if bo had found none of the codes there"}},
+		{name: "SegmentsOneCodeNames", opts: &Options{Codes: []string{"x"}, Segments: map[string][]Interval{"d1": {{0, 5}, {5, 10}}},
+			Names: map[string]string{"d1": "one.txt", "d2": "two.txt"}},
+			want: []Document{
+				{Doc: "d1", Name: "one.txt", Unit: "segment", Units: 2, Chars: 10, Included: true, Codings: map[string]int{"ann": 1, "bo": 1}},
+				{Doc: "d2", Name: "two.txt", Unit: "segment", Units: 0, Chars: 5, Included: true, Codings: map[string]int{"ann": 1, "bo": 0}},
+				{Doc: "d3", Unit: "segment", Included: false, Reason: ReasonEmpty, Codings: map[string]int{"ann": 0, "bo": 0}},
+			},
+			warnings: []string{"bo coded nothing in document two.txt (d2); it is compared as if bo had found none of the codes there"}},
+		{name: "OnlyD1", codings: codings[:3], docs: map[string]int{"d1": 10}, opts: &Options{Coders: []string{"bo", "ann"}},
+			want: []Document{
+				{Doc: "d1", Unit: "char", Units: 10, Chars: 10, Included: true, Codings: map[string]int{"ann": 2, "bo": 1}},
+			},
+			warnings: []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, ds := codings, docs
+			if tt.codings != nil {
+				cs, ds = tt.codings, tt.docs
+			}
+			r, err := Compare(cs, ds, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := json.Marshal(r.Documents)
+			want, _ := json.Marshal(tt.want)
+			if !bytes.Equal(got, want) {
+				t.Errorf("documents\n got %s\nwant %s", got, want)
+			}
+			if !slices.Equal(r.Warnings, tt.warnings) || r.Warnings == nil {
+				t.Errorf("warnings %q, want %q", r.Warnings, tt.warnings)
+			}
+		})
+	}
+}

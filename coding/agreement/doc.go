@@ -11,6 +11,16 @@
 // document nobody coded with a code counts as full agreement on that code, as
 // in NVivo; pass only the documents the coders were meant to code.
 //
+// The Report lists the documents it was given (Documents): each one's
+// length, its units (segments with Options.Segments, else code points),
+// each coder's codings in it, and whether it was compared; a document of
+// length zero is left out with ReasonEmpty. A caller that chose the
+// documents adds those it left out, with its reason. Warnings say what
+// narrowed the comparison: Compare warns of a coder who coded nothing in a
+// compared document, which counts as the coder finding none of the codes
+// there; the caller adds what it knows, such as a coder's coverage
+// shrinking the documents compared.
+//
 // # Code points
 //
 // Spans are half-open ranges [Start, End) of code points (see package

@@ -31,6 +31,18 @@ type Segment struct {
 	Start, End int
 }
 
+// codersOf returns the coders of the codings whose code counted accepts
+// (all codings when counted is nil), sorted; never nil.
+func codersOf(codings []coding.Coding, counted func(code string) bool) []string {
+	seen := map[string]bool{}
+	for i := range codings {
+		if counted == nil || counted(codings[i].Code) {
+			seen[codings[i].Coder] = true
+		}
+	}
+	return sortedKeys(seen)
+}
+
 // Docs maps document ids to documents.
 type Docs map[string]Doc
 

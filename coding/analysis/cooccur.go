@@ -36,6 +36,8 @@ type Cooccurrence struct {
 	// Pairs lists the pairs of distinct codes that co-occur at least once,
 	// A before B in the order of Codes.
 	Pairs []Pair `json:"pairs"`
+	// Coders are the coders of the codings of the compared codes, sorted.
+	Coders []string `json:"coders"`
 }
 
 // CodeCount is a code and its frequency in the unit of co-occurrence.
@@ -266,7 +268,8 @@ func Cooccur(codings []coding.Coding, docs Docs, opt CooccurOptions) (*Cooccurre
 		}
 	}
 
-	out := &Cooccurrence{Unit: opt.Unit, Codes: make([]CodeCount, k), Pairs: []Pair{}}
+	out := &Cooccurrence{Unit: opt.Unit, Codes: make([]CodeCount, k), Pairs: []Pair{},
+		Coders: codersOf(codings, func(code string) bool { _, ok := index[code]; return ok })}
 	for i, c := range codes {
 		out.Codes[i] = CodeCount{Code: c, N: n[i]}
 	}

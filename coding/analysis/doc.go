@@ -3,6 +3,8 @@
 // coding (codes × document attribute values). It is pure: the caller reads
 // the store and passes the codings, what it knows of the documents (Docs)
 // and, where codes roll up into their ancestors, the code hierarchy.
+// Every result names the coders whose codings it counted (Coders), so that
+// a reader sees whose work an analysis includes.
 //
 // Spans are half-open ranges [Start, End) of code points (see package
 // coding). Two spans overlap when they share at least one code point;

@@ -36,6 +36,8 @@ type FreqTable struct {
 	Rows []FreqRow `json:"rows"`
 	// Total counts every coding once: chars is the union of all spans.
 	Total Counts `json:"total"`
+	// Coders are the coders of the codings counted, sorted.
+	Coders []string `json:"coders"`
 }
 
 // FreqRow is one group.
@@ -65,7 +67,7 @@ type FreqRow struct {
 // value, coded or not. It returns an *OptionError for an unknown grouping
 // and an *AttrError when no document has the attribute.
 func Frequencies(codings []coding.Coding, docs Docs, opt FreqOptions) (*FreqTable, error) {
-	t := &FreqTable{By: opt.By, Rows: []FreqRow{}}
+	t := &FreqTable{By: opt.By, Rows: []FreqRow{}, Coders: codersOf(codings, nil)}
 	ids := docIndex{}
 	docOf := make([]int, len(codings))
 	all := counter{spans: make([]docSpan, 0, len(codings))}

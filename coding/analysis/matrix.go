@@ -40,6 +40,8 @@ type Matrix struct {
 	// Docs is the number of documents with each value.
 	Docs []int       `json:"docs"`
 	Rows []MatrixRow `json:"rows"`
+	// Coders are the coders of the codings counted in a row, sorted.
+	Coders []string `json:"coders"`
 }
 
 // MatrixRow is one code's row.
@@ -125,6 +127,7 @@ func MatrixCoding(codings []coding.Coding, docs Docs, opt MatrixOptions) (*Matri
 		ancestors[code] = rs
 		return rs
 	}
+	m.Coders = codersOf(codings, func(code string) bool { return len(rowsOf(code)) > 0 })
 	// spans[doc][row] holds the row's spans in the document.
 	spans := map[string]map[int][]Segment{}
 	for i := range codings {
