@@ -73,6 +73,9 @@ type View struct {
 	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
 	Memos      []Memo      `json:"memos"`
 	Changes    []Change    `json:"changes"`
+	// SpeakerAliases are the speaker labels merged into other speakers'
+	// names, sorted by alias (see NewSpeakerNames).
+	SpeakerAliases []SpeakerAlias `json:"speaker_aliases,omitempty"`
 }
 
 // Sort puts every list of v in a canonical order: by creation time, then id

@@ -495,6 +495,9 @@ func (s *Store) View() (*coding.View, error) {
 	if err := s.viewCodes(ctx, v); err != nil {
 		return nil, err
 	}
+	if err := s.viewSpeakers(ctx, v); err != nil {
+		return nil, err
+	}
 	v.Sort()
 	return v, nil
 }

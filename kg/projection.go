@@ -39,7 +39,8 @@ import (
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
-//	                   memo, code, promote
+//	                   memo, code, promote, alias (a speaker alias set
+//	                   or removed)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -97,16 +98,17 @@ func logFor(l string) string {
 var ErrNoProjection = errors.New("no projection of the graph (qualgraph check --repair rebuilds it)")
 
 type event struct {
-	K       string            `json:"k"`
-	Change  *coding.Change    `json:"change,omitempty"`
-	Entity  *coding.Entity    `json:"entity,omitempty"`
-	Assert  *coding.Assertion `json:"assertion,omitempty"`
-	Memo    *coding.Memo      `json:"memo,omitempty"`
-	Code    *coding.Code      `json:"code,omitempty"`
-	ID      string            `json:"id,omitempty"`
-	Reason  string            `json:"reason,omitempty"`
-	Parent  string            `json:"parent,omitempty"`
-	Version int               `json:"v,omitempty"`
+	K       string               `json:"k"`
+	Change  *coding.Change       `json:"change,omitempty"`
+	Entity  *coding.Entity       `json:"entity,omitempty"`
+	Assert  *coding.Assertion    `json:"assertion,omitempty"`
+	Memo    *coding.Memo         `json:"memo,omitempty"`
+	Code    *coding.Code         `json:"code,omitempty"`
+	ID      string               `json:"id,omitempty"`
+	Reason  string               `json:"reason,omitempty"`
+	Parent  string               `json:"parent,omitempty"`
+	Alias   *coding.SpeakerAlias `json:"alias,omitempty"`
+	Version int                  `json:"v,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -326,9 +328,10 @@ const (
 	PartAssertions                  // assertions, with their retractions
 	PartMemos                       // memos
 	PartCodes                       // emergent codes, with their promotions (codes.log)
+	PartSpeakers                    // speaker aliases
 
 	// PartRecords is everything but codings and mentions.
-	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes
+	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes | PartSpeakers
 	// PartAll is the whole projection.
 	PartAll = PartCodings | PartRecords
 )
@@ -347,6 +350,8 @@ func partOf(kind string) Part {
 		return PartMemos
 	case "code", "promote":
 		return PartCodes
+	case "alias":
+		return PartSpeakers
 	}
 	return 0
 }
@@ -593,6 +598,7 @@ type replay struct {
 	removed  int
 	asserts  map[string]int // id -> index in v.Assertions; nil until needed
 	codes    map[string]int
+	aliases  []coding.SpeakerAlias // in the record's order, removals too
 	al       assertionLines
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
@@ -797,6 +803,8 @@ func (r *replay) applyJSON(e event) error {
 			return fmt.Errorf("promotion of unknown code %s", e.ID)
 		}
 		r.v.Codes[i].Promoted, r.v.Codes[i].Parent = true, e.Parent
+	case e.K == "alias" && e.Alias != nil:
+		r.aliases = append(r.aliases, *e.Alias)
 	default:
 		return fmt.Errorf("unknown record %q", e.K)
 	}
@@ -820,6 +828,9 @@ func (r *replay) view() *coding.View {
 	r.v.Codings = inOrder(r.v.Codings, func(c *coding.Coding) (time.Time, string) { return c.Created, c.ID })
 	r.v.Mentions = inOrder(r.v.Mentions, func(m *coding.Mention) (time.Time, string) { return m.Created, m.ID })
 	r.v.Assertions = inOrder(r.v.Assertions, func(a *coding.Assertion) (time.Time, string) { return a.Created, a.ID })
+	if len(r.aliases) > 0 {
+		r.v.SpeakerAliases = coding.NewSpeakerNames(r.aliases).List()
+	}
 	r.v.Sort()
 	return &r.v
 }
@@ -925,6 +936,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for i := range v.Codes {
 		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
+	}
+	for i := range v.SpeakerAliases {
+		line(jsonLine(event{K: "alias", Alias: &v.SpeakerAliases[i]}))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

@@ -264,7 +264,8 @@ type hitJSON struct {
 	Doc     string  `json:"doc"`
 	Start   int     `json:"start"`
 	End     int     `json:"end"`
-	Speaker string  `json:"speaker"`
+	Speaker string  `json:"speaker"`         // the speaker, aliases merged
+	Label   string  `json:"label,omitempty"` // the turn's label, where an alias
 	Score   float64 `json:"score"`
 	Text    string  `json:"text"`
 	Left    string  `json:"left"`
@@ -291,6 +292,15 @@ func searchAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		// A speaker's turns are those of its labels and aliases.
+		spk, err := p.SpeakerNames()
+		if err != nil {
+			return err
+		}
+		speaker := req.Speaker
+		if speaker != "" {
+			req.Speaker, req.Speakers = "", spk.Labels(speaker)
+		}
 		// All the hits, to say how many there are when --limit shows
 		// fewer.
 		limit := req.Limit
@@ -306,7 +316,7 @@ func searchAction(c *cli.Context) error {
 		if total == 0 {
 			// A filter naming what no document has explains the empty
 			// result.
-			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
+			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: speaker, Attrs: req.Attrs}); err != nil {
 				return err
 			}
 		}
@@ -328,7 +338,11 @@ func searchAction(c *cli.Context) error {
 				texts[h.Doc] = text
 			}
 			left, hit, right := corpus.KWIC(text, h.Start, h.End, width)
-			out = append(out, hitJSON{h.Doc, h.Start, h.End, h.Speaker, h.Score, hit, left, right})
+			hj := hitJSON{Doc: h.Doc, Start: h.Start, End: h.End, Speaker: spk.Name(h.Speaker), Score: h.Score, Text: hit, Left: left, Right: right}
+			if hj.Speaker != h.Speaker {
+				hj.Label = h.Speaker
+			}
+			out = append(out, hj)
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {

@@ -66,7 +66,11 @@ type SearchRequest struct {
 	Kind    string            // document kind, or "" for any
 	Attrs   map[string]string // attribute key -> canonical value
 	Speaker string            // speaker of the segment, or "" for any
-	Limit   int               // maximum number of hits; 0 means no limit
+	// Speakers, if not empty, are the speakers of which the segment's
+	// must be one (with Speaker, one of both): the labels of one speaker
+	// and its aliases.
+	Speakers []string
+	Limit    int // maximum number of hits; 0 means no limit
 }
 
 // Hit is one place where a query matched: the code-point range [Start, End)
@@ -638,8 +642,14 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 	if req.Kind != "" {
 		filters = append(filters, ix.fieldQuery(fieldKind, req.Kind))
 	}
-	if req.Speaker != "" {
-		filters = append(filters, ix.fieldQuery(fieldSpeaker, req.Speaker))
+	if req.Speaker != "" || len(req.Speakers) > 0 {
+		var alts []query.Query
+		for _, sp := range append([]string{req.Speaker}, req.Speakers...) {
+			if sp != "" {
+				alts = append(alts, ix.fieldQuery(fieldSpeaker, sp))
+			}
+		}
+		filters = append(filters, disjunction(alts))
 	}
 	keys := make([]string, 0, len(req.Attrs))
 	for k := range req.Attrs {
