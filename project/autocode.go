@@ -128,8 +128,8 @@ type AutoCodeResult struct {
 	// SkippedSpeaker counts the hits in turns of AutoCodeRequest's
 	// SkipSpeakers, not coded.
 	SkippedSpeaker int
-	SkippedCues  []SkippedCue
-	DryRun       bool
+	SkippedCues    []SkippedCue
+	DryRun         bool
 }
 
 // spanKey identifies a coding (or mention) of a span for de-duplication.

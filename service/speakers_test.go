@@ -223,3 +223,125 @@ func TestSpeakerAlias(t *testing.T) {
 		}
 	})
 }
+
+// codedTexts returns "DOC:TEXT" for each coding, by the stored text.
+func (f *speakerFixture) codedTexts(t *testing.T, cs []coding.Coding) []string {
+	t.Helper()
+	names := map[string]string{}
+	for n, id := range f.ids {
+		names[id] = n
+	}
+	var out []string
+	for _, c := range cs {
+		text, err := f.p.Text(c.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := []rune(text)
+		out = append(out, names[c.Doc]+":"+string(r[c.Start:c.End]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestAutoCodeSpeakers(t *testing.T) {
+	ctx := context.Background()
+	f := newSpeakerFixture(t)
+	for _, a := range [][2]string{{"受访者林", "Lin"}, {"访谈者", "Interviewer"}} {
+		if _, err := f.svc.SpeakerAlias(ctx, "ann", service.SpeakerAliasOptions{Alias: a[0], Name: a[1]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		req     project.AutoCodeRequest
+		want    []string // DOC:TEXT of the codings planned
+		skipped int      // hits in turns of SkipSpeakers
+		err     error
+		errText string
+	}{
+		{name: "Speaker merged", req: project.AutoCodeRequest{Speaker: "Lin", Code: "Lobbying"},
+			want: []string{"en.txt:The bureau gave seed funding.", "en.txt:We lobbied the bureau for land.", "zh.txt:协会制定了标准。", "zh.txt:政府给了我们土地。"}},
+		{name: "Speaker by its alias", req: project.AutoCodeRequest{Speaker: "受访者林", Code: "Lobbying"},
+			want: []string{"en.txt:The bureau gave seed funding.", "en.txt:We lobbied the bureau for land.", "zh.txt:协会制定了标准。", "zh.txt:政府给了我们土地。"}},
+		{name: "Search with speaker merged", req: project.AutoCodeRequest{Query: "政府", Speaker: "lin", Code: "LandPolicy"},
+			want: []string{"zh.txt:政府"}},
+		{name: "SkipSpeaker", req: project.AutoCodeRequest{Query: "bureau", Code: "Lobbying", SkipSpeakers: []string{"Interviewer"}},
+			want: []string{"en.txt:bureau", "en.txt:bureau", "panel.txt:bureau", "panel.txt:bureau"}, skipped: 1},
+		{name: "SkipSpeaker two", req: project.AutoCodeRequest{Query: "bureau", Code: "Lobbying", SkipSpeakers: []string{"interviewer", "Interviewer (Lin)"}},
+			want: []string{"en.txt:bureau", "en.txt:bureau", "panel.txt:bureau"}, skipped: 2},
+		// 访谈者 is an alias of Interviewer: skipping Interviewer skips its turns.
+		{name: "SkipSpeaker alias honoured", req: project.AutoCodeRequest{Query: "政府", Code: "LandPolicy", SkipSpeakers: []string{"Interviewer"}},
+			want: []string{"zh.txt:政府"}, skipped: 1},
+		{name: "SkipSpeaker by alias", req: project.AutoCodeRequest{Query: "政府", Code: "LandPolicy", SkipSpeakers: []string{"访谈者"}, Unit: project.UnitSentence},
+			want: []string{"zh.txt:政府给了我们土地。"}, skipped: 1},
+		{name: "Cues", req: project.AutoCodeRequest{Cues: true, Codes: []string{"Lobbying"}},
+			want: []string{"en.txt:We lobbied the bureau for land."}},
+		{name: "Cues skip speaker", req: project.AutoCodeRequest{Cues: true, Codes: []string{"Lobbying"}, SkipSpeakers: []string{"Lin"}},
+			want: nil, skipped: 1},
+		{name: "ErrUnknownSpeaker", req: project.AutoCodeRequest{Query: "bureau", Code: "Lobbying", SkipSpeakers: []string{"Nobody"}},
+			err: service.ErrUnknownSpeaker, errText: `unknown speaker "Nobody" (known: Interviewer, Interviewer (Lin), Lin, Wang, 受访者林, 访谈者)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := tt.req
+			req.DryRun = true
+			res, err := f.svc.AutoCode(ctx, "ann", service.AutoCodeOptions{AutoCodeRequest: req})
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) || !strings.Contains(err.Error(), tt.errText) {
+					t.Fatalf("error %v, want one wrapping %v that says %q", err, tt.err, tt.errText)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.codedTexts(t, res.Codings); !slices.Equal(got, tt.want) {
+				t.Errorf("codes %q, want %q", got, tt.want)
+			}
+			if res.SkippedSpeaker != tt.skipped {
+				t.Errorf("SkippedSpeaker = %d, want %d", res.SkippedSpeaker, tt.skipped)
+			}
+		})
+	}
+}
+
+func TestAutoMentionSkipsLabels(t *testing.T) {
+	ctx := context.Background()
+	f := newSpeakerFixture(t)
+	if _, err := f.svc.AddEntity(ctx, "ann", service.AddEntityOptions{Entity: coding.Entity{ID: "lin", Type: "SpinoffFounder", Name: "Lin", Aliases: []string{"林"}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.AutoMention(ctx, "ann", service.AutoMentionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The names spoken of, not the labels "Lin:", "受访者林：" and
+	// "Interviewer (Lin):".
+	want := []coding.Span{
+		f.spanIn(t, "en.txt", "fund you, Lin?", "Lin"),
+		f.spanIn(t, "panel.txt", "And Lin Wei?", "Lin"),
+		f.spanIn(t, "zh.txt", "林先生", "林"),
+	}
+	var got []coding.Span
+	for _, m := range res.Mentions {
+		got = append(got, m.Span)
+	}
+	less := func(a, b coding.Span) int { return strings.Compare(a.Doc+itoa(a.Start), b.Doc+itoa(b.Start)) }
+	slices.SortFunc(got, less)
+	slices.SortFunc(want, less)
+	if !slices.Equal(got, want) {
+		t.Errorf("mentions at %v, want %v", got, want)
+	}
+	// Labels: Lin: twice, 受访者林： twice, Interviewer (Lin): twice.
+	if res.InLabels != 6 {
+		t.Errorf("InLabels = %d, want 6", res.InLabels)
+	}
+	v, err := f.p.View(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Mentions) != len(want) {
+		t.Errorf("%d mentions recorded, want %d", len(v.Mentions), len(want))
+	}
+}
