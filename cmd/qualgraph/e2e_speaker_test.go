@@ -177,3 +177,29 @@ func TestSpeakerCommands(t *testing.T) {
 	}
 	must(t, dir, "check")
 }
+
+// TestSpeakerReadmeOnDemo runs the README's speaker examples on the demo.
+func TestSpeakerReadmeOnDemo(t *testing.T) {
+	dir := newDemo(t)
+	must(t, dir, "speakers")
+	must(t, dir, "speaker", "alias", "受访者林", "Lin")
+	sp := speakersOf(t, dir)
+	if !slices.Equal(sp["Lin"].Aliases, []string{"受访者林"}) || sp["Lin"].Turns == 0 {
+		t.Errorf("demo speakers after alias: %+v", sp["Lin"])
+	}
+	// 金澜 is in three of the interviewer's questions (访谈者) and in Lin's answers.
+	out := must(t, dir, "code", "--search", "金澜", "Region", "--skip-speaker", "Interviewer", "--skip-speaker", "访谈者")
+	if !strings.Contains(out, "; skipped 3 hits in turns of --skip-speaker speakers") {
+		t.Errorf("code --search 金澜 --skip-speaker: %q", out)
+	}
+	for _, c := range codingsOf(t, dir, "--code", "Region") {
+		if strings.Contains(c.Text, "访谈者") || c.Text != "金澜" {
+			t.Errorf("coded %q", c.Text)
+		}
+	}
+	must(t, dir, "autocode", "--dry-run", "--skip-speaker", "Interviewer")
+	must(t, dir, "speaker", "unalias", "受访者林")
+	if sp := speakersOf(t, dir); len(sp["Lin"].Aliases) != 0 {
+		t.Errorf("demo speakers after unalias: %+v", sp["Lin"])
+	}
+}
