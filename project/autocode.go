@@ -23,7 +23,8 @@ import (
 //
 //   - search: every hit of a full-text query (corpus query syntax) gets
 //     one code;
-//   - speaker: every turn of one speaker (case-insensitive), in every
+//   - speaker: every turn of one speaker (case-insensitive, with the
+//     turns of the labels aliased to it: see AliasSpeaker), in every
 //     document, gets one code;
 //   - cues: every class of the codebook that has cue words (the
 //     ontology's Cues, in every language) codes the hits of each cue,
@@ -41,7 +42,9 @@ import (
 // body of its segment, that is the speaker turn after the label ("Chen: ")
 // or the whole paragraph. The speaker mode codes segment bodies. A hit
 // that lies wholly in a speaker label has no sentence or body and is
-// skipped (counted in OutsideUnits).
+// skipped (counted in OutsideUnits). A hit in a turn of one of the
+// request's SkipSpeakers (or of a label aliased to one) is not coded
+// either (counted in SkippedSpeaker).
 //
 // A unit is coded once per code and run, and not at all if the coder has
 // already coded that span (same document, start and end) with that code.
