@@ -49,7 +49,8 @@ import (
 // rest (A, J) to records.log, so that a command that needs only entities,
 // assertions or the codebook does not read 200,000 codings. Emergent codes
 // (J lines of kind code and promote) go to codes.log, so that checking a
-// code, which every coding command does, reads only them. Quotes (Q) go to
+// code, which every coding command does, reads only them; so do speaker
+// aliases (kind alias), which every search by speaker reads. Quotes (Q) go to
 // quotes.log, which only the commands that show evidence read.
 //
 // A J line starts with its kind ({"k":"change", ...}), so that LoadParts
@@ -87,7 +88,7 @@ func logFor(l string) string {
 		return docsLog
 	case !strings.HasPrefix(l, "J\t"):
 		return codingsLog
-	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`):
+	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`), strings.HasPrefix(l, `J	{"k":"alias"`):
 		return codesLog
 	}
 	return recordsLog
@@ -328,7 +329,7 @@ const (
 	PartAssertions                  // assertions, with their retractions
 	PartMemos                       // memos
 	PartCodes                       // emergent codes, with their promotions (codes.log)
-	PartSpeakers                    // speaker aliases
+	PartSpeakers                    // speaker aliases (codes.log)
 
 	// PartRecords is everything but codings and mentions.
 	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes | PartSpeakers
@@ -429,8 +430,8 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		name  string
 		parts Part
 	}{
-		{codesLog, PartCodes},
-		{recordsLog, PartRecords &^ PartCodes},
+		{codesLog, PartCodes | PartSpeakers},
+		{recordsLog, PartRecords &^ (PartCodes | PartSpeakers)},
 		{codingsLog, PartCodings},
 	} {
 		if opt.Parts&f.parts == 0 {
@@ -459,8 +460,8 @@ func (r *replay) tail(opt LoadOptions, from record.Position) error {
 		return err
 	}
 	read := map[string]bool{
-		codesLog:   opt.Parts&PartCodes != 0,
-		recordsLog: opt.Parts&(PartRecords&^PartCodes) != 0,
+		codesLog:   opt.Parts&(PartCodes|PartSpeakers) != 0,
+		recordsLog: opt.Parts&(PartRecords&^(PartCodes|PartSpeakers)) != 0,
 		codingsLog: opt.Parts&PartCodings != 0,
 	}
 	for _, ev := range evs {

@@ -171,10 +171,7 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 	if err != nil {
 		return nil, err
 	}
-	filter := fts.SearchRequest{Kind: req.Kind, Attrs: req.Attrs}
-	if req.Speaker != "" {
-		filter.Speakers = names.Labels(req.Speaker)
-	}
+	filter := fts.SearchRequest{Kind: req.Kind, Attrs: req.Attrs, Speaker: req.Speaker, SpeakerLabels: names.Labels}
 	res := &AutoCodeResult{Names: map[string]string{}, DryRun: req.DryRun}
 	var searches []cueSearch
 	op := req.Op

@@ -297,10 +297,7 @@ func searchAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		speaker := req.Speaker
-		if speaker != "" {
-			req.Speaker, req.Speakers = "", spk.Labels(speaker)
-		}
+		req.SpeakerLabels = spk.Labels
 		// All the hits, to say how many there are when --limit shows
 		// fewer.
 		limit := req.Limit
@@ -316,7 +313,7 @@ func searchAction(c *cli.Context) error {
 		if total == 0 {
 			// A filter naming what no document has explains the empty
 			// result.
-			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: speaker, Attrs: req.Attrs}); err != nil {
+			if err := service.New(p).CheckFilter(c.Context, service.DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
 				return err
 			}
 		}

@@ -112,6 +112,14 @@ func TestSpeakerCommands(t *testing.T) {
 	if len(hits) != 1 || hits[0].Speaker != "Lin" || hits[0].Label != "受访者林" || hits[0].Text != "政府" {
 		t.Errorf("search 政府 --speaker Lin: %+v", hits)
 	}
+	// So does a speaker: clause of the query.
+	hits = nil
+	if err := json.Unmarshal([]byte(must(t, dir, "search", "speaker:lin 政府", "--json")), &hits); err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Speaker != "Lin" || hits[0].Label != "受访者林" {
+		t.Errorf("search \"speaker:lin 政府\": %+v", hits)
+	}
 
 	// code --speaker Lin codes the four turns, labels left out.
 	var ac struct {
