@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/qualgraph/qualgraph/corpus"
 )
@@ -39,6 +40,9 @@ type Event struct {
 	Quotes  []Quote     `json:"quotes,omitempty"`
 	Retract *Retraction `json:"retract,omitempty"`
 	Memo    *Memo       `json:"memo,omitempty"`
+	// SpeakerAlias merges a speaker label into another speaker's name,
+	// or undoes that.
+	SpeakerAlias *SpeakerAlias `json:"speaker_alias,omitempty"`
 
 	// User adds or removes a user of the project; Blind switches blind
 	// coding on or off (see User and View.Blind).
@@ -118,11 +122,15 @@ func (e *Event) Kind() (string, error) {
 	add(e.Memo != nil, "memo")
 	add(e.User != nil, "user")
 	add(e.Blind != nil, "blind")
+	add(e.SpeakerAlias != nil, "speaker-alias")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}
 	if len(kinds) != 1 {
 		return "", fmt.Errorf("%w %s: writes %d kinds of record %v, want one", ErrBadEvent, e.Change.ID, len(kinds), kinds)
+	}
+	if a := e.SpeakerAlias; a != nil && (strings.TrimSpace(a.Alias) == "" || !a.Remove && strings.TrimSpace(a.Name) == "") {
+		return "", fmt.Errorf("%w %s: speaker alias %q of %q: empty name", ErrBadEvent, e.Change.ID, a.Alias, a.Name)
 	}
 	if e.Change.ID == "" {
 		return "", fmt.Errorf("%w: no change id", ErrBadEvent)

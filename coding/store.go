@@ -73,6 +73,9 @@ type View struct {
 	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
 	Memos      []Memo      `json:"memos"`
 	Changes    []Change    `json:"changes"`
+	// SpeakerAliases are the speaker labels merged into other speakers'
+	// names, sorted by alias (see NewSpeakerNames).
+	SpeakerAliases []SpeakerAlias `json:"speaker_aliases,omitempty"`
 	// Users are the project's users as their changes left them, and
 	// Blind whether blind coding is on (see UserChange, BlindChange).
 	Users []User `json:"users,omitempty"`

@@ -16,6 +16,7 @@ var (
 	ErrUnknownRelation  = errors.New("unknown relation")
 	ErrUnknownCoding    = errors.New("unknown coding")
 	ErrUnknownAssertion = errors.New("unknown assertion")
+	ErrUnknownSpeaker   = errors.New("no turn of that speaker")
 	ErrDomain           = errors.New("subject not in the relation's domain")
 	ErrRange            = errors.New("object not in the relation's range")
 	ErrNotPractice      = errors.New("not a practice")

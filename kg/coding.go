@@ -498,6 +498,9 @@ func (s *Store) View() (*coding.View, error) {
 	if err := s.viewUsers(ctx, v); err != nil {
 		return nil, err
 	}
+	if err := s.viewSpeakers(ctx, v); err != nil {
+		return nil, err
+	}
 	v.Sort()
 	return v, nil
 }

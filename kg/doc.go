@@ -1,8 +1,8 @@
 // Package kg is qualgraph's graph store: the documents, codings, entities,
-// mentions, assertions, memos, emergent codes and the change log of a
-// project, kept in a cayley quad store (bbolt on disk, cayley's memstore in
-// tests). It is the only package that imports cayley; no quad, iterator or
-// cayley option leaves it. It implements coding.Store.
+// mentions, assertions, memos, emergent codes, speaker aliases and the
+// change log of a project, kept in a cayley quad store (bbolt on disk,
+// cayley's memstore in tests). It is the only package that imports cayley;
+// no quad, iterator or cayley option leaves it. It implements coding.Store.
 //
 // # Vocabulary
 //
@@ -47,6 +47,10 @@
 //	                       <qg:color>, <qg:by>, <qg:created>, later <qg:promoted>;
 //	                       one imported from REFI-QDA also <qg:name> (its name
 //	                       in the file, when not its id) and <qg:guid>
+//	<qg:speaker/KEY>       a speaker label given an alias (KEY its folded,
+//	                       path-escaped label): <rdf:type> <qg:Speaker> and
+//	                       a <qg:aliasOf> "TIME\tJSON" per alias set or
+//	                       removed (coding.SpeakerAlias); the latest holds
 //	<qg:change/UUID>       the change log: <rdf:type> <qg:Change>, <qg:by>,
 //	                       <qg:at>, <qg:op>, <qg:detail>; every quad a command
 //	                       writes carries its change as label, but for the
@@ -128,7 +132,8 @@
 //
 // A query reads only the parts of the projection it needs (LoadParts, Load):
 // codings and mentions are in their own log, and the lines of the other
-// kinds (changes, entities, assertions, memos, codes) are told apart by
+// kinds (changes, entities, assertions, memos, codes, speaker aliases) are
+// told apart by
 // their first bytes, so that a query over entities and assertions skips
 // the change log without decoding it. A walk of the actor graph keeps only
 // the assertions around the entities it reaches (LoadOptions.Touching). A

@@ -402,6 +402,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.SetUser(ch, *e.User)
 	case "blind":
 		return s.SetBlind(ch, e.Blind.On)
+	case "speaker-alias":
+		return s.AliasSpeaker(ch, *e.SpeakerAlias)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

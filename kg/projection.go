@@ -39,7 +39,8 @@ import (
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
-//	                   memo, code, promote, user, unuser, blind (users.go)
+//	                   memo, code, promote, user, unuser, blind (users.go),
+//	                   alias (a speaker alias set or removed)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -48,7 +49,8 @@ import (
 // rest (A, J) to records.log, so that a command that needs only entities,
 // assertions or the codebook does not read 200,000 codings. Emergent codes
 // (J lines of kind code and promote) go to codes.log, so that checking a
-// code, which every coding command does, reads only them. Quotes (Q) go to
+// code, which every coding command does, reads only them; so do speaker
+// aliases (kind alias), which every search by speaker reads. Quotes (Q) go to
 // quotes.log, which only the commands that show evidence read.
 //
 // A J line starts with its kind ({"k":"change", ...}), so that LoadParts
@@ -86,7 +88,7 @@ func logFor(l string) string {
 		return docsLog
 	case !strings.HasPrefix(l, "J\t"):
 		return codingsLog
-	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`):
+	case strings.HasPrefix(l, `J	{"k":"code"`), strings.HasPrefix(l, `J	{"k":"promote"`), strings.HasPrefix(l, `J	{"k":"alias"`):
 		return codesLog
 	}
 	return recordsLog
@@ -97,18 +99,19 @@ func logFor(l string) string {
 var ErrNoProjection = errors.New("no projection of the graph (qualgraph check --repair rebuilds it)")
 
 type event struct {
-	K       string            `json:"k"`
-	Change  *coding.Change    `json:"change,omitempty"`
-	Entity  *coding.Entity    `json:"entity,omitempty"`
-	Assert  *coding.Assertion `json:"assertion,omitempty"`
-	Memo    *coding.Memo      `json:"memo,omitempty"`
-	Code    *coding.Code      `json:"code,omitempty"`
-	ID      string            `json:"id,omitempty"`
-	Reason  string            `json:"reason,omitempty"`
-	Parent  string            `json:"parent,omitempty"`
-	Version int               `json:"v,omitempty"`
-	User    *coding.User      `json:"user,omitempty"`
-	On      bool              `json:"on,omitempty"`
+	K       string               `json:"k"`
+	Change  *coding.Change       `json:"change,omitempty"`
+	Entity  *coding.Entity       `json:"entity,omitempty"`
+	Assert  *coding.Assertion    `json:"assertion,omitempty"`
+	Memo    *coding.Memo         `json:"memo,omitempty"`
+	Code    *coding.Code         `json:"code,omitempty"`
+	ID      string               `json:"id,omitempty"`
+	Reason  string               `json:"reason,omitempty"`
+	Parent  string               `json:"parent,omitempty"`
+	Alias   *coding.SpeakerAlias `json:"alias,omitempty"`
+	Version int                  `json:"v,omitempty"`
+	User    *coding.User         `json:"user,omitempty"`
+	On      bool                 `json:"on,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -329,9 +332,10 @@ const (
 	PartMemos                       // memos
 	PartCodes                       // emergent codes, with their promotions (codes.log)
 	PartUsers                       // users and blind coding (users.go)
+	PartSpeakers                    // speaker aliases (codes.log)
 
 	// PartRecords is everything but codings and mentions.
-	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes | PartUsers
+	PartRecords = PartChanges | PartEntities | PartAssertions | PartMemos | PartCodes | PartUsers | PartSpeakers
 	// PartAll is the whole projection.
 	PartAll = PartCodings | PartRecords
 )
@@ -352,6 +356,8 @@ func partOf(kind string) Part {
 		return PartCodes
 	case "user", "unuser", "blind":
 		return PartUsers
+	case "alias":
+		return PartSpeakers
 	}
 	return 0
 }
@@ -429,8 +435,8 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		name  string
 		parts Part
 	}{
-		{codesLog, PartCodes},
-		{recordsLog, PartRecords &^ PartCodes},
+		{codesLog, PartCodes | PartSpeakers},
+		{recordsLog, PartRecords &^ (PartCodes | PartSpeakers)},
 		{codingsLog, PartCodings},
 	} {
 		if opt.Parts&f.parts == 0 {
@@ -459,8 +465,8 @@ func (r *replay) tail(opt LoadOptions, from record.Position) error {
 		return err
 	}
 	read := map[string]bool{
-		codesLog:   opt.Parts&PartCodes != 0,
-		recordsLog: opt.Parts&(PartRecords&^PartCodes) != 0,
+		codesLog:   opt.Parts&(PartCodes|PartSpeakers) != 0,
+		recordsLog: opt.Parts&(PartRecords&^(PartCodes|PartSpeakers)) != 0,
 		codingsLog: opt.Parts&PartCodings != 0,
 	}
 	for _, ev := range evs {
@@ -598,6 +604,7 @@ type replay struct {
 	removed  int
 	asserts  map[string]int // id -> index in v.Assertions; nil until needed
 	codes    map[string]int
+	aliases  []coding.SpeakerAlias // in the record's order, removals too
 	al       assertionLines
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
@@ -809,6 +816,8 @@ func (r *replay) applyJSON(e event) error {
 		r.v.ApplyUser(coding.Change{}, coding.UserChange{Name: e.ID, Removed: true})
 	case e.K == "blind":
 		r.v.Blind = e.On
+	case e.K == "alias" && e.Alias != nil:
+		r.aliases = append(r.aliases, *e.Alias)
 	default:
 		return fmt.Errorf("unknown record %q", e.K)
 	}
@@ -832,6 +841,9 @@ func (r *replay) view() *coding.View {
 	r.v.Codings = inOrder(r.v.Codings, func(c *coding.Coding) (time.Time, string) { return c.Created, c.ID })
 	r.v.Mentions = inOrder(r.v.Mentions, func(m *coding.Mention) (time.Time, string) { return m.Created, m.ID })
 	r.v.Assertions = inOrder(r.v.Assertions, func(a *coding.Assertion) (time.Time, string) { return a.Created, a.ID })
+	if len(r.aliases) > 0 {
+		r.v.SpeakerAliases = coding.NewSpeakerNames(r.aliases).List()
+	}
 	r.v.Sort()
 	return &r.v
 }
@@ -943,6 +955,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	if v.Blind {
 		line(blindLine(true))
+	}
+	for i := range v.SpeakerAliases {
+		line(jsonLine(event{K: "alias", Alias: &v.SpeakerAliases[i]}))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

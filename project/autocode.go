@@ -23,7 +23,8 @@ import (
 //
 //   - search: every hit of a full-text query (corpus query syntax) gets
 //     one code;
-//   - speaker: every turn of one speaker (case-insensitive), in every
+//   - speaker: every turn of one speaker (case-insensitive, with the
+//     turns of the labels aliased to it: see AliasSpeaker), in every
 //     document, gets one code;
 //   - cues: every class of the codebook that has cue words (the
 //     ontology's Cues, in every language) codes the hits of each cue,
@@ -41,7 +42,9 @@ import (
 // body of its segment, that is the speaker turn after the label ("Chen: ")
 // or the whole paragraph. The speaker mode codes segment bodies. A hit
 // that lies wholly in a speaker label has no sentence or body and is
-// skipped (counted in OutsideUnits).
+// skipped (counted in OutsideUnits). A hit in a turn of one of the
+// request's SkipSpeakers (or of a label aliased to one) is not coded
+// either (counted in SkippedSpeaker).
 //
 // A unit is coded once per code and run, and not at all if the coder has
 // already coded that span (same document, start and end) with that code.
@@ -80,11 +83,18 @@ type AutoCodeRequest struct {
 	Memo  string // memo given to every coding
 
 	// Filters, as in fts.SearchRequest: documents of this kind, with
-	// these attribute values, turns of this speaker (ignoring case). In
-	// the speaker mode Speaker is the speaker to code.
+	// these attribute values, turns of this speaker (ignoring case; the
+	// turns of its aliases too, see AliasSpeaker). In the speaker mode
+	// Speaker is the speaker to code.
 	Kind    string
 	Attrs   map[string]string
 	Speaker string
+	// SkipSpeakers are speakers (ignoring case, aliases honoured) whose
+	// turns are not coded: a hit in one of their turns is counted in
+	// AutoCodeResult.SkippedSpeaker and left alone. A name that is no
+	// speaker's is a *coding.UnknownError wrapping
+	// coding.ErrUnknownSpeaker.
+	SkipSpeakers []string
 
 	DryRun bool   // plan only: write nothing
 	Op     string // the change's op; default "code --search", "code --speaker" or "autocode"
@@ -118,8 +128,11 @@ type AutoCodeResult struct {
 	Existing     int // units skipped because the coder had coded them so already
 	Repeats      int // hits whose unit another hit of this run had already given
 	OutsideUnits int // hits wholly in a speaker label: no sentence or body to code
-	SkippedCues  []SkippedCue
-	DryRun       bool
+	// SkippedSpeaker counts the hits in turns of AutoCodeRequest's
+	// SkipSpeakers, not coded.
+	SkippedSpeaker int
+	SkippedCues    []SkippedCue
+	DryRun         bool
 }
 
 // spanKey identifies a coding (or mention) of a span for de-duplication.
@@ -154,7 +167,15 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 	if err != nil {
 		return nil, err
 	}
-	filter := fts.SearchRequest{Kind: req.Kind, Attrs: req.Attrs, Speaker: req.Speaker}
+	names, err := p.SpeakerNames()
+	if err != nil {
+		return nil, err
+	}
+	skip, err := p.skipSpeakers(ctx, names, req.SkipSpeakers)
+	if err != nil {
+		return nil, err
+	}
+	filter := fts.SearchRequest{Kind: req.Kind, Attrs: req.Attrs, Speaker: req.Speaker, SpeakerLabels: names.Labels}
 	res := &AutoCodeResult{Names: map[string]string{}, DryRun: req.DryRun}
 	var searches []cueSearch
 	op := req.Op
@@ -253,6 +274,10 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 			res.Hits--
 			continue
 		}
+		if h.Speaker != "" && skip[coding.SpeakerKey(names.Name(h.Speaker))] {
+			res.SkippedSpeaker++
+			continue
+		}
 		if unit != UnitHit {
 			var ok bool
 			if r, ok = units.unit(unit, r); !ok {
@@ -294,6 +319,39 @@ func (p *Project) AutoCode(ctx context.Context, req AutoCodeRequest, by string) 
 		return nil, err
 	}
 	return res, nil
+}
+
+// skipSpeakers returns the keys (coding.SpeakerKey) of the merged names
+// of speakers, which must each be a speaker label of a turn or a name
+// that labels are merged into.
+func (p *Project) skipSpeakers(ctx context.Context, names coding.SpeakerNames, speakers []string) (map[string]bool, error) {
+	if len(speakers) == 0 {
+		return nil, nil
+	}
+	labels, err := p.speakerLabels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]string{}
+	for k, l := range labels {
+		known[k] = l
+	}
+	for _, a := range names.List() {
+		known[coding.SpeakerKey(a.Name)] = a.Name
+	}
+	skip := map[string]bool{}
+	for _, sp := range speakers {
+		if _, ok := known[coding.SpeakerKey(sp)]; !ok {
+			list := make([]string, 0, len(known))
+			for _, l := range known {
+				list = append(list, l)
+			}
+			slices.Sort(list)
+			return nil, &coding.UnknownError{What: "speaker", ID: sp, Known: list, Err: coding.ErrUnknownSpeaker}
+		}
+		skip[coding.SpeakerKey(names.Name(sp))] = true
+	}
+	return skip, nil
 }
 
 // cueSearches lists the phrase searches of the cue mode and fills
@@ -404,6 +462,27 @@ func (p *Project) loadUnits(id string) (*docUnits, error) {
 		u.bytes = append(u.bytes, at(s.Start), at(s.End))
 	}
 	return u, nil
+}
+
+// labelSpans returns the code-point ranges of the speaker labels of the
+// document's turns, with the white space after them, in order.
+func (u *docUnits) labelSpans() []coding.Range {
+	var out []coding.Range
+	for i, sg := range u.segs {
+		if sg.Speaker == "" {
+			continue
+		}
+		if n := coding.LabelLen(u.text[u.bytes[2*i]:u.bytes[2*i+1]], sg.Speaker); n > 0 {
+			out = append(out, coding.Range{Start: sg.Start, End: sg.Start + n})
+		}
+	}
+	return out
+}
+
+// inLabel reports whether r overlaps one of labels, which are in order.
+func inLabel(labels []coding.Range, r coding.Range) bool {
+	i := sort.Search(len(labels), func(i int) bool { return labels[i].End > r.Start })
+	return i < len(labels) && labels[i].Start < r.End
 }
 
 // cueAt reports whether the text at r, a hit of cue, is the cue's own
@@ -544,7 +623,11 @@ func (u *docUnits) unit(k Unit, r coding.Range) (coding.Range, bool) {
 // has no spaces, matches exactly wherever it stands. Where names of one
 // entity overlap ("Halvorsen Lighting", "Halvorsen"), the longest match,
 // then the first, is kept. A span already recorded as a mention of that
-// entity, by any coder, is skipped. The whole run is one transaction.
+// entity, by any coder, is skipped. A match in the speaker label of a
+// turn ("Lin:", "受访者林：", "Interviewer (Lin):", as the segmenter
+// recognised it; see coding.LabelLen) names who speaks, not who is
+// spoken of: it is skipped and counted in AutoMentionResult.InLabels.
+// The whole run is one transaction.
 
 // AutoMentionRequest says which entities to look for.
 type AutoMentionRequest struct {
@@ -570,6 +653,9 @@ type AutoMentionResult struct {
 	Names    map[string]string // document id → name
 	Counts   []EntityCount     // by entity id
 	Existing int
+	// InLabels counts the matches in a turn's speaker label ("Lin:"),
+	// which are not mentions.
+	InLabels int
 	DryRun   bool
 }
 
@@ -644,10 +730,12 @@ func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by st
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		text, err := p.Text(d.ID)
+		units, err := p.loadUnits(d.ID)
 		if err != nil {
 			return nil, err
 		}
+		text := units.text
+		labels := units.labelSpans()
 		folded := fold(text)
 		for i := range ents {
 			found = found[:0]
@@ -686,6 +774,10 @@ func (p *Project) AutoMention(ctx context.Context, req AutoMentionRequest, by st
 					continue
 				}
 				end = r.End
+				if inLabel(labels, r) {
+					res.InLabels++
+					continue
+				}
 				res.Counts[i].Found++
 				key := spanKey{d.ID, r.Start, r.End, ents[i].ID}
 				if existing[key] {

@@ -234,6 +234,7 @@ func viewDiff(want, got *coding.View) []string {
 	if want.Blind != got.Blind {
 		out = append(out, fmt.Sprintf("blind coding: graph %v, projection %v", want.Blind, got.Blind))
 	}
+	cmp("speaker aliases", want.SpeakerAliases, got.SpeakerAliases, len(want.SpeakerAliases), len(got.SpeakerAliases))
 	return out
 }
 

@@ -4,7 +4,9 @@
 // the analyses (frequencies, cooccur, matrix, centrality, network,
 // agreement) and the exports; and the changes: Code, AutoCode, Uncode,
 // Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity, Assert,
-// Retract, AddMemo, SetAttrs, Import, ImportREFI and Reindex; and the
+// Retract, AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
+// another speaker's name, which every speaker filter then uses), Import,
+// ImportREFI and Reindex; the list of Speakers; and the
 // checks they share: FindQuote (the span of a quote, for coding and
 // evidence by quote) and CheckFilter (a kind, speaker or attribute key
 // that no document has, named when a filter finds nothing).

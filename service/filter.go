@@ -14,7 +14,7 @@ import (
 // what the project has.
 var (
 	ErrUnknownKind    = errors.New("no document of that kind")
-	ErrUnknownSpeaker = errors.New("no turn of that speaker")
+	ErrUnknownSpeaker = coding.ErrUnknownSpeaker
 	ErrUnknownAttr    = errors.New("no document with that attribute")
 )
 
@@ -30,7 +30,8 @@ type DocFilter struct {
 // key that no document of the project has: a *coding.UnknownError
 // wrapping ErrUnknownKind, ErrUnknownSpeaker or ErrUnknownAttr whose
 // Known lists what the documents have. Names are compared ignoring case,
-// as search does. It reads every document's turns for a speaker, so
+// as search does; a speaker may be a name that labels were merged into
+// (see SpeakerAlias). It reads every document's turns for a speaker, so
 // callers check when a filter gave nothing, to say why.
 func (s *Service) CheckFilter(ctx context.Context, f DocFilter) error {
 	docs, err := s.p.Documents(ctx)
@@ -60,7 +61,14 @@ func (s *Service) CheckFilter(ctx context.Context, f DocFilter) error {
 		}
 	}
 	if f.Speaker != "" {
+		names, err := s.p.SpeakerNames()
+		if err != nil {
+			return err
+		}
 		var speakers []string
+		for _, a := range names.List() {
+			speakers = append(speakers, a.Name) // a name that labels are merged into
+		}
 		for _, d := range docs {
 			full, err := s.p.Document(ctx, d.ID)
 			if err != nil {

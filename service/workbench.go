@@ -384,15 +384,18 @@ type SearchOptions struct {
 // SearchHit is one hit of Search with its keyword-in-context line. Start
 // and End count code points.
 type SearchHit struct {
-	Doc     string  `json:"doc"`
-	Name    string  `json:"name"`
-	Start   int     `json:"start"`
-	End     int     `json:"end"`
-	Speaker string  `json:"speaker"`
-	Score   float64 `json:"score"`
-	Left    string  `json:"left"`
-	Text    string  `json:"text"`
-	Right   string  `json:"right"`
+	Doc     string `json:"doc"`
+	Name    string `json:"name"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Speaker string `json:"speaker"` // the speaker, by the name aliases merge labels into
+	// Label is the turn's label as the document writes it, where it
+	// differs from Speaker (speaker alias).
+	Label string  `json:"label,omitempty"`
+	Score float64 `json:"score"`
+	Left  string  `json:"left"`
+	Text  string  `json:"text"`
+	Right string  `json:"right"`
 }
 
 // SearchResult is what Search found.
@@ -413,8 +416,14 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	req := o.SearchRequest
 	limit := req.Limit
 	req.Limit = 0
+	// A speaker's turns are those of its labels and aliases.
+	spk, err := s.p.SpeakerNames()
+	if err != nil {
+		return nil, err
+	}
+	req.SpeakerLabels = spk.Labels
 	var hits []fts.Hit
-	err := s.p.ReadIndex(func(ix *fts.Index) error {
+	err = s.p.ReadIndex(func(ix *fts.Index) error {
 		var err error
 		hits, err = ix.Search(req)
 		return err
@@ -447,7 +456,11 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 			texts[h.Doc] = text
 		}
 		left, hit, right := corpus.KWIC(text, h.Start, h.End, width)
-		res.Hits = append(res.Hits, SearchHit{h.Doc, h.Name, h.Start, h.End, h.Speaker, h.Score, left, hit, right})
+		sh := SearchHit{Doc: h.Doc, Name: h.Name, Start: h.Start, End: h.End, Speaker: spk.Name(h.Speaker), Score: h.Score, Left: left, Text: hit, Right: right}
+		if sh.Speaker != h.Speaker {
+			sh.Label = h.Speaker
+		}
+		res.Hits = append(res.Hits, sh)
 	}
 	return res, nil
 }

@@ -28,6 +28,7 @@ func codingCommands() []*cli.Command {
 	kindFlag := &cli.StringFlag{Name: "kind", Usage: "only documents of this `KIND`"}
 	attrFlag := &cli.StringSliceFlag{Name: "attr", Usage: "only documents with attribute `KEY=VALUE`, repeatable"}
 	widthFlag := &cli.IntFlag{Name: "width", Value: 30, Usage: "context width of --dry-run lines, in `CHARS`"}
+	skipSpeakerFlag := &cli.StringSliceFlag{Name: "skip-speaker", Usage: "do not code hits in turns of speaker `NAME` (aliases honoured), repeatable"}
 	return []*cli.Command{
 		{
 			Name:      "code",
@@ -50,10 +51,14 @@ func codingCommands() []*cli.Command {
    end at 。！？ and at a blank line, and never cross a turn; a turn's first
    sentence starts after the speaker label) or segment (the turn's text
    after the speaker label, or the paragraph). --kind, --attr and --speaker
-   filter as in search.
+   filter as in search. --skip-speaker NAME (repeatable) leaves the hits in
+   turns of that speaker uncoded and counts them ("qualgraph speakers"
+   lists the speakers; an unknown name is an error).
 
    --speaker NAME (without --search) codes the text of every turn of that
-   speaker (ignoring case) in every document, without the label.
+   speaker (ignoring case) in every document, without the label. A speaker
+   merged with "qualgraph speaker alias" is named by the kept name, which
+   takes in the turns of its aliases.
 
    Auto-coding skips spans that the coder has already coded with the code
    and codes each span once; it writes one transaction.`,
@@ -63,7 +68,7 @@ func codingCommands() []*cli.Command {
 				&cli.StringFlag{Name: "quote", Usage: "code the one place of DOC whose text is `TEXT`"},
 				&cli.StringFlag{Name: "search", Usage: "code the hits of `QUERY`"},
 				&cli.StringFlag{Name: "speaker", Usage: "code the turns of speaker `NAME` (with --search: only hits in their turns)"},
-				unitFlag, kindFlag, attrFlag, dryRunFlag, widthFlag, jsonFlag,
+				skipSpeakerFlag, unitFlag, kindFlag, attrFlag, dryRunFlag, widthFlag, jsonFlag,
 			},
 			Action: codeAction,
 		},
@@ -77,13 +82,15 @@ func codingCommands() []*cli.Command {
    coded for the cue branding), and not a bracketed qualifier such as
    "(Trial)" after a title. --code limits it to classes and their
    subclasses. A cue of a single Chinese character cannot be searched (the
-   index matches two characters or more) and is reported as skipped.`,
+   index matches two characters or more) and is reported as skipped.
+   --skip-speaker NAME (repeatable) leaves the hits in turns of that speaker
+   (or of its aliases) uncoded, interviewers' questions for instance.`,
 			Flags: []cli.Flag{
 				coderFlag, unitFlag,
 				&cli.StringSliceFlag{Name: "code", Usage: "only this `CLASS` and its subclasses, repeatable"},
 				kindFlag, attrFlag,
 				&cli.StringFlag{Name: "speaker", Usage: "only turns of speaker `NAME`"},
-				dryRunFlag, widthFlag, jsonFlag,
+				skipSpeakerFlag, dryRunFlag, widthFlag, jsonFlag,
 			},
 			Action: autocodeAction,
 		},
@@ -153,7 +160,9 @@ func codingCommands() []*cli.Command {
 			Description: `--auto finds every entity's name and aliases in every document: ignoring
    case and only as whole words in Latin script, exactly in Chinese; the
    longest of overlapping names of one entity wins. Spans already recorded
-   as a mention of the entity are skipped; the run is one transaction.`,
+   as a mention of the entity are skipped, and so are names in a turn's
+   speaker label ("Lin:", "受访者林："), which say who speaks; the run is
+   one transaction.`,
 			Flags: []cli.Flag{
 				coderFlag,
 				&cli.BoolFlag{Name: "auto", Usage: "find the entities' names and aliases in every document"},
@@ -190,15 +199,17 @@ func toCodingJSON(c coding.Coding, text string) codingJSON {
 // autoCodeJSON is the shape of code --search|--speaker --json and
 // autocode --json. With dry_run the codings have no id.
 type autoCodeJSON struct {
-	DryRun       bool                 `json:"dry_run"`
-	Hits         int                  `json:"hits"`
-	Coded        int                  `json:"coded"`
-	Existing     int                  `json:"existing"`
-	Repeats      int                  `json:"repeats"`
-	OutsideUnits int                  `json:"outside_units"`
-	Counts       []project.CodeCount  `json:"counts"`
-	SkippedCues  []project.SkippedCue `json:"skipped_cues"`
-	Codings      []codingJSON         `json:"codings"`
+	DryRun       bool `json:"dry_run"`
+	Hits         int  `json:"hits"`
+	Coded        int  `json:"coded"`
+	Existing     int  `json:"existing"`
+	Repeats      int  `json:"repeats"`
+	OutsideUnits int  `json:"outside_units"`
+	// SkippedSpeaker counts the hits in turns of --skip-speaker speakers.
+	SkippedSpeaker int                  `json:"skipped_speaker"`
+	Counts         []project.CodeCount  `json:"counts"`
+	SkippedCues    []project.SkippedCue `json:"skipped_cues"`
+	Codings        []codingJSON         `json:"codings"`
 }
 
 // codedMentionJSON is the shape of mention --json and an element of
@@ -216,9 +227,11 @@ type codedMentionJSON struct {
 
 // autoMentionJSON is the shape of mention --auto --json.
 type autoMentionJSON struct {
-	DryRun   bool                  `json:"dry_run"`
-	Added    int                   `json:"added"`
-	Existing int                   `json:"existing"`
+	DryRun   bool `json:"dry_run"`
+	Added    int  `json:"added"`
+	Existing int  `json:"existing"`
+	// InLabels counts the matches in speaker labels, not recorded.
+	InLabels int                   `json:"in_labels"`
 	Counts   []project.EntityCount `json:"counts"`
 	Mentions []codedMentionJSON    `json:"mentions"`
 }
@@ -306,9 +319,16 @@ func parseSpan(args []string, usage string) (coding.Span, error) {
 	return coding.Span{}, usagef("usage: %s", usage)
 }
 
-// searchFilters reads --kind, --attr and --speaker into req.
+// searchFilters reads --kind, --attr, --speaker and --skip-speaker into
+// req.
 func searchFilters(c *cli.Context, req *project.AutoCodeRequest) error {
 	req.Kind, req.Speaker = c.String("kind"), c.String("speaker")
+	for _, sp := range c.StringSlice("skip-speaker") {
+		if strings.TrimSpace(sp) == "" {
+			return usagef("--skip-speaker: the name is empty")
+		}
+		req.SkipSpeakers = append(req.SkipSpeakers, sp)
+	}
 	attrs, err := parseKeyValues("attr", c.StringSlice("attr"))
 	if err != nil {
 		return err
@@ -342,8 +362,8 @@ func codeAction(c *cli.Context) error {
 		}
 		return runAutoCode(c, opt)
 	}
-	if c.IsSet("unit") || c.IsSet("dry-run") || c.IsSet("kind") || c.IsSet("attr") {
-		return usagef("--unit, --dry-run, --kind and --attr go with --search or --speaker (usage: %s)", usage)
+	if c.IsSet("unit") || c.IsSet("dry-run") || c.IsSet("kind") || c.IsSet("attr") || c.IsSet("skip-speaker") {
+		return usagef("--unit, --dry-run, --kind, --attr and --skip-speaker go with --search or --speaker (usage: %s)", usage)
 	}
 	if len(args) != 2 && len(args) != 4 || c.IsSet("quote") && len(args) != 2 {
 		return usagef("usage: %s", usage)
@@ -391,7 +411,7 @@ func docHint(err error) error {
 }
 
 func autocodeAction(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "[--code CLASS]... [--unit U] [--kind K] [--attr KEY=VALUE]... [--speaker NAME] [--dry-run] [--json]"); err != nil {
+	if err := needArgs(c, 0, 0, "[--code CLASS]... [--unit U] [--kind K] [--attr KEY=VALUE]... [--speaker NAME] [--skip-speaker NAME]... [--dry-run] [--json]"); err != nil {
 		return err
 	}
 	opt := autoCodeOptions{By: whoAmI(c), JSON: c.Bool("json"), Width: c.Int("width")}
@@ -419,7 +439,7 @@ func runAutoCode(c *cli.Context, opt autoCodeOptions) error {
 		w := c.App.Writer
 		if opt.JSON {
 			out := autoCodeJSON{DryRun: res.DryRun, Hits: res.Hits, Coded: len(res.Codings), Existing: res.Existing,
-				Repeats: res.Repeats, OutsideUnits: res.OutsideUnits, Counts: res.Counts,
+				Repeats: res.Repeats, OutsideUnits: res.OutsideUnits, SkippedSpeaker: res.SkippedSpeaker, Counts: res.Counts,
 				SkippedCues: res.SkippedCues, Codings: make([]codingJSON, len(res.Codings))}
 			if out.SkippedCues == nil {
 				out.SkippedCues = []project.SkippedCue{}
@@ -486,6 +506,9 @@ func skippedNote(res *service.AutoCodeResult) string {
 	}
 	if res.OutsideUnits > 0 {
 		parts = append(parts, fmt.Sprintf("%d hits in speaker labels", res.OutsideUnits))
+	}
+	if res.SkippedSpeaker > 0 {
+		parts = append(parts, fmt.Sprintf("%d hits in turns of --skip-speaker speakers", res.SkippedSpeaker))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -713,7 +736,7 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 		}
 		w := c.App.Writer
 		if js {
-			out := autoMentionJSON{DryRun: res.DryRun, Added: len(res.Mentions), Existing: res.Existing,
+			out := autoMentionJSON{DryRun: res.DryRun, Added: len(res.Mentions), Existing: res.Existing, InLabels: res.InLabels,
 				Counts: res.Counts, Mentions: make([]codedMentionJSON, len(res.Mentions))}
 			if out.Counts == nil {
 				out.Counts = []project.EntityCount{}
@@ -745,6 +768,9 @@ func autoMention(c *cli.Context, req project.AutoMentionRequest, by string) erro
 		printf(w, "%s %d mentions of %d entities", verb, len(res.Mentions), len(res.Counts))
 		if res.Existing > 0 {
 			printf(w, "; skipped %d already recorded", res.Existing)
+		}
+		if res.InLabels > 0 {
+			printf(w, "; skipped %d in speaker labels", res.InLabels)
 		}
 		printf(w, "\n")
 		return nil

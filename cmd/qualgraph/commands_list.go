@@ -7,6 +7,7 @@ import "github.com/urfave/cli/v2"
 var commandGroups = []func() []*cli.Command{
 	projectCommands,  // init, check, reindex
 	corpusCommands,   // import, docs, show, search, attr
+	speakerCommands,  // speakers, speaker alias|unalias
 	demoCommands,     // demo
 	ontologyCommands, // ontology show|validate|export
 	codingCommands,   // code, autocode, codings, uncode, recode, codebook, mention

@@ -264,7 +264,8 @@ type hitJSON struct {
 	Doc     string  `json:"doc"`
 	Start   int     `json:"start"`
 	End     int     `json:"end"`
-	Speaker string  `json:"speaker"`
+	Speaker string  `json:"speaker"`         // the speaker, aliases merged
+	Label   string  `json:"label,omitempty"` // the turn's label, where an alias
 	Score   float64 `json:"score"`
 	Text    string  `json:"text"`
 	Left    string  `json:"left"`
@@ -300,7 +301,7 @@ func searchAction(c *cli.Context) error {
 		out := make([]hitJSON, 0, len(res.Hits))
 		names := make([]string, 0, len(res.Hits))
 		for _, h := range res.Hits {
-			out = append(out, hitJSON{h.Doc, h.Start, h.End, h.Speaker, h.Score, h.Text, h.Left, h.Right})
+			out = append(out, hitJSON{Doc: h.Doc, Start: h.Start, End: h.End, Speaker: h.Speaker, Label: h.Label, Score: h.Score, Text: h.Text, Left: h.Left, Right: h.Right})
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {

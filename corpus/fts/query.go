@@ -67,6 +67,11 @@ type SearchRequest struct {
 	Attrs   map[string]string // attribute key -> canonical value
 	Speaker string            // speaker of the segment, or "" for any
 	Limit   int               // maximum number of hits; 0 means no limit
+	// SpeakerLabels, if not nil, returns the labels whose turns are those
+	// of a speaker named in Speaker or in a speaker:NAME clause (the
+	// speaker's own label and its aliases); a segment of any of them
+	// matches. Nil matches the name as given.
+	SpeakerLabels func(speaker string) []string
 }
 
 // Hit is one place where a query matched: the code-point range [Start, End)
@@ -580,6 +585,9 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 	for _, c := range cs {
 		if c.field != "" {
 			q := ix.fieldQuery(c.field, c.text)
+			if c.field == fieldSpeaker {
+				q = ix.speakerQuery(c.text, req.SpeakerLabels)
+			}
 			switch c.occur {
 			case mustNot:
 				nots = append(nots, q)
@@ -639,7 +647,7 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 		filters = append(filters, ix.fieldQuery(fieldKind, req.Kind))
 	}
 	if req.Speaker != "" {
-		filters = append(filters, ix.fieldQuery(fieldSpeaker, req.Speaker))
+		filters = append(filters, ix.speakerQuery(req.Speaker, req.SpeakerLabels))
 	}
 	keys := make([]string, 0, len(req.Attrs))
 	for k := range req.Attrs {
@@ -685,6 +693,22 @@ func disjunction(qs []query.Query) query.Query {
 		return qs[0]
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// speakerQuery matches the segments of speaker: of the labels that labels
+// returns for it, or, if labels is nil, of speaker itself.
+func (ix *Index) speakerQuery(speaker string, labels func(string) []string) query.Query {
+	if labels == nil {
+		return ix.fieldQuery(fieldSpeaker, speaker)
+	}
+	var alts []query.Query
+	for _, l := range labels(speaker) {
+		alts = append(alts, ix.fieldQuery(fieldSpeaker, l))
+	}
+	if len(alts) == 0 {
+		return ix.fieldQuery(fieldSpeaker, speaker)
+	}
+	return disjunction(alts)
 }
 
 func conjunction(qs []query.Query) query.Query {
