@@ -39,6 +39,62 @@ type Event struct {
 	Quotes  []Quote     `json:"quotes,omitempty"`
 	Retract *Retraction `json:"retract,omitempty"`
 	Memo    *Memo       `json:"memo,omitempty"`
+	// EntityChange renames, aliases, merges or removes an entity.
+	EntityChange *EntityChange `json:"entity_change,omitempty"`
+}
+
+// EntityChange is one change to entity ID, which is exactly one of: a new
+// Name (rename); Aliases added and nothing else (alias); Merge, the
+// entities merged into ID, whose mentions and assertions point to ID
+// afterwards and whose names and aliases ID gains as Aliases (merge);
+// Remove (remove). Retract lists the assertions that the change retracts:
+// those that a merge makes a self-loop or a repeat of another, and those
+// of a removed entity. Edges are the direct edges a merge gives ID in the
+// graph, one for each moved assertion that stays.
+type EntityChange struct {
+	ID      string          `json:"id"`
+	Name    string          `json:"name,omitempty"`
+	Aliases []string        `json:"aliases,omitempty"`
+	Merge   []string        `json:"merge,omitempty"`
+	Remove  bool            `json:"remove,omitempty"`
+	Retract []Retraction    `json:"retract,omitempty"`
+	Edges   []AssertionEdge `json:"edges,omitempty"`
+}
+
+// Op names what c does: "rename", "alias", "merge" or "remove"; an error
+// unless it does exactly one of them.
+func (c *EntityChange) Op() (string, error) {
+	var ops []string
+	if c.Name != "" {
+		ops = append(ops, "rename")
+	}
+	if len(c.Merge) > 0 {
+		ops = append(ops, "merge")
+	} else if len(c.Aliases) > 0 {
+		ops = append(ops, "alias")
+	}
+	if c.Remove {
+		ops = append(ops, "remove")
+	}
+	if c.ID == "" {
+		return "", fmt.Errorf("%w: entity change without an entity", ErrBadEvent)
+	}
+	if len(ops) != 1 {
+		return "", fmt.Errorf("%w: entity change of %s does %v, want one of rename, alias, merge, remove", ErrBadEvent, c.ID, ops)
+	}
+	if len(c.Edges) > 0 && ops[0] != "merge" || len(c.Retract) > 0 && ops[0] != "merge" && ops[0] != "remove" {
+		return "", fmt.Errorf("%w: entity %s: %s with edges or retractions", ErrBadEvent, c.ID, ops[0])
+	}
+	return ops[0], nil
+}
+
+// AssertionEdge is the direct edge Subject -Relation-> Object of
+// assertion Assertion.
+type AssertionEdge struct {
+	Assertion string `json:"assertion"`
+	Subject   string `json:"subject"`
+	Relation  string `json:"relation"`
+	Object    string `json:"object"`
 }
 
 // DocAttrs sets attributes of document Doc.
@@ -96,6 +152,7 @@ func (e *Event) Kind() (string, error) {
 	add(len(e.Assertions) > 0, "assertions")
 	add(e.Retract != nil, "retract")
 	add(e.Memo != nil, "memo")
+	add(e.EntityChange != nil, "entity_change")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}
@@ -104,6 +161,11 @@ func (e *Event) Kind() (string, error) {
 	}
 	if e.Change.ID == "" {
 		return "", fmt.Errorf("%w: no change id", ErrBadEvent)
+	}
+	if e.EntityChange != nil {
+		if _, err := e.EntityChange.Op(); err != nil {
+			return "", err
+		}
 	}
 	for _, s := range e.Steps {
 		if _, err := s.Kind(); err != nil {

@@ -73,6 +73,21 @@ type View struct {
 	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
 	Memos      []Memo      `json:"memos"`
 	Changes    []Change    `json:"changes"`
+	// Removed are the entities removed or merged into another, as they
+	// were; Entities no longer lists them, and their mentions and
+	// assertions point to the entity they were merged into (a removed
+	// entity's mentions are gone; its retracted assertions stay).
+	Removed []RemovedEntity `json:"removed,omitempty"`
+}
+
+// RemovedEntity is an entity removed, or merged into entity Into, by
+// change Change.
+type RemovedEntity struct {
+	Entity Entity    `json:"entity"`
+	Into   string    `json:"into,omitempty"`
+	Change string    `json:"change"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
 }
 
 // Sort puts every list of v in a canonical order: by creation time, then id
@@ -85,6 +100,7 @@ func (v *View) Sort() {
 	byTime(v.Changes, func(c Change) (time.Time, string) { return c.At, c.ID })
 	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
+	sort.Slice(v.Removed, func(i, j int) bool { return v.Removed[i].Entity.ID < v.Removed[j].Entity.ID })
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {

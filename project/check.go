@@ -221,6 +221,7 @@ func viewDiff(want, got *coding.View) []string {
 	cmp("memos", want.Memos, got.Memos, len(want.Memos), len(got.Memos))
 	cmp("codes", want.Codes, got.Codes, len(want.Codes), len(got.Codes))
 	cmp("changes", want.Changes, got.Changes, len(want.Changes), len(got.Changes))
+	cmp("removed entities", want.Removed, got.Removed, len(want.Removed), len(got.Removed))
 	return out
 }
 
