@@ -3,7 +3,8 @@
 // coded graph (links, neighbors, path, query), the listings of codings,
 // the analyses (frequencies, cooccur, matrix, centrality, network,
 // agreement) and the exports; and the changes: Code, AutoCode, Uncode,
-// Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity, Assert,
+// Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity,
+// RenameEntity, AliasEntity, MergeEntities, RemoveEntity, Assert,
 // Retract, AddMemo, SetAttrs, Import, ImportREFI and Reindex; and the
 // checks they share: FindQuote (the span of a quote, for coding and
 // evidence by quote) and CheckFilter (a kind, speaker or attribute key
@@ -12,7 +13,7 @@
 // The changes refuse what is wrong and say what is right: coding,
 // recoding or asserting again what the same coder recorded writes
 // nothing and says so (Coded.Existing, Recoded.Unchanged,
-// Asserted.Existing); an attribute value of another type than its key
+// Asserted.Existing, EntityChanged.Unchanged); an attribute value of another type than its key
 // has on the project's documents is an *AttrTypeError unless forced.
 //
 // A Service works on one open *project.Project. Each use case is one

@@ -200,7 +200,8 @@ func (s *Service) MergeEntities(ctx context.Context, by string, o MergeEntitiesO
 			}
 		}
 		res.Moved, res.Retracted = len(c.Edges), c.Retract
-		detail := fmt.Sprintf("merged entities %s into %s: %d assertions moved, %d retracted", strings.Join(res.Merged, ", "), keep.ID, len(c.Edges), len(c.Retract))
+		detail := fmt.Sprintf("merged %s into entity %s (assertions moved: %d, retracted: %d; mentions moved: %d)",
+			strings.Join(res.Merged, ", "), keep.ID, len(c.Edges), len(c.Retract), res.Mentions)
 		return c, detail, nil
 	})
 	return ch, err
@@ -253,7 +254,7 @@ func (s *Service) RemoveEntity(ctx context.Context, by string, o RemoveEntityOpt
 		}
 		res.Retracted = c.Retract
 		res.Mentions = len(coding.MentionsOf(v, e.ID))
-		return c, fmt.Sprintf("removed entity %s (%s), %d assertions retracted", e.ID, e.Type, len(c.Retract)), nil
+		return c, fmt.Sprintf("removed entity %s (%s; assertions retracted: %d, mentions removed: %d)", e.ID, e.Type, len(c.Retract), res.Mentions), nil
 	})
 }
 
