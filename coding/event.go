@@ -48,6 +48,8 @@ type Event struct {
 	// coding on or off (see User and View.Blind).
 	User  *UserChange  `json:"user,omitempty"`
 	Blind *BlindChange `json:"blind,omitempty"`
+	// EntityChange renames, aliases, merges or removes an entity.
+	EntityChange *EntityChange `json:"entity_change,omitempty"`
 }
 
 // UserChange adds user Name with role Role and the hash of their token,
@@ -63,6 +65,60 @@ type UserChange struct {
 // BlindChange switches blind coding on or off.
 type BlindChange struct {
 	On bool `json:"on"`
+}
+
+// EntityChange is one change to entity ID, which is exactly one of: a new
+// Name (rename); Aliases added and nothing else (alias); Merge, the
+// entities merged into ID, whose mentions and assertions point to ID
+// afterwards and whose names and aliases ID gains as Aliases (merge);
+// Remove (remove). Retract lists the assertions that the change retracts:
+// those that a merge makes a self-loop or a repeat of another, and those
+// of a removed entity. Edges are the direct edges a merge gives ID in the
+// graph, one for each moved assertion that stays.
+type EntityChange struct {
+	ID      string          `json:"id"`
+	Name    string          `json:"name,omitempty"`
+	Aliases []string        `json:"aliases,omitempty"`
+	Merge   []string        `json:"merge,omitempty"`
+	Remove  bool            `json:"remove,omitempty"`
+	Retract []Retraction    `json:"retract,omitempty"`
+	Edges   []AssertionEdge `json:"edges,omitempty"`
+}
+
+// Op names what c does: "rename", "alias", "merge" or "remove"; an error
+// unless it does exactly one of them.
+func (c *EntityChange) Op() (string, error) {
+	var ops []string
+	if c.Name != "" {
+		ops = append(ops, "rename")
+	}
+	if len(c.Merge) > 0 {
+		ops = append(ops, "merge")
+	} else if len(c.Aliases) > 0 {
+		ops = append(ops, "alias")
+	}
+	if c.Remove {
+		ops = append(ops, "remove")
+	}
+	if c.ID == "" {
+		return "", fmt.Errorf("%w: entity change without an entity", ErrBadEvent)
+	}
+	if len(ops) != 1 {
+		return "", fmt.Errorf("%w: entity change of %s does %v, want one of rename, alias, merge, remove", ErrBadEvent, c.ID, ops)
+	}
+	if len(c.Edges) > 0 && ops[0] != "merge" || len(c.Retract) > 0 && ops[0] != "merge" && ops[0] != "remove" {
+		return "", fmt.Errorf("%w: entity %s: %s with edges or retractions", ErrBadEvent, c.ID, ops[0])
+	}
+	return ops[0], nil
+}
+
+// AssertionEdge is the direct edge Subject -Relation-> Object of
+// assertion Assertion.
+type AssertionEdge struct {
+	Assertion string `json:"assertion"`
+	Subject   string `json:"subject"`
+	Relation  string `json:"relation"`
+	Object    string `json:"object"`
 }
 
 // DocAttrs sets attributes of document Doc.
@@ -123,6 +179,7 @@ func (e *Event) Kind() (string, error) {
 	add(e.User != nil, "user")
 	add(e.Blind != nil, "blind")
 	add(e.SpeakerAlias != nil, "speaker-alias")
+	add(e.EntityChange != nil, "entity_change")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}
@@ -137,6 +194,11 @@ func (e *Event) Kind() (string, error) {
 	}
 	if e.User != nil && (e.User.Name == "" || !e.User.Removed && (e.User.Role == "" || e.User.TokenHash == "")) {
 		return "", fmt.Errorf("%w %s: user change without name, role or token hash", ErrBadEvent, e.Change.ID)
+	}
+	if e.EntityChange != nil {
+		if _, err := e.EntityChange.Op(); err != nil {
+			return "", err
+		}
 	}
 	for _, s := range e.Steps {
 		if _, err := s.Kind(); err != nil {

@@ -80,6 +80,11 @@ type View struct {
 	// Blind whether blind coding is on (see UserChange, BlindChange).
 	Users []User `json:"users,omitempty"`
 	Blind bool   `json:"blind,omitempty"`
+	// Removed are the entities removed or merged into another, as they
+	// were; Entities no longer lists them, and their mentions and
+	// assertions point to the entity they were merged into (a removed
+	// entity's mentions are gone; its retracted assertions stay).
+	Removed []RemovedEntity `json:"removed,omitempty"`
 }
 
 // User is a user of a project: a name, a role ("owner", "coder" or
@@ -102,6 +107,16 @@ func (v *View) ApplyUser(ch Change, u UserChange) {
 	}
 }
 
+// RemovedEntity is an entity removed, or merged into entity Into, by
+// change Change.
+type RemovedEntity struct {
+	Entity Entity    `json:"entity"`
+	Into   string    `json:"into,omitempty"`
+	Change string    `json:"change"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
 // Sort puts every list of v in a canonical order: by creation time, then id
 // (entities and codes by id).
 func (v *View) Sort() {
@@ -113,6 +128,7 @@ func (v *View) Sort() {
 	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
 	byTime(v.Users, func(u User) (time.Time, string) { return u.Added, u.Name })
+	sort.Slice(v.Removed, func(i, j int) bool { return v.Removed[i].Entity.ID < v.Removed[j].Entity.ID })
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {

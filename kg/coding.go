@@ -483,7 +483,8 @@ func (s *Store) View() (*coding.View, error) {
 			return nil, err
 		}
 	}
-	if err := s.viewEntities(ctx, v); err != nil {
+	var ec entityChanges
+	if err := s.viewEntities(ctx, v, &ec); err != nil {
 		return nil, err
 	}
 	if err := s.viewAssertions(ctx, v); err != nil {
@@ -501,6 +502,7 @@ func (s *Store) View() (*coding.View, error) {
 	if err := s.viewSpeakers(ctx, v); err != nil {
 		return nil, err
 	}
+	ec.settle(v)
 	v.Sort()
 	return v, nil
 }
@@ -643,21 +645,49 @@ func (s *Store) subjects(ctx context.Context, class quad.IRI) ([]quad.Value, err
 	return out, err
 }
 
-func (s *Store) viewEntities(ctx context.Context, v *coding.View) error {
+// viewEntities reads the entities into v, and the changes to them (see
+// ChangeEntity) into ec, which needs v.Changes read.
+func (s *Store) viewEntities(ctx context.Context, v *coding.View, ec *entityChanges) error {
 	nodes, err := s.subjects(ctx, classEntity)
 	if err != nil {
 		return err
 	}
+	changes := map[string]coding.Change{}
+	for _, ch := range v.Changes {
+		changes[ch.ID] = ch
+	}
 	for _, n := range nodes {
 		e := coding.Entity{ID: idOf(n, nsEntity)}
+		var renamedAt time.Time
+		renamedKey := ""
 		err := s.quads(ctx, quad.Subject, n, func(q quad.Quad) error {
 			switch q.Predicate {
+			case predRenamed:
+				at, name, err := parseStamped(stringOf(q.Object))
+				if err != nil {
+					return fmt.Errorf("%s: %w", q.Subject, err)
+				}
+				if renamedKey == "" || later(at, name, renamedAt, renamedKey) {
+					ec.init()
+					renamedAt, renamedKey = at, name
+					ec.names[e.ID] = unescapeField(name)
+				}
+			case predMergedInto:
+				ec.init()
+				ec.into[e.ID] = idOf(q.Object, nsEntity)
+			case predRemoved:
+				ec.init()
+				ch := changes[idOf(q.Label, nsChange)]
+				g := ec.gone[e.ID]
+				g.Change, g.By, g.At = ch.ID, ch.By, ch.At.UTC()
+				ec.gone[e.ID] = g
+			case predAlias:
+				// Aliases added later are quads like those of creation.
+				e.Aliases = append(e.Aliases, stringOf(q.Object))
 			case predClass:
 				e.Type = idOf(q.Object, nsClass)
 			case predName:
 				e.Name = stringOf(q.Object)
-			case predAlias:
-				e.Aliases = append(e.Aliases, stringOf(q.Object))
 			default:
 				if p, ok := q.Predicate.(quad.IRI); ok && strings.HasPrefix(string(p), predAttrNS) {
 					if e.Attrs == nil {
@@ -671,7 +701,12 @@ func (s *Store) viewEntities(ctx context.Context, v *coding.View) error {
 		if err != nil {
 			return err
 		}
-		sort.Strings(e.Aliases)
+		e.Aliases = slices.Compact(slices.Sorted(slices.Values(e.Aliases)))
+		if into, ok := ec.into[e.ID]; ok {
+			g := ec.gone[e.ID]
+			g.Into = into
+			ec.gone[e.ID] = g
+		}
 		v.Entities = append(v.Entities, e)
 	}
 	return nil

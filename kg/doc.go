@@ -26,7 +26,14 @@
 //	                       and <qg:entity> <qg:entity/ID> in place of the code,
 //	                       no memo, labelled by its document
 //	<qg:entity/ID>         an entity: <rdf:type> <qg:Entity>, <qg:class>
-//	                       <qg:class/C>, <qg:name>, <qg:alias>, <qg:attr/KEY>
+//	                       <qg:class/C>, <qg:name>, <qg:alias>, <qg:attr/KEY>;
+//	                       later <qg:renamed> "TIME\tNAME" (the latest is its
+//	                       name), more <qg:alias>, <qg:removed> "TIME\tBY" and,
+//	                       if merged, <qg:mergedInto> <qg:entity/KEPT>; a
+//	                       merge gives the kept entity a direct edge for each
+//	                       assertion it moves, while the assertion and
+//	                       mention nodes keep the entity they were made with
+//	                       and readers follow <qg:mergedInto> (entities.go)
 //	<qg:assertion/UUID>    an assertion: <rdf:type> <qg:Assertion>, <qg:subject>,
 //	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
 //	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,

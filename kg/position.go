@@ -404,6 +404,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.SetBlind(ch, e.Blind.On)
 	case "speaker-alias":
 		return s.AliasSpeaker(ch, *e.SpeakerAlias)
+	case "entity_change":
+		return s.ChangeEntity(ch, *e.EntityChange)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

@@ -40,7 +40,7 @@ import (
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
 //	                   memo, code, promote, user, unuser, blind (users.go),
-//	                   alias (a speaker alias set or removed)
+//	                   alias (a speaker alias set or removed), entity_change
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -112,6 +112,8 @@ type event struct {
 	Version int                  `json:"v,omitempty"`
 	User    *coding.User         `json:"user,omitempty"`
 	On      bool                 `json:"on,omitempty"`
+
+	EntityChange *coding.EntityChange `json:"entity_change,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -431,6 +433,21 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 	}
 	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}, lim: lim}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
+	var tail []*coding.Event
+	if opt.Tail != nil && ok {
+		if tail, err = opt.Tail(pos.Position); err != nil {
+			return nil, err
+		}
+	}
+	if r.touching != nil && opt.Parts&PartAssertions != 0 {
+		// The assertions of entities merged into those touched are
+		// theirs: keep them too.
+		ec, err := loadEntityChanges(filepath.Join(graphDir, recordsLog), lim, tail)
+		if err != nil {
+			return nil, err
+		}
+		r.touching = ec.touching(r.touching)
+	}
 	for _, f := range []struct {
 		name  string
 		parts Part
@@ -440,30 +457,77 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		{codingsLog, PartCodings},
 	} {
 		if opt.Parts&f.parts == 0 {
+			if f.name == recordsLog && opt.Parts&PartCodings != 0 {
+				// Mentions follow the merges and removals of entities,
+				// which records.log keeps.
+				ec, err := loadEntityChanges(filepath.Join(graphDir, recordsLog), lim, nil)
+				if err != nil {
+					return nil, err
+				}
+				r.ents = *ec
+			}
 			continue
 		}
 		if err := r.file(filepath.Join(graphDir, f.name)); err != nil {
 			return nil, err
 		}
 	}
-	if opt.Tail != nil && ok {
-		if err := r.tail(opt, pos.Position); err != nil {
+	if tail != nil {
+		if err := r.tail(opt, pos.Position, tail); err != nil {
 			return nil, err
 		}
 	}
 	if err := r.nearEntities(); err != nil {
 		return nil, err
 	}
+	r.ents.settle(&r.v)
 	return r.view(), nil
+}
+
+// entityChangePrefix begins the projection line of an entity change.
+const entityChangePrefix = `J	{"k":"entity_change"`
+
+// loadEntityChanges gathers the entity changes of the records log name,
+// read up to its limit in lim, and of the record's tail.
+func loadEntityChanges(name string, lim limits, tail []*coding.Event) (*entityChanges, error) {
+	ec := &entityChanges{}
+	f, _, err := openLimited(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoProjection
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
+	for line := 1; sc.Scan(); line++ {
+		b := sc.Bytes()
+		if !bytes.HasPrefix(b, []byte(entityChangePrefix)) {
+			continue
+		}
+		var e event
+		if err := json.Unmarshal(b[2:], &e); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if e.Change == nil || e.EntityChange == nil {
+			return nil, fmt.Errorf("%s:%d: entity change without its change", name, line)
+		}
+		ec.add(*e.Change, e.EntityChange)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	for _, ev := range tail {
+		if ev.EntityChange != nil {
+			ec.add(ev.Change, ev.EntityChange)
+		}
+	}
+	return ec, nil
 }
 
 // tail replays the record's entries after from, as their lines would be
 // in the logs that opt reads.
-func (r *replay) tail(opt LoadOptions, from record.Position) error {
-	evs, err := opt.Tail(from)
-	if err != nil {
-		return err
-	}
+func (r *replay) tail(opt LoadOptions, from record.Position, evs []*coding.Event) error {
 	read := map[string]bool{
 		codesLog:   opt.Parts&(PartCodes|PartSpeakers) != 0,
 		recordsLog: opt.Parts&(PartRecords&^(PartCodes|PartSpeakers)) != 0,
@@ -475,7 +539,7 @@ func (r *replay) tail(opt LoadOptions, from record.Position) error {
 			return fmt.Errorf("record entry after %d: %w", from.Seq, err)
 		}
 		for _, l := range c.lines {
-			if !read[logFor(l)] || !r.wants([]byte(l)) {
+			if !read[logFor(l)] && !strings.HasPrefix(l, entityChangePrefix) || !r.wants([]byte(l)) {
 				continue
 			}
 			if err := r.apply(l); err != nil {
@@ -606,6 +670,7 @@ type replay struct {
 	codes    map[string]int
 	aliases  []coding.SpeakerAlias // in the record's order, removals too
 	al       assertionLines
+	ents     entityChanges // applied at the end (settle)
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
 	// end by nearEntities.
@@ -667,6 +732,7 @@ func (r *replay) isEnd(id string) bool {
 		r.ends = map[string]bool{}
 		for _, a := range r.v.Assertions {
 			r.ends[a.Subject], r.ends[a.Object] = true, true
+			r.ends[r.ents.kept(a.Subject)], r.ends[r.ents.kept(a.Object)] = true, true
 		}
 	}
 	return r.ends[id]
@@ -798,6 +864,8 @@ func (r *replay) applyJSON(e event) error {
 			return fmt.Errorf("retraction of unknown assertion %s", e.ID)
 		}
 		r.v.Assertions[i].Retracted, r.v.Assertions[i].Reason = true, e.Reason
+	case e.K == "entity_change" && e.EntityChange != nil && e.Change != nil:
+		r.ents.add(*e.Change, e.EntityChange)
 	case e.K == "memo" && e.Memo != nil:
 		r.v.Memos = append(r.v.Memos, *e.Memo)
 	case e.K == "code" && e.Code != nil:
@@ -937,6 +1005,17 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for i := range v.Entities {
 		line(jsonLine(event{K: "entity", Entity: &v.Entities[i]}))
+	}
+	for i := range v.Removed {
+		// The entity as it was, then its removal; its mentions and
+		// assertions below point to the entity kept already.
+		g := &v.Removed[i]
+		line(jsonLine(event{K: "entity", Entity: &g.Entity}))
+		ec := coding.EntityChange{ID: g.Entity.ID, Remove: true}
+		if g.Into != "" {
+			ec = coding.EntityChange{ID: g.Into, Merge: []string{g.Entity.ID}}
+		}
+		line(jsonLine(event{K: "entity_change", Change: &coding.Change{ID: g.Change, By: g.By, At: g.At}, EntityChange: &ec}))
 	}
 	for i := range v.Assertions {
 		line(assertionLine(v.Assertions[i]))

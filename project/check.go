@@ -235,6 +235,7 @@ func viewDiff(want, got *coding.View) []string {
 		out = append(out, fmt.Sprintf("blind coding: graph %v, projection %v", want.Blind, got.Blind))
 	}
 	cmp("speaker aliases", want.SpeakerAliases, got.SpeakerAliases, len(want.SpeakerAliases), len(got.SpeakerAliases))
+	cmp("removed entities", want.Removed, got.Removed, len(want.Removed), len(got.Removed))
 	return out
 }
 

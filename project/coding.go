@@ -495,6 +495,10 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 		return err
 	}
 	seen := entityTypes(v)
+	gone := map[string]bool{}
+	for _, g := range v.Removed {
+		gone[g.Entity.ID] = true
+	}
 	for i := range es {
 		e := &es[i]
 		if err := checkID(e.ID); err != nil {
@@ -502,6 +506,9 @@ func (p *Project) AddEntities(ctx context.Context, es []coding.Entity, by string
 		}
 		if err := cb.CheckEntityType(e.Type); err != nil {
 			return err
+		}
+		if gone[e.ID] {
+			return fmt.Errorf("entity %s: %w: it was removed or merged, and the history keeps its id; choose another", e.ID, coding.ErrDuplicate)
 		}
 		if _, dup := seen[e.ID]; dup {
 			return fmt.Errorf("entity %s: %w", e.ID, coding.ErrDuplicate)

@@ -3,7 +3,8 @@
 // coded graph (links, neighbors, path, query), the listings of codings,
 // the analyses (frequencies, cooccur, matrix, centrality, network,
 // agreement) and the exports; and the changes: Code, AutoCode, Uncode,
-// Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity, Assert,
+// Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity,
+// RenameEntity, AliasEntity, MergeEntities, RemoveEntity, Assert,
 // Retract, AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
 // another speaker's name, which every speaker filter then uses), Import,
 // ImportREFI and Reindex; the list of Speakers; and the
@@ -21,7 +22,7 @@
 // The changes refuse what is wrong and say what is right: coding,
 // recoding or asserting again what the same coder recorded writes
 // nothing and says so (Coded.Existing, Recoded.Unchanged,
-// Asserted.Existing); an attribute value of another type than its key
+// Asserted.Existing, EntityChanged.Unchanged); an attribute value of another type than its key
 // has on the project's documents is an *AttrTypeError unless forced.
 //
 // A Service works on one open *project.Project. Each use case is one

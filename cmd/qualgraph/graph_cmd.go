@@ -34,8 +34,8 @@ func graphCommands() []*cli.Command {
 	return []*cli.Command{
 		{
 			Name:  "entity",
-			Usage: "the concrete actors of the corpus: add, list, show",
-			Subcommands: []*cli.Command{
+			Usage: "the concrete actors of the corpus: add, list, show, rename, alias, merge, remove",
+			Subcommands: append([]*cli.Command{
 				{
 					Name:      "add",
 					Usage:     "add an entity, an instance of an ontology class",
@@ -62,7 +62,7 @@ func graphCommands() []*cli.Command {
 					Flags:     []cli.Flag{jsonFlag},
 					Action:    entityShowAction,
 				},
-			},
+			}, entityChangeCommands()...),
 		},
 		{
 			Name:      "assert",
@@ -435,7 +435,7 @@ func entityShowAction(c *cli.Context) error {
 		}
 		e, err := coding.FindEntityRef(v, id)
 		if err != nil {
-			return err
+			return showRemoved(c, v, id, err)
 		}
 		id := e.ID
 		q := p.EvidenceQuoter()
@@ -942,13 +942,15 @@ func writeJSONSeq[T any](w io.Writer, seq iter.Seq[*T], appendJSON func(*T, []by
 	return err
 }
 
-// nounCount writes "1 link", "2 links", "2 entities".
+// nounCount writes "1 link", "2 links", "2 entities", "2 aliases".
 func nounCount(n int, noun string) string {
 	switch {
 	case n == 1:
 		return "1 " + noun
 	case strings.HasSuffix(noun, "y"):
 		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
+	case strings.HasSuffix(noun, "s"):
+		return strconv.Itoa(n) + " " + noun + "es"
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
