@@ -39,6 +39,9 @@ type Event struct {
 	Quotes  []Quote     `json:"quotes,omitempty"`
 	Retract *Retraction `json:"retract,omitempty"`
 	Memo    *Memo       `json:"memo,omitempty"`
+	// GUIDs are the users and coding GUIDs of a REFI-QDA file an import
+	// keeps, so that an export writes them again.
+	GUIDs *ExternalIDs `json:"guids,omitempty"`
 }
 
 // DocAttrs sets attributes of document Doc.
@@ -96,6 +99,7 @@ func (e *Event) Kind() (string, error) {
 	add(len(e.Assertions) > 0, "assertions")
 	add(e.Retract != nil, "retract")
 	add(e.Memo != nil, "memo")
+	add(e.GUIDs != nil, "guids")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}

@@ -73,6 +73,49 @@ type View struct {
 	Assertions []Assertion `json:"assertions"` // retracted ones too, marked
 	Memos      []Memo      `json:"memos"`
 	Changes    []Change    `json:"changes"`
+	// Users and CodingGUIDs are what REFI-QDA imports recorded of the
+	// files' users and of the GUIDs of the codings they created (see
+	// ExternalIDs), in the order of ExternalIDs.Sort.
+	Users       []User       `json:"users,omitempty"`
+	CodingGUIDs []CodingGUID `json:"coding_guids,omitempty"`
+}
+
+// User is a person a REFI-QDA file named, who may have coded nothing: an
+// export writes every one again with its GUID.
+type User struct {
+	Name string `json:"name"`
+	GUID string `json:"guid,omitempty"`
+}
+
+// CodingGUID gives the coding Coding the GUID it had in the REFI-QDA file
+// it was imported from, and the GUID of the selection that held it, which
+// an export writes again.
+type CodingGUID struct {
+	Coding    string `json:"coding"`
+	GUID      string `json:"guid"`
+	Selection string `json:"selection,omitempty"`
+}
+
+// ExternalIDs is what a REFI-QDA import records of the file's own
+// identifiers: its users and the GUIDs of the codings it created.
+type ExternalIDs struct {
+	Users   []User       `json:"users,omitempty"`
+	Codings []CodingGUID `json:"codings,omitempty"`
+}
+
+// Sort puts x in canonical order (users by name then GUID, codings by
+// coding id) and drops exact repeats.
+func (x *ExternalIDs) Sort() {
+	sort.Slice(x.Users, func(i, j int) bool {
+		a, b := x.Users[i], x.Users[j]
+		return a.Name < b.Name || a.Name == b.Name && a.GUID < b.GUID
+	})
+	x.Users = slices.Compact(x.Users)
+	sort.Slice(x.Codings, func(i, j int) bool {
+		a, b := x.Codings[i], x.Codings[j]
+		return a.Coding < b.Coding || a.Coding == b.Coding && (a.GUID < b.GUID || a.GUID == b.GUID && a.Selection < b.Selection)
+	})
+	x.Codings = slices.Compact(x.Codings)
 }
 
 // Sort puts every list of v in a canonical order: by creation time, then id
@@ -85,6 +128,11 @@ func (v *View) Sort() {
 	byTime(v.Changes, func(c Change) (time.Time, string) { return c.At, c.ID })
 	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
+	if len(v.Users)+len(v.CodingGUIDs) > 0 {
+		x := ExternalIDs{Users: v.Users, Codings: v.CodingGUIDs}
+		x.Sort()
+		v.Users, v.CodingGUIDs = x.Users, x.Codings
+	}
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {

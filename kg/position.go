@@ -398,6 +398,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.Retract(ch, e.Retract.ID, e.Retract.Reason)
 	case "memo":
 		return s.AddMemo(ch, *e.Memo)
+	case "guids":
+		return s.AddExternalIDs(ch, *e.GUIDs)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

@@ -39,7 +39,8 @@ import (
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
-//	                   memo, code, promote
+//	                   memo, code, promote, guids (what a REFI-QDA import
+//	                   kept of the file's users and coding GUIDs)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -97,16 +98,17 @@ func logFor(l string) string {
 var ErrNoProjection = errors.New("no projection of the graph (qualgraph check --repair rebuilds it)")
 
 type event struct {
-	K       string            `json:"k"`
-	Change  *coding.Change    `json:"change,omitempty"`
-	Entity  *coding.Entity    `json:"entity,omitempty"`
-	Assert  *coding.Assertion `json:"assertion,omitempty"`
-	Memo    *coding.Memo      `json:"memo,omitempty"`
-	Code    *coding.Code      `json:"code,omitempty"`
-	ID      string            `json:"id,omitempty"`
-	Reason  string            `json:"reason,omitempty"`
-	Parent  string            `json:"parent,omitempty"`
-	Version int               `json:"v,omitempty"`
+	K       string              `json:"k"`
+	Change  *coding.Change      `json:"change,omitempty"`
+	Entity  *coding.Entity      `json:"entity,omitempty"`
+	Assert  *coding.Assertion   `json:"assertion,omitempty"`
+	Memo    *coding.Memo        `json:"memo,omitempty"`
+	Code    *coding.Code        `json:"code,omitempty"`
+	ID      string              `json:"id,omitempty"`
+	Reason  string              `json:"reason,omitempty"`
+	Parent  string              `json:"parent,omitempty"`
+	Version int                 `json:"v,omitempty"`
+	GUIDs   *coding.ExternalIDs `json:"guids,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -791,6 +793,9 @@ func (r *replay) applyJSON(e event) error {
 	case e.K == "code" && e.Code != nil:
 		r.codes[e.Code.ID] = len(r.v.Codes)
 		r.v.Codes = append(r.v.Codes, *e.Code)
+	case e.K == "guids" && e.GUIDs != nil:
+		r.v.Users = append(r.v.Users, e.GUIDs.Users...)
+		r.v.CodingGUIDs = append(r.v.CodingGUIDs, e.GUIDs.Codings...)
 	case e.K == "promote":
 		i, ok := r.codes[e.ID]
 		if !ok {
@@ -925,6 +930,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for i := range v.Codes {
 		line(jsonLine(event{K: "code", Code: &v.Codes[i]}))
+	}
+	if len(v.Users)+len(v.CodingGUIDs) > 0 {
+		line(jsonLine(event{K: "guids", GUIDs: &coding.ExternalIDs{Users: v.Users, Codings: v.CodingGUIDs}}))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

@@ -13,7 +13,8 @@ package project
 // sources of the new documents (synced), then records the whole import as
 // one entry of the record, a step each (emergent codes, documents,
 // codings, attributes of documents already in the project, memos): all
-// of it or nothing. If the entry cannot be recorded, the sources written
+// of it or nothing; a last step keeps the file's users and the GUIDs of
+// the codings and selections, which an export writes again. If the entry cannot be recorded, the sources written
 // are removed. The full-text index follows the documents, as after
 // Import. Importing the same file again reuses the codes and adds nothing
 // the project holds already.
@@ -255,7 +256,7 @@ func refiStep(step string) error {
 // attributes of documents already held, memos) as one entry of the
 // record, each part a step with its own change: all of it or nothing.
 func (p *Project) writeRefi(ctx context.Context, pl *mapping.Plan, opt RefiOptions) error {
-	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos) == 0 {
+	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos) == 0 && pl.GUIDs == nil {
 		return nil
 	}
 	steps, err := refiSteps(pl, opt)
@@ -326,6 +327,13 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 		}
 		ch := coding.NewChange(m.Author, "memo add", "memo on "+m.Target+" from "+opt.File)
 		steps = append(steps, &coding.Event{Change: ch, Memo: &m})
+	}
+	if pl.GUIDs != nil {
+		if err := refiStep("guids"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "import", fmt.Sprintf("kept %d users and %d coding GUIDs of %s", len(pl.GUIDs.Users), len(pl.GUIDs.Codings), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, GUIDs: pl.GUIDs})
 	}
 	return steps, nil
 }

@@ -59,6 +59,10 @@ type Plan struct {
 	Attrs []coding.DocAttrs
 	// Memos are the memos to record, with their ids.
 	Memos []coding.Memo
+	// GUIDs are the file's users the project does not know yet and the
+	// GUIDs of the new codings (and of their selections), for an export
+	// to write again; nil when there are none.
+	GUIDs *coding.ExternalIDs
 	// Errors lists, one each, what in the file cannot be imported.
 	Errors []error
 }
@@ -256,6 +260,7 @@ type planner struct {
 	setAttrs []coding.DocAttrs
 	codings  []coding.Coding
 	memos    []coding.Memo
+	guids    coding.ExternalIDs
 }
 
 // source is a source and the document it maps to.
@@ -298,8 +303,14 @@ func (pl *planner) fail(format string, args ...any) {
 
 // plan returns what pl found.
 func (pl *planner) plan() *Plan {
-	return &Plan{Result: pl.res, Codes: pl.newCodes, Documents: pl.newDocs, Codings: pl.codings,
+	p := &Plan{Result: pl.res, Codes: pl.newCodes, Documents: pl.newDocs, Codings: pl.codings,
 		Attrs: pl.setAttrs, Memos: pl.memos, Errors: pl.errs}
+	if len(pl.guids.Users)+len(pl.guids.Codings) > 0 {
+		g := pl.guids
+		g.Sort()
+		p.GUIDs = &g
+	}
+	return p
 }
 
 // report carries the reader's report over.
@@ -324,6 +335,10 @@ func (pl *planner) report(rep *refiqda.Report) {
 // "user-" and the GUID's first digits.
 func (pl *planner) planUsers(us []refiqda.User) {
 	seen := map[string]string{}
+	known := map[coding.User]bool{}
+	for _, u := range pl.view.Users {
+		known[u] = true
+	}
 	for _, u := range us {
 		name := strings.TrimSpace(u.Name)
 		if name == "" {
@@ -337,6 +352,10 @@ func (pl *planner) planUsers(us []refiqda.User) {
 		}
 		seen[name] = u.GUID
 		pl.userName[u.GUID] = name
+		if cu := (coding.User{Name: name, GUID: u.GUID}); !known[cu] {
+			known[cu] = true
+			pl.guids.Users = append(pl.guids.Users, cu)
+		}
 	}
 }
 
@@ -897,6 +916,9 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 				pl.codingIDs[c.GUID] = id
 				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created,
 					Memo: pl.codingMemo(rp, c)})
+				if c.GUID != "" {
+					pl.guids.Codings = append(pl.guids.Codings, coding.CodingGUID{Coding: id, GUID: c.GUID, Selection: selGUID})
+				}
 			}
 			if selGUID != "" && pl.selCoding[selGUID] == "" {
 				pl.selCoding[selGUID] = pl.codingIDs[c.GUID]
