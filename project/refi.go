@@ -13,7 +13,8 @@ package project
 // sources of the new documents (synced), then records the whole import as
 // one entry of the record, a step each (emergent codes, documents,
 // codings, attributes of documents already in the project, memos): all
-// of it or nothing; a last step keeps the file's users and the GUIDs of
+// of it or nothing; entities, mentions and assertions of qualgraph's
+// extension come before the memos; a last step keeps the file's users and the GUIDs of
 // the codings and selections, which an export writes again. If the entry cannot be recorded, the sources written
 // are removed. The full-text index follows the documents, as after
 // Import. Importing the same file again reuses the codes and adds nothing
@@ -256,7 +257,8 @@ func refiStep(step string) error {
 // attributes of documents already held, memos) as one entry of the
 // record, each part a step with its own change: all of it or nothing.
 func (p *Project) writeRefi(ctx context.Context, pl *mapping.Plan, opt RefiOptions) error {
-	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos) == 0 && pl.GUIDs == nil {
+	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos)+
+		len(pl.Entities)+len(pl.Mentions)+len(pl.Assertions) == 0 && pl.GUIDs == nil {
 		return nil
 	}
 	steps, err := refiSteps(pl, opt)
@@ -297,7 +299,9 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 			return nil, err
 		}
 		ch := coding.NewChange(by, "codebook add", "added emergent code "+c.ID+" from "+opt.File)
-		c.Created = ch.At
+		if c.Created.IsZero() {
+			c.Created = ch.At
+		}
 		steps = append(steps, &coding.Event{Change: ch, Code: &c})
 	}
 	if len(pl.Documents) > 0 {
@@ -320,6 +324,34 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 		}
 		ch := coding.NewChange(by, "attr set", fmt.Sprintf("set %d attributes from %s", len(s.Attrs), opt.File))
 		steps = append(steps, &coding.Event{Change: ch, Attrs: &s})
+	}
+	if len(pl.Entities) > 0 {
+		if err := refiStep("entities"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "entity add", fmt.Sprintf("added %d entities from %s", len(pl.Entities), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Entities: pl.Entities})
+	}
+	if len(pl.Mentions) > 0 {
+		if err := refiStep("mentions"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "mention", fmt.Sprintf("added %d mentions from %s", len(pl.Mentions), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Mentions: pl.Mentions})
+	}
+	if len(pl.Assertions) > 0 {
+		if err := refiStep("assertions"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "assert", fmt.Sprintf("added %d assertions from %s", len(pl.Assertions), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Assertions: pl.Assertions, Quotes: pl.Quotes})
+	}
+	for _, r := range pl.Retractions {
+		if err := refiStep("retract"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "retract", "retracted "+r.ID+" as in "+opt.File)
+		steps = append(steps, &coding.Event{Change: ch, Retract: &r})
 	}
 	for _, m := range pl.Memos {
 		if err := refiStep("memo"); err != nil {

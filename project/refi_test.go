@@ -20,6 +20,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/refiqda"
+	"github.com/qualgraph/qualgraph/coding/refiqda/mapping"
 	"github.com/qualgraph/qualgraph/corpus"
 )
 
@@ -1001,7 +1002,8 @@ func TestExportQDPX(t *testing.T) {
 		for _, c := range rp1.Cases {
 			names = append(names, c.Name)
 		}
-		if !slices.Equal(names, []string{"Chen", "Lin"}) {
+		// The cases of the attribute "case", then the entity as a case.
+		if !slices.Equal(names, []string{"Chen", "Lin", "Chen"}) || rp1.Cases[2].Description != mapping.EntityCase+"SpinoffFounder" {
 			t.Errorf("cases %v", names)
 		}
 		if len(rp1.NoteRefs) != 1 {

@@ -259,9 +259,31 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 	for _, n := range names {
 		rp.Cases = append(rp.Cases, refiqda.Case{GUID: guid("case", n), Name: n, SourceRefs: cases[n]})
 	}
-	// Memos on entities and assertions are notes of the project.
+	// Entities are cases, their mentions selections, assertions links
+	// (with their memos as notes), and all of them are in the extension.
+	srcOf := map[string]int{}
+	for i, d := range docs {
+		srcOf[d.ID] = i
+	}
+	texts := map[string][]rune{}
+	quote := func(s coding.Span) string {
+		r, ok := texts[s.Doc]
+		if !ok {
+			t, _ := st.Text(s.Doc)
+			r = []rune(t)
+			texts[s.Doc] = r
+		}
+		if s.Start < 0 || s.End > len(r) || s.End < s.Start {
+			return ""
+		}
+		return string(r[s.Start:s.End])
+	}
+	if err := exportRecords(rp, v, info, srcOf, coders, codeGUID, user, noteRefs, quote); err != nil {
+		return nil, err
+	}
+	// Memos on entities are notes of the project.
 	for _, m := range v.Memos {
-		if strings.HasPrefix(m.Target, "entity:") || strings.HasPrefix(m.Target, "assertion:") {
+		if strings.HasPrefix(m.Target, "entity:") {
 			rp.NoteRefs = append(rp.NoteRefs, note(m.ID, m.Target, m.Text, m.Author, m.Created))
 		}
 	}

@@ -59,6 +59,15 @@ type Plan struct {
 	Attrs []coding.DocAttrs
 	// Memos are the memos to record, with their ids.
 	Memos []coding.Memo
+	// Entities, Mentions and Assertions (with the Quotes of their
+	// evidence) are the records of qualgraph's extension
+	// (refiqda.ExtensionEntry) the project does not hold yet, with their
+	// ids; Retractions retract some of Assertions. Memos come after them.
+	Entities    []coding.Entity
+	Mentions    []coding.Mention
+	Assertions  []coding.Assertion
+	Quotes      []coding.Quote
+	Retractions []coding.Retraction
 	// GUIDs are the file's users the project does not know yet and the
 	// GUIDs of the new codings (and of their selections), for an export
 	// to write again; nil when there are none.
@@ -79,6 +88,7 @@ func PlanProject(ctx context.Context, st Store, rp *refiqda.Project, rep *refiqd
 	res := pl.res
 	res.Origin, res.Positions, res.Users = rp.Origin, rep.Positions, len(rp.Users)
 	pl.report(rep)
+	pl.readExtension(rp)
 	pl.planUsers(rp.Users)
 	pl.planCodes(rp.Codes)
 	if err := pl.planSources(ctx, rp); err != nil {
@@ -87,6 +97,7 @@ func PlanProject(ctx context.Context, st Store, rp *refiqda.Project, rep *refiqd
 	pl.planAttributes(rp)
 	pl.planCodings(rp)
 	pl.planNotes(rp)
+	pl.planRecords()
 	for _, rs := range pl.srcList {
 		res.Documents = append(res.Documents, *rs.info)
 	}
@@ -159,6 +170,11 @@ type Result struct {
 	Users        int `json:"users"`
 	Memos        int `json:"memos"`
 	MemosPresent int `json:"memos_present"`
+	// Entities, Mentions and Assertions count the records of qualgraph's
+	// extension imported (not those the project held already).
+	Entities   int `json:"entities"`
+	Mentions   int `json:"mentions"`
+	Assertions int `json:"assertions"`
 	// Attributes counts attribute values written, on new documents and on
 	// documents already in the project.
 	Attributes int `json:"attributes"`
@@ -261,6 +277,17 @@ type planner struct {
 	codings  []coding.Coding
 	memos    []coding.Memo
 	guids    coding.ExternalIDs
+
+	// qualgraph's extension, if the file has it, and the GUIDs of the
+	// cases, selections and links it wrote.
+	ext        *extension
+	extGUIDs   map[string]bool
+	entities   []coding.Entity
+	mentions   []coding.Mention
+	assertions []coding.Assertion
+	quotes     []coding.Quote
+	retracts   []coding.Retraction
+	texts      map[string][]rune // document id -> text, for quotes
 }
 
 // source is a source and the document it maps to.
@@ -304,7 +331,8 @@ func (pl *planner) fail(format string, args ...any) {
 // plan returns what pl found.
 func (pl *planner) plan() *Plan {
 	p := &Plan{Result: pl.res, Codes: pl.newCodes, Documents: pl.newDocs, Codings: pl.codings,
-		Attrs: pl.setAttrs, Memos: pl.memos, Errors: pl.errs}
+		Attrs: pl.setAttrs, Memos: pl.memos, Errors: pl.errs,
+		Entities: pl.entities, Mentions: pl.mentions, Assertions: pl.assertions, Quotes: pl.quotes, Retractions: pl.retracts}
 	if len(pl.guids.Users)+len(pl.guids.Codings) > 0 {
 		g := pl.guids
 		g.Sort()
@@ -727,6 +755,9 @@ func (pl *planner) planAttributes(rp *refiqda.Project) {
 	caseNames := map[*source][]string{}
 	var order []*source
 	for _, c := range rp.Cases {
+		if pl.extGUIDs[c.GUID] {
+			continue // an entity: the extension has it
+		}
 		var members []*source
 		seen := map[*source]bool{}
 		add := func(rs *source) {
@@ -910,6 +941,7 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 			if id, ok := have[k]; ok {
 				pl.res.CodingsPresent++
 				pl.codingIDs[c.GUID] = id
+				pl.codingMemo(rp, c) // the coding has it already
 			} else {
 				id := uuid.NewString()
 				have[k] = id
@@ -938,7 +970,7 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 				})
 				continue
 			}
-			if len(sel.Codings) == 0 && len(sel.NoteRefs) == 0 {
+			if len(sel.Codings) == 0 && len(sel.NoteRefs) == 0 && !pl.extGUIDs[sel.GUID] {
 				pl.warn("selection %s of source %q (%d-%d) has no codings and no notes: not imported", sel.GUID, s.Name, sel.Start, sel.End)
 			}
 			for _, c := range sel.Codings {
@@ -1065,9 +1097,28 @@ func (pl *planner) planNotes(rp *refiqda.Project) {
 		}
 	}
 	for _, l := range rp.Links {
+		if pl.extGUIDs[l.GUID] {
+			for _, g := range l.NoteRefs {
+				used[g] = true // memos on assertions: the extension has them
+			}
+			continue
+		}
 		attach(l.NoteRefs, "", "links are not kept", fmt.Sprintf("link %q", l.Name))
 	}
-	attach(rp.NoteRefs, "", "notes on the project as a whole are not kept", "the project")
+	if pl.ext != nil {
+		// Memos on entities and assertions, which the extension has.
+		var rest []string
+		for _, g := range rp.NoteRefs {
+			if n, ok := notes[g]; ok && (strings.HasPrefix(n.Description, "entity:") || strings.HasPrefix(n.Description, "assertion:")) {
+				used[g] = true
+			} else {
+				rest = append(rest, g)
+			}
+		}
+		attach(rest, "", "notes on the project as a whole are not kept", "the project")
+	} else {
+		attach(rp.NoteRefs, "", "notes on the project as a whole are not kept", "the project")
+	}
 	for i := range rp.Notes {
 		n := &rp.Notes[i]
 		if !used[n.GUID] {
