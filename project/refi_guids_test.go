@@ -2,11 +2,14 @@ package project
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/refiqda"
 )
 
@@ -149,6 +152,45 @@ func TestRefiRealFilesGUIDs(t *testing.T) {
 			refiSameGUIDs(t, "first export, against the second", got2, got1)
 			if len(rp2.Users) != len(in.Users) || len(got2.codings) != len(want.codings) {
 				t.Errorf("second export: %d users, %d codings; the file %d, %d", len(rp2.Users), len(got2.codings), len(in.Users), len(want.codings))
+			}
+		})
+	}
+}
+
+// TestRefiExtensionRefused imports exports whose qualgraph extension was
+// damaged: each is refused with a message that names the entry, and the
+// project is left as it was.
+func TestRefiExtensionRefused(t *testing.T) {
+	ctx := context.Background()
+	p1 := refiNewProject(t)
+	refiImport(t, p1, refiFixtureBytes(t), RefiOptions{})
+	if err := p1.AddEntity(ctx, coding.Entity{ID: "chen", Type: "SpinoffFounder", Name: "Chen"}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	out := refiExport(t, p1, ExportFilter{})
+	if !strings.Contains(string(refiEntry(t, out, refiqda.ExtensionEntry)), `"version": 1`) {
+		t.Fatalf("no extension of version 1 in the export")
+	}
+	for _, tc := range []struct {
+		name string
+		fn   func(string) string
+		want string
+	}{
+		{"LaterVersion", func(s string) string { return strings.Replace(s, `"version": 1`, `"version": 99`, 1) }, "version 99"},
+		{"BadJSON", func(s string) string { return s[:len(s)/2] }, "unexpected end"},
+		{"UnknownType", func(s string) string { return strings.Replace(s, `"SpinoffFounder"`, `"NoSuchClass"`, 1) }, "NoSuchClass"},
+		{"BadID", func(s string) string { return strings.Replace(s, `"id": "chen"`, `"id": "ch en"`, 1) }, "bad id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p2 := refiNewProject(t)
+			before := refiSnapshot(t, p2)
+			data := refiRewrite(t, out, refiqda.ExtensionEntry, tc.fn)
+			_, err := p2.ImportQDPX(ctx, bytes.NewReader(data), int64(len(data)), RefiOptions{File: "x.qdpx"})
+			if err == nil || !strings.Contains(err.Error(), refiqda.ExtensionEntry) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one naming %s and %q", err, refiqda.ExtensionEntry, tc.want)
+			}
+			if after := refiSnapshot(t, p2); after != before {
+				t.Errorf("the project changed:\n%s\nwas\n%s", after, before)
 			}
 		})
 	}

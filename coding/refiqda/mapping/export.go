@@ -22,7 +22,7 @@ type ExportFilter struct {
 	Docs   []string          // document ids or names; empty: every document
 	Kind   string            // only documents of this kind; empty: any
 	Attrs  map[string]string // only documents whose attribute KEY has the value VALUE (as "docs" shows it)
-	Coders []string          // only codings by these coders; empty: every coding
+	Coders []string          // only codings, mentions and assertions by these coders; empty: all
 }
 
 // CodingMemoNote is the description of the note ExportProject writes for a

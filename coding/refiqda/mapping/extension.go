@@ -21,8 +21,8 @@ const (
 	// EntityCase starts the description of a case written for an entity;
 	// the entity's type follows.
 	EntityCase = "qualgraph entity: "
-	// AssertionLink starts the description of nothing (links have none)
-	// but the name of a link written for a negative assertion.
+	// AssertionLink starts the name of the link written for a negative
+	// assertion; the relation follows.
 	AssertionLink = "not "
 )
 

@@ -42,8 +42,9 @@ type Store interface {
 }
 
 // Plan is what an import writes, as PlanProject or PlanCodebook found it.
-// The caller writes it in the order of its fields (codes, documents,
-// codings, attributes, memos), all of it or nothing, and only when Errors
+// The caller writes it in this order (codes, documents, codings,
+// attributes, entities, mentions, assertions with their quotes,
+// retractions, memos, GUIDs), all of it or nothing, and only when Errors
 // is empty.
 type Plan struct {
 	// Result says what the import does.
