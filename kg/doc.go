@@ -52,7 +52,10 @@
 //	                       writes carries its change as label, but for the
 //	                       quads labelled by their document (codings,
 //	                       mentions, uncodes and recodes) and the direct
-//	                       edges labelled by their assertion
+//	                       edges labelled by their assertion; the change of
+//	                       a REFI-QDA import may have <qg:externalIds>, the
+//	                       JSON of the coding.ExternalIDs it kept (the file's
+//	                       users, the GUIDs of its codings and selections)
 //
 // Graphs written by older versions held a coding as one quad <qg:record>
 // "DOC\tSTART\tEND\tCODE\tCODER\tCREATED\tMEMO" labelled by its document
