@@ -50,6 +50,9 @@ type Event struct {
 	Blind *BlindChange `json:"blind,omitempty"`
 	// EntityChange renames, aliases, merges or removes an entity.
 	EntityChange *EntityChange `json:"entity_change,omitempty"`
+	// GUIDs are the users and coding GUIDs of a REFI-QDA file an import
+	// keeps, so that an export writes them again.
+	GUIDs *ExternalIDs `json:"guids,omitempty"`
 }
 
 // UserChange adds user Name with role Role and the hash of their token,
@@ -180,6 +183,7 @@ func (e *Event) Kind() (string, error) {
 	add(e.Blind != nil, "blind")
 	add(e.SpeakerAlias != nil, "speaker-alias")
 	add(e.EntityChange != nil, "entity_change")
+	add(e.GUIDs != nil, "guids")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}

@@ -85,6 +85,11 @@ type View struct {
 	// assertions point to the entity they were merged into (a removed
 	// entity's mentions are gone; its retracted assertions stay).
 	Removed []RemovedEntity `json:"removed,omitempty"`
+	// ExternalUsers and CodingGUIDs are what REFI-QDA imports recorded
+	// of the files' users and of the GUIDs of the codings they created
+	// (see ExternalIDs), in the order of ExternalIDs.Sort.
+	ExternalUsers []ExternalUser `json:"external_users,omitempty"`
+	CodingGUIDs   []CodingGUID   `json:"coding_guids,omitempty"`
 }
 
 // User is a user of a project: a name, a role ("owner", "coder" or
@@ -117,6 +122,44 @@ type RemovedEntity struct {
 	At     time.Time `json:"at"`
 }
 
+// User is a person a REFI-QDA file named, who may have coded nothing: an
+// export writes every one again with its GUID.
+type ExternalUser struct {
+	Name string `json:"name"`
+	GUID string `json:"guid,omitempty"`
+}
+
+// CodingGUID gives the coding Coding the GUID it had in the REFI-QDA file
+// it was imported from, and the GUID of the selection that held it, which
+// an export writes again.
+type CodingGUID struct {
+	Coding    string `json:"coding"`
+	GUID      string `json:"guid"`
+	Selection string `json:"selection,omitempty"`
+}
+
+// ExternalIDs is what a REFI-QDA import records of the file's own
+// identifiers: its users and the GUIDs of the codings it created.
+type ExternalIDs struct {
+	Users   []ExternalUser `json:"users,omitempty"`
+	Codings []CodingGUID   `json:"codings,omitempty"`
+}
+
+// Sort puts x in canonical order (users by name then GUID, codings by
+// coding id) and drops exact repeats.
+func (x *ExternalIDs) Sort() {
+	sort.Slice(x.Users, func(i, j int) bool {
+		a, b := x.Users[i], x.Users[j]
+		return a.Name < b.Name || a.Name == b.Name && a.GUID < b.GUID
+	})
+	x.Users = slices.Compact(x.Users)
+	sort.Slice(x.Codings, func(i, j int) bool {
+		a, b := x.Codings[i], x.Codings[j]
+		return a.Coding < b.Coding || a.Coding == b.Coding && (a.GUID < b.GUID || a.GUID == b.GUID && a.Selection < b.Selection)
+	})
+	x.Codings = slices.Compact(x.Codings)
+}
+
 // Sort puts every list of v in a canonical order: by creation time, then id
 // (entities and codes by id).
 func (v *View) Sort() {
@@ -129,6 +172,11 @@ func (v *View) Sort() {
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
 	byTime(v.Users, func(u User) (time.Time, string) { return u.Added, u.Name })
 	sort.Slice(v.Removed, func(i, j int) bool { return v.Removed[i].Entity.ID < v.Removed[j].Entity.ID })
+	if len(v.ExternalUsers)+len(v.CodingGUIDs) > 0 {
+		x := ExternalIDs{Users: v.ExternalUsers, Codings: v.CodingGUIDs}
+		x.Sort()
+		v.ExternalUsers, v.CodingGUIDs = x.Users, x.Codings
+	}
 }
 
 func byTime[T any](xs []T, key func(T) (time.Time, string)) {

@@ -3,6 +3,7 @@ package kg
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -75,6 +76,9 @@ var (
 	predColor     = quad.IRI("qg:color")
 	predGUID      = quad.IRI("qg:guid")     // a code's GUID in the REFI-QDA file it came from
 	predPromoted  = quad.IRI("qg:promoted") // "TIME\tPARENT"
+	// predExternal links a change to the JSON of the coding.ExternalIDs
+	// a REFI-QDA import kept.
+	predExternal = quad.IRI("qg:externalIds")
 )
 
 func codingIRI(id string) quad.IRI    { return quad.IRI(nsCoding + id) }
@@ -463,6 +467,31 @@ func (s *Store) PromoteCode(ch coding.Change, id, parent string) error {
 		jsonLine(event{K: "promote", ID: id, Parent: parent}))
 }
 
+// AddExternalIDs records the users and coding GUIDs of a REFI-QDA file an
+// import keeps: one JSON literal on the change's node.
+func (s *Store) AddExternalIDs(ch coding.Change, x coding.ExternalIDs) error {
+	b, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	return s.write(ch, []quad.Quad{{Subject: changeIRI(ch.ID), Predicate: predExternal,
+		Object: quad.String(b), Label: changeIRI(ch.ID)}},
+		jsonLine(event{K: "guids", GUIDs: &x}))
+}
+
+// viewExternal reads the external ids every import recorded.
+func (s *Store) viewExternal(ctx context.Context, v *coding.View) error {
+	return s.quads(ctx, quad.Predicate, predExternal, func(q quad.Quad) error {
+		var x coding.ExternalIDs
+		if err := json.Unmarshal([]byte(stringOf(q.Object)), &x); err != nil {
+			return fmt.Errorf("%s: external ids: %w", q.Subject, err)
+		}
+		v.ExternalUsers = append(v.ExternalUsers, x.Users...)
+		v.CodingGUIDs = append(v.CodingGUIDs, x.Codings...)
+		return nil
+	})
+}
+
 // View rebuilds the current state of every coding record from the graph.
 // It reads the whole graph; commands read the projection instead (see
 // Projection), which View is the reference for.
@@ -503,6 +532,9 @@ func (s *Store) View() (*coding.View, error) {
 		return nil, err
 	}
 	ec.settle(v)
+	if err := s.viewExternal(ctx, v); err != nil {
+		return nil, err
+	}
 	v.Sort()
 	return v, nil
 }

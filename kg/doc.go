@@ -63,7 +63,10 @@
 //	                       writes carries its change as label, but for the
 //	                       quads labelled by their document (codings,
 //	                       mentions, uncodes and recodes) and the direct
-//	                       edges labelled by their assertion
+//	                       edges labelled by their assertion; the change of
+//	                       a REFI-QDA import may have <qg:externalIds>, the
+//	                       JSON of the coding.ExternalIDs it kept (the file's
+//	                       users, the GUIDs of its codings and selections)
 //	<qg:change/UUID> <qg:user> "NAME", <qg:role>, <qg:tokenSha>
 //	                       a user added (or, with <qg:userRemoved> true,
 //	                       removed) by that change; <qg:blind> true|false

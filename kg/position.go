@@ -406,6 +406,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.AliasSpeaker(ch, *e.SpeakerAlias)
 	case "entity_change":
 		return s.ChangeEntity(ch, *e.EntityChange)
+	case "guids":
+		return s.AddExternalIDs(ch, *e.GUIDs)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

@@ -40,7 +40,9 @@ import (
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
 //	                   memo, code, promote, user, unuser, blind (users.go),
-//	                   alias (a speaker alias set or removed), entity_change
+//	                   alias (a speaker alias set or removed), entity_change,
+//	                   guids (what a REFI-QDA import kept of the file's
+//	                   users and coding GUIDs)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -114,6 +116,7 @@ type event struct {
 	On      bool                 `json:"on,omitempty"`
 
 	EntityChange *coding.EntityChange `json:"entity_change,omitempty"`
+	GUIDs        *coding.ExternalIDs  `json:"guids,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -871,6 +874,9 @@ func (r *replay) applyJSON(e event) error {
 	case e.K == "code" && e.Code != nil:
 		r.codes[e.Code.ID] = len(r.v.Codes)
 		r.v.Codes = append(r.v.Codes, *e.Code)
+	case e.K == "guids" && e.GUIDs != nil:
+		r.v.ExternalUsers = append(r.v.ExternalUsers, e.GUIDs.Users...)
+		r.v.CodingGUIDs = append(r.v.CodingGUIDs, e.GUIDs.Codings...)
 	case e.K == "promote":
 		i, ok := r.codes[e.ID]
 		if !ok {
@@ -1037,6 +1043,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	for i := range v.SpeakerAliases {
 		line(jsonLine(event{K: "alias", Alias: &v.SpeakerAliases[i]}))
+	}
+	if len(v.ExternalUsers)+len(v.CodingGUIDs) > 0 {
+		line(jsonLine(event{K: "guids", GUIDs: &coding.ExternalIDs{Users: v.ExternalUsers, Codings: v.CodingGUIDs}}))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

@@ -13,7 +13,9 @@ package project
 // sources of the new documents (synced), then records the whole import as
 // one entry of the record, a step each (emergent codes, documents,
 // codings, attributes of documents already in the project, memos): all
-// of it or nothing. If the entry cannot be recorded, the sources written
+// of it or nothing; entities, mentions and assertions of qualgraph's
+// extension come before the memos; a last step keeps the file's users and the GUIDs of
+// the codings and selections, which an export writes again. If the entry cannot be recorded, the sources written
 // are removed. The full-text index follows the documents, as after
 // Import. Importing the same file again reuses the codes and adds nothing
 // the project holds already.
@@ -271,7 +273,8 @@ func refiStep(step string) error {
 // attributes of documents already held, memos) as one entry of the
 // record, each part a step with its own change: all of it or nothing.
 func (p *Project) writeRefi(ctx context.Context, pl *mapping.Plan, opt RefiOptions) error {
-	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos) == 0 {
+	if len(pl.Codes)+len(pl.Documents)+len(pl.Codings)+len(pl.Attrs)+len(pl.Memos)+
+		len(pl.Entities)+len(pl.Mentions)+len(pl.Assertions) == 0 && pl.GUIDs == nil {
 		return nil
 	}
 	steps, err := refiSteps(pl, opt)
@@ -312,7 +315,9 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 			return nil, err
 		}
 		ch := coding.NewChange(by, "codebook add", "added emergent code "+c.ID+" from "+opt.File)
-		c.Created = ch.At
+		if c.Created.IsZero() {
+			c.Created = ch.At
+		}
 		steps = append(steps, &coding.Event{Change: ch, Code: &c})
 	}
 	if len(pl.Documents) > 0 {
@@ -336,12 +341,47 @@ func refiSteps(pl *mapping.Plan, opt RefiOptions) ([]*coding.Event, error) {
 		ch := coding.NewChange(by, "attr set", fmt.Sprintf("set %d attributes from %s", len(s.Attrs), opt.File))
 		steps = append(steps, &coding.Event{Change: ch, Attrs: &s})
 	}
+	if len(pl.Entities) > 0 {
+		if err := refiStep("entities"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "entity add", fmt.Sprintf("added %d entities from %s", len(pl.Entities), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Entities: pl.Entities})
+	}
+	if len(pl.Mentions) > 0 {
+		if err := refiStep("mentions"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "mention", fmt.Sprintf("added %d mentions from %s", len(pl.Mentions), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Mentions: pl.Mentions})
+	}
+	if len(pl.Assertions) > 0 {
+		if err := refiStep("assertions"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "assert", fmt.Sprintf("added %d assertions from %s", len(pl.Assertions), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, Assertions: pl.Assertions, Quotes: pl.Quotes})
+	}
+	for _, r := range pl.Retractions {
+		if err := refiStep("retract"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "retract", "retracted "+r.ID+" as in "+opt.File)
+		steps = append(steps, &coding.Event{Change: ch, Retract: &r})
+	}
 	for _, m := range pl.Memos {
 		if err := refiStep("memo"); err != nil {
 			return nil, err
 		}
 		ch := coding.NewChange(m.Author, "memo add", "memo on "+m.Target+" from "+opt.File)
 		steps = append(steps, &coding.Event{Change: ch, Memo: &m})
+	}
+	if pl.GUIDs != nil {
+		if err := refiStep("guids"); err != nil {
+			return nil, err
+		}
+		ch := coding.NewChange(by, "import", fmt.Sprintf("kept %d users and %d coding GUIDs of %s", len(pl.GUIDs.Users), len(pl.GUIDs.Codings), opt.File))
+		steps = append(steps, &coding.Event{Change: ch, GUIDs: pl.GUIDs})
 	}
 	return steps, nil
 }

@@ -160,6 +160,9 @@ func writeRefiResult(w io.Writer, res *project.RefiResult, full bool) {
 		printf(w, "  users       %d; coders: %s\n", res.Users, orNone(strings.Join(res.Coders, ", ")))
 		printf(w, "  memos       %d (%d more already in the project)\n", res.Memos, res.MemosPresent)
 		printf(w, "  attributes  %d values\n", res.Attributes)
+		if res.Entities+res.Mentions+res.Assertions > 0 {
+			printf(w, "  records     %d entities, %d mentions, %d assertions (from qualgraph's extension)\n", res.Entities, res.Mentions, res.Assertions)
+		}
 	}
 	if len(res.Documents) > 0 {
 		printf(w, "\n")

@@ -95,6 +95,14 @@
 //
 // Rich text, the normalised text and Project.Origin are not written.
 //
+// # Extension
+//
+// Project.Extension is carried as it is in the archive entry
+// ExtensionEntry ("qualgraph/extension.json"), which the standard does not
+// know and other programs ignore: ReadQDPX reads it (within the same
+// limits as every entry) and WriteQDPX writes it when it is not empty.
+// Package refiqda/mapping says what it holds.
+//
 // # Example
 //
 // Reading an export and quoting its selections:

@@ -59,7 +59,16 @@ type Project struct {
 	Links    []Link
 	Sets     []Set
 	NoteRefs []string // notes about the project as a whole
+	// Extension is the content of the archive entry ExtensionEntry, which
+	// other programs ignore: qualgraph's records the standard has no place
+	// for. ReadQDPX fills it when the entry is there; WriteQDPX writes it
+	// when it is not empty.
+	Extension []byte
 }
+
+// ExtensionEntry is the name of the archive entry that holds
+// Project.Extension.
+const ExtensionEntry = "qualgraph/extension.json"
 
 // User is a person who created or changed something in the project.
 type User struct {

@@ -159,6 +159,11 @@ func ReadQDPX(r io.ReaderAt, size int64, opt ReadOptions) (*Project, *Report, er
 	if err != nil {
 		return nil, nil, err
 	}
+	if fs := a.byName[ExtensionEntry]; len(fs) > 0 {
+		if p.Extension, err = a.read(fs[0]); err != nil {
+			return nil, nil, err
+		}
+	}
 	return p, rep, nil
 }
 

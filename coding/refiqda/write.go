@@ -82,6 +82,15 @@ func WriteQDPXWith(w io.Writer, p *Project, o WriteOptions) error {
 			return err
 		}
 	}
+	if len(p.Extension) > 0 {
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: ExtensionEntry, Method: zip.Deflate, Modified: zipTime})
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(p.Extension); err != nil {
+			return err
+		}
+	}
 	return zw.Close()
 }
 

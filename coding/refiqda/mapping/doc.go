@@ -74,6 +74,19 @@
 //   - Selections without codings (and without notes), codings of codes the
 //     file does not define, graphs, sets, links and non-text sources are not
 //     imported.
+//   - The file's users are kept (coding.ExternalIDs, one step of the
+//     import) with their GUIDs, also those who coded nothing, and so are
+//     the GUIDs of the codings created and of their selections.
+//   - qualgraph's extension (refiqda.ExtensionEntry, see Extension below),
+//     when the file has it, gives entities, mentions, assertions (with
+//     their retractions) and memos on entities and assertions, with their
+//     ids; spans are mapped as selections are. The cases, selections and
+//     links it names are left to it (no "case" attribute, no warning), as
+//     are the notes ExportProject wrote for its memos. A record the
+//     project holds already (same id) is not imported again; an entity of
+//     the same id with other content, an unknown entity type, relation or
+//     target, or a span that does not fit is an error, and nothing is
+//     imported.
 //
 // Nothing is left out silently: Result lists every warning of the reader
 // and of the mapping, and every selection that could not be placed.
@@ -86,8 +99,8 @@
 // kind in its description (after KindDescription), one
 // PlainTextSelection per coding (as NVivo writes them: several codings of
 // one span are several selections), the coders as users, memos as notes
-// (on their document, code or coding; memos on entities and assertions as
-// notes of the project), an inline coding memo as a note on its coding
+// (on their document, code or coding; memos on entities as notes of the
+// project, on assertions as notes of their links), an inline coding memo as a note on its coding
 // (described as CodingMemoNote), every attribute key but "case" as a
 // variable with its values on the sources, and the "case" attribute as
 // cases. Codes are written with their id as name (an
@@ -99,7 +112,32 @@
 // is written at the top level, not under Emergent; a document a REFI-QDA
 // import created is written with its source's GUID. Other GUIDs derive from
 // the project id and qualgraph's own ids (ProjectInfo.GUID, by
-// refiqda.StableGUID), so they stay the same from one export to the next.
+// refiqda.StableGUID), so they stay the same from one export to the next;
+// the users, codings and selections an import kept (see above) are
+// written with the file's GUIDs, every such user even if it coded nothing.
+//
+// # Extension
+//
+// ExportProject also writes each entity as a case (described EntityCase
+// and its type, then its aliases), its mentions on exported documents as
+// selections without codings that the case refers to, and each assertion
+// whose subject and object (an entity, or a code) are exported as a
+// one-way link named by its relation (AssertionLink before it when
+// negative). In full, it writes them to refiqda.Project.Extension, the
+// JSON of refiqda.ExtensionEntry:
+//
+//	{"version": 1, "project": ID,
+//	 "entities":   [ENTITY + {"case": GUID}],
+//	 "mentions":   [MENTION + {"selection": GUID}],
+//	 "assertions": [ASSERTION + {"quotes": [TEXT], "link": GUID}],
+//	 "memos":      [MEMO on an entity or assertion],
+//	 "codes":      [emergent CODE, for its author and time]}
+//
+// with the records as package coding encodes them, except that a span's
+// "doc" is the GUID of the document's source in the same archive (its
+// positions count code points of that source's text). Mentions and
+// assertions with a span on a document the filter leaves out, or by a
+// coder it leaves out, are left out. A file of a later version is refused.
 //
 // # Example
 //

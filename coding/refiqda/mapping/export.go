@@ -22,7 +22,7 @@ type ExportFilter struct {
 	Docs   []string          // document ids or names; empty: every document
 	Kind   string            // only documents of this kind; empty: any
 	Attrs  map[string]string // only documents whose attribute KEY has the value VALUE (as "docs" shows it)
-	Coders []string          // only codings by these coders; empty: every coding
+	Coders []string          // only codings, mentions and assertions by these coders; empty: all
 }
 
 // CodingMemoNote is the description of the note ExportProject writes for a
@@ -99,13 +99,42 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 	for _, m := range v.Memos {
 		memos[m.Target] = append(memos[m.Target], m)
 	}
+	// Users: every user an import kept, with its GUID, and every coder
+	// and author.
 	users := map[string]bool{}
+	userGUID := map[string]string{}
+	used := map[string]bool{} // GUIDs taken from imports
+	for _, u := range v.ExternalUsers {
+		users[u.Name] = true
+		if g := strings.ToLower(u.GUID); g != "" && userGUID[u.Name] == "" && !used[g] {
+			userGUID[u.Name], used[g] = g, true
+		}
+	}
 	user := func(name string) string {
 		if name == "" {
 			return ""
 		}
 		users[name] = true
+		if g := userGUID[name]; g != "" {
+			return g
+		}
 		return guid("user", name)
+	}
+	// Codings and selections an import created keep the file's GUIDs (a
+	// selection's for its first coding only, as one selection is written
+	// per coding).
+	codingGUIDs := map[string]coding.CodingGUID{}
+	for _, cg := range v.CodingGUIDs {
+		if _, ok := codingGUIDs[cg.Coding]; !ok {
+			codingGUIDs[cg.Coding] = cg
+		}
+	}
+	keep := func(g, derived string) string {
+		if g = strings.ToLower(g); g == "" || used[g] {
+			return derived
+		}
+		used[g] = true
+		return g
 	}
 	note := func(id, target, text, author string, created time.Time) string {
 		g := guid("note", id)
@@ -203,7 +232,8 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 		// One selection per coding, as NVivo writes them: readers that
 		// take the first coding of a selection see every coding.
 		for _, c := range cs {
-			rc := refiqda.Coding{GUID: guid("coding", c.ID), CodeGUID: codeGUID[c.Code],
+			cg := codingGUIDs[c.ID]
+			rc := refiqda.Coding{GUID: keep(cg.GUID, guid("coding", c.ID)), CodeGUID: codeGUID[c.Code],
 				CreatingUser: user(c.Coder), CreationDateTime: c.Created, NoteRefs: noteRefs("coding:" + c.ID)}
 			if rc.CodeGUID == "" {
 				return nil, fmt.Errorf("coding %s: code %s: %w", c.ID, c.Code, coding.ErrUnknownCode)
@@ -213,7 +243,7 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 				rc.NoteRefs = append([]string{g}, rc.NoteRefs...)
 			}
 			s.Selections = append(s.Selections, refiqda.Selection{
-				GUID:  guid("selection", c.ID),
+				GUID:  keep(cg.Selection, guid("selection", c.ID)),
 				Start: c.Start, End: c.End,
 				CreatingUser: rc.CreatingUser, CreationDateTime: c.Created,
 				Codings: []refiqda.Coding{rc},
@@ -229,9 +259,31 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 	for _, n := range names {
 		rp.Cases = append(rp.Cases, refiqda.Case{GUID: guid("case", n), Name: n, SourceRefs: cases[n]})
 	}
-	// Memos on entities and assertions are notes of the project.
+	// Entities are cases, their mentions selections, assertions links
+	// (with their memos as notes), and all of them are in the extension.
+	srcOf := map[string]int{}
+	for i, d := range docs {
+		srcOf[d.ID] = i
+	}
+	texts := map[string][]rune{}
+	quote := func(s coding.Span) string {
+		r, ok := texts[s.Doc]
+		if !ok {
+			t, _ := st.Text(s.Doc)
+			r = []rune(t)
+			texts[s.Doc] = r
+		}
+		if s.Start < 0 || s.End > len(r) || s.End < s.Start {
+			return ""
+		}
+		return string(r[s.Start:s.End])
+	}
+	if err := exportRecords(rp, v, info, srcOf, coders, codeGUID, user, noteRefs, quote); err != nil {
+		return nil, err
+	}
+	// Memos on entities are notes of the project.
 	for _, m := range v.Memos {
-		if strings.HasPrefix(m.Target, "entity:") || strings.HasPrefix(m.Target, "assertion:") {
+		if strings.HasPrefix(m.Target, "entity:") {
 			rp.NoteRefs = append(rp.NoteRefs, note(m.ID, m.Target, m.Text, m.Author, m.Created))
 		}
 	}
@@ -241,7 +293,7 @@ func ExportProject(ctx context.Context, st Store, info ProjectInfo, f ExportFilt
 	}
 	sort.Strings(names)
 	for _, u := range names {
-		rp.Users = append(rp.Users, refiqda.User{GUID: guid("user", u), Name: u})
+		rp.Users = append(rp.Users, refiqda.User{GUID: user(u), Name: u})
 	}
 	return rp, nil
 }

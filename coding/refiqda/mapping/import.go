@@ -42,8 +42,9 @@ type Store interface {
 }
 
 // Plan is what an import writes, as PlanProject or PlanCodebook found it.
-// The caller writes it in the order of its fields (codes, documents,
-// codings, attributes, memos), all of it or nothing, and only when Errors
+// The caller writes it in this order (codes, documents, codings,
+// attributes, entities, mentions, assertions with their quotes,
+// retractions, memos, GUIDs), all of it or nothing, and only when Errors
 // is empty.
 type Plan struct {
 	// Result says what the import does.
@@ -59,6 +60,19 @@ type Plan struct {
 	Attrs []coding.DocAttrs
 	// Memos are the memos to record, with their ids.
 	Memos []coding.Memo
+	// Entities, Mentions and Assertions (with the Quotes of their
+	// evidence) are the records of qualgraph's extension
+	// (refiqda.ExtensionEntry) the project does not hold yet, with their
+	// ids; Retractions retract some of Assertions. Memos come after them.
+	Entities    []coding.Entity
+	Mentions    []coding.Mention
+	Assertions  []coding.Assertion
+	Quotes      []coding.Quote
+	Retractions []coding.Retraction
+	// GUIDs are the file's users the project does not know yet and the
+	// GUIDs of the new codings (and of their selections), for an export
+	// to write again; nil when there are none.
+	GUIDs *coding.ExternalIDs
 	// Errors lists, one each, what in the file cannot be imported.
 	Errors []error
 }
@@ -75,6 +89,7 @@ func PlanProject(ctx context.Context, st Store, rp *refiqda.Project, rep *refiqd
 	res := pl.res
 	res.Origin, res.Positions, res.Users = rp.Origin, rep.Positions, len(rp.Users)
 	pl.report(rep)
+	pl.readExtension(rp)
 	pl.planUsers(rp.Users)
 	pl.planCodes(rp.Codes)
 	if err := pl.planSources(ctx, rp); err != nil {
@@ -83,6 +98,7 @@ func PlanProject(ctx context.Context, st Store, rp *refiqda.Project, rep *refiqd
 	pl.planAttributes(rp)
 	pl.planCodings(rp)
 	pl.planNotes(rp)
+	pl.planRecords()
 	for _, rs := range pl.srcList {
 		res.Documents = append(res.Documents, *rs.info)
 	}
@@ -155,6 +171,11 @@ type Result struct {
 	Users        int `json:"users"`
 	Memos        int `json:"memos"`
 	MemosPresent int `json:"memos_present"`
+	// Entities, Mentions and Assertions count the records of qualgraph's
+	// extension imported (not those the project held already).
+	Entities   int `json:"entities"`
+	Mentions   int `json:"mentions"`
+	Assertions int `json:"assertions"`
 	// Attributes counts attribute values written, on new documents and on
 	// documents already in the project.
 	Attributes int `json:"attributes"`
@@ -256,6 +277,18 @@ type planner struct {
 	setAttrs []coding.DocAttrs
 	codings  []coding.Coding
 	memos    []coding.Memo
+	guids    coding.ExternalIDs
+
+	// qualgraph's extension, if the file has it, and the GUIDs of the
+	// cases, selections and links it wrote.
+	ext        *extension
+	extGUIDs   map[string]bool
+	entities   []coding.Entity
+	mentions   []coding.Mention
+	assertions []coding.Assertion
+	quotes     []coding.Quote
+	retracts   []coding.Retraction
+	texts      map[string][]rune // document id -> text, for quotes
 }
 
 // source is a source and the document it maps to.
@@ -298,8 +331,15 @@ func (pl *planner) fail(format string, args ...any) {
 
 // plan returns what pl found.
 func (pl *planner) plan() *Plan {
-	return &Plan{Result: pl.res, Codes: pl.newCodes, Documents: pl.newDocs, Codings: pl.codings,
-		Attrs: pl.setAttrs, Memos: pl.memos, Errors: pl.errs}
+	p := &Plan{Result: pl.res, Codes: pl.newCodes, Documents: pl.newDocs, Codings: pl.codings,
+		Attrs: pl.setAttrs, Memos: pl.memos, Errors: pl.errs,
+		Entities: pl.entities, Mentions: pl.mentions, Assertions: pl.assertions, Quotes: pl.quotes, Retractions: pl.retracts}
+	if len(pl.guids.Users)+len(pl.guids.Codings) > 0 {
+		g := pl.guids
+		g.Sort()
+		p.GUIDs = &g
+	}
+	return p
 }
 
 // report carries the reader's report over.
@@ -324,6 +364,10 @@ func (pl *planner) report(rep *refiqda.Report) {
 // "user-" and the GUID's first digits.
 func (pl *planner) planUsers(us []refiqda.User) {
 	seen := map[string]string{}
+	known := map[coding.ExternalUser]bool{}
+	for _, u := range pl.view.ExternalUsers {
+		known[u] = true
+	}
 	for _, u := range us {
 		name := strings.TrimSpace(u.Name)
 		if name == "" {
@@ -337,6 +381,10 @@ func (pl *planner) planUsers(us []refiqda.User) {
 		}
 		seen[name] = u.GUID
 		pl.userName[u.GUID] = name
+		if cu := (coding.ExternalUser{Name: name, GUID: u.GUID}); !known[cu] {
+			known[cu] = true
+			pl.guids.Users = append(pl.guids.Users, cu)
+		}
 	}
 }
 
@@ -708,6 +756,9 @@ func (pl *planner) planAttributes(rp *refiqda.Project) {
 	caseNames := map[*source][]string{}
 	var order []*source
 	for _, c := range rp.Cases {
+		if pl.extGUIDs[c.GUID] {
+			continue // an entity: the extension has it
+		}
 		var members []*source
 		seen := map[*source]bool{}
 		add := func(rs *source) {
@@ -891,12 +942,16 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 			if id, ok := have[k]; ok {
 				pl.res.CodingsPresent++
 				pl.codingIDs[c.GUID] = id
+				pl.codingMemo(rp, c) // the coding has it already
 			} else {
 				id := uuid.NewString()
 				have[k] = id
 				pl.codingIDs[c.GUID] = id
 				pl.codings = append(pl.codings, coding.Coding{ID: id, Span: span, Code: code, Coder: coder, Created: created,
 					Memo: pl.codingMemo(rp, c)})
+				if c.GUID != "" {
+					pl.guids.Codings = append(pl.guids.Codings, coding.CodingGUID{Coding: id, GUID: c.GUID, Selection: selGUID})
+				}
 			}
 			if selGUID != "" && pl.selCoding[selGUID] == "" {
 				pl.selCoding[selGUID] = pl.codingIDs[c.GUID]
@@ -916,7 +971,7 @@ func (pl *planner) planCodings(rp *refiqda.Project) {
 				})
 				continue
 			}
-			if len(sel.Codings) == 0 && len(sel.NoteRefs) == 0 {
+			if len(sel.Codings) == 0 && len(sel.NoteRefs) == 0 && !pl.extGUIDs[sel.GUID] {
 				pl.warn("selection %s of source %q (%d-%d) has no codings and no notes: not imported", sel.GUID, s.Name, sel.Start, sel.End)
 			}
 			for _, c := range sel.Codings {
@@ -1043,9 +1098,28 @@ func (pl *planner) planNotes(rp *refiqda.Project) {
 		}
 	}
 	for _, l := range rp.Links {
+		if pl.extGUIDs[l.GUID] {
+			for _, g := range l.NoteRefs {
+				used[g] = true // memos on assertions: the extension has them
+			}
+			continue
+		}
 		attach(l.NoteRefs, "", "links are not kept", fmt.Sprintf("link %q", l.Name))
 	}
-	attach(rp.NoteRefs, "", "notes on the project as a whole are not kept", "the project")
+	if pl.ext != nil {
+		// Memos on entities and assertions, which the extension has.
+		var rest []string
+		for _, g := range rp.NoteRefs {
+			if n, ok := notes[g]; ok && (strings.HasPrefix(n.Description, "entity:") || strings.HasPrefix(n.Description, "assertion:")) {
+				used[g] = true
+			} else {
+				rest = append(rest, g)
+			}
+		}
+		attach(rest, "", "notes on the project as a whole are not kept", "the project")
+	} else {
+		attach(rp.NoteRefs, "", "notes on the project as a whole are not kept", "the project")
+	}
 	for i := range rp.Notes {
 		n := &rp.Notes[i]
 		if !used[n.GUID] {
