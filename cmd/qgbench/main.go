@@ -32,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -58,11 +59,38 @@ func main() {
 	heavy := flag.Int("heavy", 3, "runs of each heavy measure: imports, bulk auto-coding, recovery (the median is reported)")
 	small := flag.Bool("small", false, "a tenth of the size: quick, but does not test the targets")
 	asJSON := flag.Bool("json", false, "write JSON")
+	cmp := flag.Bool("compare", false, "compare qualgraph with SQLite FTS5, SQLite with QualCoder's tables and rg, and write -out")
+	cmpSizes := flag.String("compare-sizes", "200,2000", "corpus sizes of -compare, in documents")
+	out := flag.String("out", filepath.Join("docs", "benchmarks.md"), "the markdown file -compare writes")
 	flag.Parse()
+	if *cmp {
+		sizes, err := parseSizes(*cmpSizes)
+		if err == nil {
+			err = compareMain(*dir, *out, sizes, *runs, *heavy)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "qgbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*dir, *runs, *heavy, *small, *asJSON); err != nil {
 		fmt.Fprintln(os.Stderr, "qgbench:", err)
 		os.Exit(1)
 	}
+}
+
+// parseSizes parses a comma-separated list of positive numbers.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("-compare-sizes %q: want positive numbers separated by commas", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
 }
 
 func run(dir string, runs, heavy int, small, asJSON bool) error {
