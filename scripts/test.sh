@@ -3,8 +3,8 @@
 # tests need that Go does not bring: xmllint for the REFI-QDA schema checks;
 # python3 for an independent QDPX reader; Debian's networkx, rdflib, pandas
 # and openpyxl and Node.js with npm for the export checks (which install
-# graphology into a cache outside the repository); gcc for the race
-# detector. Then it vets, builds without cgo, runs every test, and runs the
+# graphology into a cache outside the repository); sqlite3 and ripgrep for
+# the comparison benchmark's test; gcc for the race detector. Then it vets, builds without cgo, runs every test, and runs the
 # concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
+# qgbench -compare measures qualgraph against them (TestCompare).
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2

@@ -20,6 +20,17 @@
 // The generated project is kept in DIR (default $TMPDIR/qualgraph-bench)
 // and reused by later runs. -small uses a tenth of the size, for a quick
 // look; its figures do not test the targets.
+//
+// With -compare, qgbench instead measures qualgraph against the tools a
+// researcher would otherwise pick, on generated corpora of 200 and 2,000
+// documents (-compare-sizes): import and index size against SQLite FTS5
+// (Debian's sqlite3 program); term, phrase and Chinese search against FTS5
+// and rg over the text files; bulk coding inserts and overlap
+// co-occurrence against SQLite with QualCoder's tables (source, code_name,
+// code_text). It writes the machine, the method and a table of ratios to
+// -out (default docs/benchmarks.md):
+//
+//	go run ./cmd/qgbench -compare [-dir DIR] [-runs N] [-heavy N] [-out FILE]
 package main
 
 import (
