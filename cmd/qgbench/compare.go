@@ -36,6 +36,9 @@ type compareOptions struct {
 	// CodingsPerDoc is the number of codings per document of the bulk
 	// coding (100: 200,000 codings on 2,000 documents).
 	CodingsPerDoc int
+	// Out, if not empty, is the markdown file, written again after each
+	// corpus size so that a long run keeps what it measured.
+	Out string
 }
 
 // cmpRow is one line of the comparison: a task done by qualgraph and by a
@@ -74,11 +77,8 @@ func compareMain(dir, out string, sizes []int, runs, heavy int) error {
 	if err := buildBinary(bin); err != nil {
 		return err
 	}
-	md, err := compare(compareOptions{Dir: dir, Bin: bin, Sizes: sizes, Runs: runs, Heavy: heavy, CodingsPerDoc: 100})
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, md, 0o644)
+	_, err := compare(compareOptions{Dir: dir, Bin: bin, Sizes: sizes, Runs: runs, Heavy: heavy, CodingsPerDoc: 100, Out: out})
+	return err
 }
 
 // buildBinary builds cmd/qualgraph into bin.
@@ -96,6 +96,8 @@ func buildBinary(bin string) error {
 // markdown report.
 func compare(o compareOptions) ([]byte, error) {
 	var rows []cmpRow
+	done := o
+	done.Sizes = nil
 	for _, n := range o.Sizes {
 		fmt.Fprintf(os.Stderr, "qgbench: comparing on %d documents…\n", n)
 		rs, err := compareSize(o, n)
@@ -103,6 +105,12 @@ func compare(o compareOptions) ([]byte, error) {
 			return nil, fmt.Errorf("compare on %d documents: %w", n, err)
 		}
 		rows = append(rows, rs...)
+		done.Sizes = append(done.Sizes, n)
+		if o.Out != "" {
+			if err := os.WriteFile(o.Out, writeMarkdown(done, rows), 0o644); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return writeMarkdown(o, rows), nil
 }
