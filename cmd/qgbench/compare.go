@@ -498,7 +498,7 @@ func compareCoding(o compareOptions, n int, qgdir, db string) ([]cmpRow, error) 
 func writeMarkdown(o compareOptions, rows []cmpRow) []byte {
 	var b bytes.Buffer
 	b.WriteString("# Benchmarks against what users would pick instead\n\n")
-	b.WriteString("Written by `go run ./cmd/qgbench -compare` (issue 9); do not edit by hand.\n")
+	b.WriteString("Written by `go run ./cmd/qgbench -compare` (issue 9); a new run replaces it.\n")
 	fmt.Fprintf(&b, "Each timing is the median of %d runs (imports and bulk coding: %d runs) of whole processes, ", o.Runs, o.Heavy)
 	b.WriteString("on the generated corpora of `corpus/synth` (seed 1: interviews, focus groups and policy documents, English with about 15% Chinese).\n")
 	b.WriteString("**Ratio is qualgraph ÷ competitor**: below 1, qualgraph is faster or smaller; above 1, the competitor is.\n\n")
