@@ -503,10 +503,18 @@ func writeMarkdown(o compareOptions, rows []cmpRow) []byte {
 	b.WriteString("on the generated corpora of `corpus/synth` (seed 1: interviews, focus groups and policy documents, English with about 15% Chinese).\n")
 	b.WriteString("**Ratio is qualgraph ÷ competitor**: below 1, qualgraph is faster or smaller; above 1, the competitor is.\n\n")
 	b.WriteString("## Machine\n\n")
+	var b2 bytes.Buffer
 	for _, kv := range machine() {
 		fmt.Fprintf(&b, "- %s: %s\n", kv[0], kv[1])
 	}
-	b.WriteString("- The machine is a shared virtual machine: other work ran beside the benchmark, which ran under `nice -n 19`; figures vary by about ±15 % from run to run.\n\n")
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		f := strings.Fields(string(b))
+		if len(f) >= 3 {
+			fmt.Fprintf(&b2, "- Load average at the end (1, 5, 15 minutes): %s, %s, %s\n", f[0], f[1], f[2])
+		}
+	}
+	b.Write(b2.Bytes())
+	b.WriteString("- The machine is a shared virtual machine: other work ran beside the benchmark, which ran under `nice -n 19`; when it is quiet, figures vary by about ±15 % from run to run, under load by much more.\n\n")
 	b.WriteString(`## How each tool is run
 
 - **qualgraph**: the CLI binary for import (` + "`qualgraph import --kind interview DIR`" + ` into a fresh project, until the process ends with the text searchable), search (` + "`qualgraph search QUERY --json`" + `, the first 20 hits with their context) and co-occurrence (` + "`qualgraph cooccur --unit overlap --json`" + `); bulk coding through the library in-process (` + "`project.Open`" + `, ` + "`(*project.Project).Code`" + ` in batches of 20,000 per coder, then ` + "`Close`" + `: every batch recorded and synced), since the CLI codes one span per process.
@@ -672,8 +680,10 @@ func num(v float64) string {
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case v >= 10:
 		return strconv.FormatFloat(v, 'f', 1, 64)
-	default:
+	case v >= 1:
 		return strconv.FormatFloat(v, 'f', 2, 64)
+	default:
+		return strconv.FormatFloat(v, 'g', 3, 64)
 	}
 }
 
