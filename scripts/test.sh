@@ -4,8 +4,9 @@
 # python3 for an independent QDPX reader; Debian's networkx, rdflib, pandas
 # and openpyxl and Node.js with npm for the export checks (which install
 # graphology into a cache outside the repository); Debian's chromium for
-# the workbench's browser tests; gcc for the race
-# detector. Then it vets, builds without cgo, runs every test, and runs the
+# the workbench's browser tests; sqlite3 and ripgrep for the comparison
+# benchmark's test; gcc for the race detector. Then it vets, builds without
+# cgo, runs every test, and runs the
 # concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium) # the workbench's browser tests (server, chromedp)
+# qgbench -compare measures qualgraph against them (TestCompare).
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2
@@ -34,11 +38,11 @@ fi
 export CGO_ENABLED=0
 go vet ./...
 go build ./...
-go test -count=1 "$@" ./...
+go test -count=1 -timeout 40m "$@" ./...
 
 # The concurrency tests again, under the race detector (which needs cgo).
 if command -v gcc >/dev/null 2>&1; then
-	CGO_ENABLED=1 go test -race -count=1 -run 'Concurrent|ReadersStop|RecordCatchUp' ./internal/record ./project ./service
+	CGO_ENABLED=1 go test -race -count=1 -timeout 20m -run 'Concurrent|ReadersStop|RecordCatchUp|Shared|Beside' ./internal/record ./project ./service ./server
 else
 	echo "!!! scripts/test.sh: no C compiler: the race-detector run of the concurrency tests is SKIPPED" >&2
 fi

@@ -20,6 +20,17 @@
 // The generated project is kept in DIR (default $TMPDIR/qualgraph-bench)
 // and reused by later runs. -small uses a tenth of the size, for a quick
 // look; its figures do not test the targets.
+//
+// With -compare, qgbench instead measures qualgraph against the tools a
+// researcher would otherwise pick, on generated corpora of 200 and 2,000
+// documents (-compare-sizes): import and index size against SQLite FTS5
+// (Debian's sqlite3 program); term, phrase and Chinese search against FTS5
+// and rg over the text files; bulk coding inserts and overlap
+// co-occurrence against SQLite with QualCoder's tables (source, code_name,
+// code_text). It writes the machine, the method and a table of ratios to
+// -out (default docs/benchmarks.md):
+//
+//	go run ./cmd/qgbench -compare [-dir DIR] [-runs N] [-heavy N] [-out FILE]
 package main
 
 import (
@@ -32,6 +43,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -58,11 +70,38 @@ func main() {
 	heavy := flag.Int("heavy", 3, "runs of each heavy measure: imports, bulk auto-coding, recovery (the median is reported)")
 	small := flag.Bool("small", false, "a tenth of the size: quick, but does not test the targets")
 	asJSON := flag.Bool("json", false, "write JSON")
+	cmp := flag.Bool("compare", false, "compare qualgraph with SQLite FTS5, SQLite with QualCoder's tables and rg, and write -out")
+	cmpSizes := flag.String("compare-sizes", "200,2000", "corpus sizes of -compare, in documents")
+	out := flag.String("out", filepath.Join("docs", "benchmarks.md"), "the markdown file -compare writes")
 	flag.Parse()
+	if *cmp {
+		sizes, err := parseSizes(*cmpSizes)
+		if err == nil {
+			err = compareMain(*dir, *out, sizes, *runs, *heavy)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "qgbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*dir, *runs, *heavy, *small, *asJSON); err != nil {
 		fmt.Fprintln(os.Stderr, "qgbench:", err)
 		os.Exit(1)
 	}
+}
+
+// parseSizes parses a comma-separated list of positive numbers.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("-compare-sizes %q: want positive numbers separated by commas", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
 }
 
 func run(dir string, runs, heavy int, small, asJSON bool) error {

@@ -35,7 +35,13 @@ func TestMain(m *testing.M) {
 func child(t *testing.T, mode string) *proc {
 	t.Helper()
 	t.Setenv("QGBENCH_CHILD", mode)
-	p, err := start(codedRE, "", os.Args[0])
+	// os.Executable, not os.Args[0]: go test may start the binary by a
+	// bare name that is not on $PATH.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := start(codedRE, "", self)
 	if err != nil {
 		t.Fatal(err)
 	}
