@@ -270,6 +270,8 @@ type Project struct {
 	// indexRW says index is open for writing (writableIndex).
 	indexRW bool
 	ont     *ontology.Ontology
+	ontMod  time.Time // the modification time and size of the file ont was parsed from
+	ontSize int64
 	view    *coding.View // the projection, loaded on first use (guarded by mu)
 	// viewPos is the projection's position when view was loaded.
 	viewPos record.Position
@@ -476,11 +478,17 @@ func (p *Project) writableIndex() (*fts.Index, error) {
 }
 
 // Ontology returns the project's ontology, parsed on first use.
+// A long-running process (the workbench) sees the researcher's edits of
+// the file: it is parsed again when its modification time or size change.
 func (p *Project) Ontology() (*ontology.Ontology, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ont == nil {
-		name := filepath.Join(p.Dir, OntologyFile)
+	name := filepath.Join(p.Dir, OntologyFile)
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if p.ont == nil || !fi.ModTime().Equal(p.ontMod) || fi.Size() != p.ontSize {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			return nil, err
@@ -489,7 +497,7 @@ func (p *Project) Ontology() (*ontology.Ontology, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.ont = o
+		p.ont, p.ontMod, p.ontSize = o, fi.ModTime(), fi.Size()
 	}
 	return p.ont, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
 )
 
 // TestSharedWithOtherWriters opens a project Shared, as the workbench
@@ -168,4 +169,49 @@ func hasCoding(v *coding.View, id string) bool {
 		}
 	}
 	return false
+}
+
+// TestSharedSeesOntologyEdits edits the ontology file of a project open
+// shared, as a researcher does while the workbench runs: the next use sees
+// the new class.
+func TestSharedSeesOntologyEdits(t *testing.T) {
+	first := autoCodeProject(t, map[string]string{"chen.txt": chenText})
+	dir := first.Dir
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o, err := s.Ontology()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := o.Class("GuanxiBrokerage"); ok {
+		t.Fatal("the built-in ontology already has GuanxiBrokerage")
+	}
+	name := filepath.Join(dir, OntologyFile)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := o.Clone()
+	if err := added.AddClass(ontology.Class{ID: "GuanxiBrokerage", Parent: "NetworkPower"}); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := added.InsertClassYAML(name, b, "GuanxiBrokerage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if o, err = s.Ontology(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := o.Class("GuanxiBrokerage"); !ok {
+		t.Fatal("the shared project does not see the class added to its ontology file")
+	}
 }
