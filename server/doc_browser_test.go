@@ -76,12 +76,12 @@ func openDoc(t testing.TB, ctx context.Context, base, doc string) {
 }
 
 // phraseRect returns the points to press and release the mouse at to
-// select phrase in the document view: just inside its first and last
-// characters.
+// select phrase (its last occurrence) in the document view: just inside
+// its first and last characters.
 func phraseRect(t testing.TB, ctx context.Context, phrase string) (x1, y1, x2, y2 float64) {
 	t.Helper()
 	js := `(function (phrase) {
-  for (const r of document.querySelectorAll("#doc-text .txt span[data-s]")) {
+  for (const r of Array.from(document.querySelectorAll("#doc-text .txt span[data-s]")).reverse()) {
     const t = r.firstChild;
     if (!t) continue;
     const i = t.data.indexOf(phrase);

@@ -158,6 +158,7 @@
   }
 
   function render() {
+    const t0 = performance.now();
     cps = Array.from(view.text);
     const n = cps.length;
     const clamp = (x) => Math.max(0, Math.min(n, x));
@@ -307,7 +308,9 @@
     textEl.replaceChildren(frag);
     textEl.removeAttribute("aria-busy");
     runs = out;
+    const t1 = performance.now();
     drawStripes();
+    root.dataset.drawMs = (t1 - t0).toFixed(0) + "+" + (performance.now() - t1).toFixed(0);
     if (flashEl) {
       flashEl.scrollIntoView({ block: "center" });
     }
