@@ -223,6 +223,10 @@ func checkCSRF(r *http.Request, c *caller) error {
 func sameOrigin(r *http.Request) bool {
 	if sf := r.Header.Get("Sec-Fetch-Site"); sf != "" && sf != "same-origin" && sf != "none" {
 		return false
+	} else if sf == "same-origin" {
+		// The browser's word, which no page can forge; its Origin is
+		// "null" under the Referrer-Policy no-referrer the server sets.
+		return true
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		h, ok := strings.CutPrefix(o, "http://")

@@ -20,7 +20,7 @@ const chromium = "/usr/bin/chromium"
 
 // browser starts headless Chromium with a fresh profile and returns its
 // context, or skips loudly if there is no Chromium.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := exec.LookPath(chromium); err != nil {
 		t.Skipf("!!! %s not found (scripts/test.sh installs Debian's chromium): the browser test is SKIPPED", chromium)

@@ -89,6 +89,7 @@ func routes() []route {
 		// Pages.
 		{Method: "GET", Path: "/{$}", Summary: "Overview page", Content: "text/html", Action: ActRead, raw: (*Server).overviewPage},
 		{Method: "GET", Path: "/documents", Summary: "Documents page", Query: []string{"kind", "attr"}, Content: "text/html", Action: ActRead, raw: (*Server).documentsPage},
+		{Method: "GET", Path: "/documents/{doc}", Summary: "Document view: speaker turns, coded spans, coding stripes; code a selection", Query: []string{"compare"}, Content: "text/html", Action: ActRead, raw: (*Server).documentPage},
 		{Method: "GET", Path: "/{page}", Summary: "The workbench's other pages (segments, assertions, links, search, codebook, agreement, memos, exports)", Content: "text/html", Action: ActRead, raw: (*Server).otherPage},
 		{Method: "GET", Path: "/login", Summary: "Sign-in form", Content: "text/html", raw: (*Server).loginPage},
 		{Method: "POST", Path: "/login", Summary: "Sign in with a token (form field token); sets the session cookie", Content: "text/html", raw: (*Server).login},
