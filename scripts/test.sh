@@ -22,6 +22,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX reader (TestRefiExportPositions)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium) # the workbench's browser tests (server, chromedp)
+# A Chinese font, so that the browser tests' screenshots show Chinese text.
+{ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } || need_apt+=(fonts-wqy-microhei)
 # qgbench -compare measures qualgraph against them (TestCompare).
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
