@@ -59,6 +59,9 @@ func (c *call) qs(name string) []string {
 func (c *call) attrs() (map[string]string, error) {
 	out := map[string]string{}
 	for _, a := range c.r.URL.Query()["attr"] {
+		if a == "" {
+			continue // an empty filter field of a form
+		}
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
 			return nil, fmt.Errorf("attr %q: want KEY=VALUE: %w", a, ErrBadRequest)
