@@ -246,6 +246,88 @@ func TestBrowserPages(t *testing.T) {
 	})
 }
 
+// TestBrowserPagesWrite signs in as a coder and writes from the list
+// pages: adds an emergent code in the codebook, is refused promoting it
+// (owners only) with the server's message, and adds a memo on it.
+func TestBrowserPagesWrite(t *testing.T) {
+	svc, _ := testProject(t)
+	ctx := browser(t)
+	bg := context.Background()
+	auth := &fakeAuth{users: map[string]string{"cy": "coder"}}
+	h := newServer(t, svc, Options{Auth: auth}).Handler()
+	ts := httptest.NewServer(h)
+	defer func() { ts.CloseClientConnections(); ts.Close() }()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("input[name=token]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=token]"), "cy-token"+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, ctx, "#count-documents")
+
+	// Add an emergent code whose definition is markup.
+	const def = "<b>personal ties</b> used for business"
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/codebook"), chromedp.WaitVisible(chromedp.CSS("#add-code")),
+		chromedp.SendKeys(chromedp.CSS("#add-code input[name=id]"), "Guanxi"),
+		chromedp.SetValue(chromedp.CSS("#add-code select[name=parent]"), "LegitimationPractice"),
+		chromedp.SendKeys(chromedp.CSS("#add-code input[name=definition]"), def),
+		chromedp.Click(chromedp.CSS("#add-code button"))); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, ctx, `tr[data-code="Guanxi"]`)
+	tree, err := svc.CodeTree(bg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(tree, func(n service.CodeNode) bool { return n.ID == "Guanxi" })
+	if i < 0 || !tree[i].Emergent || tree[i].Parent != "LegitimationPractice" || tree[i].Definition != def {
+		t.Fatalf("the service has no emergent code Guanxi under LegitimationPractice defined %q: %+v", def, tree[max(i, 0)])
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`tr[data-code="Guanxi"] td:nth-child(2)`)))
+	if err != nil || strings.TrimSpace(shown) != def {
+		t.Errorf("the codebook shows the definition as %q (%v), want the text %q", shown, err, def)
+	}
+
+	// Promote it: owners only; the page shows the server's refusal.
+	refusal := (&client{t: t, h: h, auth: "cy-token"}).do("POST", "/api/codes/Guanxi/promote", PromoteRequest{})
+	var e Error
+	if err := json.Unmarshal(refusal.Body.Bytes(), &e); err != nil || refusal.Code != 403 || e.Error == "" {
+		t.Fatalf("promote by a coder: %d %s, want 403 with a message", refusal.Code, refusal.Body.String())
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button.promote[data-code="Guanxi"]`))); err != nil {
+		t.Fatal(err)
+	}
+	msgSel := `tr[data-code="Guanxi"] .pg-msg`
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(msgSel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg == e.Error {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after promoting as a coder the page says %q, want the server's %q", msg, e.Error)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// A memo on the code.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/memos"), chromedp.WaitVisible(chromedp.CSS("#add-memo")),
+		chromedp.SendKeys(chromedp.CSS("#add-memo input[name=target]"), "code:Guanxi"),
+		chromedp.SendKeys(chromedp.CSS("#add-memo textarea"), "关系 <i>matters</i> 😀"),
+		chromedp.Click(chromedp.CSS("#add-memo button"))); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, ctx, "#memos-code")
+	memos, err := svc.Memos(bg, "code:Guanxi", nil)
+	if err != nil || len(memos) != 1 || memos[0].Author != "cy" || memos[0].Text != "关系 <i>matters</i> 😀" {
+		t.Fatalf("memos on Guanxi %+v (%v), want one by cy", memos, err)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#memos-code .pg-memo-text"))); strings.TrimSpace(got) != memos[0].Text {
+		t.Errorf("the memo shows as %q, want %q", got, memos[0].Text)
+	}
+}
+
 // wait waits a few seconds for sel to be visible, and fails the test
 // with the page's address and main text if it does not come.
 func wait(t *testing.T, ctx context.Context, sel string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,4 +187,38 @@ func errorOf(page string) string {
 		page = page[i:]
 	}
 	return page[:min(len(page), 400)]
+}
+
+// TestLoginOriginNull signs in by the login form as Chromium posts it
+// from a page with Referrer-Policy no-referrer: Origin null, and
+// Sec-Fetch-Site saying whose page it was.
+func TestLoginOriginNull(t *testing.T) {
+	svc, _ := testProject(t)
+	h := newServer(t, svc, Options{Auth: &fakeAuth{users: map[string]string{"cy": "coder"}}}).Handler()
+	tests := []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"OK", map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}, 303},
+		{"SameOriginHeader", map[string]string{"Origin": "http://127.0.0.1:7474", "Sec-Fetch-Site": "same-origin"}, 303},
+		{"NullWithoutFetchSite", map[string]string{"Origin": "null"}, 403},
+		{"NullCrossSite", map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, 403},
+		{"OtherOrigin", map[string]string{"Origin": "http://evil.example", "Sec-Fetch-Site": "same-origin"}, 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/login", strings.NewReader("token=cy-token"))
+			req.Host, req.RemoteAddr = "127.0.0.1:7474", "127.0.0.1:4000"
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != tt.want {
+				t.Fatalf("login with %v: %d, want %d", tt.header, w.Code, tt.want)
+			}
+		})
+	}
 }
