@@ -65,6 +65,11 @@
     const list = document.getElementById("autocode-preview");
     const apply = document.getElementById("autocode-apply");
     let planned = null; // the request previewed
+    const names = {}; // document id -> name, from the hits' links
+    for (const a of document.querySelectorAll("#search-hits tbody td:first-child a")) {
+      const id = decodeURIComponent(a.getAttribute("href").split("#")[0].slice("/documents/".length));
+      names[id] = a.textContent;
+    }
     function request(dryRun) {
       return {
         query: form.dataset.q, code: form.elements.code.value.trim(), unit: form.elements.unit.value,
@@ -77,7 +82,7 @@
         const li = document.createElement("li");
         const where = document.createElement("a");
         where.href = "/documents/" + encodeURIComponent(c.doc) + "#s=" + c.start + "-" + c.end;
-        where.textContent = c.doc.slice(0, 8) + " " + c.start + "–" + c.end;
+        where.textContent = (names[c.doc] || c.doc) + " " + c.start + "–" + c.end;
         const q = document.createElement("q");
         q.textContent = res.texts[i];
         li.append(where, " ", q);
