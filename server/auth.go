@@ -228,7 +228,10 @@ func sameOrigin(r *http.Request) bool {
 		// "null" under the Referrer-Policy no-referrer the server sets.
 		return true
 	}
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); o != "" && !(o == "null" && r.Header.Get("Sec-Fetch-Site") == "same-origin") {
+		// A form posted from a page with Referrer-Policy no-referrer
+		// has Origin null; the browser's Sec-Fetch-Site still says
+		// whose page it was.
 		h, ok := strings.CutPrefix(o, "http://")
 		if !ok {
 			h, _ = strings.CutPrefix(o, "https://")

@@ -59,6 +59,9 @@ func (c *call) qs(name string) []string {
 func (c *call) attrs() (map[string]string, error) {
 	out := map[string]string{}
 	for _, a := range c.r.URL.Query()["attr"] {
+		if a == "" {
+			continue // an empty filter field of a form
+		}
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
 			return nil, fmt.Errorf("attr %q: want KEY=VALUE: %w", a, ErrBadRequest)
@@ -90,6 +93,12 @@ func routes() []route {
 		{Method: "GET", Path: "/{$}", Summary: "Overview page", Content: "text/html", Action: ActRead, raw: (*Server).overviewPage},
 		{Method: "GET", Path: "/documents", Summary: "Documents page", Query: []string{"kind", "attr"}, Content: "text/html", Action: ActRead, raw: (*Server).documentsPage},
 		{Method: "GET", Path: "/documents/{doc}", Summary: "Document view: speaker turns, coded spans, coding stripes; code a selection", Query: []string{"compare"}, Content: "text/html", Action: ActRead, raw: (*Server).documentPage},
+		{Method: "GET", Path: "/segments", Summary: "Retrieved segments page: every segment coded with a code or its subcodes", Query: []string{"code", "coder", "kind", "attr"}, Content: "text/html", Action: ActRead, raw: (*Server).segmentsPage},
+		{Method: "GET", Path: "/search", Summary: "Search page: keyword-in-context lines and code all hits", Query: []string{"q", "kind", "speaker", "attr"}, Content: "text/html", Action: ActRead, raw: (*Server).searchPage},
+		{Method: "GET", Path: "/codebook", Summary: "Codebook page: the code tree with counts per code and coder", Content: "text/html", Action: ActRead, raw: (*Server).codebookPage},
+		{Method: "GET", Path: "/agreement", Summary: "Agreement page: two coders (a, b) compared over a code set", Query: []string{"a", "b", "code"}, Content: "text/html", Action: ActRead, raw: (*Server).agreementPage},
+		{Method: "GET", Path: "/memos", Summary: "Memos page: memos by target", Query: []string{"target"}, Content: "text/html", Action: ActRead, raw: (*Server).memosPage},
+		{Method: "GET", Path: "/exports", Summary: "Exports page: a download per export format", Content: "text/html", Action: ActRead, raw: (*Server).exportsPage},
 		{Method: "GET", Path: "/{page}", Summary: "The workbench's other pages (segments, assertions, links, search, codebook, agreement, memos, exports)", Content: "text/html", Action: ActRead, raw: (*Server).otherPage},
 		{Method: "GET", Path: "/login", Summary: "Sign-in form", Content: "text/html", raw: (*Server).loginPage},
 		{Method: "POST", Path: "/login", Summary: "Sign in with a token (form field token); sets the session cookie", Content: "text/html", raw: (*Server).login},
@@ -104,7 +113,7 @@ func routes() []route {
 		{Method: "GET", Path: "/api/documents", Summary: "Documents with attributes, filtered by kind and attr=KEY=VALUE", Query: []string{"kind", "attr"}, Response: []service.DocumentInfo{}, Action: ActRead, api: (*Server).documents},
 		{Method: "GET", Path: "/api/documents/{doc}", Summary: "A document: text, segments, codings (code points) and mentions", Query: []string{"lang"}, Response: service.DocumentView{}, Action: ActRead, api: (*Server).document},
 		{Method: "GET", Path: "/api/codes", Summary: "The code tree with counts per code and coder", Response: []service.CodeNode{}, Action: ActRead, api: (*Server).codes},
-		{Method: "GET", Path: "/api/segments", Summary: "Segments coded with a code or its subcodes", Query: []string{"code", "coder", "attr", "lang"}, Response: []service.CodedSpan{}, Action: ActRead, api: (*Server).segments},
+		{Method: "GET", Path: "/api/segments", Summary: "Segments coded with a code or its subcodes", Query: []string{"code", "coder", "kind", "attr", "lang"}, Response: []service.CodedSpan{}, Action: ActRead, api: (*Server).segments},
 		{Method: "GET", Path: "/api/search", Summary: "Full-text search with keyword-in-context lines", Query: []string{"q", "kind", "speaker", "attr", "limit", "width"}, Response: service.SearchResult{}, Action: ActRead, api: (*Server).search},
 		{Method: "GET", Path: "/api/entities", Summary: "Entities", Response: []coding.Entity{}, Action: ActRead, api: (*Server).entities},
 		{Method: "GET", Path: "/api/relations", Summary: "Relations the ontology admits between subject and object (entity ids, or class:ID)", Query: []string{"subject", "object"}, Response: []service.RelationChoice{}, Action: ActRead, api: (*Server).relations},
@@ -250,7 +259,7 @@ func (s *Server) segments(c *call) (any, error) {
 	if c.q("code") == "" {
 		return nil, fmt.Errorf("segments: name a code (code=ID): %w", ErrBadRequest)
 	}
-	return s.svc.Segments(c.ctx(), service.SegmentsOptions{Code: c.q("code"), Coders: c.qs("coder"), Attrs: attrs, Lang: c.q("lang"), Visible: c.c.visible})
+	return s.svc.Segments(c.ctx(), service.SegmentsOptions{Code: c.q("code"), Coders: c.qs("coder"), Kind: c.q("kind"), Attrs: attrs, Lang: c.q("lang"), Visible: c.c.visible})
 }
 
 func (s *Server) search(c *call) (any, error) {
@@ -572,6 +581,7 @@ type AutoCodeRequest struct {
 // write.
 type AutoCodeResult struct {
 	Codings  []coding.Coding `json:"codings"`
+	Texts    []string        `json:"texts"` // the text of each of Codings
 	Hits     int             `json:"hits"`
 	Existing int             `json:"existing"`
 	DryRun   bool            `json:"dry_run"`
@@ -590,6 +600,13 @@ func (s *Server) autocode(c *call) (any, error) {
 	out := AutoCodeResult{Codings: r.Codings, Hits: r.Hits, Existing: r.Existing, DryRun: r.DryRun}
 	if out.Codings == nil {
 		out.Codings = []coding.Coding{}
+	}
+	quote := s.svc.Project().Quoter()
+	out.Texts = make([]string, len(out.Codings))
+	for i, cd := range out.Codings {
+		if out.Texts[i], err = quote.Span(cd.Span); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

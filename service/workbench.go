@@ -321,6 +321,7 @@ func (s *Service) CodeTree(ctx context.Context, visible func(string) bool) ([]Co
 type SegmentsOptions struct {
 	Code    string            // the code; its subcodes' codings come too
 	Coders  []string          // only codings by these coders; empty: all
+	Kind    string            // only in documents of this kind
 	Attrs   map[string]string // only in documents with these attribute values
 	Lang    string            // the language of code labels
 	Visible func(string) bool // blind coding: the coders that may be seen
@@ -368,9 +369,17 @@ func (s *Service) Segments(ctx context.Context, o SegmentsOptions) ([]CodedSpan,
 			}
 			docs[q.Doc] = d
 		}
+		if o.Kind != "" && d.Kind != o.Kind {
+			continue
+		}
 		cs := codedSpan(cb, o.Lang, d, nil, q.Coding)
 		cs.Text, cs.DocName = q.Text, q.DocName
 		out = append(out, cs)
+	}
+	if len(out) == 0 && (o.Kind != "" || len(o.Attrs) > 0) {
+		if err := s.CheckFilter(ctx, DocFilter{Kind: o.Kind, Attrs: o.Attrs}); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

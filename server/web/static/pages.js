@@ -1,0 +1,188 @@
+// qualgraph workbench: the list pages (segments, search, codebook,
+// memos). The pages are rendered by the server; this script colours the
+// code swatches and sends the pages' writes to the API: code all hits
+// (preview, then apply), add and promote a code, add a memo. Text from
+// the project is only ever set with textContent.
+"use strict";
+(function () {
+  const page = document.body.dataset.page;
+
+  // Code colours: only #RRGGBB, set through the CSSOM (no inline styles).
+  for (const el of document.querySelectorAll("[data-colour]")) {
+    const c = el.dataset.colour;
+    if (/^#[0-9a-fA-F]{6}$/.test(c)) {
+      el.style.backgroundColor = c;
+    } else {
+      el.classList.add("pg-nocolour");
+    }
+  }
+
+  let csrf = null;
+  async function token() {
+    if (csrf === null) {
+      const r = await fetch("/api/me", { credentials: "same-origin" });
+      csrf = r.ok ? (await r.json()).csrf || "" : "";
+    }
+    return csrf;
+  }
+
+  // send posts body as JSON to path and returns the decoded answer; a
+  // refusal throws an Error with the server's message.
+  async function send(path, body) {
+    const headers = { "Content-Type": "application/json" };
+    const t = await token();
+    if (t) {
+      headers["X-CSRF-Token"] = t;
+    }
+    const r = await fetch(path, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body) });
+    let data = null;
+    try {
+      data = await r.json();
+    } catch (e) {
+      data = null;
+    }
+    if (!r.ok) {
+      throw new Error((data && data.error) || r.status + " " + r.statusText);
+    }
+    return data;
+  }
+
+  function attrs(s) {
+    const out = {};
+    if (s) {
+      const i = s.indexOf("=");
+      out[s.slice(0, i)] = s.slice(i + 1);
+    }
+    return out;
+  }
+
+  function setupAutocode() {
+    const form = document.getElementById("autocode");
+    if (!form) {
+      return;
+    }
+    const status = document.getElementById("autocode-status");
+    const list = document.getElementById("autocode-preview");
+    const apply = document.getElementById("autocode-apply");
+    let planned = null; // the request previewed
+    const names = {}; // document id -> name, from the hits' links
+    for (const a of document.querySelectorAll("#search-hits tbody td:first-child a")) {
+      const id = decodeURIComponent(a.getAttribute("href").split("#")[0].slice("/documents/".length));
+      names[id] = a.textContent;
+    }
+    function request(dryRun) {
+      return {
+        query: form.dataset.q, code: form.elements.code.value.trim(), unit: form.elements.unit.value,
+        kind: form.dataset.kind || "", speaker: form.dataset.speaker || "", attrs: attrs(form.dataset.attr), dry_run: dryRun,
+      };
+    }
+    function show(res) {
+      list.replaceChildren();
+      res.codings.forEach(function (c, i) {
+        const li = document.createElement("li");
+        const where = document.createElement("a");
+        where.href = "/documents/" + encodeURIComponent(c.doc) + "#s=" + c.start + "-" + c.end;
+        where.textContent = (names[c.doc] || c.doc) + " " + c.start + "–" + c.end;
+        const q = document.createElement("q");
+        q.textContent = res.texts[i];
+        li.append(where, " ", q);
+        list.append(li);
+      });
+    }
+    form.addEventListener("input", function () {
+      planned = null;
+      apply.disabled = true;
+    });
+    document.getElementById("autocode-preview-button").addEventListener("click", async function () {
+      if (!form.reportValidity()) {
+        return;
+      }
+      const req = request(true);
+      status.classList.remove("error");
+      try {
+        const res = await send("/api/autocode", req);
+        show(res);
+        status.dataset.preview = String(res.codings.length);
+        status.textContent = res.codings.length + " codings would be written with " + req.code + " (" + res.hits + " hits, " + res.existing + " already coded).";
+        planned = req;
+        apply.disabled = res.codings.length === 0;
+      } catch (e) {
+        status.classList.add("error");
+        status.textContent = e.message;
+      }
+    });
+    apply.addEventListener("click", async function () {
+      if (!planned) {
+        return;
+      }
+      const req = Object.assign({}, planned, { dry_run: false });
+      apply.disabled = true;
+      try {
+        const res = await send("/api/autocode", req);
+        show(res);
+        status.dataset.applied = String(res.codings.length);
+        status.textContent = res.codings.length + " codings written with " + req.code + " (" + res.existing + " already coded).";
+        planned = null;
+      } catch (e) {
+        status.classList.add("error");
+        status.textContent = e.message;
+      }
+    });
+  }
+
+  function setupCodebook() {
+    const err = document.getElementById("codebook-error");
+    const add = document.getElementById("add-code");
+    if (add) {
+      add.addEventListener("submit", async function (ev) {
+        ev.preventDefault();
+        const f = add.elements;
+        try {
+          await send("/api/codes", { id: f.id.value.trim(), parent: f.parent.value, definition: f.definition.value, colour: f.colour.value });
+          location.reload();
+        } catch (e) {
+          err.textContent = e.message;
+        }
+      });
+    }
+    for (const b of document.querySelectorAll("button.promote")) {
+      b.addEventListener("click", async function () {
+        const box = b.closest(".pg-promote");
+        const msg = box.querySelector(".pg-msg");
+        msg.textContent = "";
+        try {
+          await send("/api/codes/" + encodeURIComponent(b.dataset.code) + "/promote", { parent: box.querySelector("select").value });
+          location.reload();
+        } catch (e) {
+          msg.textContent = e.message;
+        }
+      });
+    }
+  }
+
+  function setupMemos() {
+    const form = document.getElementById("add-memo");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      const err = document.getElementById("memo-error");
+      err.textContent = "";
+      try {
+        await send("/api/memos", { target: form.elements.target.value.trim(), text: form.elements.text.value });
+        location.reload();
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    });
+  }
+
+  if (page === "search") {
+    setupAutocode();
+  } else if (page === "codebook") {
+    setupCodebook();
+  } else if (page === "memos") {
+    setupMemos();
+  }
+})();
