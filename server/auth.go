@@ -221,22 +221,24 @@ func checkCSRF(r *http.Request, c *caller) error {
 // sameOrigin reports whether r does not come from another site, as far as
 // the browser says.
 func sameOrigin(r *http.Request) bool {
-	if sf := r.Header.Get("Sec-Fetch-Site"); sf != "" && sf != "same-origin" && sf != "none" {
+	sf := r.Header.Get("Sec-Fetch-Site")
+	if sf != "" && sf != "same-origin" && sf != "none" {
 		return false
-	} else if sf == "same-origin" {
-		// The browser's word, which no page can forge; its Origin is
-		// "null" under the Referrer-Policy no-referrer the server sets.
-		return true
 	}
-	if o := r.Header.Get("Origin"); o != "" && !(o == "null" && r.Header.Get("Sec-Fetch-Site") == "same-origin") {
-		// A form posted from a page with Referrer-Policy no-referrer
-		// has Origin null; the browser's Sec-Fetch-Site still says
-		// whose page it was.
+	switch o := r.Header.Get("Origin"); o {
+	case "":
+		return true
+	case "null":
+		// A form posted from a page under the Referrer-Policy
+		// no-referrer the server sets has Origin null; the browser's
+		// Sec-Fetch-Site, which no page can forge, says whose page it
+		// was.
+		return sf == "same-origin"
+	default:
 		h, ok := strings.CutPrefix(o, "http://")
 		if !ok {
 			h, _ = strings.CutPrefix(o, "https://")
 		}
 		return h == r.Host
 	}
-	return true
 }
