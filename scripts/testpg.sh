@@ -56,7 +56,7 @@ pg_test_start() {
 			start >/dev/null 2>&1; then
 			PG_TEST_BIN=$bin
 			export QUALGRAPH_TEST_PG="postgres://qualgraph@127.0.0.1:$port/qualgraph_test?sslmode=disable"
-			"$bin/createdb" -h 127.0.0.1 -p "$port" -U qualgraph qualgraph_test
+			"$bin/createdb" -h 127.0.0.1 -p "$port" -U qualgraph qualgraph_test || return 1
 			echo "scripts/testpg.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 			return 0
 		fi
