@@ -37,6 +37,14 @@
 // lock serialises them on a local project; a bulk write passes many
 // entries in one call, one transaction and one commit.
 //
+// A writer validates a change against the project as of some position
+// before it writes it. WriteAfter writes only if the head is still that
+// position, checked under the counter's lock; otherwise it returns a
+// *MovedError and the writer reads the new entries, validates again and
+// retries. This is how servers on one database keep the rules that unique
+// keys cannot express (a coding of a code another server has just
+// deleted, say).
+//
 // Durability is PostgreSQL's commit: Write makes sure synchronous_commit is
 // not off for its transaction. An error from the commit itself (the
 // connection lost while committing) leaves the write's outcome unknown, as

@@ -227,9 +227,35 @@ func (s *Store) Append(ctx context.Context, payloads ...[]byte) (record.Position
 // error of the commit itself leaves the outcome unknown (see the package
 // doc).
 func (s *Store) Write(ctx context.Context, entries ...Entry) (record.Position, error) {
-	if len(entries) == 0 {
-		return s.Head(ctx)
-	}
+	return s.write(ctx, nil, entries)
+}
+
+// WriteAfter is Write on the condition that the record's head is still
+// after: a writer that validated its entries against the project as of
+// after learns, with a *MovedError, that another writer (another server)
+// has appended since; it then reads the new entries, validates again and
+// retries. The condition is checked under the counter's lock, so no
+// entry can slip in between.
+func (s *Store) WriteAfter(ctx context.Context, after record.Position, entries ...Entry) (record.Position, error) {
+	return s.write(ctx, &after, entries)
+}
+
+// ErrMoved is wrapped by *MovedError.
+var ErrMoved = errors.New("the record has moved on")
+
+// MovedError refuses a WriteAfter whose expected head is not the head.
+type MovedError struct {
+	Expected, Head record.Position
+}
+
+func (e *MovedError) Error() string {
+	return fmt.Sprintf("record append after entry %d: %v to entry %d", e.Expected.Seq, ErrMoved, e.Head.Seq)
+}
+
+// Unwrap returns ErrMoved.
+func (e *MovedError) Unwrap() error { return ErrMoved }
+
+func (s *Store) write(ctx context.Context, after *record.Position, entries []Entry) (record.Position, error) {
 	for i := range entries {
 		if n := len(entries[i].Payload); n > record.MaxEntry {
 			return Start, fmt.Errorf("record append: entry of %d bytes is larger than %d", n, record.MaxEntry)
@@ -240,19 +266,33 @@ func (s *Store) Write(ctx context.Context, entries ...Entry) (record.Position, e
 			}
 		}
 	}
+	if len(entries) == 0 {
+		head, err := s.Head(ctx)
+		if err == nil && after != nil && head.Seq != after.Seq {
+			return head, &MovedError{Expected: *after, Head: head}
+		}
+		return head, err
+	}
 	var last uint64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var head int64
-		if err := tx.QueryRow(ctx, "UPDATE qg_head SET seq = seq + $1 RETURNING seq", len(entries)).Scan(&head); err != nil {
+		// The UPDATE waits for the row lock of a concurrent writer, then
+		// sees the value it committed.
+		err := tx.QueryRow(ctx, "UPDATE qg_head SET seq = seq + $1 RETURNING seq", len(entries)).Scan(&head)
+		if err != nil {
 			return err
 		}
 		last = uint64(head)
 		first := last - uint64(len(entries)) + 1
+		if after != nil && first != after.Seq+1 {
+			return &MovedError{Expected: *after, Head: pos(first - 1)}
+		}
 		return write(ctx, tx, first, entries)
 	})
 	if err != nil {
 		var dup *DuplicateError
-		if errors.As(err, &dup) {
+		var moved *MovedError
+		if errors.As(err, &dup) || errors.As(err, &moved) {
 			return Start, err
 		}
 		return Start, fmt.Errorf("record append: %w", err)

@@ -488,3 +488,100 @@ func run(t *testing.T, name string, args ...string) {
 		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
 	}
 }
+
+// TestWriteAfter: a write conditional on the head it validated against
+// is refused, writing nothing, once another server has appended.
+func TestWriteAfter(t *testing.T) {
+	ctx := context.Background()
+	dsn, a := newStore(t)
+	b := open(t, dsn)
+	seen, err := a.Append(ctx, []byte("one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := b.Append(ctx, []byte("two"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		entries []Entry
+	}{
+		{"One", []Entry{{Payload: []byte("late")}}},
+		{"WithKey", []Entry{{Payload: []byte("late"), Claim: []Key{{"code", "Late"}}}}},
+		{"None", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := a.WriteAfter(ctx, seen, tc.entries...)
+			var me *MovedError
+			if !errors.As(err, &me) || !errors.Is(err, ErrMoved) || me.Head != moved || me.Expected != seen {
+				t.Fatalf("write after %+v: %v, want a MovedError to %+v", seen, err, moved)
+			}
+			if h, _ := a.Head(ctx); h != moved {
+				t.Fatalf("head %+v after a refused write", h)
+			}
+			if seq, _ := a.Claimed(ctx, Key{"code", "Late"}); seq != 0 {
+				t.Fatalf("refused write claimed a key")
+			}
+		})
+	}
+	end, err := a.WriteAfter(ctx, moved, Entry{Payload: []byte("three")})
+	if err != nil || end != pos(3) {
+		t.Fatalf("write after the head: %+v, %v", end, err)
+	}
+	if got, _ := entries(t, a, Start); fmt.Sprint(got) != "[1:one 2:two 3:three]" {
+		t.Fatalf("record %q", got)
+	}
+}
+
+// TestConcurrentWriteAfter: writers on two servers each validate against
+// the head they read and retry when it moved: every entry is written
+// knowing all the entries before it (its payload names its own number).
+func TestConcurrentWriteAfter(t *testing.T) {
+	ctx := context.Background()
+	dsn, a := newStore(t)
+	servers := []*Store{a, open(t, dsn)}
+	const goroutines, writes = 4, 10
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		for range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range writes {
+					for {
+						head, err := s.Head(ctx)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						_, err = s.WriteAfter(ctx, head, Entry{Payload: fmt.Append(nil, head.Seq+1)})
+						if errors.Is(err, ErrMoved) {
+							continue
+						}
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						break
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	n := 0
+	if _, err := a.Scan(ctx, Start, func(end record.Position, p []byte) error {
+		n++
+		if string(p) != fmt.Sprint(end.Seq) {
+			t.Errorf("entry %d was written as number %s", end.Seq, p)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(servers)*goroutines*writes {
+		t.Fatalf("%d entries, want %d", n, len(servers)*goroutines*writes)
+	}
+}
