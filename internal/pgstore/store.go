@@ -90,8 +90,9 @@ type Entry struct {
 	// Claim lists the unique keys the entry takes; a key taken before
 	// fails the write.
 	Claim []Key
-	// Free lists keys the entry gives back (freed before Claim is
-	// taken); a key not taken is ignored.
+	// Free lists keys the entry gives back, free for its own Claim and
+	// for the entries after it, not for those before it; a key not
+	// taken is ignored.
 	Free []Key
 	// Sources are the documents the entry imports.
 	Sources []Source
@@ -318,38 +319,49 @@ func write(ctx context.Context, tx pgx.Tx, first uint64, entries []Entry) error 
 		want []string // keys or documents, in the order inserted
 	}
 	var checks []check
-	for i, e := range entries {
-		seq := seqs[i]
-		if len(e.Free) > 0 {
-			kinds, keys := split(e.Free)
-			b.Queue("DELETE FROM qg_unique WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))", kinds, keys)
-			checks = append(checks, check{})
-		}
-		if len(e.Claim) > 0 {
-			kinds, keys := split(e.Claim)
-			b.Queue(`INSERT INTO qg_unique (kind, key, seq) SELECT k, v, $3 FROM unnest($1::text[], $2::text[]) AS u(k, v)
-				ON CONFLICT DO NOTHING RETURNING kind, key`, kinds, keys, seq)
-			want := make([]string, len(e.Claim))
-			for j, k := range e.Claim {
-				want[j] = k.Kind + "\x00" + k.Key
+	// Keys and sources go in one statement each for a run of entries that
+	// free no key; an entry that frees keys ends the run, so that what it
+	// frees is free for itself and the entries after it, and not before.
+	var (
+		kinds, keys, docs, segs []string
+		keySeqs, docSeqs        []int64
+		sums, texts             [][]byte
+	)
+	flush := func() {
+		if len(keys) > 0 {
+			b.Queue(`INSERT INTO qg_unique (kind, key, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+				ON CONFLICT DO NOTHING RETURNING kind, key`, kinds, keys, keySeqs)
+			want := make([]string, len(keys))
+			for j := range keys {
+				want[j] = kinds[j] + "\x00" + keys[j]
 			}
 			checks = append(checks, check{kind: "key", want: want})
 		}
-		if len(e.Sources) > 0 {
-			docs := make([]string, len(e.Sources))
-			sums := make([][]byte, len(e.Sources))
-			texts := make([][]byte, len(e.Sources))
-			segs := make([]string, len(e.Sources))
-			for j, src := range e.Sources {
-				sum := sha256.Sum256([]byte(src.Text))
-				docs[j], sums[j], texts[j], segs[j] = src.Doc, sum[:], []byte(src.Text), string(src.Segments)
-			}
+		if len(docs) > 0 {
 			b.Queue(`INSERT INTO qg_source (doc, seq, sha256, text, segments)
-				SELECT d, $5, h, t, s::json FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS u(d, h, t, s)
-				ON CONFLICT DO NOTHING RETURNING 'source', doc`, docs, sums, texts, segs, seq)
+				SELECT d, q, h, t, s::json FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::text[]) AS u(d, q, h, t, s)
+				ON CONFLICT DO NOTHING RETURNING 'source', doc`, docs, docSeqs, sums, texts, segs)
 			checks = append(checks, check{kind: "source", want: docs})
 		}
+		kinds, keys, keySeqs, docs, docSeqs, sums, texts, segs = nil, nil, nil, nil, nil, nil, nil, nil
 	}
+	for i, e := range entries {
+		if len(e.Free) > 0 {
+			flush()
+			fk, fv := split(e.Free)
+			b.Queue("DELETE FROM qg_unique WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))", fk, fv)
+			checks = append(checks, check{})
+		}
+		for _, k := range e.Claim {
+			kinds, keys, keySeqs = append(kinds, k.Kind), append(keys, k.Key), append(keySeqs, seqs[i])
+		}
+		for _, src := range e.Sources {
+			sum := sha256.Sum256([]byte(src.Text))
+			docs, docSeqs = append(docs, src.Doc), append(docSeqs, seqs[i])
+			sums, texts, segs = append(sums, sum[:]), append(texts, []byte(src.Text)), append(segs, string(src.Segments))
+		}
+	}
+	flush()
 	b.Queue("SELECT pg_notify($1, $2)", channel, strconv.FormatInt(seqs[len(seqs)-1], 10))
 	res := tx.SendBatch(ctx, b)
 	for range 2 { // synchronous_commit, the entries

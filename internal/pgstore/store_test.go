@@ -21,7 +21,7 @@ import (
 )
 
 // newStore makes a project in a fresh database and opens it.
-func newStore(t *testing.T) (string, *Store) {
+func newStore(t testing.TB) (string, *Store) {
 	t.Helper()
 	dsn := pgtest.DSN(t)
 	if err := Create(context.Background(), dsn); err != nil {
@@ -31,7 +31,7 @@ func newStore(t *testing.T) (string, *Store) {
 }
 
 // open opens the project at dsn, as another server would.
-func open(t *testing.T, dsn string) *Store {
+func open(t testing.TB, dsn string) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), dsn)
 	if err != nil {
@@ -583,5 +583,73 @@ func TestConcurrentWriteAfter(t *testing.T) {
 	}
 	if n != len(servers)*goroutines*writes {
 		t.Fatalf("%d entries, want %d", n, len(servers)*goroutines*writes)
+	}
+}
+
+// BenchmarkWrite measures acknowledged entries per second (each of about
+// 300 bytes, as a coding's event is, and claiming one key) by the number of
+// entries per write: a coder's single coding, and bulk auto-coding.
+func BenchmarkWrite(b *testing.B) {
+	ctx := context.Background()
+	payload := []byte(strings.Repeat("x", 300))
+	for _, n := range []int{1, 100, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			_, s := newStore(b)
+			entries := make([]Entry, n)
+			key := 0
+			b.ResetTimer()
+			for range b.N {
+				for i := range entries {
+					key++
+					entries[i] = Entry{Payload: payload, Claim: []Key{{"coding", fmt.Sprint(key)}}}
+				}
+				if _, err := s.Write(ctx, entries...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "entries/s")
+		})
+	}
+}
+
+// TestFreeOrder: within one write, a key an entry frees is free for that
+// entry and those after it, not for those before it.
+func TestFreeOrder(t *testing.T) {
+	ctx := context.Background()
+	_, s := newStore(t)
+	if _, err := s.Write(ctx, Entry{Payload: []byte("setup"), Claim: []Key{{"code", "A"}, {"code", "B"}}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		entries []Entry
+		dup     string // the duplicate key, or "" for a write that succeeds
+		holder  Key    // then: held by the write's last entry
+	}{
+		{"FreeThenClaim", []Entry{{Payload: []byte("free A"), Free: []Key{{"code", "A"}}}, {Payload: []byte("claim A"), Claim: []Key{{"code", "A"}}}}, "", Key{"code", "A"}},
+		{"ClaimThenFree", []Entry{{Payload: []byte("claim B"), Claim: []Key{{"code", "B"}}}, {Payload: []byte("free B"), Free: []Key{{"code", "B"}}}}, "B", Key{}},
+		{"ClaimFreeClaim", []Entry{{Payload: []byte("c1"), Claim: []Key{{"code", "C"}}}, {Payload: []byte("f"), Free: []Key{{"code", "C"}}}, {Payload: []byte("c2"), Claim: []Key{{"code", "C"}}}}, "", Key{"code", "C"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := s.Head(ctx)
+			end, err := s.Write(ctx, tc.entries...)
+			if tc.dup != "" {
+				var dup *DuplicateError
+				if !errors.As(err, &dup) || dup.Key != tc.dup {
+					t.Fatalf("write: %v, want a duplicate %s", err, tc.dup)
+				}
+				if h, _ := s.Head(ctx); h != before {
+					t.Fatalf("head moved to %+v", h)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seq, _ := s.Claimed(ctx, tc.holder); seq != end.Seq {
+				t.Fatalf("%v held by %d, want %d", tc.holder, seq, end.Seq)
+			}
+		})
 	}
 }
