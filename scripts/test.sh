@@ -5,8 +5,10 @@
 # and openpyxl and Node.js with npm for the export checks (which install
 # graphology into a cache outside the repository); Debian's chromium for
 # the workbench's browser tests; sqlite3 and ripgrep for the comparison
-# benchmark's test; gcc for the race detector. Then it vets, builds without
-# cgo, runs every test, and runs the
+# benchmark's test; gcc for the race detector; Debian's postgresql for the
+# team-project store (internal/pgstore), whose throw-away server
+# scripts/testpg.sh starts on 127.0.0.1 and stops on exit. Then it vets,
+# builds without cgo, runs every test, and runs the
 # concurrency tests again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3) # an independent QDPX 
 # qgbench -compare measures qualgraph against them (TestCompare).
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+# A team project on PostgreSQL (internal/pgstore, issue 11).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if ((${#need_apt[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing ${need_apt[*]}" >&2
@@ -37,6 +41,12 @@ if ((${#need_apt[@]})); then
 	fi
 fi
 
+# A PostgreSQL server of the tests' own, in a temporary directory, as an
+# unprivileged user; QUALGRAPH_TEST_PG names it (internal/pgtest).
+. scripts/testpg.sh
+trap pg_test_stop EXIT
+pg_test_start || echo "!!! scripts/test.sh: no PostgreSQL server: the tests of internal/pgstore will SKIP" >&2
+
 export CGO_ENABLED=0
 go vet ./...
 go build ./...
@@ -44,7 +54,7 @@ go test -count=1 -timeout 40m "$@" ./...
 
 # The concurrency tests again, under the race detector (which needs cgo).
 if command -v gcc >/dev/null 2>&1; then
-	CGO_ENABLED=1 go test -race -count=1 -timeout 20m -run 'Concurrent|ReadersStop|RecordCatchUp|Shared|Beside' ./internal/record ./project ./service ./server
+	CGO_ENABLED=1 go test -race -count=1 -timeout 20m -run 'Concurrent|ReadersStop|RecordCatchUp|Shared|Beside' ./internal/record ./internal/pgstore ./project ./service ./server
 else
 	echo "!!! scripts/test.sh: no C compiler: the race-detector run of the concurrency tests is SKIPPED" >&2
 fi
