@@ -1,0 +1,25 @@
+package fts
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestTerms(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"EnglishStemsNoStopWords", "The officials were lobbying the Bureau's director", []string{"offici", "lobbi", "bureau", "director"}},
+		{"ChineseBigrams", "地方政府", []string{"地方", "方政", "政府"}},
+		{"Mixed", "We petitioned 科技局 twice", []string{"petit", "科技", "技局", "twice"}},
+		{"Fullwidth", "ＦＵＮＤＳ", []string{"fund"}},
+		{"Empty", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Terms(tc.text); !slices.Equal(got, tc.want) {
+				t.Errorf("Terms(%q) = %q, want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}
