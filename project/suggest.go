@@ -62,3 +62,34 @@ func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) 
 	}
 	return out, p.commit(&coding.Event{Change: ch, Rejections: out})
 }
+
+// DocUnits returns the units of kind k (UnitSentence or UnitSegment) of
+// document id, in text order, with the document's text: the sentences of
+// its segments, or the segments' bodies (a turn without its speaker
+// label), as auto-coding finds them. A unit that is only white space is
+// left out.
+func (p *Project) DocUnits(id string, k Unit) ([]coding.Range, string, error) {
+	if k != UnitSentence && k != UnitSegment {
+		return nil, "", fmt.Errorf("units of document %s: unit %q is not sentence or segment", id, k)
+	}
+	u, err := p.loadUnits(id)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []coding.Range
+	for i, sg := range u.segs {
+		seg := u.text[u.bytes[2*i]:u.bytes[2*i+1]]
+		if k == UnitSegment {
+			if b := coding.Body(seg, sg.Start, sg.Speaker); b.End > b.Start {
+				out = append(out, b)
+			}
+			continue
+		}
+		for _, r := range coding.Sentences(seg, sg.Start, sg.Speaker) {
+			if r.End > r.Start {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, u.text, nil
+}

@@ -23,3 +23,15 @@ func TestTerms(t *testing.T) {
 		})
 	}
 }
+
+func TestTokensOffsets(t *testing.T) {
+	text := "Officials lobbied 科技局"
+	var got []string
+	for _, tk := range Tokens(text) {
+		got = append(got, tk.Term+"="+text[tk.Start:tk.End])
+	}
+	want := []string{"offici=Officials", "lobbi=lobbied", "科技=科技", "技局=技局"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Tokens(%q) = %q, want %q", text, got, want)
+	}
+}
