@@ -41,12 +41,15 @@ type Coded struct {
 // Options tune Train. Terms is required.
 type Options struct {
 	Terms  func(text string) []string
-	Epochs int     // passes over the units; default 15
+	Epochs int     // passes over the units; default 15, more for fewer than 2,000 units (at most 200)
 	L2     float64 // regularisation; default 1e-5
 	// PosWeight is how much more a positive unit counts than a negative
 	// one at most: a code's positives count as much as its negatives
 	// together, up to this factor; default 30.
 	PosWeight float64
+	// UncodedWeight is how much a unit without any code counts as a
+	// negative (it may simply not have been coded yet); default 0.3.
+	UncodedWeight float64
 	// ProtoScale scales the prototype feature (see fit); default 3.
 	ProtoScale float64
 }
@@ -101,6 +104,7 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	o.Epochs = cmp.Or(o.Epochs, 15)
 	o.PosWeight = cmp.Or(o.PosWeight, 30)
 	o.ProtoScale = cmp.Or(o.ProtoScale, 3)
+	o.UncodedWeight = cmp.Or(o.UncodedWeight, 0.3)
 	if o.L2 == 0 {
 		o.L2 = 1e-5
 	}
@@ -153,6 +157,10 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	for c := range pos {
 		m.list = append(m.list, c)
 	}
+	uncoded := make([]bool, len(units))
+	for i, u := range units {
+		uncoded[i] = len(u.Codes) == 0
+	}
 	slices.Sort(m.list)
 	order := make([]int, len(units))
 	for i := range order {
@@ -169,7 +177,7 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 			defer wg.Done()
 			for k := range next {
 				c := m.list[k]
-				models[k] = fit(xs, pos[c], rej[c], order, len(m.words), o)
+				models[k] = fit(xs, pos[c], rej[c], uncoded, order, len(m.words), o)
 			}
 		}()
 	}
@@ -197,7 +205,7 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 // feature more, the prototype: a unit's cosine with the centroid of the
 // code's units, for a positive unit the centroid of the others (so that
 // a unit does not vote for itself).
-func fit(xs []Vector, pos, rej []bool, order []int, dim int, o Options) *codeModel {
+func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options) *codeModel {
 	cm := &codeModel{w: make([]float64, dim), cent: make([]float64, dim), scale: o.ProtoScale}
 	for i, p := range pos {
 		if p {
@@ -236,7 +244,9 @@ func fit(xs []Vector, pos, rej []bool, order []int, dim int, o Options) *codeMod
 	if cm.support > 0 && neg > 0 {
 		wp = min(o.PosWeight, float64(neg)/float64(cm.support))
 	}
-	for ep := range o.Epochs {
+	// A small project gets more passes: at least minUpdates updates.
+	epochs := max(o.Epochs, min(200, minUpdates/max(1, len(xs))))
+	for ep := range epochs {
 		lr := 0.5 / (1 + 0.3*float64(ep))
 		for _, i := range order {
 			x := xs[i]
@@ -246,6 +256,8 @@ func fit(xs []Vector, pos, rej []bool, order []int, dim int, o Options) *codeMod
 				y, wt = 1, wp
 			case rej != nil && rej[i]:
 				wt = 2
+			case uncoded[i]:
+				wt = o.UncodedWeight
 			}
 			g := (sigmoid(cm.logit(x, proto[i])) - y) * wt
 			for k, j := range x.idx {
@@ -257,6 +269,10 @@ func fit(xs []Vector, pos, rej []bool, order []int, dim int, o Options) *codeMod
 	}
 	return cm
 }
+
+// minUpdates is the least number of updates a model gets, for small
+// projects.
+const minUpdates = 30000
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
