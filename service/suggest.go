@@ -185,8 +185,9 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 	}
 	var out []Suggestion
 	type scored struct {
-		g Suggestion
-		v suggest.Vector
+		g    Suggestion
+		v    suggest.Vector
+		text string
 	}
 	var all []scored
 	for _, u := range t.units {
@@ -210,7 +211,7 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 			if t.rejected[id] {
 				continue
 			}
-			all = append(all, scored{Suggestion{ID: id, Doc: u.Doc, Start: u.Start, End: u.End, Code: c, Score: suggest.Round(sc)}, vec})
+			all = append(all, scored{Suggestion{ID: id, Doc: u.Doc, Start: u.Start, End: u.End, Code: c, Score: suggest.Round(sc)}, vec, u.Text})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b scored) int {
@@ -224,6 +225,7 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 		g := x.g
 		if explain {
 			g.Terms, g.Similar = m.Explain(g.Code, x.v, explainTerms, explainSimilar)
+			surfaceTerms(g.Terms, x.text)
 		}
 		if g.Terms == nil {
 			g.Terms = []suggest.TermWeight{}
@@ -234,6 +236,20 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// surfaceTerms replaces each term (a stem) with the word of text it
+// comes from, lower-cased, where it stands first: "equity" for "equiti".
+func surfaceTerms(ts []suggest.TermWeight, text string) {
+	toks := fts.Tokens(text)
+	for i := range ts {
+		for _, tk := range toks {
+			if tk.Term == ts[i].Term {
+				ts[i].Term = strings.ToLower(text[tk.Start:tk.End])
+				break
+			}
+		}
+	}
 }
 
 // SuggestionRefs name suggestions to accept or reject: by id, or (for

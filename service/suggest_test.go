@@ -149,7 +149,7 @@ func TestSuggest(t *testing.T) {
 		similar    string // the coded segment most like it
 		similarDoc string
 	}{
-		{"English", "b.txt", "They lobbied the council again.", "lobbi", "We lobbied the bureau for land.", "a.txt"},
+		{"English", "b.txt", "They lobbied the council again.", "lobbied", "We lobbied the bureau for land.", "a.txt"},
 		{"Chinese", "c.txt", "我们再次游说了科技局。", "游说", "我们游说了市政府。", "c.txt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -363,7 +363,7 @@ type Similar struct {
 
 // Explain returns the nTerms terms that weighed most for code on v
 // (positive weights only, highest first, as the model's terms: stems,
-// Chinese character pairs) and the nSimilar coded segments of code most
+// Chinese character pairs; ties by term) and the nSimilar coded segments of code most
 // like v (cosine above 0, highest first; ties by document and start).
 func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeight, []Similar) {
 	cm := m.codes[code]
