@@ -313,6 +313,54 @@ func TestAcceptRejectSuggestions(t *testing.T) {
 		}
 		check(t, v)
 	})
+	t.Run("NoSuggested", func(t *testing.T) {
+		// bo codes one sentence by hand, so that agreement has two coders
+		// either way.
+		hand := f.span(t, "a.txt", "We lobbied the bureau for land.")
+		if _, err := f.p.Code(ctx, []project.CodeRequest{{Span: hand, Code: "Lobbying"}}, "bo", "code"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			noSuggested bool
+			codings     int // bo's
+			// the documents agreement names: a.txt compared, c.txt (ann
+			// only) left out, and b.txt left out where bo accepted a
+			// suggestion
+			docs []string
+		}{
+			{false, 2, []string{"a.txt", "b.txt", "c.txt"}},
+			{true, 1, []string{"a.txt", "c.txt"}},
+		} {
+			ft, err := f.svc.Frequencies(ctx, service.FrequenciesOptions{By: "coder", Selection: service.Selection{NoSuggested: tc.noSuggested}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := -1
+			for _, r := range ft.Rows {
+				if r.Key == "bo" {
+					got = r.Codings
+				}
+			}
+			if got != tc.codings {
+				t.Errorf("NoSuggested %v: bo has %d codings, want %d", tc.noSuggested, got, tc.codings)
+			}
+			r, err := f.svc.Agreement(ctx, service.AgreementOptions{Coders: []string{"ann", "bo"}, Codes: []string{"Lobbying"}, NoSuggested: tc.noSuggested})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var docs []string
+			for _, d := range r.Documents {
+				docs = append(docs, d.Name)
+				if d.Included != (d.Name == "a.txt") {
+					t.Errorf("NoSuggested %v: %s included %v", tc.noSuggested, d.Name, d.Included)
+				}
+			}
+			slices.Sort(docs)
+			if !slices.Equal(docs, tc.docs) {
+				t.Errorf("NoSuggested %v: agreement names %v, want %v", tc.noSuggested, docs, tc.docs)
+			}
+		}
+	})
 	t.Run("AcceptAbove", func(t *testing.T) {
 		gs, err := f.svc.Suggest(ctx, service.SuggestOptions{MinScore: 0.25})
 		if err != nil {
