@@ -79,6 +79,29 @@ type Coding struct {
 	Coder   string    `json:"coder"`
 	Created time.Time `json:"created"`
 	Memo    string    `json:"memo,omitempty"`
+	// Suggested says that the coding was a machine suggestion the coder
+	// accepted (see package coding/suggest); nil for a coding made by
+	// hand.
+	Suggested *Suggestion `json:"suggested,omitempty"`
+}
+
+// Suggestion is what a coding accepted from a machine suggestion
+// remembers of it: the model that suggested it and its score.
+type Suggestion struct {
+	Model string  `json:"model"`
+	Score float64 `json:"score"`
+}
+
+// Rejection records that a coder rejected suggestion ID, coding Span with
+// Code, made by model Model with score Score: it is not suggested again.
+type Rejection struct {
+	ID      string    `json:"id"`
+	Span              // Doc, Start, End
+	Code    string    `json:"code"`
+	Model   string    `json:"model"`
+	Score   float64   `json:"score"`
+	Coder   string    `json:"coder"`
+	Created time.Time `json:"created"`
 }
 
 // Entity is a concrete actor of the corpus, an instance of an ontology class

@@ -53,6 +53,8 @@ type Event struct {
 	// GUIDs are the users and coding GUIDs of a REFI-QDA file an import
 	// keeps, so that an export writes them again.
 	GUIDs *ExternalIDs `json:"guids,omitempty"`
+	// Rejections are machine suggestions that a coder rejected.
+	Rejections []Rejection `json:"rejections,omitempty"`
 }
 
 // UserChange adds user Name with role Role and the hash of their token,
@@ -184,6 +186,7 @@ func (e *Event) Kind() (string, error) {
 	add(e.SpeakerAlias != nil, "speaker-alias")
 	add(e.EntityChange != nil, "entity_change")
 	add(e.GUIDs != nil, "guids")
+	add(len(e.Rejections) > 0, "rejections")
 	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
 		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
 	}

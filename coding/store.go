@@ -90,6 +90,8 @@ type View struct {
 	// (see ExternalIDs), in the order of ExternalIDs.Sort.
 	ExternalUsers []ExternalUser `json:"external_users,omitempty"`
 	CodingGUIDs   []CodingGUID   `json:"coding_guids,omitempty"`
+	// Rejections are the machine suggestions coders rejected.
+	Rejections []Rejection `json:"rejections,omitempty"`
 }
 
 // User is a user of a project: a name, a role ("owner", "coder" or
@@ -168,6 +170,7 @@ func (v *View) Sort() {
 	byTime(v.Assertions, func(a Assertion) (time.Time, string) { return a.Created, a.ID })
 	byTime(v.Memos, func(m Memo) (time.Time, string) { return m.Created, m.ID })
 	byTime(v.Changes, func(c Change) (time.Time, string) { return c.At, c.ID })
+	byTime(v.Rejections, func(r Rejection) (time.Time, string) { return r.Created, r.ID + "\x00" + r.Coder })
 	sort.Slice(v.Entities, func(i, j int) bool { return v.Entities[i].ID < v.Entities[j].ID })
 	sort.Slice(v.Codes, func(i, j int) bool { return v.Codes[i].ID < v.Codes[j].ID })
 	byTime(v.Users, func(u User) (time.Time, string) { return u.Added, u.Name })

@@ -79,6 +79,11 @@ var (
 	// predExternal links a change to the JSON of the coding.ExternalIDs
 	// a REFI-QDA import kept.
 	predExternal = quad.IRI("qg:externalIds")
+	// predSuggested gives a coding accepted from a machine suggestion
+	// "MODEL\tSCORE"; predRejected links a change to the JSON of the
+	// suggestions it rejected ([]coding.Rejection).
+	predSuggested = quad.IRI("qg:suggested")
+	predRejected  = quad.IRI("qg:rejected")
 )
 
 func codingIRI(id string) quad.IRI    { return quad.IRI(nsCoding + id) }
@@ -129,8 +134,32 @@ func objectOf(v quad.Value) string {
 // (escapeField). A mention has ENTITY in place of CODE and no memo.
 
 func codingRecord(c coding.Coding) string {
-	return strings.Join([]string{c.Doc, strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Code, escapeField(c.Coder),
+	rec := strings.Join([]string{c.Doc, strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Code, escapeField(c.Coder),
 		c.Created.UTC().Format(time.RFC3339Nano), escapeField(c.Memo)}, "\t")
+	if c.Suggested != nil {
+		rec += "\t" + suggestedValue(c.Suggested)
+	}
+	return rec
+}
+
+// suggestedValue is "MODEL\tSCORE", as a coding record ends with it.
+func suggestedValue(sg *coding.Suggestion) string {
+	return escapeField(sg.Model) + "\t" + strconv.FormatFloat(sg.Score, 'g', -1, 64)
+}
+
+// parseSuggested returns the suggestion that a coding record or a
+// qg:suggested value (MODEL\tSCORE) ends with, or nil. skip is the
+// number of fields before it (7 in a record, 0 in a value).
+func parseSuggested(rec string, skip int) *coding.Suggestion {
+	f := strings.Split(rec, "\t")
+	if len(f) < skip+2 {
+		return nil
+	}
+	score, err := strconv.ParseFloat(f[skip+1], 64)
+	if err != nil {
+		return nil
+	}
+	return &coding.Suggestion{Model: unescapeField(f[skip]), Score: score}
 }
 
 func parseRecord(rec string) (doc string, start, end int, what, coder string, created time.Time, memo string, err error) {
@@ -237,6 +266,9 @@ func codingQuads(c coding.Coding) []quad.Quad {
 	}
 	if c.Memo != "" {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(c.Memo), Label: l})
+	}
+	if c.Suggested != nil {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predSuggested, Object: quad.String(suggestedValue(c.Suggested)), Label: l})
 	}
 	return qs
 }
@@ -479,6 +511,30 @@ func (s *Store) AddExternalIDs(ch coding.Change, x coding.ExternalIDs) error {
 		jsonLine(event{K: "guids", GUIDs: &x}))
 }
 
+// AddRejections records suggestions that a coder rejected: one JSON
+// literal on the change's node.
+func (s *Store) AddRejections(ch coding.Change, rs []coding.Rejection) error {
+	b, err := json.Marshal(rs)
+	if err != nil {
+		return err
+	}
+	return s.write(ch, []quad.Quad{{Subject: changeIRI(ch.ID), Predicate: predRejected,
+		Object: quad.String(b), Label: changeIRI(ch.ID)}},
+		jsonLine(event{K: "reject", Rejections: rs}))
+}
+
+// viewRejections reads the rejected suggestions.
+func (s *Store) viewRejections(ctx context.Context, v *coding.View) error {
+	return s.quads(ctx, quad.Predicate, predRejected, func(q quad.Quad) error {
+		var rs []coding.Rejection
+		if err := json.Unmarshal([]byte(stringOf(q.Object)), &rs); err != nil {
+			return fmt.Errorf("%s: rejections: %w", q.Subject, err)
+		}
+		v.Rejections = append(v.Rejections, rs...)
+		return nil
+	})
+}
+
 // viewExternal reads the external ids every import recorded.
 func (s *Store) viewExternal(ctx context.Context, v *coding.View) error {
 	return s.quads(ctx, quad.Predicate, predExternal, func(q quad.Quad) error {
@@ -532,6 +588,9 @@ func (s *Store) View() (*coding.View, error) {
 		return nil, err
 	}
 	ec.settle(v)
+	if err := s.viewRejections(ctx, v); err != nil {
+		return nil, err
+	}
 	if err := s.viewExternal(ctx, v); err != nil {
 		return nil, err
 	}
@@ -616,6 +675,8 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 			nodeOf(q.Subject).c.Created, _ = timeOf(q.Object)
 		case predMemo:
 			nodeOf(q.Subject).c.Memo = stringOf(q.Object)
+		case predSuggested:
+			nodeOf(q.Subject).c.Suggested = parseSuggested(stringOf(q.Object), 0)
 		case predRecord:
 			d, st, en, what, coder, created, memo, err := parseRecord(stringOf(q.Object))
 			if err != nil {
@@ -623,7 +684,8 @@ func (s *Store) viewDoc(ctx context.Context, doc string, v *coding.View) error {
 			}
 			n := nodeOf(q.Subject)
 			n.typed = true
-			n.c = coding.Coding{Span: coding.Span{Doc: d, Start: st, End: en}, Code: what, Coder: coder, Created: created, Memo: memo}
+			n.c = coding.Coding{Span: coding.Span{Doc: d, Start: st, End: en}, Code: what, Coder: coder, Created: created, Memo: memo,
+				Suggested: parseSuggested(stringOf(q.Object), 7)}
 		case predUncoded:
 			removed[idOf(q.Subject, nsCoding)] = true
 		case predRecoded:

@@ -15,7 +15,8 @@
 //	<qg:coding/UUID>       a coding: <rdf:type> <qg:Coding>, <qg:document>
 //	                       <qg:doc/DOC>, <qg:code> <qg:class/CODE>, <qg:start>
 //	                       and <qg:end> (integers, in code points), <qg:coder>,
-//	                       <qg:created>, <qg:memo> if it has one; all labelled
+//	                       <qg:created>, <qg:memo> if it has one, <qg:suggested>
+//	                       "MODEL\tSCORE" if accepted from a suggestion; all labelled
 //	                       <qg:doc/DOC>; later <qg:uncoded> <qg:change/UUID>
 //	                       (the change that removed it), same label
 //	<qg:recode/CH/UUID>    a recode of coding UUID by change CH: <rdf:type>
@@ -66,7 +67,9 @@
 //	                       edges labelled by their assertion; the change of
 //	                       a REFI-QDA import may have <qg:externalIds>, the
 //	                       JSON of the coding.ExternalIDs it kept (the file's
-//	                       users, the GUIDs of its codings and selections)
+//	                       users, the GUIDs of its codings and selections);
+//	                       a change that rejects machine suggestions has
+//	                       <qg:rejected>, the JSON of its []coding.Rejection
 //	<qg:change/UUID> <qg:user> "NAME", <qg:role>, <qg:tokenSha>
 //	                       a user added (or, with <qg:userRemoved> true,
 //	                       removed) by that change; <qg:blind> true|false

@@ -408,6 +408,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 		return s.ChangeEntity(ch, *e.EntityChange)
 	case "guids":
 		return s.AddExternalIDs(ch, *e.GUIDs)
+	case "rejections":
+		return s.AddRejections(ch, e.Rejections)
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }

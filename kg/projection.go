@@ -33,7 +33,7 @@ import (
 //
 // Lines (fields separated by tabs; records as in the graph):
 //
-//	C ID RECORD        a coding
+//	C ID RECORD        a coding (RECORD ends with MODEL SCORE if suggested)
 //	U ID               a coding removed
 //	R ID CODE          a coding recoded
 //	M ID RECORD        a mention
@@ -42,7 +42,8 @@ import (
 //	                   memo, code, promote, user, unuser, blind (users.go),
 //	                   alias (a speaker alias set or removed), entity_change,
 //	                   guids (what a REFI-QDA import kept of the file's
-//	                   users and coding GUIDs)
+//	                   users and coding GUIDs), reject (suggestions
+//	                   rejected)
 //	Q DOC START END TEXT
 //	                   the text of an evidence span (TEXT escaped as a
 //	                   record's memo is)
@@ -117,6 +118,7 @@ type event struct {
 
 	EntityChange *coding.EntityChange `json:"entity_change,omitempty"`
 	GUIDs        *coding.ExternalIDs  `json:"guids,omitempty"`
+	Rejections   []coding.Rejection   `json:"rejections,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -771,7 +773,8 @@ func (r *replay) apply(line string) error {
 			if r.codings != nil {
 				r.codings[id] = len(r.v.Codings)
 			}
-			r.v.Codings = append(r.v.Codings, coding.Coding{ID: id, Span: span, Code: what, Coder: coder, Created: created, Memo: memo})
+			r.v.Codings = append(r.v.Codings, coding.Coding{ID: id, Span: span, Code: what, Coder: coder, Created: created, Memo: memo,
+				Suggested: parseSuggested(rec, 7)})
 		} else {
 			r.v.Mentions = append(r.v.Mentions, coding.Mention{ID: id, Span: span, Entity: what, Coder: coder, Created: created})
 		}
@@ -877,6 +880,8 @@ func (r *replay) applyJSON(e event) error {
 	case e.K == "guids" && e.GUIDs != nil:
 		r.v.ExternalUsers = append(r.v.ExternalUsers, e.GUIDs.Users...)
 		r.v.CodingGUIDs = append(r.v.CodingGUIDs, e.GUIDs.Codings...)
+	case e.K == "reject":
+		r.v.Rejections = append(r.v.Rejections, e.Rejections...)
 	case e.K == "promote":
 		i, ok := r.codes[e.ID]
 		if !ok {
@@ -1046,6 +1051,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	}
 	if len(v.ExternalUsers)+len(v.CodingGUIDs) > 0 {
 		line(jsonLine(event{K: "guids", GUIDs: &coding.ExternalIDs{Users: v.ExternalUsers, Codings: v.CodingGUIDs}}))
+	}
+	if len(v.Rejections) > 0 {
+		line(jsonLine(event{K: "reject", Rejections: v.Rejections}))
 	}
 	for _, l := range s.rebuildQuotes(v, quote) {
 		line(l)

@@ -213,6 +213,8 @@ type CodeRequest struct {
 	Span coding.Span
 	Code string
 	Memo string
+	// Suggested marks a coding accepted from a machine suggestion.
+	Suggested *coding.Suggestion
 }
 
 // Code validates and records codings in one transaction: every document
@@ -246,7 +248,7 @@ func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) (
 	ch := coding.NewChange(by, op, fmt.Sprintf("coded %d spans", len(reqs)))
 	cs := make([]coding.Coding, len(reqs))
 	for i, r := range reqs {
-		cs[i] = coding.Coding{ID: uuid.NewString(), Span: r.Span, Code: r.Code, Coder: by, Created: ch.At, Memo: r.Memo}
+		cs[i] = coding.Coding{ID: uuid.NewString(), Span: r.Span, Code: r.Code, Coder: by, Created: ch.At, Memo: r.Memo, Suggested: r.Suggested}
 	}
 	if len(cs) == 0 {
 		return cs, nil

@@ -456,6 +456,9 @@ type AgreementOptions struct {
 	// Docs (ids or names) to compare over; empty: every document all
 	// Coders coded.
 	Docs []string
+	// NoSuggested leaves out the codings accepted from machine
+	// suggestions.
+	NoSuggested bool
 }
 
 // Agreement compares the coders: percentage agreement and Cohen's kappa
@@ -477,6 +480,14 @@ func (s *Service) Agreement(ctx context.Context, o AgreementOptions) (*agreement
 	a, err := s.loadAnalysis(ctx, false)
 	if err != nil {
 		return nil, err
+	}
+	if o.NoSuggested {
+		// A copy: the analysis data may be shared.
+		b := *a
+		v := *a.view
+		v.Codings = bySuggested(v.Codings)
+		b.view = &v
+		a = &b
 	}
 	if err := checkCodes(a.cb, o.Codes); err != nil {
 		return nil, err

@@ -12,6 +12,14 @@
 // evidence by quote) and CheckFilter (a kind, speaker or attribute key
 // that no document has, named when a filter finds nothing).
 //
+// Assisted coding (suggest.go): Suggest lists codings that a model learnt
+// from the project's codings suggests, with their explanation;
+// AcceptSuggestions codes them (remembering model and score),
+// RejectSuggestions records their rejection, EvaluateSuggestions
+// cross-validates the model against two baselines (package
+// coding/suggest). Frequencies and the other analyses (Selection) and
+// Agreement can leave out accepted suggestions (NoSuggested).
+//
 // Users, roles and blind coding (users.go): AddUser, Users, RemoveUser,
 // Authenticate, SetBlind and Blind change and read them, as recorded
 // changes; Authorize and Visible say what a user may do and see, for a

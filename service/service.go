@@ -96,9 +96,12 @@ func filterCodings(cs []coding.Coding, docs, coders []string) []coding.Coding {
 
 // Selection narrows the codings an analysis reads: only those in the
 // documents Docs (ids or names) and by the Coders; empty selects all.
+// NoSuggested leaves out the codings accepted from machine suggestions
+// (coding.Coding.Suggested).
 type Selection struct {
-	Docs   []string
-	Coders []string
+	Docs        []string
+	Coders      []string
+	NoSuggested bool
 }
 
 // selected returns the codings of a that sel selects.
@@ -107,7 +110,26 @@ func (s *Service) selected(ctx context.Context, a *analysisData, sel Selection) 
 	if err != nil {
 		return nil, err
 	}
-	return filterCodings(a.view.Codings, docs, sel.Coders), nil
+	cs := filterCodings(a.view.Codings, docs, sel.Coders)
+	if sel.NoSuggested {
+		cs = bySuggested(cs)
+	}
+	return cs, nil
+}
+
+// bySuggested returns the codings of cs made by hand, in a new slice
+// if any were suggested.
+func bySuggested(cs []coding.Coding) []coding.Coding {
+	if !slices.ContainsFunc(cs, func(c coding.Coding) bool { return c.Suggested != nil }) {
+		return cs
+	}
+	out := make([]coding.Coding, 0, len(cs))
+	for _, c := range cs {
+		if c.Suggested == nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // loadSelection loads the analysis data (with the document records if

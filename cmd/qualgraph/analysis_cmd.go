@@ -26,6 +26,7 @@ import (
 func analysisCommands() []*cli.Command {
 	coderFilter := &cli.StringSliceFlag{Name: "coder", Usage: "only codings by `NAME`, repeatable or comma-separated"}
 	docFilter := &cli.StringSliceFlag{Name: "doc", Usage: "only codings in document `DOC` (id or name), repeatable"}
+	noSuggested := &cli.BoolFlag{Name: "no-suggested", Usage: "leave out codings accepted from machine suggestions (qualgraph suggest)"}
 	codesFlag := &cli.StringSliceFlag{Name: "codes", Usage: "the `CODE`s to compare, comma-separated (default: every code used)"}
 	return []*cli.Command{
 		{
@@ -38,7 +39,7 @@ func analysisCommands() []*cli.Command {
    kind, the document kind, serves as one.`,
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "by", Value: "code", Usage: "code, coder, doc or a document attribute `ATTR`"},
-				coderFilter, docFilter, jsonFlag,
+				coderFilter, docFilter, noSuggested, jsonFlag,
 			},
 			Action: frequenciesAction,
 		},
@@ -53,7 +54,7 @@ func analysisCommands() []*cli.Command {
 			Flags: []cli.Flag{
 				codesFlag,
 				&cli.StringFlag{Name: "unit", Value: "overlap", Usage: "overlap, segment or document"},
-				coderFilter, docFilter, jsonFlag,
+				coderFilter, docFilter, noSuggested, jsonFlag,
 			},
 			Action: cooccurAction,
 		},
@@ -68,7 +69,7 @@ func analysisCommands() []*cli.Command {
 				&cli.StringSliceFlag{Name: "codes", Usage: "the row `CODE`s, comma-separated (default: every code used)"},
 				&cli.StringFlag{Name: "count", Value: "codings", Usage: "codings, documents or words"},
 				&cli.BoolFlag{Name: "subcodes", Usage: "a row counts its code's subcodes too"},
-				coderFilter, docFilter, jsonFlag,
+				coderFilter, docFilter, noSuggested, jsonFlag,
 			},
 			Action: matrixAction,
 		},
@@ -131,6 +132,7 @@ func analysisCommands() []*cli.Command {
 				&cli.StringSliceFlag{Name: "coders", Usage: "the coders `A,B[,C...]` to compare (at least two)"},
 				&cli.StringSliceFlag{Name: "code", Usage: "only `CODE`, repeatable"},
 				&cli.StringSliceFlag{Name: "doc", Usage: "compare over document `DOC` (id or name), repeatable"},
+				noSuggested,
 				jsonFlag,
 			},
 			Action: agreementAction,
@@ -140,7 +142,7 @@ func analysisCommands() []*cli.Command {
 
 // selection reads the --doc and --coder flags.
 func selection(c *cli.Context) service.Selection {
-	return service.Selection{Docs: c.StringSlice("doc"), Coders: c.StringSlice("coder")}
+	return service.Selection{Docs: c.StringSlice("doc"), Coders: c.StringSlice("coder"), NoSuggested: c.Bool("no-suggested")}
 }
 
 // noneValue is how tables show the empty attribute value.
@@ -526,7 +528,7 @@ func agreementAction(c *cli.Context) error {
 	if len(coders) < 2 {
 		return usagef("usage: qualgraph agreement --coders A,B[,C...] [--code C] [--doc D] [--json]: name at least two coders")
 	}
-	o := service.AgreementOptions{Coders: coders, Codes: c.StringSlice("code"), Docs: c.StringSlice("doc")}
+	o := service.AgreementOptions{Coders: coders, Codes: c.StringSlice("code"), Docs: c.StringSlice("doc"), NoSuggested: c.Bool("no-suggested")}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
 		r, err := service.New(p).Agreement(c.Context, o)
 		if err != nil {

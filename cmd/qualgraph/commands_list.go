@@ -11,6 +11,7 @@ var commandGroups = []func() []*cli.Command{
 	demoCommands,     // demo
 	ontologyCommands, // ontology show|validate|export
 	codingCommands,   // code, autocode, codings, uncode, recode, codebook, mention
+	suggestCommands,  // suggest
 	graphCommands,    // entity, assert, retract, assertions, memo(s), log, links, neighbors, path, query
 	analysisCommands, // frequencies, cooccur, matrix, centrality, network, agreement
 	exportCommands,   // export

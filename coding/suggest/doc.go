@@ -1,0 +1,49 @@
+// Package suggest learns from a project's own codings which codes apply to
+// which units of text (sentences or speaker turns), and suggests codings
+// with their explanation.
+//
+// # Model
+//
+// Train takes units of text, each with the codes that apply to it (a code
+// applies to a unit that one of its codings covers: see Covers) and the
+// codes that coders rejected there, and the coded segments themselves.
+// Each unit becomes a sparse tf-idf vector over its terms, which the
+// caller's Terms function gives (qualgraph passes corpus/fts.Terms:
+// stemmed English without stop words, Chinese character pairs); the idf
+// is learnt from the units. For every code that applies to at least one
+// unit, a logistic regression (one code against the rest) is fitted by
+// stochastic gradient descent with L2 regularisation over the terms and
+// one feature more, the prototype: the unit's cosine with the centroid of
+// the code's units (for a unit of the code, of the others). Positives are
+// weighted up by the ratio of negatives to positives (at most
+// Options.PosWeight, 30), a rejected suggestion counts twice as a
+// negative. The training is deterministic: the same units give the same
+// model.
+//
+// Score gives the probability that a code applies to a unit's vector;
+// DefaultThreshold is where a suggestion counts as a prediction. Explain
+// gives the terms that weighed most for it (their weight in the unit
+// times their weight in the code's model) and the coded segments of the
+// code most similar to the unit (cosine of tf-idf vectors).
+//
+// ID gives a suggestion an id that stays the same while the unit, code
+// and Version stay the same, so that an id can be accepted or rejected
+// later.
+//
+// # Evaluation
+//
+// Evaluate cross-validates by document: the documents are dealt into K
+// folds in order of id, each fold's units are scored by a model trained
+// on the others, and precision, recall and F1 at DefaultThreshold and
+// precision at 10 (of the ten units scored highest for a code) are
+// reported per code and overall (micro-averaged over units and codes;
+// precision at 10 is the mean over codes), next to two baselines scored
+// on the same folds: cue words (a unit is coded where one of the code's
+// cue words, as terms in a row, stands in it, as auto-coding by cues
+// does) and a tf-idf passage matcher (a unit is coded where the cosine of
+// its vector with the centroid of the code's coded units in the training
+// folds reaches TFIDFThreshold, as NVivo's pattern-based autocoding
+// compares passages with the coded text).
+//
+// The package knows neither bleve nor cayley.
+package suggest

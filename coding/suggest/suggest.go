@@ -1,0 +1,423 @@
+package suggest
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/qualgraph/qualgraph/coding"
+)
+
+// Version names the model: suggestion ids and accepted codings carry it.
+const Version = "lr1"
+
+// DefaultThreshold is the score from which a suggestion counts as a
+// prediction that the code applies.
+const DefaultThreshold = 0.5
+
+// Unit is a unit of text: a sentence or a turn of document Doc at
+// [Start, End) (code points), with the codes that apply to it and the
+// codes coders rejected on it (for training).
+type Unit struct {
+	Doc        string
+	Start, End int
+	Text       string
+	Codes      []string
+	Rejected   []string
+}
+
+// Coded is a coded segment: its span, code, coder and text.
+type Coded struct {
+	coding.Span
+	Code, Coder, Text string
+}
+
+// Options tune Train. Terms is required.
+type Options struct {
+	Terms  func(text string) []string
+	Epochs int     // passes over the units; default 15, more for fewer than 2,000 units (at most 200)
+	L2     float64 // regularisation; default 1e-5
+	// PosWeight is how much more a positive unit counts than a negative
+	// one at most: a code's positives count as much as its negatives
+	// together, up to this factor; default 30.
+	PosWeight float64
+	// UncodedWeight is how much a unit without any code counts as a
+	// negative (it may simply not have been coded yet); default 0.3.
+	UncodedWeight float64
+	// ProtoScale scales the prototype feature (see fit); default 3.
+	ProtoScale float64
+}
+
+// Vector is a unit's text as the model sees it: an L2-normalised sparse
+// tf-idf vector.
+type Vector struct {
+	idx []int32
+	val []float64
+}
+
+// Empty reports whether v has no term the model knows.
+func (v Vector) Empty() bool { return len(v.idx) == 0 }
+
+// Model scores units for codes. It is safe for concurrent use.
+type Model struct {
+	terms func(string) []string
+	vocab map[string]int32
+	words []string
+	idf   []float64
+	codes map[string]*codeModel
+	list  []string
+}
+
+type codeModel struct {
+	w []float64
+	b float64
+	// The prototype feature: the cosine of a unit with the centroid of
+	// the code's units (cent, normalised), with weight wc.
+	cent    []float64
+	wc      float64
+	scale   float64
+	support int
+	coded   []codedVec
+}
+
+type codedVec struct {
+	Coded
+	v Vector
+}
+
+// Covers reports whether a coding of span c gives its code to unit u:
+// they overlap by at least half of u or half of c.
+func Covers(u, c coding.Range) bool {
+	ov := min(u.End, c.End) - max(u.Start, c.Start)
+	return ov > 0 && (2*ov >= u.Len() || 2*ov >= c.Len())
+}
+
+// Train learns a model from units and the coded segments (for the
+// explanations). See the package comment.
+func Train(units []Unit, coded []Coded, o Options) *Model {
+	o.Epochs = cmp.Or(o.Epochs, 15)
+	o.PosWeight = cmp.Or(o.PosWeight, 30)
+	o.ProtoScale = cmp.Or(o.ProtoScale, 3)
+	o.UncodedWeight = cmp.Or(o.UncodedWeight, 0.3)
+	if o.L2 == 0 {
+		o.L2 = 1e-5
+	}
+	m := &Model{terms: o.Terms, vocab: map[string]int32{}, codes: map[string]*codeModel{}}
+	toks := make([][]string, len(units))
+	df := []int{}
+	for i, u := range units {
+		toks[i] = o.Terms(u.Text)
+		seen := map[int32]bool{}
+		for _, t := range toks[i] {
+			k, ok := m.vocab[t]
+			if !ok {
+				k = int32(len(m.words))
+				m.vocab[t] = k
+				m.words = append(m.words, t)
+				df = append(df, 0)
+			}
+			if !seen[k] {
+				seen[k] = true
+				df[k]++
+			}
+		}
+	}
+	n := float64(len(units))
+	m.idf = make([]float64, len(df))
+	for k, d := range df {
+		m.idf[k] = math.Log((1+n)/(1+float64(d))) + 1
+	}
+	xs := make([]Vector, len(units))
+	for i := range units {
+		xs[i] = m.vector(toks[i])
+	}
+	// Labels per code.
+	pos := map[string][]bool{}
+	rej := map[string][]bool{}
+	for i, u := range units {
+		for _, c := range u.Codes {
+			if pos[c] == nil {
+				pos[c] = make([]bool, len(units))
+			}
+			pos[c][i] = true
+		}
+		for _, c := range u.Rejected {
+			if rej[c] == nil {
+				rej[c] = make([]bool, len(units))
+			}
+			rej[c][i] = true
+		}
+	}
+	for c := range pos {
+		m.list = append(m.list, c)
+	}
+	uncoded := make([]bool, len(units))
+	for i, u := range units {
+		uncoded[i] = len(u.Codes) == 0
+	}
+	slices.Sort(m.list)
+	order := make([]int, len(units))
+	for i := range order {
+		order[i] = i
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+
+	models := make([]*codeModel, len(m.list))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				c := m.list[k]
+				models[k] = fit(xs, pos[c], rej[c], uncoded, order, len(m.words), o)
+			}
+		}()
+	}
+	for k := range m.list {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for k, c := range m.list {
+		m.codes[c] = models[k]
+	}
+	for _, cd := range coded {
+		cm := m.codes[cd.Code]
+		if cm == nil {
+			continue
+		}
+		if v := m.Vectorize(cd.Text); !v.Empty() {
+			cm.coded = append(cm.coded, codedVec{cd, v})
+		}
+	}
+	return m
+}
+
+// fit fits one code's logistic regression. Besides the terms it has one
+// feature more, the prototype: a unit's cosine with the centroid of the
+// code's units, for a positive unit the centroid of the others (so that
+// a unit does not vote for itself).
+func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options) *codeModel {
+	cm := &codeModel{w: make([]float64, dim), cent: make([]float64, dim), scale: o.ProtoScale}
+	for i, p := range pos {
+		if p {
+			cm.support++
+			for k, j := range xs[i].idx {
+				cm.cent[j] += xs[i].val[k]
+			}
+		}
+	}
+	ss := 0.0
+	for _, x := range cm.cent {
+		ss += x * x
+	}
+	proto := make([]float64, len(xs))
+	for i, x := range xs {
+		d := 0.0
+		for k, j := range x.idx {
+			d += cm.cent[j] * x.val[k]
+		}
+		if pos[i] {
+			if n2 := ss - 2*d + 1; n2 > 1e-12 {
+				proto[i] = (d - 1) / math.Sqrt(n2)
+			}
+		} else if ss > 0 {
+			proto[i] = d / math.Sqrt(ss)
+		}
+	}
+	if ss > 0 {
+		norm := math.Sqrt(ss)
+		for j := range cm.cent {
+			cm.cent[j] /= norm
+		}
+	}
+	neg := len(xs) - cm.support
+	wp := 1.0
+	if cm.support > 0 && neg > 0 {
+		wp = min(o.PosWeight, float64(neg)/float64(cm.support))
+	}
+	// A small project gets more passes: at least minUpdates updates.
+	epochs := max(o.Epochs, min(200, minUpdates/max(1, len(xs))))
+	for ep := range epochs {
+		lr := 0.5 / (1 + 0.3*float64(ep))
+		for _, i := range order {
+			x := xs[i]
+			y, wt := 0.0, 1.0
+			switch {
+			case pos[i]:
+				y, wt = 1, wp
+			case rej != nil && rej[i]:
+				wt = 2
+			case uncoded[i]:
+				wt = o.UncodedWeight
+			}
+			g := (sigmoid(cm.logit(x, proto[i])) - y) * wt
+			for k, j := range x.idx {
+				cm.w[j] -= lr * (g*x.val[k] + o.L2*cm.w[j])
+			}
+			cm.wc -= lr * g * cm.scale * proto[i]
+			cm.b -= lr * g * 0.1
+		}
+	}
+	return cm
+}
+
+// minUpdates is the least number of updates a model gets, for small
+// projects.
+const minUpdates = 30000
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logit is the model's log-odds for x, whose prototype feature is proto.
+func (cm *codeModel) logit(x Vector, proto float64) float64 {
+	s := cm.b + cm.wc*cm.scale*proto
+	for k, j := range x.idx {
+		s += cm.w[j] * x.val[k]
+	}
+	return s
+}
+
+// proto is the prototype feature of x: its cosine with the centroid.
+func (cm *codeModel) proto(x Vector) float64 {
+	d := 0.0
+	for k, j := range x.idx {
+		d += cm.cent[j] * x.val[k]
+	}
+	return d
+}
+
+// vector weighs terms: (1 + log tf) × idf, normalised; unknown terms are
+// left out.
+func (m *Model) vector(terms []string) Vector {
+	tf := map[int32]int{}
+	for _, t := range terms {
+		if k, ok := m.vocab[t]; ok {
+			tf[k]++
+		}
+	}
+	v := Vector{idx: make([]int32, 0, len(tf)), val: make([]float64, 0, len(tf))}
+	for k := range tf {
+		v.idx = append(v.idx, k)
+	}
+	slices.Sort(v.idx)
+	norm := 0.0
+	for _, k := range v.idx {
+		w := (1 + math.Log(float64(tf[k]))) * m.idf[k]
+		v.val = append(v.val, w)
+		norm += w * w
+	}
+	norm = math.Sqrt(norm)
+	for i := range v.val {
+		v.val[i] /= norm
+	}
+	return v
+}
+
+// Vectorize returns text's vector.
+func (m *Model) Vectorize(text string) Vector { return m.vector(m.terms(text)) }
+
+// Codes returns the codes the model scores, sorted.
+func (m *Model) Codes() []string { return m.list }
+
+// Support returns the number of training units code applied to.
+func (m *Model) Support(code string) int {
+	if cm := m.codes[code]; cm != nil {
+		return cm.support
+	}
+	return 0
+}
+
+// Score returns the probability that code applies to a unit of vector
+// v; 0 for a code the model does not know or an empty vector.
+func (m *Model) Score(code string, v Vector) float64 {
+	cm := m.codes[code]
+	if cm == nil || v.Empty() {
+		return 0
+	}
+	return sigmoid(cm.logit(v, cm.proto(v)))
+}
+
+// TermWeight is a term and how much it weighed for a suggestion.
+type TermWeight struct {
+	Term   string  `json:"term"`
+	Weight float64 `json:"weight"`
+}
+
+// Similar is a coded segment like the unit suggested.
+type Similar struct {
+	Doc   string  `json:"doc"`
+	Start int     `json:"start"`
+	End   int     `json:"end"`
+	Coder string  `json:"coder"`
+	Text  string  `json:"text"`
+	Score float64 `json:"-"`
+}
+
+// Explain returns the nTerms terms that weighed most for code on v
+// (positive weights only, highest first, as the model's terms: stems,
+// Chinese character pairs; ties by term) and the nSimilar coded segments of code most
+// like v (cosine above 0, highest first; ties by document and start).
+func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeight, []Similar) {
+	cm := m.codes[code]
+	if cm == nil {
+		return nil, nil
+	}
+	var ts []TermWeight
+	for k, j := range v.idx {
+		if w := cm.w[j] * v.val[k]; w > 0 {
+			ts = append(ts, TermWeight{m.words[j], round(w)})
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b TermWeight) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Term, b.Term))
+	})
+	ts = ts[:min(len(ts), nTerms)]
+	var ss []Similar
+	for _, c := range cm.coded {
+		if s := cosine(v, c.v); s > 0 {
+			ss = append(ss, Similar{Doc: c.Doc, Start: c.Start, End: c.End, Coder: c.Coder, Text: c.Text, Score: s})
+		}
+	}
+	slices.SortStableFunc(ss, func(a, b Similar) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Start, b.Start), cmp.Compare(a.Coder, b.Coder))
+	})
+	return ts, ss[:min(len(ss), nSimilar)]
+}
+
+// cosine of two normalised vectors.
+func cosine(a, b Vector) float64 {
+	s := 0.0
+	for i, j := 0, 0; i < len(a.idx) && j < len(b.idx); {
+		switch {
+		case a.idx[i] < b.idx[j]:
+			i++
+		case a.idx[i] > b.idx[j]:
+			j++
+		default:
+			s += a.val[i] * b.val[j]
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+func round(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Round rounds a score to three decimals, as suggestions report it.
+func Round(x float64) float64 { return round(x) }
+
+// ID returns the id of the suggestion of code for span s: "s" and 15 hex
+// digits of a hash of the span, the code and Version.
+func ID(s coding.Span, code string) string {
+	h := sha256.Sum256([]byte(Version + "\x00" + s.Doc + "\x00" + strconv.Itoa(s.Start) + "\x00" + strconv.Itoa(s.End) + "\x00" + code))
+	return "s" + hex.EncodeToString(h[:])[:15]
+}

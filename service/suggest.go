@@ -1,0 +1,382 @@
+package service
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/coding/suggest"
+	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/corpus/fts"
+	"github.com/qualgraph/qualgraph/project"
+)
+
+// ErrUnknownSuggestion is wrapped by the *coding.UnknownError of an id
+// that is no current suggestion.
+var ErrUnknownSuggestion = errors.New("unknown suggestion")
+
+// SuggestOptions say what to suggest: codings of Codes (default: every
+// code that has codings) on the units (sentence, the default, or
+// segment) of Docs (ids or names; default: every document) that are not
+// coded so yet, scoring at least MinScore (default
+// suggest.DefaultThreshold; a negative value means 0), at most Limit of
+// them (0: all), best first.
+type SuggestOptions struct {
+	Codes    []string
+	Docs     []string
+	Unit     string
+	Limit    int
+	MinScore float64
+}
+
+// Suggestion is a suggested coding with its explanation: the terms that
+// weighed most and the coded segments most like it.
+type Suggestion struct {
+	ID      string               `json:"id"`
+	Doc     string               `json:"doc"`
+	Start   int                  `json:"start"`
+	End     int                  `json:"end"`
+	Code    string               `json:"code"`
+	Score   float64              `json:"score"`
+	Terms   []suggest.TermWeight `json:"terms"`
+	Similar []suggest.Similar    `json:"similar"`
+}
+
+// Span returns the span suggested.
+func (g Suggestion) Span() coding.Span { return coding.Span{Doc: g.Doc, Start: g.Start, End: g.End} }
+
+// How many terms and similar segments explain a suggestion.
+const (
+	explainTerms   = 5
+	explainSimilar = 3
+)
+
+// training is what a model learns from: every unit of every document,
+// labelled, and the coded segments.
+type training struct {
+	units    []suggest.Unit
+	coded    []suggest.Coded
+	rejected map[string]bool // suggestion ids rejected
+}
+
+// training reads the units of kind unit of every document and labels
+// them with the codings and rejections of v.
+func (s *Service) training(ctx context.Context, v *coding.View, unit string) (*training, error) {
+	u, err := suggestUnit(unit)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.p.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byDoc := map[string][]coding.Coding{}
+	for _, c := range v.Codings {
+		byDoc[c.Doc] = append(byDoc[c.Doc], c)
+	}
+	type rkey struct {
+		span coding.Span
+		code string
+	}
+	rej := map[rkey]bool{}
+	t := &training{rejected: map[string]bool{}}
+	for _, r := range v.Rejections {
+		rej[rkey{r.Span, r.Code}] = true
+		t.rejected[r.ID] = true
+	}
+	slices.SortFunc(docs, func(a, b *corpus.Document) int { return strings.Compare(a.ID, b.ID) })
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rs, text, err := s.p.DocUnits(d.ID, u)
+		if err != nil {
+			return nil, err
+		}
+		runes := []rune(text)
+		cs := byDoc[d.ID]
+		for _, c := range cs {
+			if c.End <= len(runes) {
+				t.coded = append(t.coded, suggest.Coded{Span: c.Span, Code: c.Code, Coder: c.Coder, Text: string(runes[c.Start:c.End])})
+			}
+		}
+		for _, r := range rs {
+			su := suggest.Unit{Doc: d.ID, Start: r.Start, End: r.End, Text: string(runes[r.Start:r.End])}
+			for _, c := range cs {
+				if suggest.Covers(r, coding.Range{Start: c.Start, End: c.End}) && !slices.Contains(su.Codes, c.Code) {
+					su.Codes = append(su.Codes, c.Code)
+				}
+			}
+			sp := coding.Span{Doc: d.ID, Start: r.Start, End: r.End}
+			for k := range rej {
+				if k.span == sp && !slices.Contains(su.Codes, k.code) {
+					su.Rejected = append(su.Rejected, k.code)
+				}
+			}
+			slices.Sort(su.Rejected)
+			t.units = append(t.units, su)
+		}
+	}
+	return t, nil
+}
+
+func suggestUnit(unit string) (project.Unit, error) {
+	switch u := project.Unit(cmp.Or(unit, string(project.UnitSentence))); u {
+	case project.UnitSentence, project.UnitSegment:
+		return u, nil
+	}
+	return "", &OptionError{Option: "unit", Value: unit, Want: "sentence or segment"}
+}
+
+func suggestOptions() suggest.Options { return suggest.Options{Terms: fts.Terms} }
+
+// Suggest learns from the project's codings and rejections and suggests
+// codings (see SuggestOptions and package coding/suggest). An unknown
+// code or document is a *coding.UnknownError; a bad unit an
+// *OptionError.
+func (s *Service) Suggest(ctx context.Context, o SuggestOptions) ([]Suggestion, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	v, err := s.p.View(false)
+	if err != nil {
+		return nil, err
+	}
+	return s.suggest(ctx, v, o, true)
+}
+
+func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions, explain bool) ([]Suggestion, error) {
+	cb, err := s.p.Codebook()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range o.Codes {
+		if err := cb.CheckCode(c); err != nil {
+			return nil, err
+		}
+	}
+	var docs map[string]bool
+	if len(o.Docs) > 0 {
+		docs = map[string]bool{}
+		for _, ref := range o.Docs {
+			d, err := s.p.Document(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			docs[d.ID] = true
+		}
+	}
+	t, err := s.training(ctx, v, o.Unit)
+	if err != nil {
+		return nil, err
+	}
+	m := suggest.Train(t.units, t.coded, suggestOptions())
+	codes := o.Codes
+	if len(codes) == 0 {
+		codes = m.Codes()
+	}
+	minScore := o.MinScore
+	if minScore == 0 {
+		minScore = suggest.DefaultThreshold
+	}
+	var out []Suggestion
+	type scored struct {
+		g    Suggestion
+		v    suggest.Vector
+		text string
+	}
+	var all []scored
+	for _, u := range t.units {
+		if docs != nil && !docs[u.Doc] {
+			continue
+		}
+		vec := m.Vectorize(u.Text)
+		if vec.Empty() {
+			continue
+		}
+		for _, c := range codes {
+			if slices.Contains(u.Codes, c) || slices.Contains(u.Rejected, c) {
+				continue
+			}
+			sc := m.Score(c, vec)
+			if sc <= 0 || sc < minScore {
+				continue
+			}
+			sp := coding.Span{Doc: u.Doc, Start: u.Start, End: u.End}
+			id := suggest.ID(sp, c)
+			if t.rejected[id] {
+				continue
+			}
+			all = append(all, scored{Suggestion{ID: id, Doc: u.Doc, Start: u.Start, End: u.End, Code: c, Score: suggest.Round(sc)}, vec, u.Text})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.g.Score, a.g.Score), strings.Compare(a.g.Doc, b.g.Doc),
+			cmp.Compare(a.g.Start, b.g.Start), strings.Compare(a.g.Code, b.g.Code))
+	})
+	if o.Limit > 0 && len(all) > o.Limit {
+		all = all[:o.Limit]
+	}
+	for _, x := range all {
+		g := x.g
+		if explain {
+			g.Terms, g.Similar = m.Explain(g.Code, x.v, explainTerms, explainSimilar)
+			surfaceTerms(g.Terms, x.text)
+		}
+		if g.Terms == nil {
+			g.Terms = []suggest.TermWeight{}
+		}
+		if g.Similar == nil {
+			g.Similar = []suggest.Similar{}
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// surfaceTerms replaces each term (a stem) with the word of text it
+// comes from, lower-cased, where it stands first: "equity" for "equiti".
+func surfaceTerms(ts []suggest.TermWeight, text string) {
+	toks := fts.Tokens(text)
+	for i := range ts {
+		for _, tk := range toks {
+			if tk.Term == ts[i].Term {
+				ts[i].Term = strings.ToLower(text[tk.Start:tk.End])
+				break
+			}
+		}
+	}
+}
+
+// SuggestionRefs name suggestions to accept or reject: by id, or (for
+// accepting) every suggestion scoring at least Above (0: none), among
+// the suggestions of SuggestOptions (whose MinScore and Limit are
+// ignored when ids are given).
+type SuggestionRefs struct {
+	SuggestOptions
+	IDs   []string
+	Above float64
+}
+
+// pick returns the suggestions refs names, in the order of refs.IDs and
+// then by score. An id that is no current suggestion (already accepted
+// or rejected, or never made) is a *coding.UnknownError wrapping
+// ErrUnknownSuggestion.
+func (s *Service) pick(ctx context.Context, refs SuggestionRefs) ([]Suggestion, error) {
+	v, err := s.p.View(false)
+	if err != nil {
+		return nil, err
+	}
+	o := refs.SuggestOptions
+	o.Limit = 0
+	o.MinScore = -1
+	if len(refs.IDs) == 0 {
+		if refs.Above <= 0 {
+			return nil, &OptionError{Option: "accept-above", Value: fmt.Sprint(refs.Above), Want: "a score above 0, or suggestion ids"}
+		}
+		o.MinScore = refs.Above
+	}
+	if o.MinScore < 0 {
+		o.MinScore = 1e-12
+	}
+	all, err := s.suggest(ctx, v, o, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(refs.IDs) == 0 {
+		return all, nil
+	}
+	byID := map[string]Suggestion{}
+	for _, g := range all {
+		byID[g.ID] = g
+	}
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, id := range refs.IDs {
+		g, ok := byID[id]
+		if !ok {
+			return nil, &coding.UnknownError{What: "suggestion", ID: id, Err: ErrUnknownSuggestion}
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// AcceptSuggestions codes the suggestions refs names as coder by, in one
+// entry: ordinary codings that remember the model and score
+// (coding.Coding.Suggested). See pick for the errors.
+func (s *Service) AcceptSuggestions(ctx context.Context, by string, refs SuggestionRefs) ([]coding.Coding, error) {
+	gs, err := s.pick(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	reqs := make([]project.CodeRequest, len(gs))
+	for i, g := range gs {
+		reqs[i] = project.CodeRequest{Span: g.Span(), Code: g.Code, Suggested: &coding.Suggestion{Model: suggest.Version, Score: g.Score}}
+	}
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	return s.p.Code(ctx, reqs, by, "suggest --accept")
+}
+
+// RejectSuggestions records that coder by rejected the suggestions refs
+// names (by id only), in one entry; they are not suggested again, and
+// count as negatives when the model learns. See pick for the errors.
+func (s *Service) RejectSuggestions(ctx context.Context, by string, refs SuggestionRefs) ([]coding.Rejection, error) {
+	if len(refs.IDs) == 0 {
+		return nil, &OptionError{Option: "reject", Want: "the ids of the suggestions to reject"}
+	}
+	gs, err := s.pick(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	rs := make([]coding.Rejection, len(gs))
+	for i, g := range gs {
+		rs[i] = coding.Rejection{ID: g.ID, Span: g.Span(), Code: g.Code, Model: suggest.Version, Score: g.Score}
+	}
+	return s.p.Reject(ctx, rs, by)
+}
+
+// EvaluateOptions are the options of EvaluateSuggestions: Folds (default
+// 5) and Unit (sentence or segment).
+type EvaluateOptions struct {
+	Folds int
+	Unit  string
+}
+
+// EvaluateSuggestions cross-validates the model on the project's own
+// codings next to the cue-word and tf-idf baselines (see
+// suggest.Evaluate). The cue words of a code are the ontology's for
+// that class, in every language.
+func (s *Service) EvaluateSuggestions(ctx context.Context, o EvaluateOptions) (*suggest.Evaluation, error) {
+	if o.Folds < 0 || o.Folds == 1 {
+		return nil, &OptionError{Option: "folds", Value: fmt.Sprint(o.Folds), Want: "2 or more"}
+	}
+	v, err := s.p.View(false)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.training(ctx, v, o.Unit)
+	if err != nil {
+		return nil, err
+	}
+	cb, err := s.p.Codebook()
+	if err != nil {
+		return nil, err
+	}
+	cues := map[string][]string{}
+	for _, c := range cb.Classes() {
+		for _, ws := range c.Cues {
+			cues[c.ID] = append(cues[c.ID], ws...)
+		}
+	}
+	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions()), nil
+}

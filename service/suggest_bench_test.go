@@ -1,0 +1,123 @@
+package service
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/qualgraph/qualgraph/coding/suggest"
+	"github.com/qualgraph/qualgraph/internal/benchproj"
+	"github.com/qualgraph/qualgraph/project"
+)
+
+// benchSuggestProject opens the generated project of the suggestion
+// benchmarks: 200 documents and QUALGRAPH_BENCH_CODINGS codings (default
+// 20,000), kept in QUALGRAPH_SCALE_DIR between runs.
+func benchSuggestProject(b *testing.B) *Service {
+	b.Helper()
+	n := 20000
+	if s := os.Getenv("QUALGRAPH_BENCH_CODINGS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
+			b.Fatalf("QUALGRAPH_BENCH_CODINGS=%q: want a positive number", s)
+		}
+	}
+	base := os.Getenv("QUALGRAPH_SCALE_DIR")
+	if base == "" {
+		base = b.TempDir()
+	}
+	built, _, err := benchproj.Ensure(base, benchproj.Options{Docs: 200, DocSize: 4000, Codings: n, Entities: 10, Assertions: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(b.TempDir(), "p")
+	if err := os.CopyFS(dir, os.DirFS(built)); err != nil {
+		b.Fatal(err)
+	}
+	p, err := project.Open(dir, project.ReadOnly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.Close() })
+	return New(p)
+}
+
+// BenchmarkSuggestLearn reads the units of every document, labels them and
+// trains the model: what every suggest command does first. It reports the
+// heap the model and its data hold.
+func BenchmarkSuggestLearn(b *testing.B) {
+	s := benchSuggestProject(b)
+	ctx := context.Background()
+	v, err := s.p.View(false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var m *suggest.Model
+	var t *training
+	for range b.N {
+		t, err = s.training(ctx, v, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		m = suggest.Train(t.units, t.coded, suggestOptions())
+	}
+	b.StopTimer()
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heapMB")
+	b.ReportMetric(float64(len(v.Codings)), "codings")
+	b.ReportMetric(float64(len(t.units)), "units")
+	runtime.KeepAlive(m)
+}
+
+// BenchmarkSuggestDocument scores the units of one document for every
+// code with a trained model and explains the 20 best: what a workbench
+// that keeps the model pays per document.
+func BenchmarkSuggestDocument(b *testing.B) {
+	s := benchSuggestProject(b)
+	ctx := context.Background()
+	v, err := s.p.View(false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := s.training(ctx, v, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := suggest.Train(t.units, t.coded, suggestOptions())
+	doc := t.units[0].Doc
+	var units []suggest.Unit
+	for _, u := range t.units {
+		if u.Doc == doc {
+			units = append(units, u)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		type hit struct {
+			v     suggest.Vector
+			code  string
+			score float64
+		}
+		var best []hit
+		for _, u := range units {
+			vec := m.Vectorize(u.Text)
+			for _, c := range m.Codes() {
+				if sc := m.Score(c, vec); sc >= suggest.DefaultThreshold {
+					best = append(best, hit{vec, c, sc})
+				}
+			}
+		}
+		for _, h := range best[:min(20, len(best))] {
+			m.Explain(h.code, h.v, explainTerms, explainSimilar)
+		}
+	}
+	b.ReportMetric(float64(len(units)), "units")
+}
