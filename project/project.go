@@ -280,6 +280,7 @@ type Project struct {
 	// journal stays so that the next Open repairs the project.
 	keepJournal bool
 	users       usersCache // the users, as last read (users.go)
+	reads       readCache  // documents and texts, as last read (readcache.go)
 }
 
 // Mode says how a project is opened.
@@ -517,9 +518,16 @@ func (p *Project) Document(ctx context.Context, ref string) (*corpus.Document, e
 // the projection).
 func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 	dir := filepath.Join(p.Dir, GraphDir)
-	docs, err := kg.LoadDocuments(dir)
+	docs, err := p.reads.documents(dir)
 	if !errors.Is(err, kg.ErrNoProjection) {
-		return docs, err
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*corpus.Document, len(docs))
+		for i, d := range docs {
+			out[i] = copyDoc(d)
+		}
+		return out, nil
 	}
 	g, err := p.Graph()
 	if err != nil {
@@ -538,14 +546,17 @@ func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 // name is ref, without its text and segments (see Documents). It returns
 // an error wrapping kg.ErrNotFound when there is none.
 func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Document, error) {
-	docs, err := p.Documents(ctx)
+	docs, err := p.reads.documents(filepath.Join(p.Dir, GraphDir))
+	if errors.Is(err, kg.ErrNoProjection) {
+		docs, err = p.Documents(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var named []*corpus.Document
 	for _, d := range docs {
 		if d.ID == ref {
-			return d, nil
+			return copyDoc(d), nil
 		}
 		if d.Name == ref {
 			named = append(named, d)
@@ -555,7 +566,7 @@ func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Docum
 	case 0:
 		return nil, fmt.Errorf("document %q: %w", ref, kg.ErrNotFound)
 	case 1:
-		return named[0], nil
+		return copyDoc(named[0]), nil
 	}
 	ids := make([]string, len(named))
 	for i, d := range named {
