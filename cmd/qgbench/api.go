@@ -24,14 +24,15 @@ func apiRows(dir string, runs int) []row {
 	for _, c := range apibench.Calls {
 		limit := float64(c.Target.Microseconds()) / 1000
 		r := row{Name: c.Name, Target: fmt.Sprintf("< %.0f ms", limit), Unit: "ms", limit: limit, lessIsOK: true}
-		ds, err := b.Measure(ctx, c, 3, runs)
+		res, err := b.Measure(ctx, c, 3, runs)
+		ds := res.Durations
 		if err != nil {
 			r.Err = err.Error()
 			rows = append(rows, r)
 			continue
 		}
 		r.Value = float64(apibench.Percentile(ds, 50).Microseconds()) / 1000
-		r.Detail = fmt.Sprintf("p95 %v, min %v, max %v over %d calls", apibench.Percentile(ds, 95).Round(time.Millisecond/10),
+		r.Detail = fmt.Sprintf("cpu %v/call, p95 %v, min %v, max %v over %d calls", res.CPU.Round(time.Millisecond/10), apibench.Percentile(ds, 95).Round(time.Millisecond/10),
 			apibench.Percentile(ds, 0).Round(time.Millisecond/10), apibench.Percentile(ds, 100).Round(time.Millisecond/10), runs)
 		if c.Name == apibench.Document.Name {
 			r.Detail += fmt.Sprintf("; %d bytes, %d codings", b.DocBytes, b.DocCodings)

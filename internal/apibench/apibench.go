@@ -4,15 +4,17 @@
 // a real loopback listener, and every call goes through real HTTP.
 //
 // Start serves a project; (*Bench).Measure makes one kind of call a given
-// number of times after a warm-up and returns the durations; Memory reads
-// the server's heap and the process's resident set. The server benchmarks
-// (server/bench_test.go) and the benchmark command (cmd/qgbench) share it:
+// number of times after a warm-up that checks the answers, and returns the
+// durations (until each answer's body is read) and the processor time per
+// call; Memory reads the server's heap and the process's resident set.
+// The server benchmarks (server/bench_test.go) and the benchmark command
+// (cmd/qgbench) share it:
 //
 //	b, err := apibench.Start(ctx, dir)
 //	...
 //	defer b.Close()
-//	ds, err := b.Measure(ctx, apibench.Search, 20)
-//	fmt.Println(apibench.Percentile(ds, 50))
+//	res, err := b.Measure(ctx, apibench.Search, 3, 20)
+//	fmt.Println(apibench.Percentile(res.Durations, 50), res.CPU)
 package apibench
 
 import (
@@ -126,7 +128,11 @@ type Bench struct {
 	served   chan error
 	docChars int
 	seq      int
+	check    bool // decode and check answers (the warm-up)
 }
+
+// errUnchecked ends a call whose answer is not decoded (see Measure).
+var errUnchecked = errors.New("answer not checked")
 
 // Start opens the project in dir Shared and serves it on 127.0.0.1 with
 // no users (everyone is the local owner), as qualgraph serve does, until
@@ -199,34 +205,52 @@ func (b *Bench) Close() error {
 	return errors.Join(err, b.p.Close())
 }
 
-// Measure makes call warm times without timing it, then n times, and
-// returns the n durations in the order measured.
-func (b *Bench) Measure(ctx context.Context, c Call, warm, n int) ([]time.Duration, error) {
-	for i := 0; i < warm; i++ {
-		if err := c.do(ctx, b, i); err != nil {
-			return nil, err
-		}
-	}
-	ds := make([]time.Duration, 0, n)
-	for i := 0; i < n; i++ {
-		start := time.Now()
-		if err := c.do(ctx, b, i); err != nil {
-			return nil, err
-		}
-		ds = append(ds, time.Since(start))
-	}
-	return ds, nil
+// Result is what Measure measured.
+type Result struct {
+	Durations []time.Duration // of each timed call, in order
+	// CPU is the processor time this process spent per timed call,
+	// server and client together (0 where it cannot be read): on a busy
+	// machine, where a call waits for a core, the durations grow and it
+	// does not.
+	CPU time.Duration
 }
 
-// Once makes call once and returns how long it took.
-func (b *Bench) Once(ctx context.Context, c Call) (time.Duration, error) {
-	start := time.Now()
-	err := c.do(ctx, b, 0)
-	return time.Since(start), err
+// Measure makes call warm times, checking each answer, then n times
+// timed, from the request until the answer's body is read (answers are
+// not decoded then), and returns the durations and the processor time.
+func (b *Bench) Measure(ctx context.Context, c Call, warm, n int) (Result, error) {
+	b.check = true
+	for i := 0; i < warm; i++ {
+		if err := c.call(ctx, b, i); err != nil {
+			return Result{}, err
+		}
+	}
+	b.check = false
+	res := Result{Durations: make([]time.Duration, 0, n)}
+	cpu0 := cpuTime()
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		if err := c.call(ctx, b, i); err != nil {
+			return Result{}, err
+		}
+		res.Durations = append(res.Durations, time.Since(start))
+	}
+	if n > 0 {
+		res.CPU = (cpuTime() - cpu0) / time.Duration(n)
+	}
+	return res, nil
 }
 
 func (b *Bench) get(ctx context.Context, path string, out any) error {
 	return b.do(ctx, http.MethodGet, path, nil, out)
+}
+
+// call makes c once, a success if its answer is not checked.
+func (c Call) call(ctx context.Context, b *Bench, i int) error {
+	if err := c.do(ctx, b, i); err != nil && err != errUnchecked {
+		return err
+	}
+	return nil
 }
 
 func (b *Bench) do(ctx context.Context, method, path string, body []byte, out any) error {
@@ -248,6 +272,9 @@ func (b *Bench) do(ctx context.Context, method, path string, body []byte, out an
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s %s: %s: %.300s", method, path, resp.Status, data)
+	}
+	if !b.check {
+		return errUnchecked
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
