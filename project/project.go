@@ -73,7 +73,10 @@
 // naming the holder. Within a process a Project is safe for concurrent
 // use: its writes are serialised (lockWrite), each validated against the
 // latest state before it is recorded, and its caches follow the
-// projection's position.
+// projection's position: the view is extended by the process's own
+// codings (kg.Extend) and read again after any other change; the
+// documents are read again when the projection's document log changes,
+// and a text when its file does.
 package project
 
 import (
