@@ -35,7 +35,13 @@ func TestMain(m *testing.M) {
 func child(t *testing.T, mode string) *proc {
 	t.Helper()
 	t.Setenv("QGBENCH_CHILD", mode)
-	p, err := start(codedRE, "", os.Args[0])
+	// os.Args[0] may be a bare name that go test ran from the package's
+	// folder, which exec would look up in PATH.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := start(codedRE, "", exe)
 	if err != nil {
 		t.Fatal(err)
 	}
