@@ -30,9 +30,18 @@ func KWIC(text string, start, end, width int) (left, hit, right string) {
 		}
 		n++
 	}
-	if from > to {
-		from = to
-	}
+	return KWICBytes(text, from, to, width)
+}
+
+// KWICBytes is KWIC with the range given as byte offsets of text, which
+// must lie on code-point boundaries (ByteOffsets gives them for many
+// ranges in one pass), with from <= to; out-of-range offsets are clamped.
+// It reads text only around the range: the caller pays the conversion
+// from code points once per text, not once per hit.
+func KWICBytes(text string, from, to, width int) (left, hit, right string) {
+	width = max(width, 0)
+	to = min(max(to, 0), len(text))
+	from = min(max(from, 0), to)
 
 	// Left context, read backwards.
 	var l []rune
@@ -56,7 +65,7 @@ func KWIC(text string, start, end, width int) (left, hit, right string) {
 
 	var r strings.Builder
 	space = false
-	n = 0
+	n := 0
 	for _, c := range text[to:] {
 		if n >= width {
 			break
@@ -95,4 +104,26 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// ByteOffsets returns the byte offset in text of each code-point offset
+// of cps, which must be in ascending order, in one pass over text; an
+// offset past the end gives len(text).
+func ByteOffsets(text string, cps []int) []int {
+	out := make([]int, len(cps))
+	k, n := 0, 0
+	for i := range text {
+		for k < len(cps) && cps[k] <= n {
+			out[k] = i
+			k++
+		}
+		if k == len(cps) {
+			return out
+		}
+		n++
+	}
+	for ; k < len(cps); k++ {
+		out[k] = len(text)
+	}
+	return out
 }

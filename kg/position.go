@@ -413,3 +413,8 @@ func (s *Store) applyEvent(e *coding.Event) error {
 	}
 	return fmt.Errorf("%w: kind %s", coding.ErrBadEvent, kind)
 }
+
+// DocsSize returns the length of the projection's document log at p: it
+// grows with every entry that imports or removes documents or changes
+// their attributes.
+func (p Position) DocsSize() int64 { return p.Sizes[docsLog] }

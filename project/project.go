@@ -73,7 +73,10 @@
 // naming the holder. Within a process a Project is safe for concurrent
 // use: its writes are serialised (lockWrite), each validated against the
 // latest state before it is recorded, and its caches follow the
-// projection's position.
+// projection's position: the view is extended by the process's own
+// codings (kg.Extend) and read again after any other change; the
+// documents are read again when the projection's document log changes,
+// and a text when its file does.
 package project
 
 import (
@@ -282,6 +285,7 @@ type Project struct {
 	// journal stays so that the next Open repairs the project.
 	keepJournal bool
 	users       usersCache // the users, as last read (users.go)
+	reads       readCache  // documents and texts, as last read (readcache.go)
 }
 
 // Mode says how a project is opened.
@@ -525,9 +529,16 @@ func (p *Project) Document(ctx context.Context, ref string) (*corpus.Document, e
 // the projection).
 func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 	dir := filepath.Join(p.Dir, GraphDir)
-	docs, err := kg.LoadDocuments(dir)
+	docs, err := p.reads.documents(dir)
 	if !errors.Is(err, kg.ErrNoProjection) {
-		return docs, err
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*corpus.Document, len(docs))
+		for i, d := range docs {
+			out[i] = copyDoc(d)
+		}
+		return out, nil
 	}
 	g, err := p.Graph()
 	if err != nil {
@@ -546,14 +557,17 @@ func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 // name is ref, without its text and segments (see Documents). It returns
 // an error wrapping kg.ErrNotFound when there is none.
 func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Document, error) {
-	docs, err := p.Documents(ctx)
+	docs, err := p.reads.documents(filepath.Join(p.Dir, GraphDir))
+	if errors.Is(err, kg.ErrNoProjection) {
+		docs, err = p.Documents(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var named []*corpus.Document
 	for _, d := range docs {
 		if d.ID == ref {
-			return d, nil
+			return copyDoc(d), nil
 		}
 		if d.Name == ref {
 			named = append(named, d)
@@ -563,7 +577,7 @@ func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Docum
 	case 0:
 		return nil, fmt.Errorf("document %q: %w", ref, kg.ErrNotFound)
 	case 1:
-		return named[0], nil
+		return copyDoc(named[0]), nil
 	}
 	ids := make([]string, len(named))
 	for i, d := range named {

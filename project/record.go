@@ -278,12 +278,13 @@ func (p *Project) commit(ev *coding.Event) error {
 	if err != nil {
 		return notRecorded{err}
 	}
+	before := p.rec.Head()
 	pos, err := p.rec.Append(payload)
 	if err != nil {
 		return notRecorded{err}
 	}
 	p.committed = true
-	p.dropView()
+	base := p.takeView(before)
 	if testHookAfterAppend != nil {
 		if err := testHookAfterAppend(); err != nil {
 			p.broken = err
@@ -303,6 +304,7 @@ func (p *Project) commit(ev *coding.Event) error {
 			return err
 		}
 	}
+	p.extendView(base, pos, ev)
 	// A small entry reaches the graph now, if the graph had all the
 	// others; the rest (bulk work, or entries a killed writer left)
 	// follows when the project closes, so that the change is reported
@@ -356,6 +358,41 @@ func (p *Project) projectionPosition() (kg.Position, error) {
 func (p *Project) dropView() {
 	p.mu.Lock()
 	p.view = nil
+	p.mu.Unlock()
+}
+
+// takeView forgets the cached view, as dropView does, and returns it if
+// it has every part and is the projection at record position at, the
+// record's head before the entry being committed: the view that
+// extendView can extend by that entry.
+func (p *Project) takeView(at record.Position) *coding.View {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v := p.view
+	p.view = nil
+	if v == nil || p.viewRecordsOnly || p.viewPos != at {
+		return nil
+	}
+	return v
+}
+
+// extendView caches base extended by ev, the entry the projection has
+// just applied at pos (see kg.Extend), so that the next View does not
+// replay the whole projection after a coding. It leaves the cache empty
+// when there is no base or ev is not an entry that kg.Extend extends by;
+// it runs under the write lock, so base is extended at most once.
+func (p *Project) extendView(base *coding.View, pos record.Position, ev *coding.Event) {
+	if base == nil {
+		return
+	}
+	v, ok, err := kg.Extend(base, ev)
+	if err != nil || !ok {
+		return
+	}
+	p.mu.Lock()
+	if p.view == nil {
+		p.view, p.viewRecordsOnly, p.viewPos = v, false, pos
+	}
 	p.mu.Unlock()
 }
 

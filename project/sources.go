@@ -34,11 +34,11 @@ func (p *Project) recordPath(id string) string {
 
 // Text returns the stored text of document id.
 func (p *Project) Text(id string) (string, error) {
-	b, err := os.ReadFile(p.textPath(id))
+	text, err := p.reads.text(p.textPath(id))
 	if err != nil {
 		return "", fmt.Errorf("document %s: source text: %w", id, err)
 	}
-	return string(b), nil
+	return text, nil
 }
 
 // loadSource fills d's text and segments from sources/.

@@ -455,16 +455,31 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	}
 	res.Indexed, res.Documents = st.Indexed, st.Total
 	width := cmp.Or(o.Width, 40)
+	// The byte offsets of every hit, found in one pass over each
+	// document's text rather than one per hit.
 	texts := map[string]string{}
+	offsets := map[string][]int{}
 	for _, h := range hits {
-		text, ok := texts[h.Doc]
-		if !ok {
-			if text, err = s.p.Text(h.Doc); err != nil {
-				return nil, err
-			}
-			texts[h.Doc] = text
+		offsets[h.Doc] = append(offsets[h.Doc], h.Start, h.End)
+	}
+	bytesAt := map[string]map[int]int{}
+	for doc, cps := range offsets {
+		text, err := s.p.Text(doc)
+		if err != nil {
+			return nil, err
 		}
-		left, hit, right := corpus.KWIC(text, h.Start, h.End, width)
+		texts[doc] = text
+		slices.Sort(cps)
+		cps = slices.Compact(cps)
+		at := make(map[int]int, len(cps))
+		for i, b := range corpus.ByteOffsets(text, cps) {
+			at[cps[i]] = b
+		}
+		bytesAt[doc] = at
+	}
+	for _, h := range hits {
+		at := bytesAt[h.Doc]
+		left, hit, right := corpus.KWICBytes(texts[h.Doc], at[h.Start], at[h.End], width)
 		sh := SearchHit{Doc: h.Doc, Name: h.Name, Start: h.Start, End: h.End, Speaker: spk.Name(h.Speaker), Score: h.Score, Left: left, Text: hit, Right: right}
 		if sh.Speaker != h.Speaker {
 			sh.Label = h.Speaker

@@ -17,6 +17,10 @@
 // its entry reached record.log, then times the next small write and the
 // next read.
 //
+// The API rows serve the coded project in this process, as qualgraph
+// serve does, and time calls of the workbench's JSON API through real
+// HTTP (internal/apibench); the server's memory follows them.
+//
 // The generated project is kept in DIR (default $TMPDIR/qualgraph-bench)
 // and reused by later runs. -small uses a tenth of the size, for a quick
 // look; its figures do not test the targets.
@@ -161,6 +165,8 @@ func run(dir string, runs, heavy int, small, asJSON bool) error {
 	rows = append(rows, timed(bin, pdir, runs, "links --json (whole process)", 300, "links", "--json"))
 	rows = append(rows, timed(bin, pdir, runs, "neighbors (whole process)", 50, "neighbors", "e0001"))
 	rows = append(rows, timed(bin, pdir, runs, "cooccur --unit overlap (whole process)", 1000, "cooccur", "--unit", "overlap", "--json"))
+	// The workbench's API against a running server (issue 10).
+	rows = append(rows, apiRows(pdir, max(runs, 21))...)
 	// Bulk auto-coding writes; it runs on the imported project (made
 	// afresh above), so that the coded project stays as generated.
 	rows = append(rows, autocodeRates(bin, ipdir, heavy)...)
