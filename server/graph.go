@@ -99,7 +99,8 @@ func (s *Server) addEvidence(c *call) (any, error) {
 
 // linksSVG serves the links that pass the filter as an SVG drawing. Each
 // edge is a <g> with id link-N and the classes "qg-edge" and "a-ID" for
-// each assertion it draws; each node one with the class "qg-node".
+// each assertion it draws; each node one with the classes "qg-node" and
+// "qg-class-CLASS". No tooltips: Graphviz writes them as <a> elements.
 func (s *Server) linksSVG(w http.ResponseWriter, r *http.Request, c *caller) {
 	cl := &call{r: r, c: c}
 	ls, err := s.links(cl)
@@ -175,13 +176,10 @@ func drawLinks(ctx context.Context, links []coding.Link, name func(id string) (l
 		if !concept {
 			label, class = name(id)
 		}
-		n.SetLabel(graphvizText(label)).SetTooltip(graphvizText(label + " (" + class + ")"))
-		n.SetFontName("sans-serif")
+		n.SetLabel(graphvizText(label)).SetFontName("sans-serif")
+		n.SafeSet("class", "qg-node qg-class-"+class, "")
 		if concept {
 			n.SetShape(cgraph.BoxShape)
-			n.SafeSet("class", "qg-node qg-concept", "")
-		} else {
-			n.SafeSet("class", "qg-node", "")
 		}
 		nodes[key] = n
 		return n, nil
@@ -204,7 +202,6 @@ func drawLinks(ctx context.Context, links []coding.Link, name func(id string) (l
 			label += " ×" + strconv.Itoa(l.Assertions)
 		}
 		e.SetLabel(graphvizText(label)).SetID("link-" + strconv.Itoa(i)).SetFontName("sans-serif")
-		e.SetTooltip(graphvizText(fmt.Sprintf("%s: %d assertion(s), %d document(s)", l.Relation, l.Assertions, l.Documents)))
 		var ids []string
 		for _, ev := range l.Evidence {
 			if !slices.Contains(ids, ev.Assertion) {

@@ -21,13 +21,14 @@
   // clean copies the drawing elements of node into the document,
   // leaving out everything else.
   function clean(node) {
-    const name = node.localName;
+    // A link (Graphviz writes tooltips as <a>) becomes a plain group.
+    const name = node.localName === "a" ? "g" : node.localName;
     if (!allowed.has(name)) {
       return null;
     }
     const copy = document.createElementNS("http://www.w3.org/2000/svg", name);
     for (const a of Array.from(node.attributes)) {
-      if (attrs.has(a.name)) {
+      if (node.localName !== "a" && attrs.has(a.name)) {
         copy.setAttribute(a.name, a.value);
       }
     }
