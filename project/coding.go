@@ -854,3 +854,80 @@ func cutKind(ref string) (kind, id string, ok bool) {
 	}
 	return "", ref, false
 }
+
+// AddEvidence grounds assertion id with more evidence spans. An
+// assertion is recorded whole, so the change is one event of two steps:
+// a new assertion (the same statement by the same coder, its evidence
+// that of id followed by the new spans not already in it) and the
+// retraction of id, whose reason names the new one. Spans already in the
+// evidence are skipped; if none is new, nothing is written and the
+// assertion is returned as it is with added false. A retracted or
+// unknown assertion is an error (coding.ErrRetracted,
+// *coding.UnknownError).
+func (p *Project) AddEvidence(ctx context.Context, id string, spans []coding.Span, by string) (a coding.Assertion, added bool, err error) {
+	unlock, err := p.lockWrite()
+	if err != nil {
+		return coding.Assertion{}, false, err
+	}
+	defer unlock()
+	v, err := p.View(true)
+	if err != nil {
+		return coding.Assertion{}, false, err
+	}
+	i := slices.IndexFunc(v.Assertions, func(a coding.Assertion) bool { return a.ID == id })
+	if i < 0 {
+		return coding.Assertion{}, false, &coding.UnknownError{What: "assertion", ID: id, Err: coding.ErrUnknownAssertion}
+	}
+	old := v.Assertions[i]
+	if old.Retracted {
+		return old, false, fmt.Errorf("assertion %s: %w (%s)", id, coding.ErrRetracted, old.Reason)
+	}
+	if len(spans) == 0 {
+		return old, false, fmt.Errorf("assertion %s: %w", id, coding.ErrNoEvidence)
+	}
+	spans = slices.Clone(spans)
+	ptrs := make([]*coding.Span, len(spans))
+	for i := range spans {
+		ptrs[i] = &spans[i]
+	}
+	if err := p.resolveSpans(ctx, ptrs); err != nil {
+		return old, false, err
+	}
+	next := old
+	next.Evidence = slices.Clone(old.Evidence)
+	var fresh []coding.Span
+	for _, s := range spans {
+		if !slices.Contains(next.Evidence, s) {
+			next.Evidence = append(next.Evidence, s)
+			fresh = append(fresh, s)
+		}
+	}
+	if len(fresh) == 0 {
+		return old, false, nil
+	}
+	texts, err := p.QuoteSpans(fresh)
+	if err != nil {
+		return old, false, err
+	}
+	quotes := make([]coding.Quote, len(fresh))
+	for i, s := range fresh {
+		quotes[i] = coding.Quote{Span: s, Text: texts[i]}
+	}
+	ch := coding.NewChange(by, "evidence", fmt.Sprintf("added %d evidence span(s) to %s", len(fresh), id))
+	next.ID, next.Created, next.Retracted, next.Reason = uuid.NewString(), ch.At, false, ""
+	// The new assertion's evidence quotes: those of the old spans are in
+	// the projection already, with the old assertion.
+	step := func(detail string) coding.Change {
+		c := coding.NewChange(by, "evidence", detail)
+		c.At = ch.At
+		return c
+	}
+	ev := &coding.Event{Change: ch, Steps: []*coding.Event{
+		{Change: step("assert " + next.ID + " with more evidence"), Assertions: []coding.Assertion{next}, Quotes: quotes},
+		{Change: step("retract " + id), Retract: &coding.Retraction{ID: id, Reason: "evidence added: now assertion " + next.ID}},
+	}}
+	if err := p.commit(ev); err != nil {
+		return old, false, err
+	}
+	return next, true, nil
+}

@@ -99,6 +99,8 @@ func routes() []route {
 		{Method: "GET", Path: "/agreement", Summary: "Agreement page: two coders (a, b) compared over a code set", Query: []string{"a", "b", "code"}, Content: "text/html", Action: ActRead, raw: (*Server).agreementPage},
 		{Method: "GET", Path: "/memos", Summary: "Memos page: memos by target", Query: []string{"target"}, Content: "text/html", Action: ActRead, raw: (*Server).memosPage},
 		{Method: "GET", Path: "/exports", Summary: "Exports page: a download per export format", Content: "text/html", Action: ActRead, raw: (*Server).exportsPage},
+		{Method: "GET", Path: "/assertions", Summary: "Assertions page, filtered by relation, practice, phase and coder", Query: []string{"relation", "practice", "phase", "coder"}, Content: "text/html", Action: ActRead, raw: (*Server).assertionsPage},
+		{Method: "GET", Path: "/links", Summary: "Links explorer, filtered by relation, practice, phase and coder", Query: []string{"relation", "practice", "phase", "coder"}, Content: "text/html", Action: ActRead, raw: (*Server).linksPage},
 		{Method: "GET", Path: "/{page}", Summary: "The workbench's other pages (segments, assertions, links, search, codebook, agreement, memos, exports)", Content: "text/html", Action: ActRead, raw: (*Server).otherPage},
 		{Method: "GET", Path: "/login", Summary: "Sign-in form", Content: "text/html", raw: (*Server).loginPage},
 		{Method: "POST", Path: "/login", Summary: "Sign in with a token (form field token); sets the session cookie", Content: "text/html", raw: (*Server).login},
@@ -118,6 +120,9 @@ func routes() []route {
 		{Method: "GET", Path: "/api/entities", Summary: "Entities", Response: []coding.Entity{}, Action: ActRead, api: (*Server).entities},
 		{Method: "GET", Path: "/api/relations", Summary: "Relations the ontology admits between subject and object (entity ids, or class:ID)", Query: []string{"subject", "object"}, Response: []service.RelationChoice{}, Action: ActRead, api: (*Server).relations},
 		{Method: "GET", Path: "/api/links", Summary: "Links between entities with their evidence", Query: []string{"from", "to", "relation", "practice", "phase", "coder", "attr"}, Response: []coding.Link{}, Action: ActRead, api: (*Server).links},
+		{Method: "GET", Path: "/api/links.svg", Summary: "The links drawn as SVG, laid out on the server; edge groups have id link-N and a class a-ID per assertion", Query: []string{"from", "to", "relation", "practice", "phase", "coder", "attr"}, Content: "image/svg+xml", Action: ActRead, raw: (*Server).linksSVG},
+		{Method: "GET", Path: "/api/assertions", Summary: "Assertions not retracted, with their evidence quoted", Query: []string{"from", "to", "relation", "practice", "phase", "coder", "attr"}, Response: []service.AssertionRow{}, Action: ActRead, api: (*Server).assertions},
+		{Method: "GET", Path: "/api/vocabulary", Summary: "Actor classes, practices, phases, concepts and relations of the ontology", Response: service.Vocabulary{}, Action: ActRead, api: (*Server).vocabulary},
 		{Method: "GET", Path: "/api/agreement", Summary: "Agreement between coders", Query: []string{"coder", "code", "doc"}, Response: agreement.Report{}, Action: ActRead, api: (*Server).agreement},
 		{Method: "GET", Path: "/api/memos", Summary: "Memos, all or on one target", Query: []string{"target"}, Response: []coding.Memo{}, Action: ActRead, api: (*Server).memos},
 		{Method: "GET", Path: "/api/exports", Summary: "The export formats", Response: []string{}, Action: ActRead, api: (*Server).exportFormats},
@@ -132,6 +137,8 @@ func routes() []route {
 		{Method: "POST", Path: "/api/entities", Summary: "Add an entity", Request: coding.Entity{}, Response: coding.Entity{}, Action: ActCode, api: (*Server).addEntity},
 		{Method: "POST", Path: "/api/mentions", Summary: "Mark a span as a mention of an entity", Request: MentionRequest{}, Response: coding.Mention{}, Action: ActCode, api: (*Server).mention},
 		{Method: "POST", Path: "/api/assertions", Summary: "Assert a relation between entities, with evidence spans", Request: AssertRequest{}, Response: AssertResult{}, Action: ActAssert, api: (*Server).assert},
+		{Method: "DELETE", Path: "/api/assertions/{id}", Summary: "Retract an assertion (your own, or anyone's as owner)", Query: []string{"reason"}, Response: coding.Assertion{}, Action: ActAssert, api: (*Server).retract},
+		{Method: "POST", Path: "/api/assertions/{id}/evidence", Summary: "Add evidence spans or quotes to an assertion (your own, or anyone's as owner)", Request: EvidenceRequest{}, Response: service.EvidenceAdded{}, Action: ActAssert, api: (*Server).addEvidence},
 		{Method: "POST", Path: "/api/memos", Summary: "Write a memo on a document, code, coding, entity or assertion", Request: MemoRequest{}, Response: coding.Memo{}, Action: ActMemo, api: (*Server).addMemo},
 		{Method: "POST", Path: "/api/autocode", Summary: "Code all hits of a search (dry_run previews)", Request: AutoCodeRequest{}, Response: AutoCodeResult{}, Action: ActCode, api: (*Server).autocode},
 	}
@@ -532,7 +539,10 @@ type AssertRequest struct {
 	Polarity   string        `json:"polarity,omitempty"` // positive (default) or negative
 	Confidence float64       `json:"confidence"`
 	Evidence   []coding.Span `json:"evidence"`
-	Memo       string        `json:"memo,omitempty"`
+	// EvidenceQuotes are more evidence, each the one occurrence of its
+	// text in its document, added after Evidence.
+	EvidenceQuotes []QuoteRequest `json:"evidence_quotes,omitempty"`
+	Memo           string         `json:"memo,omitempty"`
 }
 
 // AssertResult is the assertion written, or found already written by the
@@ -546,7 +556,7 @@ func (s *Server) assert(c *call) (any, error) {
 	b := c.body.(*AssertRequest)
 	a := coding.Assertion{Subject: b.Subject, Relation: b.Relation, Object: b.Object, Practice: b.Practice, Phase: b.Phase,
 		Polarity: coding.Polarity(b.Polarity), Confidence: b.Confidence, Evidence: b.Evidence, Memo: b.Memo}
-	r, err := s.svc.Assert(c.ctx(), c.by(), service.AssertOptions{Assertion: a})
+	r, err := s.svc.Assert(c.ctx(), c.by(), service.AssertOptions{Assertion: a, EvidenceQuotes: quoteRefs(b.EvidenceQuotes)})
 	if err != nil {
 		return nil, err
 	}

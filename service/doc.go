@@ -5,9 +5,11 @@
 // agreement) and the exports; and the changes: Code, AutoCode, Uncode,
 // Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity,
 // RenameEntity, AliasEntity, MergeEntities, RemoveEntity, Assert,
-// Retract, AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
+// Retract, AddEvidence (an assertion recorded again with more evidence,
+// the old one retracted, in one change), AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
 // another speaker's name, which every speaker filter then uses), Import,
-// ImportREFI and Reindex; the list of Speakers; and the
+// ImportREFI and Reindex; the list of Speakers; the Assertions with
+// their evidence quoted and the Vocabulary an assertion form offers; and the
 // checks they share: FindQuote (the span of a quote, for coding and
 // evidence by quote) and CheckFilter (a kind, speaker or attribute key
 // that no document has, named when a filter finds nothing).
