@@ -58,6 +58,8 @@ func (p *Project) lockShared() (*lock, error) {
 			return nil, err
 		}
 		p.Notices = append(p.Notices, notices...)
+		// It may have been this process's: it is resolved now.
+		p.journal, p.keepJournal = false, false
 	}
 	l, err := acquire(p.Dir, true)
 	if err != nil {
@@ -106,6 +108,11 @@ func (p *Project) endShared(l *lock) {
 	}
 	p.mu.Lock()
 	if p.index != nil && p.indexRW {
+		// Searches of this process may use the writable index too;
+		// they finish with it first.
+		for p.ixRefs > 0 {
+			p.ixFree.Wait()
+		}
 		errs = append(errs, p.index.Close())
 		p.index, p.indexRW = nil, false
 	}
