@@ -200,14 +200,7 @@ func (s *Service) Centrality(ctx context.Context, o CentralityOptions) (*Central
 	default:
 		return nil, &OptionError{Option: "direction", Value: string(dir), Want: "in, out or total"}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.p.View(true)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := s.p.Codebook()
+	v, cb, err := s.viewAndCodebook(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -314,14 +307,7 @@ func (s *Service) Network(ctx context.Context, o NetworkOptions) (*NetworkResult
 	case o.Window.Unit != "" && o.Via == "relation":
 		return nil, fmt.Errorf("network: time windows need a concept network")
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.p.View(true)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := s.p.Codebook()
+	v, cb, err := s.viewAndCodebook(ctx, true)
 	if err != nil {
 		return nil, err
 	}

@@ -254,3 +254,21 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // (project.Project.CatchUp), for a long-running process whose project is
 // open shared.
 func (s *Service) CatchUp(ctx context.Context) error { return s.p.CatchUp(ctx) }
+
+// viewAndCodebook returns the projection's view (records only, or with the
+// codings and mentions too) and the codebook, once ctx is not done: what
+// most reads start from.
+func (s *Service) viewAndCodebook(ctx context.Context, recordsOnly bool) (*coding.View, *coding.Codebook, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	v, err := s.p.View(recordsOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	cb, err := s.p.Codebook()
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, cb, nil
+}

@@ -49,14 +49,7 @@ type OverviewOptions struct {
 // Overview counts what the project holds and lists its coders and latest
 // changes.
 func (s *Service) Overview(ctx context.Context, o OverviewOptions) (*Overview, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.p.View(false)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := s.p.Codebook()
+	v, cb, err := s.viewAndCodebook(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -264,14 +257,7 @@ type CodeNode struct {
 // and by coder. visible, if not nil, keeps the codings of the coders it
 // admits.
 func (s *Service) CodeTree(ctx context.Context, visible func(string) bool) ([]CodeNode, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.p.View(false)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := s.p.Codebook()
+	v, cb, err := s.viewAndCodebook(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -500,14 +486,7 @@ type RelationChoice struct {
 // class of entity subject and whose range admits object: an entity, or a
 // concept written "class:ID". An unknown entity is a *coding.UnknownError.
 func (s *Service) Relations(ctx context.Context, subject, object string) ([]RelationChoice, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.p.View(true)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := s.p.Codebook()
+	v, cb, err := s.viewAndCodebook(ctx, true)
 	if err != nil {
 		return nil, err
 	}
