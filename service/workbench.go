@@ -393,10 +393,20 @@ type SearchHit struct {
 	Right string  `json:"right"`
 }
 
+// exactCountUnits is the most matching turns for which Search counts every
+// hit beyond its limit.
+var exactCountUnits = 2000
+
 // SearchResult is what Search found.
 type SearchResult struct {
-	Hits  []SearchHit `json:"hits"`
-	Total int         `json:"total"` // hits in all, before the limit
+	Hits []SearchHit `json:"hits"`
+	// Total is the number of hits in all, before the limit, when Exact;
+	// otherwise (more than exactCountUnits turns match, too many to read
+	// every hit's position) only the hits returned, and Units says how
+	// many turns (segments) match.
+	Total int  `json:"total"`
+	Exact bool `json:"exact"`
+	Units int  `json:"units,omitempty"`
 	// Indexed and Documents tell how many documents are searchable while
 	// the index catches up with an import.
 	Indexed   int `json:"indexed"`
@@ -410,7 +420,6 @@ type SearchResult struct {
 func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, error) {
 	req := o.SearchRequest
 	limit := req.Limit
-	req.Limit = 0
 	// A speaker's turns are those of its labels and aliases.
 	spk, err := s.p.SpeakerNames()
 	if err != nil {
@@ -418,15 +427,36 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	}
 	req.SpeakerLabels = spk.Labels
 	var hits []fts.Hit
+	res := &SearchResult{Hits: []SearchHit{}}
 	err = s.p.ReadIndex(func(ix *fts.Index) error {
 		var err error
-		hits, err = ix.Search(req)
+		if hits, err = ix.Search(req); err != nil || limit <= 0 || len(hits) < limit {
+			res.Total = len(hits)
+			return err
+		}
+		// More hits than shown: count them all where that is cheap
+		// enough; a common word in a large project matches too many
+		// turns to read every hit's position, and then the turns
+		// are counted instead.
+		if res.Units, err = ix.CountUnits(req); err != nil {
+			return err
+		}
+		if res.Units > exactCountUnits {
+			res.Total = len(hits)
+			return nil
+		}
+		all := req
+		all.Limit = 0
+		every, err := ix.Search(all)
+		res.Total, res.Exact = len(every), true
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	res := &SearchResult{Total: len(hits), Hits: []SearchHit{}}
+	if res.Units == 0 {
+		res.Exact = true
+	}
 	if len(hits) == 0 {
 		if err := s.CheckFilter(ctx, DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
 			return nil, err

@@ -305,7 +305,10 @@ func searchAction(c *cli.Context) error {
 			names = append(names, h.Name)
 		}
 		if c.Bool("json") {
-			if total > len(out) {
+			switch {
+			case !res.Exact:
+				printf(c.App.ErrWriter, "qualgraph: the first %d hits (--limit %d); %d turns match in all\n", len(out), limit, res.Units)
+			case total > len(out):
 				printf(c.App.ErrWriter, "qualgraph: %d of %d hits (--limit %d)\n", len(out), total, limit)
 			}
 			return writeJSON(c.App.Writer, out)
@@ -313,7 +316,10 @@ func searchAction(c *cli.Context) error {
 		if err := writeKWIC(c, out, names, width); err != nil {
 			return err
 		}
-		if total > len(out) {
+		switch {
+		case !res.Exact:
+			printf(c.App.Writer, "(the first %d hits; %d turns match in all; --limit %d)\n", len(out), res.Units, limit)
+		case total > len(out):
 			printf(c.App.Writer, "(of %d hits in all; --limit %d)\n", total, limit)
 		}
 		return nil

@@ -138,6 +138,27 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	return hits, nil
 }
 
+// CountUnits returns how many units (segments) match req, without reading
+// their term locations: a cheap bound for a search whose hits would be too
+// many to count one by one. For a phrase that needs checking word by word
+// (one with stop words or hyphens) it counts the units that hold its words,
+// an upper bound.
+func (ix *Index) CountUnits(req SearchRequest) (int, error) {
+	clauses, err := parseQuery(req.Query)
+	if err != nil {
+		return 0, err
+	}
+	cq := ix.compile(clauses, req)
+	if cq.q == nil {
+		return 0, nil
+	}
+	res, err := ix.bi.Search(bleve.NewSearchRequestOptions(cq.q, 0, 0, false))
+	if err != nil {
+		return 0, fmt.Errorf("fts: count: %w", err)
+	}
+	return int(res.Total), nil
+}
+
 // searchUnits returns the best limit units for cq, or all if limit is 0,
 // with their term locations if cq.locs. Every unit outside the result
 // scores lower than those inside, or the same and comes later by document
