@@ -21,7 +21,7 @@
   // clean copies the drawing elements of node into the document,
   // leaving out everything else.
   function clean(node) {
-    // A link (Graphviz writes tooltips as <a>) becomes a plain group.
+    // A link element becomes a plain group: nothing in the drawing may navigate.
     const name = node.localName === "a" ? "g" : node.localName;
     if (!allowed.has(name)) {
       return null;
