@@ -41,7 +41,9 @@ func browser(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	// A bound on the whole session, generous: CI runs the browser
+	// tests while other packages' tests load both cores.
+	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Skipf("!!! cannot start %s: %v: the browser test is SKIPPED", chromium, err)
