@@ -113,7 +113,7 @@ func TestBrowserAssertionToLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The browser's time (a minute) starts now, after building the demo.
+	// The browser session's time starts now, after building the demo.
 	ctx := browser(t)
 	ts := httptest.NewServer(newServer(t, svc, Options{Owner: "ann"}).Handler())
 	defer func() { ts.CloseClientConnections(); ts.Close() }()
