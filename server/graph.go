@@ -11,6 +11,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -21,6 +22,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/layout"
 	"gonum.org/v1/gonum/graph/simple"
 
@@ -170,7 +173,7 @@ func drawLinks(ctx context.Context, links []coding.Link, name func(id string) (l
 	}
 	type edge struct{ from, to int64 }
 	edges := make([]edge, len(links))
-	g := simple.NewUndirectedGraph()
+	g := orderedGraph{simple.NewUndirectedGraph()}
 	for i, l := range links {
 		edges[i] = edge{nodeOf(l.Subject, false), nodeOf(l.Object, l.ObjectType == coding.ConceptType)}
 	}
@@ -217,6 +220,19 @@ func drawLinks(ctx context.Context, links []coding.Link, name func(id string) (l
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" font-family="sans-serif" font-size="13">`+"\n",
 		f(width), f(height), f(width), f(height))
+	// Nodes first, then the edges over them: an edge's line ends at
+	// the node's border, and its label stays visible and clickable
+	// where it crosses a node.
+	for i, n := range nodes {
+		x, y := at(int64(i))
+		fmt.Fprintf(&b, `<g class="qg-node qg-class-%s">`, svgText(n.class))
+		if n.concept {
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="#f4f1e8" stroke="#8a7a50"/>`, f(x-n.rx), f(y-ry), f(2*n.rx), f(2*ry))
+		} else {
+			fmt.Fprintf(&b, `<ellipse cx="%s" cy="%s" rx="%s" ry="%s" fill="#eef3fb" stroke="#4a6fa5"/>`, f(x), f(y), f(n.rx), f(ry))
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle">%s</text></g>`+"\n", f(x), f(y+4), n.label)
+	}
 	for i, l := range links {
 		x1, y1 := at(edges[i].from)
 		x2, y2 := at(edges[i].to)
@@ -265,18 +281,24 @@ func drawLinks(ctx context.Context, links []coding.Link, name func(id string) (l
 			f(ex-9*tx+4*ty), f(ey-9*ty-4*tx), f(ex-9*tx-4*ty), f(ey-9*ty+4*tx))
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#333">%s</text></g>`+"\n", f((sx+ex)/2-uy*bend/2), f((sy+ey)/2+ux*bend/2-4), svgText(label))
 	}
-	for i, n := range nodes {
-		x, y := at(int64(i))
-		fmt.Fprintf(&b, `<g class="qg-node qg-class-%s">`, svgText(n.class))
-		if n.concept {
-			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="#f4f1e8" stroke="#8a7a50"/>`, f(x-n.rx), f(y-ry), f(2*n.rx), f(2*ry))
-		} else {
-			fmt.Fprintf(&b, `<ellipse cx="%s" cy="%s" rx="%s" ry="%s" fill="#eef3fb" stroke="#4a6fa5"/>`, f(x), f(y), f(n.rx), f(ry))
-		}
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle">%s</text></g>`+"\n", f(x), f(y+4), n.label)
-	}
 	b.WriteString("</svg>\n")
 	return b.Bytes(), nil
+}
+
+// orderedGraph is a graph whose nodes and neighbours are listed in the
+// order of their ids: gonum's simple graphs list them in map order, which
+// would make the layout, and so the drawing, differ from one request to
+// the next.
+type orderedGraph struct{ *simple.UndirectedGraph }
+
+func (g orderedGraph) Nodes() graph.Nodes { return ordered(g.UndirectedGraph.Nodes()) }
+
+func (g orderedGraph) From(id int64) graph.Nodes { return ordered(g.UndirectedGraph.From(id)) }
+
+func ordered(it graph.Nodes) graph.Nodes {
+	ns := graph.NodesOf(it)
+	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	return iterator.NewOrderedNodes(ns)
 }
 
 // svgText makes untrusted text the text of an SVG element: the XML

@@ -205,3 +205,17 @@ func TestAssertionChanges(t *testing.T) {
 		t.Fatalf("links of bo after the retraction %+v", links)
 	}
 }
+
+// TestLinksSVGSame draws the same links several times: the layout, and so
+// the drawing, must not change between two loads of the page.
+func TestLinksSVGSame(t *testing.T) {
+	svc, ids := testProject(t)
+	c := &client{t: t, h: newServer(t, svc, Options{}).Handler()}
+	graphFixture(t, c, ids)
+	first := c.do("GET", "/api/links.svg", nil).Body.String()
+	for i := 0; i < 5; i++ {
+		if again := c.do("GET", "/api/links.svg", nil).Body.String(); again != first {
+			t.Fatalf("drawing %d differs from the first:\n%s\n---\n%s", i+2, first, again)
+		}
+	}
+}
