@@ -108,7 +108,7 @@ func (s *Server) addEvidence(c *call) (any, error) {
 // linksSVG serves the links that pass the filter as an SVG drawing. Each
 // edge is a <g> with id link-N and the classes "qg-edge" and "a-ID" for
 // each assertion it draws; each node one with the classes "qg-node" and
-// "qg-class-CLASS". No tooltips: Graphviz writes them as <a> elements.
+// "qg-class-CLASS". Nothing in it links or runs script.
 func (s *Server) linksSVG(w http.ResponseWriter, r *http.Request, c *caller) {
 	cl := &call{r: r, c: c}
 	ls, err := s.links(cl)
