@@ -43,15 +43,7 @@ func TestEntityChanges(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := qg(t, dir, tc.args...)
-			got := r.stdout
-			if tc.code != 0 {
-				got = r.stderr
-			}
-			if r.code != tc.code || !strings.Contains(got, tc.want) {
-				t.Errorf("qualgraph %s: exit %d, want %d; want %q in\nstdout: %s\nstderr: %s",
-					strings.Join(tc.args, " "), r.code, tc.code, tc.want, r.stdout, r.stderr)
-			}
+			wantOutput(t, dir, tc.args, tc.code, false, tc.want)
 			if tc.name == "Merge" {
 				// Between the merge and the removal: links and Gizmo show
 				// the kept entity.

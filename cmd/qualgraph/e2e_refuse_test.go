@@ -43,15 +43,7 @@ func TestIDPrefixes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := qg(t, dir, tc.args...)
-			got := r.stdout
-			if tc.code != 0 {
-				got = r.stderr
-			}
-			if r.code != tc.code || !strings.Contains(got, tc.want) {
-				t.Errorf("qualgraph %s: exit %d, want %d; want %q in\nstdout: %s\nstderr: %s",
-					strings.Join(tc.args, " "), r.code, tc.code, tc.want, r.stdout, r.stderr)
-			}
+			wantOutput(t, dir, tc.args, tc.code, false, tc.want)
 		})
 	}
 	// The export counts what the file holds: the retracted assertion is
@@ -106,19 +98,7 @@ func TestCodeByQuote(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := qg(t, dir, tc.args...)
-			got := r.stdout
-			if tc.code != 0 {
-				got = r.stderr
-			}
-			if r.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("want %q in\n%s", w, got)
-				}
-			}
+			wantOutput(t, dir, tc.args, tc.code, false, tc.want...)
 		})
 	}
 	if rows := codingsOf(t, dir); len(rows) != 1 {
@@ -148,19 +128,7 @@ func TestUnknownNamesInFilters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := qg(t, dir, tc.args...)
-			got := r.stdout
-			if tc.code != 0 {
-				got = r.stderr
-			}
-			if r.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("want %q in\n%s", w, got)
-				}
-			}
+			wantOutput(t, dir, tc.args, tc.code, false, tc.want...)
 		})
 	}
 }
@@ -184,19 +152,27 @@ func TestAttrTypes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := qg(t, dir, tc.args...)
-			got := r.stdout
-			if tc.code != 0 {
-				got = r.stderr
-			}
-			if r.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("want %q in\n%s", w, got)
-				}
-			}
+			wantOutput(t, dir, tc.args, tc.code, false, tc.want...)
 		})
+	}
+}
+
+// wantOutput runs qualgraph with args in dir and checks its exit status
+// and that its output holds every string of want: standard output, or
+// standard error when code is not 0 or stderr is set.
+func wantOutput(t *testing.T, dir string, args []string, code int, stderr bool, want ...string) {
+	t.Helper()
+	r := qg(t, dir, args...)
+	got := r.stdout
+	if code != 0 || stderr {
+		got = r.stderr
+	}
+	if r.code != code {
+		t.Errorf("qualgraph %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.code, code, r.stdout, r.stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("qualgraph %s: want %q in\n%s", strings.Join(args, " "), w, got)
+		}
 	}
 }
