@@ -3,8 +3,6 @@ package project_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -31,25 +29,7 @@ var errCrash = errors.New("simulated crash")
 // the entry was recorded). Each measures Open and Close of a writer that
 // changes nothing, which is what the next command pays.
 func BenchmarkRecoverOpen(b *testing.B) {
-	n := 20000
-	if s := os.Getenv("QUALGRAPH_BENCH_CODINGS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
-			b.Fatalf("QUALGRAPH_BENCH_CODINGS=%q: want a positive number", s)
-		}
-	}
-	base := os.Getenv("QUALGRAPH_SCALE_DIR")
-	if base == "" {
-		base = b.TempDir()
-	}
-	built, _, err := benchproj.Ensure(base, benchproj.Options{Docs: 200, DocSize: 4000, Codings: n, Entities: 10, Assertions: 10})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := filepath.Join(b.TempDir(), "p")
-	if err := os.CopyFS(dir, os.DirFS(built)); err != nil {
-		b.Fatal(err)
-	}
+	dir := benchproj.CopyFromEnv(b)
 	ctx := context.Background()
 	p, err := project.Open(dir, project.ReadOnly)
 	if err != nil {

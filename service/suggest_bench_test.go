@@ -2,10 +2,7 @@ package service
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding/suggest"
@@ -18,25 +15,7 @@ import (
 // 20,000), kept in QUALGRAPH_SCALE_DIR between runs.
 func benchSuggestProject(b *testing.B) *Service {
 	b.Helper()
-	n := 20000
-	if s := os.Getenv("QUALGRAPH_BENCH_CODINGS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
-			b.Fatalf("QUALGRAPH_BENCH_CODINGS=%q: want a positive number", s)
-		}
-	}
-	base := os.Getenv("QUALGRAPH_SCALE_DIR")
-	if base == "" {
-		base = b.TempDir()
-	}
-	built, _, err := benchproj.Ensure(base, benchproj.Options{Docs: 200, DocSize: 4000, Codings: n, Entities: 10, Assertions: 10})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := filepath.Join(b.TempDir(), "p")
-	if err := os.CopyFS(dir, os.DirFS(built)); err != nil {
-		b.Fatal(err)
-	}
+	dir := benchproj.CopyFromEnv(b)
 	p, err := project.Open(dir, project.ReadOnly)
 	if err != nil {
 		b.Fatal(err)
