@@ -17,20 +17,7 @@ import (
 // fixture, reopened read-only as "qualgraph query" opens it, and checks
 // their exact results.
 func TestGizmo(t *testing.T) {
-	dir := t.TempDir()
-	w, err := kg.Create(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFixture(t, w)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := kg.Open(dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := fixtureReadOnly(t)
 
 	tests := []struct {
 		name   string
@@ -129,20 +116,7 @@ func TestGizmo(t *testing.T) {
 // TestGizmoBudget checks that a query stops with a clear error when the
 // memory it holds or the results it collects pass their budget.
 func TestGizmoBudget(t *testing.T) {
-	dir := t.TempDir()
-	w, err := kg.Create(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFixture(t, w)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := kg.Open(dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := fixtureReadOnly(t)
 
 	tests := []struct {
 		name    string
@@ -181,4 +155,25 @@ func TestGizmoBudget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixtureReadOnly writes the conformance fixture to a new bolt store and
+// reopens it read-only, as "qualgraph query" opens a graph.
+func fixtureReadOnly(t *testing.T) *kg.Store {
+	t.Helper()
+	dir := t.TempDir()
+	w, err := kg.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFixture(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := kg.Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
