@@ -431,19 +431,16 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	err = s.p.ReadIndex(func(ix *fts.Index) error {
 		var err error
 		if hits, err = ix.Search(req); err != nil || limit <= 0 || len(hits) < limit {
-			res.Total = len(hits)
+			res.Total, res.Exact = len(hits), true
 			return err
 		}
 		// More hits than shown: count them all where that is cheap
 		// enough; a common word in a large project matches too many
 		// turns to read every hit's position, and then the turns
 		// are counted instead.
-		if res.Units, err = ix.CountUnits(req); err != nil {
-			return err
-		}
-		if res.Units > exactCountUnits {
+		if res.Units, err = ix.CountUnits(req); err != nil || res.Units > exactCountUnits {
 			res.Total = len(hits)
-			return nil
+			return err
 		}
 		all := req
 		all.Limit = 0
@@ -453,9 +450,6 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	})
 	if err != nil {
 		return nil, err
-	}
-	if res.Units == 0 {
-		res.Exact = true
 	}
 	if len(hits) == 0 {
 		if err := s.CheckFilter(ctx, DocFilter{Kind: req.Kind, Speaker: req.Speaker, Attrs: req.Attrs}); err != nil {
