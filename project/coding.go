@@ -15,6 +15,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/internal/atomicfile"
+	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
 )
@@ -36,9 +37,17 @@ func (p *Project) View(recordsOnly bool) (*coding.View, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := p.load(kg.LoadOptions{Parts: parts})
+	var tailed bool
+	v, err := p.loadTail(kg.LoadOptions{Parts: parts}, &tailed)
 	if err != nil {
 		return nil, err
+	}
+	if tailed {
+		// The view holds entries of the record that the projection
+		// had not applied (a writer between its append and its apply,
+		// or one killed there): it is not the projection at pos, and
+		// a writer must not extend it as if it were (takeView).
+		return v, nil
 	}
 	p.mu.Lock()
 	// The position read before the load: a write that landed meanwhile
@@ -123,7 +132,19 @@ func (p *Project) NeighborhoodView(entity string, depth int) (*coding.View, erro
 // load replays what opt selects of the projection, rebuilding a missing
 // projection if the project is open for writing.
 func (p *Project) load(opt kg.LoadOptions) (*coding.View, error) {
-	opt.Tail = p.recordTail
+	return p.loadTail(opt, nil)
+}
+
+// loadTail is load that sets *tailed, if tailed is not nil, when the
+// view replays entries of the record beyond the projection's position.
+func (p *Project) loadTail(opt kg.LoadOptions, tailed *bool) (*coding.View, error) {
+	opt.Tail = func(from record.Position) ([]*coding.Event, error) {
+		evs, err := p.recordTail(from)
+		if tailed != nil && len(evs) > 0 {
+			*tailed = true
+		}
+		return evs, err
+	}
 	v, err := kg.Load(filepath.Join(p.Dir, GraphDir), opt)
 	if errors.Is(err, kg.ErrNoProjection) && p.write {
 		if err = p.rebuildProjection(); err == nil {
