@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/internal/benchproj"
@@ -36,14 +37,25 @@ func BenchmarkRecoverOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	names, err := p.DocNames(ctx)
-	p.Close()
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The spans below reach code point 3,040: take the longest document
+	// (map order would pick a random one, sometimes too short).
 	var doc string
+	longest := 0
 	for id := range names {
-		doc = id
-		break
+		text, err := p.Text(id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := utf8.RuneCountInString(text); n > longest || n == longest && id < doc {
+			doc, longest = id, n
+		}
+	}
+	p.Close()
+	if longest < 3040 {
+		b.Fatalf("the longest document has %d code points; the bulk spans need 3,040", longest)
 	}
 	// crash records one coding and stops before applying it.
 	crash := func(i int) {
