@@ -251,8 +251,10 @@ type Project struct {
 	lock   *lock
 	write  bool
 	shared bool // Shared: the lock is taken for each change (lockWrite)
-	// committed says this process recorded a change (see Close).
-	committed bool
+	// committed says this process recorded a change; graphOwn, that the
+	// graph had applied the whole record when it recorded its first
+	// (see Close).
+	committed, graphOwn bool
 	// stopIdle stops the goroutine that closes a Shared project's
 	// index when no search has used it for a while.
 	stopIdle func()
@@ -373,13 +375,14 @@ func (p *Project) Close() error {
 		p.stopIdle = nil
 	}
 	var errs []error
-	if p.write && p.rec != nil && p.broken == nil && p.committed {
-		// The graph takes what the projection has: a writer leaves
-		// the graph as current as the rest. One that changed nothing
-		// (or only brought the projection up to what a killed writer
-		// recorded) leaves that to the next writer or to the next
-		// command that reads the graph (SyncGraph), so that recovery
-		// never waits for the graph.
+	if p.write && p.rec != nil && p.broken == nil && p.committed && p.graphOwn {
+		// The graph takes what this process recorded: a writer
+		// leaves the graph as current as it found it. One that
+		// changed nothing, or found the graph behind (a killed
+		// writer's bulk entry, say), leaves the lag to the next
+		// command that reads the graph (SyncGraph) or to the
+		// workbench's catch-up, so that recovery, and the small
+		// change after a kill, never wait for the graph.
 		if err := p.syncGraph(p.GraphProgress); err != nil {
 			errs = append(errs, fmt.Errorf("bring the graph up to the record: %w", err))
 		}

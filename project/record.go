@@ -279,6 +279,13 @@ func (p *Project) commit(ev *coding.Event) error {
 		return notRecorded{err}
 	}
 	before := p.rec.Head()
+	if !p.committed {
+		gpos, err := kg.ReadGraphPosition(filepath.Join(p.Dir, GraphDir))
+		if err != nil {
+			return notRecorded{err}
+		}
+		p.graphOwn = gpos.Seq == before.Seq
+	}
 	pos, err := p.rec.Append(payload)
 	if err != nil {
 		return notRecorded{err}

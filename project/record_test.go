@@ -310,3 +310,82 @@ func TestConvertOlderProject(t *testing.T) {
 	}
 	mustCheck(t, dir)
 }
+
+// TestWriteLeavesForeignGraphLag checks who brings the graph up to the
+// record: a writer that finds the graph behind (a killed writer's entry)
+// records its change and closes without applying the lag, which the next
+// command that reads the graph applies (SyncGraph); a writer that finds
+// the graph current leaves it current.
+func TestWriteLeavesForeignGraphLag(t *testing.T) {
+	dir, doc := recordProject(t)
+	ctx := context.Background()
+	code := func(start int) {
+		t.Helper()
+		p, err := Open(dir, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: doc, Start: start, End: start + 4}, Code: "Lobbying"}}, "ben", "code"); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lag := func() (graph, proj uint64) {
+		t.Helper()
+		r, err := Open(dir, ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		g, pp, err := r.GraphLag()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.Seq, pp.Seq
+	}
+
+	// A writer killed after the projection took its entry.
+	p, err := Open(dir, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testHookAfterProjection = func() error { return errCrash }
+	_, err = p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: doc, Start: 10, End: 14}, Code: "Lobbying"}}, "ben", "code")
+	testHookAfterProjection = nil
+	if !errors.Is(err, errCrash) {
+		t.Fatalf("code: %v, want the crash", err)
+	}
+	p.rec.Close()
+	p.lock.release()
+	if p.graph != nil {
+		p.graph.Close()
+	}
+	if g, pp := lag(); g+1 != pp {
+		t.Fatalf("after the kill: graph at %d, projection at %d, want one entry apart", g, pp)
+	}
+
+	code(20)
+	if g, pp := lag(); g+2 != pp {
+		t.Fatalf("after a write that found the graph behind: graph at %d, projection at %d, want the lag left (two entries)", g, pp)
+	}
+
+	r, err := Open(dir, ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SyncGraph(nil); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if g, pp := lag(); g != pp {
+		t.Fatalf("after SyncGraph: graph at %d, projection at %d", g, pp)
+	}
+
+	code(30)
+	if g, pp := lag(); g != pp {
+		t.Fatalf("after a write that found the graph current: graph at %d, projection at %d", g, pp)
+	}
+	mustCheck(t, dir)
+}
