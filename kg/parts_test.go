@@ -365,3 +365,51 @@ func TestLoadTouching(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadSomeCodings checks LoadOptions.Docs and LoadOptions.Codings
+// against the whole view: the same codings (recoded and removed as the
+// fixture did) and mentions, in the same order, and nothing else.
+func TestLoadSomeCodings(t *testing.T) {
+	_, dir, v := boltFixture(t)
+	docs := map[string]bool{}
+	for _, c := range v.Codings {
+		docs[c.Doc] = true
+	}
+	if len(docs) < 2 {
+		t.Fatalf("the fixture codes %d documents, want several", len(docs))
+	}
+	for doc := range docs {
+		got, err := kg.Load(dir, kg.LoadOptions{Parts: kg.PartCodings, Docs: map[string]bool{doc: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []coding.Coding
+		for _, c := range v.Codings {
+			if c.Doc == doc {
+				want = append(want, c)
+			}
+		}
+		var wantM []coding.Mention
+		for _, m := range v.Mentions {
+			if m.Doc == doc {
+				wantM = append(wantM, m)
+			}
+		}
+		if !reflect.DeepEqual(got.Codings, want) || !reflect.DeepEqual(got.Mentions, wantM) {
+			t.Errorf("Docs %s: codings %+v, mentions %+v; want %+v, %+v", doc, got.Codings, got.Mentions, want, wantM)
+		}
+	}
+	for _, c := range v.Codings {
+		got, err := kg.Load(dir, kg.LoadOptions{Parts: kg.PartCodings, Codings: map[string]bool{c.ID: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Codings) != 1 || !reflect.DeepEqual(got.Codings[0], c) || len(got.Mentions) != 0 {
+			t.Errorf("Codings %s: %+v, mentions %+v; want %+v", c.ID, got.Codings, got.Mentions, c)
+		}
+	}
+	got, err := kg.Load(dir, kg.LoadOptions{Parts: kg.PartCodings, Codings: map[string]bool{"no-such-coding": true}})
+	if err != nil || len(got.Codings) != 0 {
+		t.Errorf("an unknown id: %+v, %v; want nothing", got.Codings, err)
+	}
+}

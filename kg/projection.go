@@ -417,6 +417,12 @@ type LoadOptions struct {
 	// walk's next step. Their lines are decoded only once the assertions
 	// are read, which saves decoding every entity of the project.
 	NearEntities bool
+	// Docs, if not nil, keeps only the codings and mentions of these
+	// documents, and Codings only the codings with these ids (and no
+	// mentions): a writer that checks one span or one coding reads
+	// those instead of decoding every coding of the project. Recodes
+	// and removals of the codings left out are skipped.
+	Docs, Codings map[string]bool
 	// Tail, if not nil, returns the entries of the record after the
 	// position the projection has applied (a writer killed before it
 	// applied them leaves them there until the next writer does), and
@@ -436,7 +442,7 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 	if ok {
 		lim = pos.Sizes
 	}
-	r := &replay{parts: opt.Parts, touching: opt.Touching, codes: map[string]int{}, lim: lim}
+	r := &replay{parts: opt.Parts, touching: opt.Touching, docs: opt.Docs, ids: opt.Codings, codes: map[string]int{}, lim: lim}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
 	var tail []*coding.Event
 	if opt.Tail != nil && ok {
@@ -571,7 +577,7 @@ func LoadCodes(graphDir string) ([]coding.Code, error) {
 // costs time of its own (a page of fresh memory costs microseconds on first
 // touch, a megabyte milliseconds).
 func (r *replay) file(name string) error {
-	if r.touching != nil && !strings.HasSuffix(name, codingsLog) {
+	if r.touching != nil && !strings.HasSuffix(name, codingsLog) || r.filtered() && strings.HasSuffix(name, codingsLog) {
 		return r.stream(name)
 	}
 	data, err := readLimitedString(name, r.lim)
@@ -632,7 +638,17 @@ func (r *replay) wants(l []byte) bool {
 		return true // apply reports it
 	}
 	switch l[0] {
-	case 'C', 'M', 'U', 'R':
+	case 'C', 'M':
+		if r.parts&PartCodings == 0 {
+			return false
+		}
+		if !r.filtered() {
+			return true
+		}
+		// C ID DOC ...
+		id, rec, _ := bytes.Cut(l[2:], []byte{'\t'})
+		return r.keepCoding(string(l[:1]), string(id), string(rec))
+	case 'U', 'R':
 		return r.parts&PartCodings != 0
 	case 'Q':
 		return false
@@ -668,6 +684,8 @@ type replay struct {
 	lim      limits // how much of each log to read (see position.go)
 	parts    Part
 	touching map[string]bool // see LoadOptions
+	docs     map[string]bool // see LoadOptions.Docs
+	ids      map[string]bool // see LoadOptions.Codings
 	v        coding.View
 	codings  map[string]int // id -> index in v.Codings; nil until needed
 	removed  int
@@ -764,6 +782,9 @@ func (r *replay) apply(line string) error {
 	switch kind {
 	case "C", "M":
 		id, rec, _ := strings.Cut(rest, "\t")
+		if r.filtered() && !r.keepCoding(kind, id, rec) {
+			return nil
+		}
 		d, st, en, what, coder, created, memo, err := parseRecord(rec)
 		if err != nil {
 			return err
@@ -792,6 +813,9 @@ func (r *replay) apply(line string) error {
 		r.v.Assertions = append(r.v.Assertions, a)
 	case "U":
 		i, ok := r.index()[rest]
+		if !ok && r.filtered() {
+			return nil // a coding left out
+		}
 		if !ok {
 			return fmt.Errorf("uncode of unknown coding %s", rest)
 		}
@@ -801,6 +825,9 @@ func (r *replay) apply(line string) error {
 	case "R":
 		id, code, _ := strings.Cut(rest, "\t")
 		i, ok := r.index()[id]
+		if !ok && r.filtered() {
+			return nil // a coding left out
+		}
 		if !ok {
 			return fmt.Errorf("recode of unknown coding %s", id)
 		}
@@ -815,6 +842,20 @@ func (r *replay) apply(line string) error {
 		return fmt.Errorf("unknown line kind %q", kind)
 	}
 	return nil
+}
+
+// filtered says the replay keeps only some codings (LoadOptions.Docs,
+// LoadOptions.Codings).
+func (r *replay) filtered() bool { return r.docs != nil || r.ids != nil }
+
+// keepCoding reports whether the replay keeps the coding (kind "C") or
+// mention ("M") line with this id and record (DOC<tab>START...).
+func (r *replay) keepCoding(kind, id, rec string) bool {
+	if r.ids != nil && (kind != "C" || !r.ids[id]) {
+		return false
+	}
+	doc, _, _ := strings.Cut(rec, "\t")
+	return r.docs == nil || r.docs[doc]
 }
 
 // index returns the map from coding id to position, built on first use:

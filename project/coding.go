@@ -296,11 +296,11 @@ func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c 
 	if err := p.resolveSpans(ctx, []*coding.Span{&r.Span}); err != nil {
 		return c, false, err
 	}
-	v, err := p.View(false)
+	have, err := p.someCodings(kg.LoadOptions{Docs: map[string]bool{r.Span.Doc: true}})
 	if err != nil {
 		return c, false, err
 	}
-	for _, old := range v.Codings {
+	for _, old := range have {
 		if old.Span == r.Span && old.Code == r.Code && old.Coder == by {
 			return old, true, nil
 		}
@@ -312,13 +312,38 @@ func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c 
 	return cs[0], false, nil
 }
 
+// someCodings returns the codings that opt's Docs or Codings select, as
+// the view would: from the cached view if there is one (a long-running
+// process), or else by a replay that decodes only those, which a command
+// that checks one span or one coding would otherwise spend most of its
+// time on (the whole view at 200,000 codings takes most of a second).
+// The partial view is not cached.
+func (p *Project) someCodings(opt kg.LoadOptions) ([]coding.Coding, error) {
+	if v := p.cachedView(true); v != nil {
+		var cs []coding.Coding
+		for _, c := range v.Codings {
+			if (opt.Docs == nil || opt.Docs[c.Doc]) && (opt.Codings == nil || opt.Codings[c.ID]) {
+				cs = append(cs, c)
+			}
+		}
+		return cs, nil
+	}
+	opt.Parts = kg.PartCodings
+	var tailed bool
+	v, err := p.loadTail(opt, &tailed)
+	if err != nil {
+		return nil, err
+	}
+	return v.Codings, nil
+}
+
 // coding returns the coding with the given id.
 func (p *Project) coding(id string) (coding.Coding, error) {
-	v, err := p.View(false)
+	cs, err := p.someCodings(kg.LoadOptions{Codings: map[string]bool{id: true}})
 	if err != nil {
 		return coding.Coding{}, err
 	}
-	for _, c := range v.Codings {
+	for _, c := range cs {
 		if c.ID == id {
 			return c, nil
 		}
