@@ -91,18 +91,28 @@ type Hit struct {
 // document id, then start. It returns a *QueryError if req.Query is not a
 // valid query.
 func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
+	hits, _, err := ix.SearchCount(req)
+	return hits, err
+}
+
+// SearchCount is Search that also returns the number of units (segments)
+// that match req, as CountUnits counts them, which its search finds
+// anyway.
+func (ix *Index) SearchCount(req SearchRequest) ([]Hit, int, error) {
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cq := ix.compile(clauses, req)
 	if cq.q == nil {
-		return nil, nil
+		return nil, 0, nil
 	}
 	var hits []Hit
+	units := 0
 	err = ix.withReader(func(r bindex.IndexReader) error {
 		rs := ix.newResolver(r)
-		res, err := ix.searchUnits(r, cq, req.Limit, rs)
+		res, total, err := ix.searchUnits(r, cq, req.Limit, rs)
+		units = total
 		if err != nil {
 			return err
 		}
@@ -127,7 +137,7 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("fts: search: %w", err)
+		return nil, 0, fmt.Errorf("fts: search: %w", err)
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
@@ -141,7 +151,7 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	if req.Limit > 0 && len(hits) > req.Limit {
 		hits = hits[:req.Limit]
 	}
-	return hits, nil
+	return hits, units, nil
 }
 
 // CountUnits returns how many units (segments) match req, without reading
@@ -169,14 +179,15 @@ func (ix *Index) CountUnits(req SearchRequest) (int, error) {
 // with their term locations if cq.locs. Every unit outside the result
 // scores lower than those inside, or the same and comes later by document
 // id and start. r is a reader of the index, open for the whole search;
-// rs resolves unit ids through it.
-func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, error) {
+// rs resolves unit ids through it. It also returns the number of units
+// that match cq.q.
+func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, int, error) {
 	// No search returns more units than the index holds, so a limit over
 	// that (up to math.MaxInt) asks for them all; the sizes below then
 	// cannot overflow.
 	count, err := ix.bi.DocCount()
 	if err != nil || count == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	n := int(min(count, uint64(math.MaxInt32)))
 	if limit <= 0 || limit > n {
@@ -199,13 +210,14 @@ func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *r
 		sr := bleve.NewSearchRequestOptions(cq.q, size, 0, false)
 		res, err := ix.bi.Search(sr)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		total := int(res.Total)
 		hits := res.Hits
 		all := len(hits) < size
 		if cq.check != nil {
 			if hits, err = ix.checkPhrase(r, hits, cq.check); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		// Each unit is resolved once, not at each comparison.
@@ -230,9 +242,10 @@ func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *r
 		}
 		hits = hits[:min(limit, len(hits))]
 		if !cq.locs || cq.check != nil || len(hits) == 0 {
-			return hits, nil
+			return hits, total, nil
 		}
-		return ix.locations(cq.q, hits)
+		hits, err = ix.locations(cq.q, hits)
+		return hits, total, err
 	}
 }
 
@@ -335,6 +348,9 @@ func (ix *Index) checkPhrase(r bindex.IndexReader, hits search.DocumentMatchColl
 		}
 	}
 	first := slices.Index(terms, p[0][0])
+	// One TermFieldDoc per reader, reused: at[i] holds on to its vectors
+	// only until the next candidate.
+	docs := make([]bindex.TermFieldDoc, len(readers))
 	var out search.DocumentMatchCollection
 	for _, c := range cands {
 		if first < 0 {
@@ -342,7 +358,7 @@ func (ix *Index) checkPhrase(r bindex.IndexReader, hits search.DocumentMatchColl
 		}
 		ok := true
 		for i, tr := range readers {
-			d, err := tr.Advance(c.id, nil)
+			d, err := tr.Advance(c.id, &docs[i])
 			if err != nil {
 				return nil, err
 			}
