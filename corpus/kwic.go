@@ -43,46 +43,30 @@ func KWICBytes(text string, from, to, width int) (left, hit, right string) {
 	to = min(max(to, 0), len(text))
 	from = min(max(from, 0), to)
 
-	// Left context, read backwards.
-	var l []rune
-	space := false
-	for i := from; i > 0 && len(l) < width; {
+	// The contexts are the text back from the hit and on from it until
+	// width code points, counting a run of white space as one; each is
+	// then a slice of text with its runs collapsed (which costs nothing
+	// where there are none).
+	i, n, space := from, 0, false
+	for i > 0 && n < width {
 		r, sz := utf8.DecodeLastRuneInString(text[:i])
 		i -= sz
-		if unicode.IsSpace(r) {
-			if !space {
-				l = append(l, ' ')
-			}
-			space = true
-			continue
+		if !space || !unicode.IsSpace(r) {
+			n++
 		}
-		space = false
-		l = append(l, r)
+		space = unicode.IsSpace(r)
 	}
-	for i, j := 0, len(l)-1; i < j; i, j = i+1, j-1 {
-		l[i], l[j] = l[j], l[i]
-	}
-
-	var r strings.Builder
-	space = false
-	n := 0
-	for _, c := range text[to:] {
-		if n >= width {
-			break
+	j := to
+	n, space = 0, false
+	for j < len(text) && n < width {
+		r, sz := utf8.DecodeRuneInString(text[j:])
+		j += sz
+		if !space || !unicode.IsSpace(r) {
+			n++
 		}
-		if unicode.IsSpace(c) {
-			if !space {
-				r.WriteByte(' ')
-				n++
-			}
-			space = true
-			continue
-		}
-		space = false
-		r.WriteRune(c)
-		n++
+		space = unicode.IsSpace(r)
 	}
-	return string(l), collapseSpace(text[from:to]), r.String()
+	return collapseContext(text[i:from]), collapseSpace(text[from:to]), collapseContext(text[to:j])
 }
 
 // collapseSpace replaces each run of white space in s by one space.
@@ -90,6 +74,21 @@ func collapseSpace(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) && !strings.Contains(s, "  ") {
 		return s
 	}
+	return collapseRuns(s)
+}
+
+// collapseContext is collapseSpace for a context, whose invalid UTF-8
+// becomes U+FFFD, as each rune of the context is read.
+func collapseContext(s string) string {
+	if !utf8.ValidString(s) {
+		return collapseRuns(s)
+	}
+	return collapseSpace(s)
+}
+
+// collapseRuns replaces each run of white space in s by one space, and
+// invalid UTF-8 by U+FFFD.
+func collapseRuns(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -111,8 +110,8 @@ func collapseSpace(s string) string {
 // offset past the end gives len(text).
 func ByteOffsets(text string, cps []int) []int {
 	out := make([]int, len(cps))
-	k, n := 0, 0
-	for i := range text {
+	k, n, i := 0, 0, 0
+	for i < len(text) {
 		for k < len(cps) && cps[k] <= n {
 			out[k] = i
 			k++
@@ -120,10 +119,28 @@ func ByteOffsets(text string, cps []int) []int {
 		if k == len(cps) {
 			return out
 		}
+		// Eight ASCII bytes at once, while the next offset lies beyond
+		// them.
+		if cps[k]-n >= 8 && i+8 <= len(text) && ascii8(text[i:i+8]) {
+			i += 8
+			n += 8
+			continue
+		}
+		if text[i] < utf8.RuneSelf {
+			i++
+		} else {
+			_, sz := utf8.DecodeRuneInString(text[i:])
+			i += sz
+		}
 		n++
 	}
 	for ; k < len(cps); k++ {
 		out[k] = len(text)
 	}
 	return out
+}
+
+// ascii8 reports whether the eight bytes of s are ASCII.
+func ascii8(s string) bool {
+	return (s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6]|s[7])&0x80 == 0
 }

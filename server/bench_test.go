@@ -76,11 +76,13 @@ func BenchmarkAPI(b *testing.B) {
 			b.ReportMetric(ms(apibench.Percentile(ds, 95)), "p95_ms")
 			b.ReportMetric(ms(res.CPU), "cpu_ms/op")
 			if p50 >= tc.call.Target {
-				msg := "median %v misses the target of %v (%s)"
+				// A failed benchmark prints no metrics: say them here.
+				msg := "median %v misses the target of %v (%s; p95 %v, %.2f ms of processor per call)"
+				args := []any{p50, tc.call.Target, tc.call.Name, apibench.Percentile(ds, 95), ms(res.CPU)}
 				if small || b.N < 5 {
-					b.Logf(msg, p50, tc.call.Target, tc.call.Name)
+					b.Logf(msg, args...)
 				} else {
-					b.Errorf(msg, p50, tc.call.Target, tc.call.Name)
+					b.Errorf(msg, args...)
 				}
 			}
 		})

@@ -152,9 +152,19 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, status, Error{Error: err.Error(), Kind: kind})
 }
 
+// jsonAppender is an answer that writes its own JSON, as json.Marshal
+// would (see linksJSON).
+type jsonAppender interface{ appendJSON([]byte) []byte }
+
 // writeJSON writes v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		b = a.appendJSON(nil)
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"error":"cannot encode the response","kind":"internal"}`)
 	}

@@ -125,7 +125,7 @@ func (s *Server) linksSVG(w http.ResponseWriter, r *http.Request, c *caller) {
 	for _, e := range v.Entities {
 		names[e.ID] = e
 	}
-	svg, err := drawLinks(r.Context(), ls.([]coding.Link), func(id string) (string, string) {
+	svg, err := drawLinks(r.Context(), []coding.Link(ls.(linksJSON)), func(id string) (string, string) {
 		e, ok := names[id]
 		if !ok {
 			return id, coding.ConceptType

@@ -323,10 +323,13 @@ func (s *Server) links(c *call) (any, error) {
 		}
 	}
 	ls, err := s.svc.Links(c.ctx(), service.LinksOptions{Filter: f, Quotes: true})
-	if ls == nil && err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if ls == nil {
 		ls = []coding.Link{}
 	}
-	return ls, err
+	return linksJSON(ls), nil
 }
 
 func (s *Server) agreement(c *call) (any, error) {

@@ -430,17 +430,18 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	res := &SearchResult{Hits: []SearchHit{}}
 	err = s.p.ReadIndex(func(ix *fts.Index) error {
 		var err error
-		if hits, err = ix.Search(req); err != nil || limit <= 0 || len(hits) < limit {
+		var units int
+		if hits, units, err = ix.SearchCount(req); err != nil || limit <= 0 || len(hits) < limit {
 			res.Total, res.Exact = len(hits), true
 			return err
 		}
 		// More hits than shown: count them all where that is cheap
 		// enough; a common word in a large project matches too many
 		// turns to read every hit's position, and then the turns
-		// are counted instead.
-		if res.Units, err = ix.CountUnits(req); err != nil || res.Units > exactCountUnits {
+		// are counted instead (the search counted them).
+		if res.Units = units; res.Units > exactCountUnits {
 			res.Total = len(hits)
-			return err
+			return nil
 		}
 		all := req
 		all.Limit = 0

@@ -37,8 +37,9 @@
 // attributes and speaker. It returns Hits, best first: the code-point range
 // of each match in the document's text, with the document's id and name,
 // the segment's speaker and a score; where the query has no text to match,
-// a hit is a whole segment. A query is a list of clauses separated by white
-// space:
+// a hit is a whole segment. SearchCount also returns how many segments
+// match, as CountUnits counts them. A query is a list of clauses separated
+// by white space:
 //
 //	cluster                a term; "organising" also finds "organised"
 //	"local government"     a phrase: the words in this order

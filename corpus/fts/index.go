@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -120,7 +121,13 @@ type Index struct {
 	batchUnits int
 	batchBytes int
 
-	noPhraseCheck bool // for tests: search phrases with bleve's phrase search
+	noPhraseCheck   bool // for tests: search phrases with bleve's phrase search
+	noSnapshotReuse bool // for tests: find the hits of a search again by id
+
+	// infos caches what the index keeps about documents (docInfo), as read
+	// from one snapshot of the index; a search on another snapshot
+	// replaces it.
+	infos atomic.Pointer[infoCache]
 }
 
 // Tuned on the synth corpus; see BenchmarkIndexAdd.
@@ -930,11 +937,33 @@ func decodeDocInfo(b []byte) (docInfo, bool) {
 	return i, true
 }
 
-// resolver finds what unit ids stand for, reading each document's docInfo
-// once.
+// resolver finds what unit ids stand for in one snapshot of the index,
+// reading each document's docInfo once per snapshot.
 type resolver struct {
-	ix    *Index
-	infos map[string]*docInfo
+	r     bindex.IndexReader
+	cache *infoCache
+}
+
+// infoCache holds the docInfo of the documents read from snapshot snap
+// (nil for a document not in it).
+type infoCache struct {
+	snap  bindex.IndexReader
+	mu    sync.Mutex
+	infos map[string]*docInfo // by document key
+}
+
+// newResolver returns a resolver of unit ids through r. Resolvers of the
+// same snapshot share what they read: a snapshot never changes.
+func (ix *Index) newResolver(r bindex.IndexReader) *resolver {
+	c := ix.infos.Load()
+	if c == nil || c.snap != r {
+		c = &infoCache{snap: r, infos: map[string]*docInfo{}}
+		if _, ok := r.(*scorch.IndexSnapshot); ok {
+			// Only a snapshot is the same value for as long as it lasts.
+			ix.infos.Store(c)
+		}
+	}
+	return &resolver{r: r, cache: c}
 }
 
 // unit is a resolved unit.
@@ -944,14 +973,17 @@ type unit struct {
 	speaker    string
 }
 
-func (r *resolver) unit(id string) (unit, bool) {
+func (rs *resolver) unit(id string) (unit, bool) {
 	key, ord, ok := parseUnitID(id)
 	if !ok {
 		return unit{}, false
 	}
-	info, ok := r.infos[key]
+	c := rs.cache
+	c.mu.Lock()
+	info, ok := c.infos[key]
+	c.mu.Unlock()
 	if !ok {
-		if d, err := r.ix.bi.Document(unitID(key, 0)); err == nil && d != nil {
+		if d, err := rs.r.Document(unitID(key, 0)); err == nil && d != nil {
 			d.VisitFields(func(f bindex.Field) {
 				if f.Name() == fieldInfo {
 					if i, ok := decodeDocInfo(f.Value()); ok {
@@ -960,10 +992,9 @@ func (r *resolver) unit(id string) (unit, bool) {
 				}
 			})
 		}
-		if r.infos == nil {
-			r.infos = map[string]*docInfo{}
-		}
-		r.infos[key] = info
+		c.mu.Lock()
+		c.infos[key] = info
+		c.mu.Unlock()
 	}
 	if info == nil || ord >= len(info.segs) {
 		return unit{}, false

@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -90,38 +91,53 @@ type Hit struct {
 // document id, then start. It returns a *QueryError if req.Query is not a
 // valid query.
 func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
+	hits, _, err := ix.SearchCount(req)
+	return hits, err
+}
+
+// SearchCount is Search that also returns the number of units (segments)
+// that match req, as CountUnits counts them, which its search finds
+// anyway.
+func (ix *Index) SearchCount(req SearchRequest) ([]Hit, int, error) {
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cq := ix.compile(clauses, req)
 	if cq.q == nil {
-		return nil, nil
+		return nil, 0, nil
 	}
-	rs := &resolver{ix: ix}
-	res, err := ix.searchUnits(cq, req.Limit, rs)
-	if err != nil {
-		return nil, fmt.Errorf("fts: search: %w", err)
-	}
-
 	var hits []Hit
-	var sp []span
-	for _, m := range res {
-		u, ok := rs.unit(m.ID)
-		if !ok {
-			continue // deleted since
+	units := 0
+	err = ix.withReader(func(r bindex.IndexReader) error {
+		rs := ix.newResolver(r)
+		res, total, err := ix.searchUnits(r, cq, req.Limit, rs)
+		units = total
+		if err != nil {
+			return err
 		}
-		h := Hit{Doc: u.doc, Name: u.name, Speaker: u.speaker, Score: m.Score}
-		sp = spans(sp[:0], m.Locations[fieldText], cq.pats)
-		if len(sp) == 0 {
-			h.Start, h.End = u.start, u.end
-			hits = append(hits, h)
-			continue
+		var sp []span
+		for _, m := range res {
+			u, ok := rs.unit(m.ID)
+			if !ok {
+				continue // deleted since
+			}
+			h := Hit{Doc: u.doc, Name: u.name, Speaker: u.speaker, Score: m.Score}
+			sp = spans(sp[:0], m.Locations[fieldText], cq.pats)
+			if len(sp) == 0 {
+				h.Start, h.End = u.start, u.end
+				hits = append(hits, h)
+				continue
+			}
+			for _, s := range sp {
+				h.Start, h.End = u.start+s.start, u.start+s.end
+				hits = append(hits, h)
+			}
 		}
-		for _, s := range sp {
-			h.Start, h.End = u.start+s.start, u.start+s.end
-			hits = append(hits, h)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("fts: search: %w", err)
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
@@ -135,7 +151,7 @@ func (ix *Index) Search(req SearchRequest) ([]Hit, error) {
 	if req.Limit > 0 && len(hits) > req.Limit {
 		hits = hits[:req.Limit]
 	}
-	return hits, nil
+	return hits, units, nil
 }
 
 // CountUnits returns how many units (segments) match req, without reading
@@ -162,14 +178,16 @@ func (ix *Index) CountUnits(req SearchRequest) (int, error) {
 // searchUnits returns the best limit units for cq, or all if limit is 0,
 // with their term locations if cq.locs. Every unit outside the result
 // scores lower than those inside, or the same and comes later by document
-// id and start.
-func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, error) {
+// id and start. r is a reader of the index, open for the whole search;
+// rs resolves unit ids through it. It also returns the number of units
+// that match cq.q.
+func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *resolver) (search.DocumentMatchCollection, int, error) {
 	// No search returns more units than the index holds, so a limit over
 	// that (up to math.MaxInt) asks for them all; the sizes below then
 	// cannot overflow.
 	count, err := ix.bi.DocCount()
 	if err != nil || count == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	n := int(min(count, uint64(math.MaxInt32)))
 	if limit <= 0 || limit > n {
@@ -192,23 +210,31 @@ func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.Docum
 		sr := bleve.NewSearchRequestOptions(cq.q, size, 0, false)
 		res, err := ix.bi.Search(sr)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		total := int(res.Total)
 		hits := res.Hits
 		all := len(hits) < size
 		if cq.check != nil {
-			if hits, err = ix.checkPhrase(hits, cq.check); err != nil {
-				return nil, err
+			if hits, err = ix.checkPhrase(r, hits, cq.check); err != nil {
+				return nil, 0, err
 			}
 		}
-		slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
-			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		// Each unit is resolved once, not at each comparison.
+		ranked := make([]rankedUnit, len(hits))
+		for i, h := range hits {
+			u, _ := rs.unit(h.ID)
+			ranked[i] = rankedUnit{h, u.doc, u.start}
+		}
+		slices.SortStableFunc(ranked, func(a, b rankedUnit) int {
+			if c := cmp.Compare(b.hit.Score, a.hit.Score); c != 0 {
 				return c
 			}
-			ua, _ := rs.unit(a.ID)
-			ub, _ := rs.unit(b.ID)
-			return cmp.Or(strings.Compare(ua.doc, ub.doc), cmp.Compare(ua.start, ub.start))
+			return cmp.Or(strings.Compare(a.doc, b.doc), cmp.Compare(a.start, b.start))
 		})
+		for i, u := range ranked {
+			hits[i] = u.hit
+		}
 		// Units outside the result score at most as much as the last
 		// one asked for, so those that score more are certain.
 		if !all && (len(hits) < limit || hits[limit-1].Score <= res.Hits[len(res.Hits)-1].Score) {
@@ -216,10 +242,18 @@ func (ix *Index) searchUnits(cq compiled, limit int, rs *resolver) (search.Docum
 		}
 		hits = hits[:min(limit, len(hits))]
 		if !cq.locs || cq.check != nil || len(hits) == 0 {
-			return hits, nil
+			return hits, total, nil
 		}
-		return ix.locations(cq.q, hits)
+		hits, err = ix.locations(cq.q, hits)
+		return hits, total, err
 	}
+}
+
+// rankedUnit is a matching unit with what orders it after its score.
+type rankedUnit struct {
+	hit   *search.DocumentMatch
+	doc   string
+	start int
 }
 
 // locations sets the term locations of hits, units that match q.
@@ -254,97 +288,156 @@ func (ix *Index) locations(q query.Query, hits search.DocumentMatchCollection) (
 // conjunction and checking only the best units is much faster for common
 // phrases ("local government", or any Chinese word of three characters,
 // which is a phrase of bigrams).
-func (ix *Index) checkPhrase(hits search.DocumentMatchCollection, p pattern) (search.DocumentMatchCollection, error) {
+func (ix *Index) checkPhrase(r bindex.IndexReader, hits search.DocumentMatchCollection, p pattern) (search.DocumentMatchCollection, error) {
+	// The hits come from the snapshot of the index that bleve's search
+	// read. If r reads the same one, their internal ids hold in r;
+	// otherwise (the index changed since r was opened) find them in r by
+	// id.
+	same, err := ix.sameSnapshot(r)
+	if err != nil {
+		return nil, err
+	}
+	type cand struct {
+		id  bindex.IndexInternalID
+		hit *search.DocumentMatch
+	}
+	cands := make([]cand, 0, len(hits))
+	for _, h := range hits {
+		id := h.IndexInternalID
+		if !same || id == nil {
+			if id, err = r.InternalID(h.ID); err != nil {
+				return nil, err
+			}
+		}
+		if id != nil {
+			cands = append(cands, cand{id, h})
+		}
+	}
+	slices.SortFunc(cands, func(a, b cand) int { return a.id.Compare(b.id) })
+
+	var terms []string
+	for _, slot := range p {
+		if len(slot) == 1 && !slices.Contains(terms, slot[0]) {
+			terms = append(terms, slot[0])
+		}
+	}
+	readers := make([]bindex.TermFieldReader, len(terms))
+	defer func() {
+		for _, tr := range readers {
+			if tr != nil {
+				tr.Close()
+			}
+		}
+	}()
+	for i, t := range terms {
+		tr, err := r.TermFieldReader(context.Background(), []byte(t), fieldText, true, false, true)
+		if err != nil {
+			return nil, err
+		}
+		readers[i] = tr
+	}
+
+	// at[i] holds the occurrences of terms[i] in the candidate, by
+	// position; slot[k] is the index in terms of p[k]'s term, or -1.
+	at := make([][]*bindex.TermFieldVector, len(terms))
+	slot := make([]int, len(p))
+	for k, s := range p {
+		slot[k] = -1
+		if len(s) == 1 {
+			slot[k] = slices.Index(terms, s[0])
+		}
+	}
+	first := slices.Index(terms, p[0][0])
+	// One TermFieldDoc per reader, reused: at[i] holds on to its vectors
+	// only until the next candidate.
+	docs := make([]bindex.TermFieldDoc, len(readers))
 	var out search.DocumentMatchCollection
-	err := ix.withReader(func(r bindex.IndexReader) error {
-		// The hits come from another snapshot of the index; find them in
-		// this one by id.
-		type cand struct {
-			id  bindex.IndexInternalID
-			hit *search.DocumentMatch
+	for _, c := range cands {
+		if first < 0 {
+			break // the first position has alternatives: nothing to check
 		}
-		cands := make([]cand, 0, len(hits))
-		for _, h := range hits {
-			id, err := r.InternalID(h.ID)
+		ok := true
+		for i, tr := range readers {
+			d, err := tr.Advance(c.id, &docs[i])
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if id != nil {
-				cands = append(cands, cand{id, h})
+			if d == nil || !d.ID.Equals(c.id) {
+				ok = false
+				break
 			}
+			at[i] = byPos(at[i][:0], d.Vectors)
 		}
-		slices.SortFunc(cands, func(a, b cand) int { return a.id.Compare(b.id) })
-
-		var terms []string
-		for _, slot := range p {
-			if len(slot) == 1 && !slices.Contains(terms, slot[0]) {
-				terms = append(terms, slot[0])
-			}
+		if !ok {
+			continue
 		}
-		readers := make([]bindex.TermFieldReader, len(terms))
-		defer func() {
-			for _, tr := range readers {
-				if tr != nil {
-					tr.Close()
+		tlm := search.TermLocationMap{}
+		for _, v := range at[first] {
+			match := true
+			for k := 1; k < len(p) && match; k++ {
+				if slot[k] >= 0 {
+					match = vectorAt(at[slot[k]], v.Pos+uint64(k)) != nil
 				}
 			}
-		}()
-		for i, t := range terms {
-			tr, err := r.TermFieldReader(context.Background(), []byte(t), fieldText, true, false, true)
-			if err != nil {
-				return err
-			}
-			readers[i] = tr
-		}
-
-		at := make(map[string]map[uint64]*bindex.TermFieldVector, len(terms))
-		for _, c := range cands {
-			clear(at)
-			ok := true
-			for i, tr := range readers {
-				d, err := tr.Advance(c.id, nil)
-				if err != nil {
-					return err
-				}
-				if d == nil || !d.ID.Equals(c.id) {
-					ok = false
-					break
-				}
-				m := make(map[uint64]*bindex.TermFieldVector, len(d.Vectors))
-				for _, v := range d.Vectors {
-					m[v.Pos] = v
-				}
-				at[terms[i]] = m
-			}
-			if !ok {
+			if !match {
 				continue
 			}
-			tlm := search.TermLocationMap{}
-			for pos := range at[p[0][0]] {
-				match := true
-				for k := 1; k < len(p) && match; k++ {
-					if len(p[k]) == 1 {
-						_, match = at[p[k][0]][pos+uint64(k)]
-					}
+			for k, i := range slot {
+				if i >= 0 {
+					w := vectorAt(at[i], v.Pos+uint64(k))
+					tlm.AddLocation(terms[i], &search.Location{Pos: w.Pos, Start: w.Start, End: w.End})
 				}
-				if !match {
-					continue
-				}
-				for k, slot := range p {
-					if len(slot) == 1 {
-						w := at[slot[0]][pos+uint64(k)]
-						tlm.AddLocation(slot[0], &search.Location{Pos: w.Pos, Start: w.Start, End: w.End})
-					}
-				}
-			}
-			if len(tlm) > 0 {
-				c.hit.Locations = search.FieldTermLocationMap{fieldText: tlm}
-				out = append(out, c.hit)
 			}
 		}
+		if len(tlm) > 0 {
+			c.hit.Locations = search.FieldTermLocationMap{fieldText: tlm}
+			out = append(out, c.hit)
+		}
+	}
+	return out, nil
+}
+
+// sameSnapshot reports whether the index's current snapshot is the one r
+// reads: then nothing has changed the index since r was opened, and a
+// search made in between read r's snapshot too.
+func (ix *Index) sameSnapshot(r bindex.IndexReader) (bool, error) {
+	if ix.noSnapshotReuse {
+		return false, nil
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return false, err
+	}
+	now, err := adv.Reader()
+	if err != nil {
+		return false, err
+	}
+	// A snapshot is a pointer that stays alive while r holds it, so
+	// another one cannot take its address.
+	_, ok := r.(*scorch.IndexSnapshot)
+	same := ok && now == r
+	return same, now.Close()
+}
+
+// byPos appends vs to dst, sorted by position.
+func byPos(dst, vs []*bindex.TermFieldVector) []*bindex.TermFieldVector {
+	dst = append(dst, vs...)
+	if !slices.IsSortedFunc(dst, cmpPos) {
+		slices.SortFunc(dst, cmpPos)
+	}
+	return dst
+}
+
+func cmpPos(a, b *bindex.TermFieldVector) int { return cmp.Compare(a.Pos, b.Pos) }
+
+// vectorAt returns the occurrence at position pos of vs, sorted by
+// position, or nil.
+func vectorAt(vs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVector {
+	i, ok := slices.BinarySearchFunc(vs, pos, func(v *bindex.TermFieldVector, pos uint64) int { return cmp.Compare(v.Pos, pos) })
+	if !ok {
 		return nil
-	})
-	return out, err
+	}
+	return vs[i]
 }
 
 // occur says how a clause takes part in a query.

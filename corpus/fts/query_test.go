@@ -233,7 +233,8 @@ func TestSearchFilters(t *testing.T) {
 
 // TestPhraseCheck checks that searching a phrase as the conjunction of its
 // terms and checking the best units finds what bleve's phrase search
-// finds, with the same scores.
+// finds, with the same scores, and the same whether the check reuses the
+// internal ids of bleve's hits or finds the units again by id.
 func TestPhraseCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("indexes the benchmark corpus")
@@ -260,8 +261,20 @@ func TestPhraseCheck(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// The hits of bleve's search found again by id, as when
+				// the index changes during the search.
+				ix.noSnapshotReuse = true
+				byID, err := ix.Search(req)
+				ix.noSnapshotReuse = false
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, byID) {
+					t.Fatalf("hits found again by id: %+v, want %+v", byID, got)
+				}
 				ix.noPhraseCheck = true
 				want, err := ix.Search(req)
+				ix.noPhraseCheck = false
 				if err != nil {
 					t.Fatal(err)
 				}
