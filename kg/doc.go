@@ -33,8 +33,9 @@
 //	                       if merged, <qg:mergedInto> <qg:entity/KEPT>; a
 //	                       merge gives the kept entity a direct edge for each
 //	                       assertion it moves, while the assertion and
-//	                       mention nodes keep the entity they were made with
-//	                       and readers follow <qg:mergedInto> (entities.go)
+//	                       mention nodes and memo targets keep the entity
+//	                       they were made with and readers follow
+//	                       <qg:mergedInto> (entities.go)
 //	<qg:assertion/UUID>    an assertion: <rdf:type> <qg:Assertion>, <qg:subject>,
 //	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
 //	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,
