@@ -45,7 +45,10 @@
 //	<qg:evidence/UUID/I>   span I (from 0) of assertion UUID's evidence:
 //	                       <rdf:type> <qg:Evidence>, <qg:assertion>
 //	                       <qg:assertion/UUID>, <qg:index> I, <qg:document>
-//	                       <qg:doc/DOC>, <qg:start>, <qg:end>
+//	                       <qg:doc/DOC>, <qg:start>, <qg:end>; a span added
+//	                       later (AddEvidence: the assertion keeps its id)
+//	                       also <qg:coder> and <qg:created>, labelled by the
+//	                       change that added it
 //	<qg:entity/S> <qg:rel/R> <OBJECT> <qg:assertion/UUID>
 //	                       the direct edge of every assertion: its label is
 //	                       the assertion, so traversal is one look-up and so is

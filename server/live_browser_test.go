@@ -52,8 +52,7 @@ func TestBrowserLiveLists(t *testing.T) {
 	// the next write reaches it.
 	open := func(path, ready string) {
 		t.Helper()
-		run(chromedp.Navigate(ts.URL+path), chromedp.WaitVisible(ready))
-		time.Sleep(500 * time.Millisecond)
+		run(chromedp.Navigate(ts.URL+path), chromedp.WaitVisible(ready), chromedp.WaitReady(`body[data-events="open"]`))
 	}
 	// waitFor polls js until it is true, or fails with what.
 	waitFor := func(js, what string) {
@@ -78,6 +77,13 @@ func TestBrowserLiveLists(t *testing.T) {
 			t.Fatal("the page was reloaded")
 		}
 	}
+	// section names a part of the test in its output; the parts run in
+	// turn on the one browser and server.
+	section := func(name string, fn func()) {
+		t.Helper()
+		t.Logf("--- %s", name)
+		fn()
+	}
 	shot := func(name string) {
 		t.Helper()
 		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
@@ -91,7 +97,7 @@ func TestBrowserLiveLists(t *testing.T) {
 		t.Logf("screenshot: %s", filepath.Join(dir, name))
 	}
 
-	t.Run("OverviewRecentChanges", func(t *testing.T) {
+	section("OverviewRecentChanges", func() {
 		open("/", "#recent")
 		do(marker)
 		must(svc.AddMemo(bg, "cy", service.MemoOptions{Target: "entity:chen", Text: "live memo"}))
@@ -100,7 +106,7 @@ func TestBrowserLiveLists(t *testing.T) {
 		notReloaded()
 	})
 
-	t.Run("Segments", func(t *testing.T) {
+	section("Segments", func() {
 		open("/segments?code=Lobbying&coder=", "#segments")
 		do(marker)
 		// Someone is typing in the filter form meanwhile.
@@ -128,7 +134,7 @@ func TestBrowserLiveLists(t *testing.T) {
 		shot("live-segments.png")
 	})
 
-	t.Run("Assertions", func(t *testing.T) {
+	section("Assertions", func() {
 		// A short window, scrolled down, with the quote form open and
 		// being typed in, and the list filtered to bo's assertions.
 		run(chromedp.EmulateViewport(1200, 240))
@@ -166,7 +172,7 @@ func TestBrowserLiveLists(t *testing.T) {
 		notReloaded()
 	})
 
-	t.Run("MemosAndCodebook", func(t *testing.T) {
+	section("MemosAndCodebook", func() {
 		open("/memos", "#memos-count")
 		do(marker)
 		run(chromedp.SendKeys(`#add-memo textarea[name="text"]`, "half a thought"))
@@ -186,7 +192,7 @@ func TestBrowserLiveLists(t *testing.T) {
 		notReloaded()
 	})
 
-	t.Run("Documents", func(t *testing.T) {
+	section("Documents", func() {
 		open("/documents", "#documents")
 		do(marker)
 		src := filepath.Join(t.TempDir(), "west.txt")

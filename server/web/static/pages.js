@@ -4,14 +4,15 @@
 // (preview, then apply), add and promote a code, add a memo. Text from
 // the project is only ever set with textContent.
 //
-// Live lists: the parts of a page marked data-live="NAME" (the overview's
-// counts, coders and recent changes; the lists of documents, segments,
-// assertions, codebook and memos) are fetched again when app.js marks a
-// change (document.body.dataset.changed, from /api/events) and replaced
-// by the same page's fresh parts, parsed inertly with DOMParser: the URL
-// keeps the filters, forms outside the parts stay as they are, the scroll
-// position is kept, and a part that holds the focus waits until the focus
-// leaves it. document.body.dataset.refreshed counts the refreshes done.
+// Live lists: the parts of a page marked data-live="NAME" (the
+// overview's coders and recent changes, whose counts app.js updates; the
+// lists of documents, segments, assertions, codebook and memos) are
+// fetched again when app.js marks a change (document.body.dataset.changed,
+// from /api/events), parsed inertly with DOMParser, and those that differ
+// replace the page's: the URL keeps the filters, forms outside the parts
+// stay as they are, the scroll position is kept, and a part that holds the
+// focus waits until the focus leaves it. document.body.dataset.refreshed
+// counts the refreshes done.
 "use strict";
 (function () {
   const page = document.body.dataset.page;
@@ -221,7 +222,9 @@
         }
         const node = document.importNode(next, true);
         colour(node);
-        el.replaceWith(node);
+        if (!node.isEqualNode(el)) {
+          el.replaceWith(node); // an unchanged part keeps its nodes
+        }
       }
       window.scrollTo(x, y);
       document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || "0") + 1);
