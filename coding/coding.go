@@ -149,9 +149,36 @@ type Assertion struct {
 	Coder      string    `json:"coder"`
 	Created    time.Time `json:"created"`
 	Evidence   []Span    `json:"evidence"`
-	Memo       string    `json:"memo,omitempty"`
-	Retracted  bool      `json:"retracted"`
-	Reason     string    `json:"reason,omitempty"` // why it was retracted
+	// Additions say who added the evidence spans that were added after
+	// the assertion was made, in the order they were added; the spans
+	// before the first addition are the assertion's own, by Coder at
+	// Created (see EvidenceBy). Records without it read so.
+	Additions []EvidenceAddition `json:"additions,omitempty"`
+	Memo      string             `json:"memo,omitempty"`
+	Retracted bool               `json:"retracted"`
+	Reason    string             `json:"reason,omitempty"` // why it was retracted
+}
+
+// EvidenceAddition says that the evidence spans of an assertion from
+// index From on, up to the next addition's From, were added by Coder at At.
+type EvidenceAddition struct {
+	From  int       `json:"from"`
+	Coder string    `json:"coder"`
+	At    time.Time `json:"at"`
+}
+
+// EvidenceBy returns who added evidence span i of a and when: the coder
+// and time of the last addition whose From is at most i, or, for the
+// spans a was made with, a's Coder and Created.
+func (a *Assertion) EvidenceBy(i int) (coder string, at time.Time) {
+	coder, at = a.Coder, a.Created
+	for _, ad := range a.Additions {
+		if ad.From > i {
+			break
+		}
+		coder, at = ad.Coder, ad.At
+	}
+	return coder, at
 }
 
 // Memo is a researcher's note on a document, code, coding, entity or

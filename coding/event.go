@@ -37,9 +37,12 @@ type Event struct {
 	Assertions []Assertion `json:"assertions,omitempty"`
 	// Quotes are the texts of the assertions' evidence spans, kept with
 	// them for the commands that show evidence.
-	Quotes  []Quote     `json:"quotes,omitempty"`
-	Retract *Retraction `json:"retract,omitempty"`
-	Memo    *Memo       `json:"memo,omitempty"`
+	Quotes []Quote `json:"quotes,omitempty"`
+	// Evidence adds spans to an assertion's evidence, which keeps its id;
+	// Quotes are their texts. Who added them and when is the Change.
+	Evidence *AddedEvidence `json:"evidence,omitempty"`
+	Retract  *Retraction    `json:"retract,omitempty"`
+	Memo     *Memo          `json:"memo,omitempty"`
 	// SpeakerAlias merges a speaker label into another speaker's name,
 	// or undoes that.
 	SpeakerAlias *SpeakerAlias `json:"speaker_alias,omitempty"`
@@ -150,6 +153,15 @@ type Quote struct {
 	Text string `json:"text"`
 }
 
+// AddedEvidence adds Spans to the evidence of assertion Assertion, as its
+// spans From, From+1, …: From is the number of spans its evidence held
+// before.
+type AddedEvidence struct {
+	Assertion string `json:"assertion"`
+	From      int    `json:"from"`
+	Spans     []Span `json:"spans"`
+}
+
 // Retraction retracts assertion ID.
 type Retraction struct {
 	ID     string `json:"id"`
@@ -179,6 +191,7 @@ func (e *Event) Kind() (string, error) {
 	add(len(e.Entities) > 0, "entities")
 	add(len(e.Mentions) > 0, "mentions")
 	add(len(e.Assertions) > 0, "assertions")
+	add(e.Evidence != nil, "evidence")
 	add(e.Retract != nil, "retract")
 	add(e.Memo != nil, "memo")
 	add(e.User != nil, "user")
@@ -187,8 +200,11 @@ func (e *Event) Kind() (string, error) {
 	add(e.EntityChange != nil, "entity_change")
 	add(e.GUIDs != nil, "guids")
 	add(len(e.Rejections) > 0, "rejections")
-	if len(e.Quotes) > 0 && len(e.Assertions) == 0 {
-		return "", fmt.Errorf("%w %s: quotes without assertions", ErrBadEvent, e.Change.ID)
+	if len(e.Quotes) > 0 && len(e.Assertions) == 0 && e.Evidence == nil {
+		return "", fmt.Errorf("%w %s: quotes without assertions or evidence", ErrBadEvent, e.Change.ID)
+	}
+	if ev := e.Evidence; ev != nil && (ev.Assertion == "" || ev.From < 0 || len(ev.Spans) == 0) {
+		return "", fmt.Errorf("%w %s: evidence without assertion or spans", ErrBadEvent, e.Change.ID)
 	}
 	if len(kinds) != 1 {
 		return "", fmt.Errorf("%w %s: writes %d kinds of record %v, want one", ErrBadEvent, e.Change.ID, len(kinds), kinds)

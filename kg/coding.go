@@ -385,7 +385,7 @@ func (s *Store) AddAssertionsQuoted(ch coding.Change, as []coding.Assertion, quo
 	lines := make([]string, 0, 2*len(as))
 	for _, i := range creationOrder(len(as), func(i int) (time.Time, string) { return as[i].Created, as[i].ID }) {
 		qs = append(qs, assertionQuads(ch, as[i])...)
-		lines = append(lines, assertionLine(as[i]))
+		lines = append(lines, assertionLines(as[i])...)
 		for _, e := range as[i].Evidence {
 			if text := quotes[e]; text != "" {
 				lines = append(lines, quoteLine(e, text))
@@ -435,17 +435,66 @@ func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(a.Memo), Label: l})
 	}
 	for i, e := range a.Evidence {
-		// One node per span; the index keeps the evidence in order.
-		en := evidenceIRI(a.ID, i)
-		qs = append(qs,
-			quad.Quad{Subject: en, Predicate: predType, Object: classEvidence, Label: l},
-			quad.Quad{Subject: en, Predicate: predAssert, Object: n, Label: l},
-			quad.Quad{Subject: en, Predicate: predIndex, Object: quad.Int(i), Label: l},
-			quad.Quad{Subject: en, Predicate: predDocument, Object: docIRI(e.Doc), Label: l},
-			quad.Quad{Subject: en, Predicate: predStart, Object: quad.Int(e.Start), Label: l},
-			quad.Quad{Subject: en, Predicate: predEnd, Object: quad.Int(e.End), Label: l})
+		var added *coding.EvidenceAddition
+		if j := additionOf(a.Additions, i); j >= 0 {
+			added = &a.Additions[j]
+		}
+		qs = append(qs, evidenceQuads(a.ID, i, e, added, l)...)
 	}
 	return qs
+}
+
+// additionOf returns the index of the addition that added evidence span i,
+// or -1 if the assertion was made with it.
+func additionOf(adds []coding.EvidenceAddition, i int) int {
+	j := -1
+	for k, ad := range adds {
+		if ad.From > i {
+			break
+		}
+		j = k
+	}
+	return j
+}
+
+// evidenceQuads are the quads of span i of assertion id's evidence, with
+// who added it and when if it was added after the assertion was made.
+func evidenceQuads(id string, i int, e coding.Span, added *coding.EvidenceAddition, l quad.Value) []quad.Quad {
+	// One node per span; the index keeps the evidence in order.
+	en := evidenceIRI(id, i)
+	qs := []quad.Quad{
+		{Subject: en, Predicate: predType, Object: classEvidence, Label: l},
+		{Subject: en, Predicate: predAssert, Object: assertionIRI(id), Label: l},
+		{Subject: en, Predicate: predIndex, Object: quad.Int(i), Label: l},
+		{Subject: en, Predicate: predDocument, Object: docIRI(e.Doc), Label: l},
+		{Subject: en, Predicate: predStart, Object: quad.Int(e.Start), Label: l},
+		{Subject: en, Predicate: predEnd, Object: quad.Int(e.End), Label: l},
+	}
+	if added != nil {
+		qs = append(qs,
+			quad.Quad{Subject: en, Predicate: predCoder, Object: quad.String(added.Coder), Label: l},
+			quad.Quad{Subject: en, Predicate: predCreated, Object: timeValue(added.At.UTC()), Label: l})
+	}
+	return qs
+}
+
+// AddEvidence adds spans to the evidence of an assertion, which keeps its
+// id (see coding.AddedEvidence): a node for each span, with the coder
+// and time of ch, and in the projection a J line of kind "evidence" and
+// the text of each span that quotes holds.
+func (s *Store) AddEvidence(ch coding.Change, ev coding.AddedEvidence, quotes map[coding.Span]string) error {
+	added := coding.EvidenceAddition{From: ev.From, Coder: ch.By, At: ch.At.UTC()}
+	var qs []quad.Quad
+	for k, e := range ev.Spans {
+		qs = append(qs, evidenceQuads(ev.Assertion, ev.From+k, e, &added, changeIRI(ch.ID))...)
+	}
+	lines := []string{evidenceLine(ev.Assertion, added, ev.Spans)}
+	for _, e := range ev.Spans {
+		if text := quotes[e]; text != "" {
+			lines = append(lines, quoteLine(e, text))
+		}
+	}
+	return s.write(ch, qs, lines...)
 }
 
 // Retract marks an assertion as retracted; it stays in the store.
@@ -814,8 +863,10 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 	for _, n := range nodes {
 		a := coding.Assertion{ID: idOf(n, nsAssertion)}
 		type ev struct {
-			i int
-			s coding.Span
+			i  int
+			s  coding.Span
+			by string    // who added it, if it was added later
+			at time.Time // when
 		}
 		var evs []ev
 		var retractedAt time.Time
@@ -852,7 +903,7 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 					i, _ := strconv.Atoi(f[0])
 					st, _ := strconv.Atoi(f[2])
 					en, _ := strconv.Atoi(f[3])
-					evs = append(evs, ev{i, coding.Span{Doc: f[1], Start: st, End: en}})
+					evs = append(evs, ev{i: i, s: coding.Span{Doc: f[1], Start: st, End: en}})
 				}
 			case predRetracted:
 				at, rest, err := parseStamped(stringOf(q.Object))
@@ -877,6 +928,10 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 			e := ev{i: -1}
 			err := s.quads(ctx, quad.Subject, q.Subject, func(q quad.Quad) error {
 				switch q.Predicate {
+				case predCoder:
+					e.by = stringOf(q.Object)
+				case predCreated:
+					e.at, _ = timeOf(q.Object)
 				case predIndex:
 					if i, ok := q.Object.(quad.Int); ok {
 						e.i = int(i)
@@ -903,8 +958,16 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 			return err
 		}
 		sort.Slice(evs, func(i, j int) bool { return evs[i].i < evs[j].i })
-		for _, e := range evs {
+		for i, e := range evs {
 			a.Evidence = append(a.Evidence, e.s)
+			// Spans added later carry their coder and time; a run of
+			// spans with the same ones is one addition.
+			if e.by == "" && e.at.IsZero() {
+				continue
+			}
+			if n := len(a.Additions); n == 0 || a.Additions[n-1].Coder != e.by || !a.Additions[n-1].At.Equal(e.at) {
+				a.Additions = append(a.Additions, coding.EvidenceAddition{From: i, Coder: e.by, At: e.at})
+			}
 		}
 		v.Assertions = append(v.Assertions, a)
 	}
@@ -1010,17 +1073,47 @@ func assertionLine(a coding.Assertion) string {
 		strings.Join(ev, ","), escapeField(a.Memo)}, "\t")
 }
 
-// assertionLines parses assertion lines. It keeps what the lines of one
+// assertionLines are the lines of an assertion in the projection: its
+// line with the evidence it was made with, then an evidence line for each
+// addition (see evidenceLine).
+func assertionLines(a coding.Assertion) []string {
+	if len(a.Additions) == 0 {
+		return []string{assertionLine(a)}
+	}
+	own := a
+	own.Evidence, own.Additions = a.Evidence[:min(a.Additions[0].From, len(a.Evidence))], nil
+	lines := []string{assertionLine(own)}
+	for k, ad := range a.Additions {
+		end := len(a.Evidence)
+		if k+1 < len(a.Additions) {
+			end = a.Additions[k+1].From
+		}
+		if ad.From < end && end <= len(a.Evidence) {
+			lines = append(lines, evidenceLine(a.ID, ad, a.Evidence[ad.From:end]))
+		}
+	}
+	return lines
+}
+
+// evidenceLine is the projection's line for spans added to the evidence of
+// assertion id:
+//
+//	J {"k":"evidence","id":ID,"added":{"from":…,"coder":…,"at":…},"spans":[…]}
+func evidenceLine(id string, added coding.EvidenceAddition, spans []coding.Span) string {
+	return jsonLine(event{K: "evidence", ID: id, Added: &added, Spans: spans})
+}
+
+// assertionParser parses assertion lines. It keeps what the lines of one
 // replay share: the time of the last line (a write's assertions share
 // their time) and a slab that the evidence of many assertions is cut from.
-type assertionLines struct {
+type assertionParser struct {
 	stamp string
 	at    time.Time
 	spans []coding.Span
 }
 
 // parse parses an assertion line after its "A\t".
-func (p *assertionLines) parse(rest string) (coding.Assertion, error) {
+func (p *assertionParser) parse(rest string) (coding.Assertion, error) {
 	var f [12]string
 	for i := range 11 {
 		var ok bool

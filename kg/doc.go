@@ -33,8 +33,9 @@
 //	                       if merged, <qg:mergedInto> <qg:entity/KEPT>; a
 //	                       merge gives the kept entity a direct edge for each
 //	                       assertion it moves, while the assertion and
-//	                       mention nodes keep the entity they were made with
-//	                       and readers follow <qg:mergedInto> (entities.go)
+//	                       mention nodes and memo targets keep the entity
+//	                       they were made with and readers follow
+//	                       <qg:mergedInto> (entities.go)
 //	<qg:assertion/UUID>    an assertion: <rdf:type> <qg:Assertion>, <qg:subject>,
 //	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
 //	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,
@@ -44,7 +45,10 @@
 //	<qg:evidence/UUID/I>   span I (from 0) of assertion UUID's evidence:
 //	                       <rdf:type> <qg:Evidence>, <qg:assertion>
 //	                       <qg:assertion/UUID>, <qg:index> I, <qg:document>
-//	                       <qg:doc/DOC>, <qg:start>, <qg:end>
+//	                       <qg:doc/DOC>, <qg:start>, <qg:end>; a span added
+//	                       later (AddEvidence: the assertion keeps its id)
+//	                       also <qg:coder> and <qg:created>, labelled by the
+//	                       change that added it
 //	<qg:entity/S> <qg:rel/R> <OBJECT> <qg:assertion/UUID>
 //	                       the direct edge of every assertion: its label is
 //	                       the assertion, so traversal is one look-up and so is

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/cayleygraph/quad"
 
@@ -21,8 +22,8 @@ import (
 //	                                              assertion a merge moves to ID
 //	<qg:assertion/UUID> <qg:retracted> ...        as a retraction writes it
 //
-// The assertion and mention nodes keep the entity they were recorded
-// with; readers (View, and the projection's replay) follow <qg:mergedInto>
+// The assertion, mention and memo nodes keep the entity they were
+// recorded with; readers (View, and the projection's replay) follow <qg:mergedInto>
 // to the entity kept (settle). The projection keeps the change as one J
 // line of kind "entity_change", after the lines of its retractions.
 var (
@@ -108,8 +109,8 @@ func (ec *entityChanges) kept(id string) string {
 	return id
 }
 
-// settle applies the gathered changes to v: names and aliases, mentions
-// and assertions moved to the entities kept, the mentions of removed
+// settle applies the gathered changes to v: names and aliases, mentions,
+// assertions and memos moved to the entities kept, the mentions of removed
 // entities dropped, and removed and merged entities moved from Entities
 // to Removed.
 func (ec *entityChanges) settle(v *coding.View) {
@@ -149,6 +150,13 @@ func (ec *entityChanges) settle(v *coding.View) {
 		a := &v.Assertions[i]
 		a.Subject = ec.kept(a.Subject)
 		a.Object = ec.kept(a.Object)
+	}
+	// Memos on a merged entity are the kept entity's.
+	for i := range v.Memos {
+		m := &v.Memos[i]
+		if id, ok := strings.CutPrefix(m.Target, "entity:"); ok && ec.into[id] != "" {
+			m.Target = "entity:" + ec.kept(id)
+		}
 	}
 }
 

@@ -394,6 +394,12 @@ func (s *Store) applyEvent(e *coding.Event) error {
 			quotes[q.Span] = q.Text
 		}
 		return s.AddAssertionsQuoted(ch, e.Assertions, quotes)
+	case "evidence":
+		quotes := make(map[coding.Span]string, len(e.Quotes))
+		for _, q := range e.Quotes {
+			quotes[q.Span] = q.Text
+		}
+		return s.AddEvidence(ch, *e.Evidence, quotes)
 	case "retract":
 		return s.Retract(ch, e.Retract.ID, e.Retract.Reason)
 	case "memo":

@@ -39,6 +39,7 @@ import (
 //	M ID RECORD        a mention
 //	A ID FIELDS...     an assertion (see assertionLine)
 //	J {"k":KIND,...}   anything else, as JSON: change, entity, retract,
+//	                   evidence (spans added to an assertion's evidence),
 //	                   memo, code, promote, user, unuser, blind (users.go),
 //	                   alias (a speaker alias set or removed), entity_change,
 //	                   guids (what a REFI-QDA import kept of the file's
@@ -119,6 +120,10 @@ type event struct {
 	EntityChange *coding.EntityChange `json:"entity_change,omitempty"`
 	GUIDs        *coding.ExternalIDs  `json:"guids,omitempty"`
 	Rejections   []coding.Rejection   `json:"rejections,omitempty"`
+
+	// Added and Spans are evidence added to assertion ID (evidenceLine).
+	Added *coding.EvidenceAddition `json:"added,omitempty"`
+	Spans []coding.Span            `json:"spans,omitempty"`
 }
 
 func jsonLine(e event) string {
@@ -355,7 +360,7 @@ func partOf(kind string) Part {
 		return PartChanges
 	case "entity":
 		return PartEntities
-	case "assertion", "retract":
+	case "assertion", "retract", "evidence":
 		return PartAssertions
 	case "memo":
 		return PartMemos
@@ -692,7 +697,7 @@ type replay struct {
 	asserts  map[string]int // id -> index in v.Assertions; nil until needed
 	codes    map[string]int
 	aliases  []coding.SpeakerAlias // in the record's order, removals too
-	al       assertionLines
+	al       assertionParser
 	ents     entityChanges // applied at the end (settle)
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
@@ -911,6 +916,20 @@ func (r *replay) applyJSON(e event) error {
 			return fmt.Errorf("retraction of unknown assertion %s", e.ID)
 		}
 		r.v.Assertions[i].Retracted, r.v.Assertions[i].Reason = true, e.Reason
+	case e.K == "evidence" && e.Added != nil:
+		i, ok := r.assertIndex()[e.ID]
+		if !ok && r.touching != nil {
+			return nil // an assertion left out
+		} else if !ok {
+			return fmt.Errorf("evidence added to unknown assertion %s", e.ID)
+		}
+		a := &r.v.Assertions[i]
+		added := *e.Added
+		added.From = len(a.Evidence)
+		// A new slice: the evidence may be cut from a slab shared with
+		// other assertions (assertionParser).
+		a.Evidence = append(slices.Clip(a.Evidence), e.Spans...)
+		a.Additions = append(a.Additions, added)
 	case e.K == "entity_change" && e.EntityChange != nil && e.Change != nil:
 		r.ents.add(*e.Change, e.EntityChange)
 	case e.K == "memo" && e.Memo != nil:
@@ -1070,7 +1089,9 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 		line(jsonLine(event{K: "entity_change", Change: &coding.Change{ID: g.Change, By: g.By, At: g.At}, EntityChange: &ec}))
 	}
 	for i := range v.Assertions {
-		line(assertionLine(v.Assertions[i]))
+		for _, l := range assertionLines(v.Assertions[i]) {
+			line(l)
+		}
 		if a := v.Assertions[i]; a.Retracted {
 			line(jsonLine(event{K: "retract", ID: a.ID, Reason: a.Reason}))
 		}

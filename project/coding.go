@@ -901,15 +901,13 @@ func cutKind(ref string) (kind, id string, ok bool) {
 	return "", ref, false
 }
 
-// AddEvidence grounds assertion id with more evidence spans. An
-// assertion is recorded whole, so the change is one event of two steps:
-// a new assertion (the same statement by the same coder, its evidence
-// that of id followed by the new spans not already in it) and the
-// retraction of id, whose reason names the new one. Spans already in the
-// evidence are skipped; if none is new, nothing is written and the
-// assertion is returned as it is with added false. A retracted or
-// unknown assertion is an error (coding.ErrRetracted,
-// *coding.UnknownError).
+// AddEvidence grounds assertion id with more evidence spans, as one
+// change of its own (coding.AddedEvidence): the assertion keeps its id,
+// and each new span remembers that by added it, and when
+// (coding.Assertion.Additions). Spans already in the evidence are
+// skipped; if none is new, nothing is written and the assertion is
+// returned as it is with added false. A retracted or unknown assertion is
+// an error (coding.ErrRetracted, *coding.UnknownError).
 func (p *Project) AddEvidence(ctx context.Context, id string, spans []coding.Span, by string) (a coding.Assertion, added bool, err error) {
 	unlock, err := p.lockWrite()
 	if err != nil {
@@ -939,12 +937,9 @@ func (p *Project) AddEvidence(ctx context.Context, id string, spans []coding.Spa
 	if err := p.resolveSpans(ctx, ptrs); err != nil {
 		return old, false, err
 	}
-	next := old
-	next.Evidence = slices.Clone(old.Evidence)
 	var fresh []coding.Span
 	for _, s := range spans {
-		if !slices.Contains(next.Evidence, s) {
-			next.Evidence = append(next.Evidence, s)
+		if !slices.Contains(old.Evidence, s) && !slices.Contains(fresh, s) {
 			fresh = append(fresh, s)
 		}
 	}
@@ -960,20 +955,12 @@ func (p *Project) AddEvidence(ctx context.Context, id string, spans []coding.Spa
 		quotes[i] = coding.Quote{Span: s, Text: texts[i]}
 	}
 	ch := coding.NewChange(by, "evidence", fmt.Sprintf("added %d evidence span(s) to %s", len(fresh), id))
-	next.ID, next.Created, next.Retracted, next.Reason = uuid.NewString(), ch.At, false, ""
-	// The new assertion's evidence quotes: those of the old spans are in
-	// the projection already, with the old assertion.
-	step := func(detail string) coding.Change {
-		c := coding.NewChange(by, "evidence", detail)
-		c.At = ch.At
-		return c
-	}
-	ev := &coding.Event{Change: ch, Steps: []*coding.Event{
-		{Change: step("assert " + next.ID + " with more evidence"), Assertions: []coding.Assertion{next}, Quotes: quotes},
-		{Change: step("retract " + id), Retract: &coding.Retraction{ID: id, Reason: "evidence added: now assertion " + next.ID}},
-	}}
+	ev := &coding.Event{Change: ch, Evidence: &coding.AddedEvidence{Assertion: id, From: len(old.Evidence), Spans: fresh}, Quotes: quotes}
 	if err := p.commit(ev); err != nil {
 		return old, false, err
 	}
+	next := old
+	next.Evidence = append(slices.Clip(old.Evidence), fresh...)
+	next.Additions = append(slices.Clip(old.Additions), coding.EvidenceAddition{From: len(old.Evidence), Coder: ch.By, At: ch.At.UTC()})
 	return next, true, nil
 }

@@ -57,7 +57,13 @@ func (w *watcher) subscribe() chan Position {
 	if w.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		w.cancel = cancel
-		go w.run(ctx)
+		// The size now, before the stream says where it starts: a write
+		// between that and the poller's first look is a change to tell.
+		var size int64 = -1
+		if fi, err := os.Stat(filepath.Join(w.svc.Project().Dir, project.RecordFile)); err == nil {
+			size = fi.Size()
+		}
+		go w.run(ctx, size)
 	}
 	return ch
 }
@@ -72,12 +78,13 @@ func (w *watcher) unsubscribe(ch chan Position) {
 	}
 }
 
-func (w *watcher) run(ctx context.Context) {
+// run polls the record, whose size was size when the first stream
+// subscribed (-1 if unknown), until ctx is done.
+func (w *watcher) run(ctx context.Context, size int64) {
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	p := w.svc.Project()
 	name := filepath.Join(p.Dir, project.RecordFile)
-	var size int64 = -1
 	for {
 		select {
 		case <-ctx.Done():

@@ -165,7 +165,8 @@ func TestAssertionChanges(t *testing.T) {
 		{"NoEvidence", "bo", "POST", func() string { return "/api/assertions/" + now.ID + "/evidence" }, EvidenceRequest{}, 422},
 		{"UnknownAssertion", "bo", "POST", func() string { return "/api/assertions/nosuch/evidence" }, more, 404},
 		{"OtherCoderRetracts", "cy", "DELETE", func() string { return "/api/assertions/" + now.ID }, nil, 403},
-		{"RetractReplaced", "bo", "DELETE", func() string { return "/api/assertions/" + old.ID }, nil, 409},
+		{"OwnerAddsEvidence", "ann", "POST", func() string { return "/api/assertions/" + old.ID + "/evidence" },
+			EvidenceRequest{Quotes: []QuoteRequest{{Doc: "north.txt", Text: "seed funding"}, {Doc: "north.txt", Text: "lobbied the bureau"}, {Doc: "east.txt", Text: "我们的协会"}}}, 200},
 		{"OwnerRetracts", "ann", "DELETE", func() string { return "/api/assertions/" + now.ID + "?reason=wrong" }, nil, 200},
 		{"RetractAgain", "bo", "DELETE", func() string { return "/api/assertions/" + now.ID }, nil, 409},
 	} {
@@ -177,7 +178,8 @@ func TestAssertionChanges(t *testing.T) {
 			switch tc.name {
 			case "CoderAddsEvidence":
 				r := decode[service.EvidenceAdded](t, w, 200)
-				if r.Replaces != old.ID || r.Assertion.ID == old.ID || r.Assertion.Coder != "bo" || len(r.Assertion.Evidence) != 2 ||
+				if r.Added != 1 || r.Assertion.ID != old.ID || r.Assertion.Coder != "bo" || len(r.Assertion.Evidence) != 2 ||
+					len(r.Assertion.Additions) != 1 || r.Assertion.Additions[0].From != 1 || r.Assertion.Additions[0].Coder != "bo" ||
 					len(r.Quotes) != 2 || r.Quotes[0] != "lobbied the bureau" || r.Quotes[1] != "seed funding" {
 					t.Fatalf("evidence added %+v", r)
 				}
@@ -187,9 +189,23 @@ func TestAssertionChanges(t *testing.T) {
 					t.Fatalf("bo's assertions after adding evidence %+v", rows)
 				}
 			case "AddsItAgain":
-				if r := decode[service.EvidenceAdded](t, w, 200); r.Replaces != "" || r.Assertion.ID != now.ID {
+				if r := decode[service.EvidenceAdded](t, w, 200); r.Added != 0 || r.Assertion.ID != now.ID || len(r.Assertion.Evidence) != 2 {
 					t.Fatalf("adding the same evidence again %+v, want nothing written", r)
 				}
+			case "OwnerAddsEvidence":
+				// Only the span that is new is added, by ann; the spans
+				// before stay bo's.
+				r := decode[service.EvidenceAdded](t, w, 200)
+				a := r.Assertion
+				if r.Added != 1 || a.ID != old.ID || len(a.Evidence) != 3 || len(a.Additions) != 2 || a.Additions[1].From != 2 || r.Quotes[2] != "我们的协会" {
+					t.Fatalf("owner's evidence added %+v", r)
+				}
+				for i, want := range []string{"bo", "bo", "ann"} {
+					if by, _ := a.EvidenceBy(i); by != want {
+						t.Errorf("evidence %d added by %s, want %s", i, by, want)
+					}
+				}
+				now = a
 			case "OwnerRetracts":
 				if r := decode[coding.Assertion](t, w, 200); r.ID != now.ID {
 					t.Fatalf("retracted %+v", r)

@@ -95,13 +95,13 @@ type AddEvidenceOptions struct {
 
 // EvidenceAdded is the assertion that more evidence grounds.
 type EvidenceAdded struct {
-	// Assertion is the assertion with all its evidence. An assertion is
-	// recorded whole: Assertion is a new one, and Replaces the old one,
-	// now retracted; when no span was new, nothing is written,
-	// Assertion is the old one and Replaces is empty.
+	// Assertion is the assertion with all its evidence; it keeps its id.
+	// Its Additions say who added which spans, and when.
 	Assertion coding.Assertion `json:"assertion"`
-	Replaces  string           `json:"replaces,omitempty"`
-	Quotes    []string         `json:"quotes"` // of Assertion.Evidence, in order
+	// Added is the number of spans added: 0 when every span was in the
+	// evidence already, and nothing was written.
+	Added  int      `json:"added"`
+	Quotes []string `json:"quotes"` // of Assertion.Evidence, in order
 }
 
 // AddEvidence grounds an assertion with more evidence (see
@@ -136,7 +136,7 @@ func (s *Service) AddEvidence(ctx context.Context, by string, o AddEvidenceOptio
 	}
 	res := &EvidenceAdded{Assertion: a}
 	if added {
-		res.Replaces = old.ID
+		res.Added = len(a.Evidence) - len(old.Evidence)
 	}
 	q := s.p.Quoter()
 	for _, e := range a.Evidence {

@@ -5,8 +5,9 @@
 // agreement) and the exports; and the changes: Code, AutoCode, Uncode,
 // Recode, AddCode, PromoteCode, Mention, AutoMention, AddEntity,
 // RenameEntity, AliasEntity, MergeEntities, RemoveEntity, Assert,
-// Retract, AddEvidence (an assertion recorded again with more evidence,
-// the old one retracted, in one change), AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
+// Retract, AddEvidence (more evidence for an assertion, one change of its
+// own: the assertion keeps its id, and each span added remembers who
+// added it and when), AddMemo, SetAttrs, SpeakerAlias (merging a speaker label into
 // another speaker's name, which every speaker filter then uses), Import,
 // ImportREFI and Reindex; the list of Speakers; the Assertions with
 // their evidence quoted and the Vocabulary an assertion form offers; and the

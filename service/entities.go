@@ -108,7 +108,7 @@ type MergeEntitiesOptions struct {
 }
 
 // MergeEntities merges entities into the one kept, as one recorded
-// change: afterwards their mentions and assertions are the kept entity's
+// change: afterwards their mentions, assertions and memos are the kept entity's
 // in every reader, the kept entity has their names and aliases as
 // aliases, and they are gone from the listings (Removed keeps them). An
 // assertion that the merge makes a self-loop (kept -R-> kept), or a repeat

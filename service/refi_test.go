@@ -129,6 +129,13 @@ func TestREFIRoundTrip(t *testing.T) {
 		Practice: "", Polarity: coding.Negative, Confidence: 0.5, Memo: "hedged",
 		Evidence: []coding.Span{f.span(t, "south.txt", "Wu"), f.span(t, "north.txt", "We lobbied")}}})
 	must(err)
+	// Evidence added later, by another coder: the assertion keeps its id,
+	// and the round trip keeps who added which span.
+	more, err := svc.AddEvidence(ctx, "cy", service.AddEvidenceOptions{Ref: neg.ID, Quotes: []service.QuoteRef{{Doc: "south.txt", Text: "set a standard"}}})
+	must(err)
+	if more.Assertion.ID != neg.ID || len(more.Assertion.Additions) != 1 {
+		t.Fatalf("evidence added: %+v", more.Assertion)
+	}
 	for _, m := range []service.MemoOptions{
 		{Target: "doc:" + f.ids["north.txt"], Text: "Two founders"},
 		{Target: "code:Lobbying", Text: "Watch for lobbying by proxies"},

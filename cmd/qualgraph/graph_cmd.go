@@ -202,7 +202,9 @@ type assertionJSON struct {
 	Coder      string           `json:"coder"`
 	Created    time.Time        `json:"created"`
 	Evidence   []quotedSpanJSON `json:"evidence"`
-	Retracted  bool             `json:"retracted"`
+	// Additions say who added the spans added later, and when.
+	Additions []coding.EvidenceAddition `json:"additions,omitempty"`
+	Retracted bool                      `json:"retracted"`
 }
 
 // quotedSpanJSON is a span with its text.
@@ -219,7 +221,7 @@ func toAssertionJSON(a coding.Assertion, quote func(coding.Span) string) asserti
 		ev[i] = quotedSpanJSON{e.Doc, e.Start, e.End, quote(e)}
 	}
 	return assertionJSON{a.ID, a.Subject, a.Relation, a.Object, a.Practice, a.Phase, string(a.Polarity),
-		a.Confidence, a.Coder, a.Created, ev, a.Retracted}
+		a.Confidence, a.Coder, a.Created, ev, a.Additions, a.Retracted}
 }
 
 // entityJSON is an element of entity list --json and the head of entity

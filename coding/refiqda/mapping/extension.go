@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -323,6 +324,16 @@ func (pl *planner) planRecords() {
 			pl.retracts = append(pl.retracts, coding.Retraction{ID: a.ID, Reason: a.Reason})
 		}
 		a.Retracted, a.Reason, a.Created = false, "", a.Created.UTC()
+		a.Additions = slices.Clone(a.Additions)
+		for i := range a.Additions {
+			ad := &a.Additions[i]
+			if ad.From <= 0 || ad.From >= len(a.Evidence) || i > 0 && ad.From <= a.Additions[i-1].From {
+				pl.warn("assertion %s: evidence addition from span %d does not fit its %d spans: left out", a.ID, ad.From, len(a.Evidence))
+				a.Additions = nil
+				break
+			}
+			ad.At = ad.At.UTC()
+		}
 		pl.assertions = append(pl.assertions, a)
 	}
 	memos := map[[2]string]bool{}

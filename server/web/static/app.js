@@ -22,6 +22,9 @@
     }
   }
   const es = new EventSource("/api/events");
+  es.addEventListener("open", function () {
+    document.body.dataset.events = "open"; // tests wait for it
+  });
   es.addEventListener("change", function () {
     if (page === "overview") {
       refreshOverview();

@@ -299,7 +299,7 @@
       try {
         const r = await api("POST", "/api/assertions/" + encodeURIComponent(id) + "/evidence", { quotes: [{ doc: doc.value, text: quote.value }] });
         d.close();
-        done(r.replaces ? "Evidence added: the assertion is now " + r.assertion.id + "." : "That evidence is there already.");
+        done(r.added > 0 ? "Evidence added." : "That evidence is there already.");
       } catch (e) {
         msg.textContent = e.message;
       }

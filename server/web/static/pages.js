@@ -3,19 +3,32 @@
 // code swatches and sends the pages' writes to the API: code all hits
 // (preview, then apply), add and promote a code, add a memo. Text from
 // the project is only ever set with textContent.
+//
+// Live lists: the parts of a page marked data-live="NAME" (the
+// overview's coders and recent changes, whose counts app.js updates; the
+// lists of documents, segments, assertions, codebook and memos) are
+// fetched again when app.js marks a change (document.body.dataset.changed,
+// from /api/events), parsed inertly with DOMParser, and those that differ
+// replace the page's: the URL keeps the filters, forms outside the parts
+// stay as they are, the scroll position is kept, and a part that holds the
+// focus waits until the focus leaves it. document.body.dataset.refreshed
+// counts the refreshes done.
 "use strict";
 (function () {
   const page = document.body.dataset.page;
 
   // Code colours: only #RRGGBB, set through the CSSOM (no inline styles).
-  for (const el of document.querySelectorAll("[data-colour]")) {
-    const c = el.dataset.colour;
-    if (/^#[0-9a-fA-F]{6}$/.test(c)) {
-      el.style.backgroundColor = c;
-    } else {
-      el.classList.add("pg-nocolour");
+  function colour(root) {
+    for (const el of root.querySelectorAll("[data-colour]")) {
+      const c = el.dataset.colour;
+      if (/^#[0-9a-fA-F]{6}$/.test(c)) {
+        el.style.backgroundColor = c;
+      } else {
+        el.classList.add("pg-nocolour");
+      }
     }
   }
+  colour(document);
 
   let csrf = null;
   async function token() {
@@ -145,19 +158,85 @@
         }
       });
     }
-    for (const b of document.querySelectorAll("button.promote")) {
-      b.addEventListener("click", async function () {
-        const box = b.closest(".pg-promote");
-        const msg = box.querySelector(".pg-msg");
-        msg.textContent = "";
-        try {
-          await send("/api/codes/" + encodeURIComponent(b.dataset.code) + "/promote", { parent: box.querySelector("select").value });
-          location.reload();
-        } catch (e) {
-          msg.textContent = e.message;
-        }
-      });
+    // Delegated: the codebook's rows are replaced when it refreshes.
+    document.addEventListener("click", async function (ev) {
+      const b = ev.target.closest("button.promote");
+      if (!b) {
+        return;
+      }
+      const box = b.closest(".pg-promote");
+      const msg = box.querySelector(".pg-msg");
+      msg.textContent = "";
+      try {
+        await send("/api/codes/" + encodeURIComponent(b.dataset.code) + "/promote", { parent: box.querySelector("select").value });
+        location.reload();
+      } catch (e) {
+        msg.textContent = e.message;
+      }
+    });
+  }
+
+  function setupLive() {
+    if (!document.querySelector("[data-live]")) {
+      return;
     }
+    let running = false;
+    let again = false;
+    let waiting = false; // a part kept for the focus waits for it to leave
+    async function refresh() {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          await refreshOnce();
+        } while (again);
+      } finally {
+        running = false;
+      }
+    }
+    async function refreshOnce() {
+      let r;
+      try {
+        r = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      } catch (e) {
+        return;
+      }
+      if (!r.ok) {
+        return;
+      }
+      const fresh = new DOMParser().parseFromString(await r.text(), "text/html");
+      const x = window.scrollX;
+      const y = window.scrollY;
+      for (const el of document.querySelectorAll("[data-live]")) {
+        const next = fresh.querySelector('[data-live="' + el.dataset.live + '"]');
+        if (!next) {
+          continue;
+        }
+        if (el.contains(document.activeElement) && document.activeElement !== document.body) {
+          waiting = true;
+          continue;
+        }
+        const node = document.importNode(next, true);
+        colour(node);
+        if (!node.isEqualNode(el)) {
+          el.replaceWith(node); // an unchanged part keeps its nodes
+        }
+      }
+      window.scrollTo(x, y);
+      document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || "0") + 1);
+    }
+    document.addEventListener("focusout", function () {
+      if (waiting) {
+        waiting = false;
+        // After the focus has moved on.
+        setTimeout(refresh, 0);
+      }
+    });
+    new MutationObserver(refresh).observe(document.body, { attributes: true, attributeFilter: ["data-changed"] });
   }
 
   function setupMemos() {
@@ -178,6 +257,7 @@
     });
   }
 
+  setupLive();
   if (page === "search") {
     setupAutocode();
   } else if (page === "codebook") {
