@@ -12,10 +12,11 @@
 // Drawing scales to long documents. Each speaker turn is its own box
 // (.turn, with CSS content-visibility: auto, so turns away from the view
 // are not laid out) holding its runs and, in its margin (.gut), the
-// stripes of the codings it covers. Stripe lanes come from offsets alone;
-// only the vertical extent of a stripe needs layout, and it is read
-// relative to its turn's box when the turn comes near the view (an
-// IntersectionObserver), so one turn is laid out, not the document. After
+// stripes of the codings it covers. A turn is first drawn as plain text;
+// its highlights and stripes are drawn when it comes near the view (an
+// IntersectionObserver). Stripe lanes come from offsets alone; only the
+// vertical extent of a stripe needs layout, and it is read relative to
+// its turn's box then, so one turn is laid out, not the document. After
 // a coding is applied or removed, or a change arrives, only the turns
 // whose codings changed (compared by id) are drawn again.
 //
@@ -47,7 +48,7 @@
   let cps = []; // its text, one string per code point
   let codes = []; // the code tree, depth first
   let runs = []; // drawn runs in text order: {el, s, e, codings}
-  let turns = []; // drawn blocks in text order: {start, end, speaker, begin, el, ds, runs, stripes, placed}
+  let turns = []; // drawn blocks in text order: {start, end, speaker, begin, el, ds, runs, stripes, placed, built}
   const turnOf = new WeakMap(); // a turn's element to the turn
   const shown = new Set(); // the turns near the view
   let io = null; // the IntersectionObserver of the turns
@@ -57,6 +58,7 @@
   let drawnText = null;
   let drawnSegs = "";
   let drawnFlash = "";
+  let epoch = 0; // counts the changes drawn before the server's next view
   let csrf = "";
   let renders = 0;
   let current = null; // the selection the popover works on
@@ -294,13 +296,17 @@
 
   // buildTurn draws turn t from its codings (t.ds): its runs of text, cut
   // at every coding's start and end and at the flashed span, and the
-  // stripes of its codings in its margin, not yet placed. A coding gets
+  // stripes of its codings in its margin, not yet placed; light, it draws
+  // the text alone (t.built false), to be drawn in full when the turn
+  // comes near the view. A coding gets
   // its stripe (.stripe, with its data) in the first turn where it covers
   // more than white space (or where it starts, if it covers nothing else)
   // and a continuation (.stripe-more) in every further such turn.
-  function buildTurn(t, flash) {
+  function buildTurn(t, flash, light) {
+    const tds = light ? [] : t.ds;
+    t.built = !light;
     const cuts = new Set([t.start, t.end]);
-    for (const d of t.ds) {
+    for (const d of tds) {
       cuts.add(Math.max(d.s, t.start));
       cuts.add(Math.min(d.e, t.end));
     }
@@ -318,7 +324,7 @@
     for (let i = 0; i + 1 < pts.length; i++) {
       const a = pts[i];
       const b = pts[i + 1];
-      const on = t.ds.filter((d) => d.s <= a && d.e >= b).map((d) => d.c);
+      const on = tds.filter((d) => d.s <= a && d.e >= b).map((d) => d.c);
       const piece = cps.slice(a, b).join("");
       if (!t.speaker && on.length === 0 && piece.trim() === "") {
         continue; // the blank lines between turns
@@ -403,7 +409,7 @@
     const gut = el("div", "gut");
     gut.setAttribute("aria-label", "codings");
     t.stripes = [];
-    for (const d of t.ds) {
+    for (const d of tds) {
       const c = d.c;
       const here = !blank(Math.max(d.s, t.start), Math.min(d.e, t.end));
       const first = d.s >= t.start ? here || blank(d.s, d.e) : here && blank(d.s, t.start);
@@ -562,6 +568,14 @@
           shown.delete(t);
         }
       }
+      const light = fresh.filter((t) => !t.built);
+      if (light.length > 0) {
+        const flash = hashSpan();
+        for (const t of light) {
+          buildTurn(t, flash, false);
+        }
+        runs = turns.flatMap((t) => t.runs);
+      }
       placeStripes(fresh);
       if (first) {
         first = false;
@@ -580,21 +594,24 @@
     }
   }
 
-  // render draws the whole document: its turns, their runs and stripes;
-  // the stripes of the turns near the view are placed at once, the others
-  // when they come near it.
+  // render draws the whole document: every turn with its text, and in
+  // full (highlights, stripes placed) the turns near the view when the
+  // observer first reports; the others when they come near it.
   function render() {
     const t0 = performance.now();
     cps = Array.from(view.text);
     const ds = drawable();
     assignLanes(ds);
-    turns = blocks(cps.length).map((b) => ({ start: b.start, end: b.end, speaker: b.speaker, begin: b.begin, el: null, ds: [], runs: [], stripes: [], placed: false }));
+    turns = blocks(cps.length).map((b) => ({ start: b.start, end: b.end, speaker: b.speaker, begin: b.begin, el: null, ds: [], runs: [], stripes: [], placed: false, built: false }));
     spread(ds, 0, turns.length - 1);
     const flash = hashSpan();
     const frag = document.createDocumentFragment();
     let flashEl = null;
     for (const t of turns) {
-      buildTurn(t, flash);
+      // Light unless it holds the flashed span, or only blank lines
+      // that a coding covers (which a light drawing leaves out).
+      const full = (flash && flash.start < t.end && t.start < flash.end) || (!t.speaker && t.ds.length > 0 && blank(t.start, t.end));
+      buildTurn(t, flash, !full);
       if (t.runs.length > 0) {
         frag.appendChild(t.el); // the blank lines between turns are not drawn
       }
@@ -689,7 +706,7 @@
       for (const k of ks) {
         const t = turns[k];
         t.ds = mine.filter((d) => t.start < d.e && d.s < t.end);
-        buildTurn(t, null);
+        buildTurn(t, null, !t.built && !(!t.speaker && t.ds.length > 0 && blank(t.start, t.end)));
         mount(k);
       }
       runs = turns.flatMap((t) => t.runs);
@@ -938,16 +955,23 @@
           const made = await api("POST", "/api/codes", { id: it.create });
           code = made.id;
         }
+        let gone = [];
+        let made = [];
         if (recoding) {
-          await api("POST", "/api/codings/" + encodeURIComponent(recoding.id) + "/recode", { code: code, from: recoding.code });
+          const r = await api("POST", "/api/codings/" + encodeURIComponent(recoding.id) + "/recode", { code: code, from: recoding.code });
+          if (!r.unchanged) {
+            gone = [r.old.id];
+            made = [r.new];
+          }
         } else {
-          await api("POST", "/api/codings", { doc: docID, start: sel.start, end: sel.end, code: code });
+          const r = await api("POST", "/api/codings", { doc: docID, start: sel.start, end: sel.end, code: code });
+          made = [r.coding];
         }
         remember(code);
         clearError();
         window.getSelection().removeAllRanges();
         closePopover();
-        await refresh();
+        applied(gone, made);
       } catch (e) {
         showError(e);
         err.textContent = msgEl.textContent;
@@ -1000,10 +1024,10 @@
       rm.type = "button";
       rm.addEventListener("click", async () => {
         try {
-          await api("DELETE", "/api/codings/" + encodeURIComponent(c.id));
+          const r = await api("DELETE", "/api/codings/" + encodeURIComponent(c.id));
           clearError();
           closePopover();
-          await refresh();
+          applied((r || []).map((x) => x.id).concat([c.id]), []);
         } catch (e) {
           showError(e);
           err.textContent = msgEl.textContent;
@@ -1112,6 +1136,34 @@
     }, 100);
   });
 
+  // applied draws at once what the server acknowledged: the codings with
+  // ids gone removed, the codings made (as the API returns them) added
+  // with their code's label and colour; then it fetches the document again
+  // in the background, to be sure. Fetches begun before are not drawn.
+  function applied(gone, made) {
+    if (!view) {
+      return;
+    }
+    const drop = new Set(gone);
+    const byCode = new Map(codes.map((c) => [c.id, c]));
+    const cs = view.codings.filter((c) => !drop.has(c.id) && !made.some((m) => m.id === c.id));
+    for (const m of made) {
+      if (m.doc !== docID) {
+        continue;
+      }
+      const node = byCode.get(m.code);
+      cs.push(Object.assign({}, m, {
+        label: (node && node.labels && node.labels.en) || m.code,
+        colour: (node && node.colour) || "",
+        text: cps.slice(Math.max(0, m.start), Math.max(0, m.end)).join(""),
+      }));
+    }
+    view = Object.assign({}, view, { codings: cs });
+    epoch++;
+    update();
+    refresh();
+  }
+
   // refresh fetches the document and the codes and draws them, unless the
   // user is selecting or coding: then it waits for that to end.
   async function refresh() {
@@ -1120,11 +1172,15 @@
       return;
     }
     pending = false;
+    const began = epoch;
     try {
       const got = await Promise.all([
         api("GET", "/api/documents/" + encodeURIComponent(docID)),
         api("GET", "/api/codes"),
       ]);
+      if (began !== epoch) {
+        return; // older than codings drawn since; a newer fetch is under way
+      }
       view = got[0];
       codes = got[1] || [];
       if (!pop.hidden || selectionInfo()) {
