@@ -452,6 +452,7 @@
     }
     kids.push(gut, box);
     t.el.replaceChildren(...kids);
+    t.el.toggleAttribute("data-full", !light);
     t.runs = out;
     t.placed = false;
   }
@@ -879,8 +880,7 @@
         b.dataset.event = name;
         b.addEventListener("click", () => {
           const detail = window.qgSelection();
-          pop.hidden = true;
-          pop.replaceChildren();
+          closePopover(); // the selection is the dialog's now
           document.dispatchEvent(new CustomEvent(name, { detail: detail }));
         });
         acts.appendChild(b);
