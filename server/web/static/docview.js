@@ -1198,13 +1198,9 @@
     refresh();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-changed"] });
 
-  (async function () {
-    try {
-      const me = await api("GET", "/api/me");
-      csrf = (me && me.csrf) || "";
-    } catch (e) {
-      showError(e);
-    }
-    await refresh();
-  })();
+  // The CSRF token is for writes only: the document is fetched meanwhile.
+  api("GET", "/api/me").then((me) => {
+    csrf = (me && me.csrf) || "";
+  }, showError);
+  refresh();
 })();
