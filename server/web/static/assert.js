@@ -180,6 +180,10 @@
     const ctx = await context(sel);
     const { d, form, msg } = dialog("Mention of an entity");
     const pick = entityPicker("entity", ctx, null);
+    // Either an entity from the list or a new one: a filter that left the
+    // list empty must not block saving a new entity (the submit handler
+    // asks for one or the other).
+    pick.select.required = false;
     const name = el("input", { name: "name", autocomplete: "off" });
     const cls = el("select", { name: "class" }, ctx.vocab.actors.map(function (c) { return option(c, c); }));
     form.append(quoteLine(sel), labelled("Entity", pick.filter), pick.select,

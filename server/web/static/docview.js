@@ -9,6 +9,17 @@
 // strings are UTF-16: offsets are converted with Array.from). Bidi
 // control characters are drawn as visible markers, not obeyed.
 //
+// Drawing scales to long documents. Each speaker turn is its own box
+// (.turn, with CSS content-visibility: auto, so turns away from the view
+// are not laid out) holding its runs and, in its margin (.gut), the
+// stripes of the codings it covers. A turn is first drawn as plain text;
+// its highlights and stripes are drawn when it comes near the view (an
+// IntersectionObserver). Stripe lanes come from offsets alone; only the
+// vertical extent of a stripe needs layout, and it is read relative to
+// its turn's box then, so one turn is laid out, not the document. After
+// a coding is applied or removed, or a change arrives, only the turns
+// whose codings changed (compared by id) are drawn again.
+//
 // Selecting text opens a popover with a code picker (type-ahead over the
 // ontology and the emergent codes, English and Chinese labels, arrows,
 // Enter, Esc, recently used codes first) that POSTs /api/codings; its
@@ -26,7 +37,6 @@
   const docID = root.dataset.doc;
   const compare = (root.dataset.compare || "").split(",").filter(Boolean);
   const textEl = document.getElementById("doc-text");
-  const stripesEl = document.getElementById("doc-stripes");
   const msgEl = document.getElementById("doc-msg");
   const pop = document.getElementById("qg-pop");
   document.body.appendChild(pop); // positioned against the page
@@ -38,6 +48,17 @@
   let cps = []; // its text, one string per code point
   let codes = []; // the code tree, depth first
   let runs = []; // drawn runs in text order: {el, s, e, codings}
+  let turns = []; // drawn blocks in text order: {start, end, speaker, begin, el, ds, runs, stripes, placed, built}
+  const turnOf = new WeakMap(); // a turn's element to the turn
+  const shown = new Set(); // the turns near the view
+  let io = null; // the IntersectionObserver of the turns
+  let lanes = new Map(); // a coding's id to its stripe's preferred lane
+  let laneCount = 0;
+  let drawnCodings = new Map(); // the drawn codings by id: {c, s, e}
+  let drawnText = null;
+  let drawnSegs = "";
+  let drawnFlash = "";
+  let epoch = 0; // counts the changes drawn before the server's next view
   let csrf = "";
   let renders = 0;
   let current = null; // the selection the popover works on
@@ -157,82 +178,158 @@
     return (c.label || c.code) + " (" + c.code + ") — " + c.coder;
   }
 
-  function render() {
-    const t0 = performance.now();
-    cps = Array.from(view.text);
+  // drawable are the codings of the view that cover at least one code
+  // point of the text, with their offsets clamped to it as s and e.
+  function drawable() {
     const n = cps.length;
     const clamp = (x) => Math.max(0, Math.min(n, x));
-    const cds = view.codings.filter((c) => clamp(c.start) < clamp(c.end));
-    const cuts = new Set([0, n]);
-    const startsAt = new Map();
-    const endsAt = new Map();
-    for (const c of cds) {
+    const out = [];
+    for (const c of view.codings) {
       const s = clamp(c.start);
       const e = clamp(c.end);
-      cuts.add(s);
-      cuts.add(e);
-      if (!startsAt.has(s)) {
-        startsAt.set(s, []);
+      if (s < e) {
+        out.push({ c: c, s: s, e: e });
       }
-      startsAt.get(s).push(c);
-      if (!endsAt.has(e)) {
-        endsAt.set(e, []);
+    }
+    return out;
+  }
+
+  // Lanes are assigned from offsets alone, without layout: a coding takes
+  // the lowest lane where no other coding lies within laneGap code points
+  // of it (so that stripes on one line rarely meet); placing a turn moves
+  // a stripe that still meets another to a free lane (see placeStripes).
+  const laneGap = 120;
+  const laneWidth = 7;
+
+  function assignLanes(ds) {
+    lanes = new Map();
+    const ends = []; // the end of each lane's last coding
+    const sorted = ds.slice().sort((x, y) => (x.s - y.s) || (y.e - x.e));
+    for (const d of sorted) {
+      let k = ends.findIndex((e) => e + laneGap <= d.s);
+      if (k < 0) {
+        k = ends.length;
+        ends.push(0);
       }
-      endsAt.get(e).push(c);
+      ends[k] = d.e;
+      lanes.set(d.c.id, k);
     }
-    const bs = blocks(n);
-    for (const b of bs) {
-      cuts.add(b.start);
-      cuts.add(b.end);
+    setLaneCount(Math.max(1, ends.length));
+  }
+
+  // addLane gives d the lowest lane none of ds (codings with lanes) holds
+  // within laneGap of it.
+  function addLane(d, ds) {
+    const taken = new Set();
+    for (const o of ds) {
+      if (o.c.id !== d.c.id && lanes.has(o.c.id) && o.s < d.e + laneGap && d.s < o.e + laneGap) {
+        taken.add(lanes.get(o.c.id));
+      }
     }
-    const flash = hashSpan();
+    let k = 0;
+    while (taken.has(k)) {
+      k++;
+    }
+    lanes.set(d.c.id, k);
+    return k;
+  }
+
+  // setLaneCount widens or narrows the margin of the stripes; every
+  // placed turn must then be placed again, as its lines may wrap
+  // otherwise.
+  function setLaneCount(k) {
+    if (k === laneCount) {
+      return false;
+    }
+    laneCount = k;
+    textEl.style.setProperty("--qg-gut", laneCount * laneWidth + "px");
+    return true;
+  }
+
+  // turnAt returns the index of the turn holding offset x.
+  function turnAt(x) {
+    let lo = 0;
+    let hi = turns.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (turns[mid].end <= x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  // spread gives each turn (from index i to j, inclusive) the drawable
+  // codings that overlap it.
+  function spread(ds, i, j) {
+    for (let k = i; k <= j; k++) {
+      turns[k].ds = [];
+    }
+    for (const d of ds) {
+      for (let k = Math.max(i, turnAt(d.s)); k <= j && k < turns.length && turns[k].start < d.e; k++) {
+        turns[k].ds.push(d);
+      }
+    }
+  }
+
+  // estimate is the height a turn is given until it is first laid out:
+  // about one line per 90 code points (a CJK character counts twice).
+  function estimate(t) {
+    let w = 0;
+    for (let i = t.start; i < t.end; i++) {
+      w += cps[i].codePointAt(0) >= 0x2e80 ? 2 : 1;
+    }
+    return (t.speaker ? 30 : 10) + 27 * Math.max(1, Math.ceil(w / 90));
+  }
+
+  // blank says whether the text from a to b (code points) is white space.
+  function blank(a, b) {
+    for (let i = a; i < b; i++) {
+      if (!/\s/.test(cps[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // buildTurn draws turn t from its codings (t.ds): its runs of text, cut
+  // at every coding's start and end and at the flashed span, and the
+  // stripes of its codings in its margin, not yet placed; light, it draws
+  // the text alone (t.built false), to be drawn in full when the turn
+  // comes near the view. A coding gets
+  // its stripe (.stripe, with its data) in the first turn where it covers
+  // more than white space (or where it starts, if it covers nothing else)
+  // and a continuation (.stripe-more) in every further such turn.
+  function buildTurn(t, flash, light) {
+    const tds = light ? [] : t.ds;
+    t.built = !light;
+    const cuts = new Set([t.start, t.end]);
+    for (const d of tds) {
+      cuts.add(Math.max(d.s, t.start));
+      cuts.add(Math.min(d.e, t.end));
+    }
     if (flash) {
-      cuts.add(clamp(flash.start));
-      cuts.add(clamp(flash.end));
+      for (const x of [flash.start, flash.end]) {
+        if (x > t.start && x < t.end) {
+          cuts.add(x);
+        }
+      }
     }
     const pts = Array.from(cuts).sort((a, b) => a - b);
-    const active = new Set();
-    const frag = document.createDocumentFragment();
+    const box = el("div", "txt");
     const out = [];
-    let flashEl = null;
-    let bi = 0;
-    let box = null; // the .txt element of the block being drawn
+    t.flashEl = null;
     for (let i = 0; i + 1 < pts.length; i++) {
       const a = pts[i];
       const b = pts[i + 1];
-      for (const c of endsAt.get(a) || []) {
-        active.delete(c);
-      }
-      for (const c of startsAt.get(a) || []) {
-        active.add(c);
-      }
-      while (bi < bs.length && bs[bi].end <= a) {
-        bi++;
-        box = null;
-      }
-      const blk = bs[bi];
+      const on = tds.filter((d) => d.s <= a && d.e >= b).map((d) => d.c);
       const piece = cps.slice(a, b).join("");
-      if (!blk.speaker && active.size === 0 && piece.trim() === "") {
+      if (!t.speaker && on.length === 0 && piece.trim() === "") {
         continue; // the blank lines between turns
       }
-      if (!box) {
-        const turn = el("div", "turn");
-        turn.dataset.s = String(blk.start);
-        if (blk.speaker) {
-          const who = el("div", "who");
-          who.appendChild(el("bdi", "", blk.speaker));
-          if (blk.begin >= 0) {
-            const t = el("time", "", clock(blk.begin));
-            turn.dataset.begin = String(blk.begin);
-            who.appendChild(t);
-          }
-          turn.appendChild(who);
-        }
-        box = el("div", "txt");
-        turn.appendChild(box);
-        frag.appendChild(turn);
-      }
-      const on = Array.from(active).sort((x, y) => (y.start - x.start) || (x.end - y.end));
+      on.sort((x, y) => (y.start - x.start) || (x.end - y.end));
       let title = "";
       let cls = "";
       if (on.length > 0) {
@@ -258,10 +355,6 @@
         }
       }
       const inFlash = flash && a >= flash.start && b <= flash.end;
-      // Split the run at bidi controls, which are shown, not obeyed.
-      let s = a;
-      let buf = "";
-      let bufStart = a;
       const emit = (start, end, text, ctl) => {
         const sp = el("span", (cls + (ctl ? " ctl" : "") + (inFlash ? " flash" : "")).trim());
         sp.dataset.s = String(start);
@@ -284,10 +377,18 @@
         }
         box.appendChild(sp);
         out.push({ el: sp, s: start, e: end, codings: on });
-        if (inFlash && !flashEl) {
-          flashEl = sp;
+        if (inFlash && !t.flashEl) {
+          t.flashEl = sp;
         }
       };
+      if (!bidiControls.test(piece)) {
+        emit(a, b, piece, false);
+        continue;
+      }
+      // Split the run at bidi controls, which are shown, not obeyed.
+      let s = a;
+      let buf = "";
+      let bufStart = a;
       for (const ch of cps.slice(a, b)) {
         if (bidiControls.test(ch)) {
           if (buf) {
@@ -305,27 +406,64 @@
         emit(bufStart, b, buf, false);
       }
     }
-    textEl.replaceChildren(frag);
-    textEl.removeAttribute("aria-busy");
-    runs = out;
-    const t1 = performance.now();
-    drawStripes();
-    root.dataset.drawMs = (t1 - t0).toFixed(0) + "+" + (performance.now() - t1).toFixed(0);
-    if (flashEl) {
-      flashEl.scrollIntoView({ block: "center" });
+    const gut = el("div", "gut");
+    gut.setAttribute("aria-label", "codings");
+    t.stripes = [];
+    for (const d of tds) {
+      const c = d.c;
+      const here = !blank(Math.max(d.s, t.start), Math.min(d.e, t.end));
+      const first = d.s >= t.start ? here || blank(d.s, d.e) : here && blank(d.s, t.start);
+      if (!first && !here) {
+        continue;
+      }
+      const st = el("div", first ? "stripe" : "stripe-more");
+      st.style.backgroundColor = solid(c.colour);
+      st.title = coderLine(c);
+      if (first) {
+        st.tabIndex = 0;
+        st.setAttribute("role", "button");
+        st.setAttribute("aria-label", "coding " + coderLine(c));
+        st.dataset.id = c.id;
+        st.dataset.code = c.code;
+        st.dataset.coder = c.coder;
+        st.dataset.start = String(c.start);
+        st.dataset.end = String(c.end);
+      } else {
+        st.dataset.of = c.id;
+      }
+      gut.appendChild(st);
+      t.stripes.push({ el: st, d: d });
     }
-    renders++;
-    root.dataset.renderedAt = String(performance.now());
-    root.dataset.rendered = String(renders);
+    if (!t.el) {
+      t.el = el("div", "turn");
+      t.el.dataset.s = String(t.start);
+      t.el.style.containIntrinsicSize = "auto " + estimate(t) + "px";
+      turnOf.set(t.el, t);
+    }
+    const kids = [];
+    if (t.speaker) {
+      const who = el("div", "who");
+      who.appendChild(el("bdi", "", t.speaker));
+      if (t.begin >= 0) {
+        t.el.dataset.begin = String(t.begin);
+        who.appendChild(el("time", "", clock(t.begin)));
+      }
+      kids.push(who);
+    }
+    kids.push(gut, box);
+    t.el.replaceChildren(...kids);
+    t.el.toggleAttribute("data-full", !light);
+    t.runs = out;
+    t.placed = false;
   }
 
-  // runAt returns the index of the first run that ends after offset x.
-  function runAt(x) {
+  // firstRun returns the index of the first of runs rs that ends after x.
+  function firstRun(rs, x) {
     let lo = 0;
-    let hi = runs.length;
+    let hi = rs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (runs[mid].e <= x) {
+      if (rs[mid].e <= x) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -334,52 +472,252 @@
     return lo;
   }
 
-  // drawStripes draws one stripe per coding beside the text, in lanes so
-  // that overlapping codings sit side by side.
-  function drawStripes() {
-    const origin = stripesEl.getBoundingClientRect().top;
-    const items = [];
-    for (const c of view.codings) {
-      const i = runAt(c.start);
-      if (i >= runs.length || runs[i].s >= c.end) {
-        continue;
+  // placeStripes sets the vertical extent of the stripes of turns ts from the
+  // boxes of their runs, relative to each turn's box, so that only those
+  // turns are laid out. It reads every box first, then writes. A stripe
+  // that would meet another of its lane in the turn moves to the lowest
+  // free lane, widening the margin if it must.
+  function placeStripes(ts) {
+    const todo = ts.filter((t) => t.el && t.runs.length > 0 && !t.placed);
+    const geo = [];
+    for (const t of todo) {
+      const origin = t.el.getBoundingClientRect().top;
+      const items = [];
+      for (const st of t.stripes) {
+        const i = firstRun(t.runs, Math.max(st.d.s, t.start));
+        let j = firstRun(t.runs, Math.min(st.d.e, t.end) - 1);
+        if (j >= t.runs.length || t.runs[j].s >= st.d.e) {
+          j--;
+        }
+        if (i >= t.runs.length || j < i) {
+          items.push({ st: st, top: 0, bottom: 0, hidden: true });
+          continue;
+        }
+        const top = t.runs[i].el.getBoundingClientRect().top - origin;
+        const bottom = t.runs[j].el.getBoundingClientRect().bottom - origin;
+        items.push({ st: st, top: top, bottom: Math.max(bottom, top + 4) });
       }
-      let j = runAt(c.end - 1);
-      if (j >= runs.length || runs[j].s >= c.end) {
-        j--;
-      }
-      const top = runs[i].el.getBoundingClientRect().top - origin;
-      const bottom = runs[j].el.getBoundingClientRect().bottom - origin;
-      items.push({ c: c, top: top, bottom: Math.max(bottom, top + 4) });
+      geo.push(items);
     }
-    items.sort((x, y) => (x.top - y.top) || (y.bottom - x.bottom));
-    const lanes = []; // the bottom of each lane's last stripe
+    let widest = laneCount;
+    geo.forEach((items, n) => {
+      items.sort((x, y) => (x.top - y.top) || (y.bottom - x.bottom));
+      const bottoms = []; // the bottom of each lane's last stripe in this turn
+      for (const it of items) {
+        const s = it.st.el.style;
+        if (it.hidden) {
+          s.display = "none";
+          continue;
+        }
+        let k = lanes.get(it.st.d.c.id) || 0;
+        if (bottoms[k] !== undefined && bottoms[k] + 2 > it.top) {
+          k = 0;
+          while (bottoms[k] !== undefined && bottoms[k] + 2 > it.top) {
+            k++;
+          }
+        }
+        bottoms[k] = it.bottom;
+        widest = Math.max(widest, k + 1);
+        s.display = "";
+        s.top = it.top + "px";
+        s.height = (it.bottom - it.top) + "px";
+        s.left = (k * laneWidth) + "px";
+      }
+      todo[n].placed = true;
+    });
+    if (setLaneCount(widest)) {
+      replaceAll();
+    }
+  }
+
+  // replaceAll places every turn near the view again, after the margin's
+  // width or the window's changed.
+  function replaceAll() {
+    for (const t of turns) {
+      t.placed = false;
+    }
+    placeStripes(Array.from(shown));
+  }
+
+  // drawn marks the page as drawn for tests and benchmarks.
+  function drawn(t0, t1) {
+    renders++;
+    root.dataset.drawMs = (t1 - t0).toFixed(0) + "+" + (performance.now() - t1).toFixed(0);
+    root.dataset.renderedAt = String(performance.now());
+    root.dataset.rendered = String(renders);
+  }
+
+  // observe watches the turns come near the view, to place their stripes
+  // then; the first report after a full drawing marks the page drawn.
+  function observe(t0, t1) {
+    if (io) {
+      io.disconnect();
+    }
+    shown.clear();
+    let first = true;
+    io = new IntersectionObserver((entries) => {
+      const fresh = [];
+      for (const en of entries) {
+        const t = turnOf.get(en.target);
+        if (!t) {
+          continue;
+        }
+        if (en.isIntersecting) {
+          shown.add(t);
+          fresh.push(t);
+        } else {
+          shown.delete(t);
+        }
+      }
+      const light = fresh.filter((t) => !t.built);
+      if (light.length > 0) {
+        const flash = hashSpan();
+        for (const t of light) {
+          buildTurn(t, flash, false);
+        }
+        runs = turns.flatMap((t) => t.runs);
+      }
+      placeStripes(fresh);
+      if (first) {
+        first = false;
+        drawn(t0, t1);
+      }
+    }, { rootMargin: "600px 0px" });
+    let any = false;
+    for (const t of turns) {
+      if (t.el && t.el.isConnected) {
+        io.observe(t.el);
+        any = true;
+      }
+    }
+    if (!any) {
+      drawn(t0, t1);
+    }
+  }
+
+  // render draws the whole document: every turn with its text, and in
+  // full (highlights, stripes placed) the turns near the view when the
+  // observer first reports; the others when they come near it.
+  function render() {
+    const t0 = performance.now();
+    cps = Array.from(view.text);
+    const ds = drawable();
+    assignLanes(ds);
+    turns = blocks(cps.length).map((b) => ({ start: b.start, end: b.end, speaker: b.speaker, begin: b.begin, el: null, ds: [], runs: [], stripes: [], placed: false, built: false }));
+    spread(ds, 0, turns.length - 1);
+    const flash = hashSpan();
     const frag = document.createDocumentFragment();
-    for (const it of items) {
-      let k = lanes.findIndex((b) => b + 2 <= it.top);
-      if (k < 0) {
-        k = lanes.length;
-        lanes.push(0);
+    let flashEl = null;
+    for (const t of turns) {
+      // Light unless it holds the flashed span, or only blank lines
+      // that a coding covers (which a light drawing leaves out).
+      const full = (flash && flash.start < t.end && t.start < flash.end) || (!t.speaker && t.ds.length > 0 && blank(t.start, t.end));
+      buildTurn(t, flash, !full);
+      if (t.runs.length > 0) {
+        frag.appendChild(t.el); // the blank lines between turns are not drawn
       }
-      lanes[k] = it.bottom;
-      const st = el("div", "stripe");
-      st.style.top = it.top + "px";
-      st.style.height = (it.bottom - it.top) + "px";
-      st.style.left = (k * 7) + "px";
-      st.style.backgroundColor = solid(it.c.colour);
-      st.title = coderLine(it.c);
-      st.tabIndex = 0;
-      st.setAttribute("role", "button");
-      st.setAttribute("aria-label", "coding " + coderLine(it.c));
-      st.dataset.id = it.c.id;
-      st.dataset.code = it.c.code;
-      st.dataset.coder = it.c.coder;
-      st.dataset.start = String(it.c.start);
-      st.dataset.end = String(it.c.end);
-      frag.appendChild(st);
+      flashEl = flashEl || t.flashEl;
     }
-    stripesEl.replaceChildren(frag);
-    stripesEl.style.width = Math.max(1, lanes.length) * 7 + "px";
+    textEl.replaceChildren(frag);
+    textEl.removeAttribute("aria-busy");
+    runs = turns.flatMap((t) => t.runs);
+    drawnCodings = new Map(ds.map((d) => [d.c.id, d]));
+    drawnText = view.text;
+    drawnSegs = JSON.stringify(view.segments || []);
+    drawnFlash = location.hash;
+    const t1 = performance.now();
+    if (flashEl) {
+      flashEl.scrollIntoView({ block: "center" });
+    }
+    observe(t0, t1);
+  }
+
+  // mount puts turn k into the page if it has runs, before the next turn
+  // there, and takes it out if it has none (blank lines between turns).
+  function mount(k) {
+    const t = turns[k];
+    if (t.runs.length === 0) {
+      if (t.el.isConnected) {
+        io.unobserve(t.el);
+        shown.delete(t);
+        t.el.remove();
+      }
+      return;
+    }
+    if (t.el.isConnected) {
+      return;
+    }
+    let next = null;
+    for (let i = k + 1; i < turns.length && !next; i++) {
+      if (turns[i].el && turns[i].el.isConnected) {
+        next = turns[i].el;
+      }
+    }
+    textEl.insertBefore(t.el, next);
+    io.observe(t.el);
+  }
+
+  // same says whether a coding is drawn as it was.
+  function same(a, b) {
+    return a.s === b.s && a.e === b.e && a.c.code === b.c.code && a.c.coder === b.c.coder &&
+      a.c.label === b.c.label && a.c.colour === b.c.colour;
+  }
+
+  // update draws a new view of the same text: only the turns whose
+  // codings were added, removed or changed are drawn again, and placed
+  // at once if they are near the view.
+  function update() {
+    if (view.text !== drawnText || JSON.stringify(view.segments || []) !== drawnSegs || location.hash !== drawnFlash || turns.length === 0) {
+      render();
+      return;
+    }
+    const t0 = performance.now();
+    const ds = drawable();
+    const now = new Map(ds.map((d) => [d.c.id, d]));
+    const spans = [];
+    for (const [id, d] of drawnCodings) {
+      const n = now.get(id);
+      if (!n || !same(d, n)) {
+        spans.push(d);
+        lanes.delete(id);
+      }
+    }
+    const added = [];
+    for (const [id, d] of now) {
+      const o = drawnCodings.get(id);
+      if (!o || !same(o, d)) {
+        spans.push(d);
+        added.push(d);
+      }
+    }
+    drawnCodings = now;
+    const dirty = new Set();
+    for (const d of spans) {
+      for (let k = turnAt(d.s); k < turns.length && turns[k].start < d.e; k++) {
+        dirty.add(k);
+      }
+    }
+    let widest = laneCount;
+    for (const d of added) {
+      widest = Math.max(widest, addLane(d, ds) + 1);
+    }
+    if (dirty.size > 0) {
+      const ks = Array.from(dirty).sort((a, b) => a - b);
+      const mine = ds.filter((d) => ks.some((k) => turns[k].start < d.e && d.s < turns[k].end));
+      for (const k of ks) {
+        const t = turns[k];
+        t.ds = mine.filter((d) => t.start < d.e && d.s < t.end);
+        buildTurn(t, null, !t.built && !(!t.speaker && t.ds.length > 0 && blank(t.start, t.end)));
+        mount(k);
+      }
+      runs = turns.flatMap((t) => t.runs);
+      if (setLaneCount(widest)) {
+        replaceAll();
+      } else {
+        placeStripes(ks.map((k) => turns[k]).filter((t) => shown.has(t)));
+      }
+    }
+    drawn(t0, performance.now());
   }
 
   // pointOffset maps a DOM boundary point to a code-point offset of the
@@ -542,8 +880,7 @@
         b.dataset.event = name;
         b.addEventListener("click", () => {
           const detail = window.qgSelection();
-          pop.hidden = true;
-          pop.replaceChildren();
+          closePopover(); // the selection is the dialog's now
           document.dispatchEvent(new CustomEvent(name, { detail: detail }));
         });
         acts.appendChild(b);
@@ -618,16 +955,23 @@
           const made = await api("POST", "/api/codes", { id: it.create });
           code = made.id;
         }
+        let gone = [];
+        let made = [];
         if (recoding) {
-          await api("POST", "/api/codings/" + encodeURIComponent(recoding.id) + "/recode", { code: code, from: recoding.code });
+          const r = await api("POST", "/api/codings/" + encodeURIComponent(recoding.id) + "/recode", { code: code, from: recoding.code });
+          if (!r.unchanged) {
+            gone = [r.old.id];
+            made = [r.new];
+          }
         } else {
-          await api("POST", "/api/codings", { doc: docID, start: sel.start, end: sel.end, code: code });
+          const r = await api("POST", "/api/codings", { doc: docID, start: sel.start, end: sel.end, code: code });
+          made = [r.coding];
         }
         remember(code);
         clearError();
         window.getSelection().removeAllRanges();
         closePopover();
-        await refresh();
+        applied(gone, made);
       } catch (e) {
         showError(e);
         err.textContent = msgEl.textContent;
@@ -680,10 +1024,10 @@
       rm.type = "button";
       rm.addEventListener("click", async () => {
         try {
-          await api("DELETE", "/api/codings/" + encodeURIComponent(c.id));
+          const r = await api("DELETE", "/api/codings/" + encodeURIComponent(c.id));
           clearError();
           closePopover();
-          await refresh();
+          applied((r || []).map((x) => x.id).concat([c.id]), []);
         } catch (e) {
           showError(e);
           err.textContent = msgEl.textContent;
@@ -743,16 +1087,19 @@
       offerSelection();
     }
   });
-  const stripeCoding = (st) => view.codings.find((c) => c.id === st.dataset.id);
-  stripesEl.addEventListener("click", (e) => {
-    const st = e.target.closest(".stripe");
+  const stripeCoding = (st) => {
+    const d = drawnCodings.get(st.dataset.id || st.dataset.of);
+    return d ? d.c : null;
+  };
+  textEl.addEventListener("click", (e) => {
+    const st = e.target.closest ? e.target.closest(".stripe, .stripe-more") : null;
     const c = st && stripeCoding(st);
     if (c) {
       openCodings([c], st.getBoundingClientRect());
     }
   });
-  stripesEl.addEventListener("keydown", (e) => {
-    const st = e.target.closest(".stripe");
+  textEl.addEventListener("keydown", (e) => {
+    const st = e.target.closest ? e.target.closest(".stripe") : null;
     const c = st && stripeCoding(st);
     if (c && (e.key === "Enter" || e.key === " ")) {
       e.preventDefault();
@@ -784,10 +1131,38 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
       if (view) {
-        drawStripes();
+        replaceAll();
       }
     }, 100);
   });
+
+  // applied draws at once what the server acknowledged: the codings with
+  // ids gone removed, the codings made (as the API returns them) added
+  // with their code's label and colour; then it fetches the document again
+  // in the background, to be sure. Fetches begun before are not drawn.
+  function applied(gone, made) {
+    if (!view) {
+      return;
+    }
+    const drop = new Set(gone);
+    const byCode = new Map(codes.map((c) => [c.id, c]));
+    const cs = view.codings.filter((c) => !drop.has(c.id) && !made.some((m) => m.id === c.id));
+    for (const m of made) {
+      if (m.doc !== docID) {
+        continue;
+      }
+      const node = byCode.get(m.code);
+      cs.push(Object.assign({}, m, {
+        label: (node && node.labels && node.labels.en) || m.code,
+        colour: (node && node.colour) || "",
+        text: cps.slice(Math.max(0, m.start), Math.max(0, m.end)).join(""),
+      }));
+    }
+    view = Object.assign({}, view, { codings: cs });
+    epoch++;
+    update();
+    refresh();
+  }
 
   // refresh fetches the document and the codes and draws them, unless the
   // user is selecting or coding: then it waits for that to end.
@@ -797,18 +1172,22 @@
       return;
     }
     pending = false;
+    const began = epoch;
     try {
       const got = await Promise.all([
         api("GET", "/api/documents/" + encodeURIComponent(docID)),
         api("GET", "/api/codes"),
       ]);
+      if (began !== epoch) {
+        return; // older than codings drawn since; a newer fetch is under way
+      }
       view = got[0];
       codes = got[1] || [];
       if (!pop.hidden || selectionInfo()) {
         pending = true;
         return;
       }
-      render();
+      update();
     } catch (e) {
       showError(e);
     }
@@ -819,13 +1198,9 @@
     refresh();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-changed"] });
 
-  (async function () {
-    try {
-      const me = await api("GET", "/api/me");
-      csrf = (me && me.csrf) || "";
-    } catch (e) {
-      showError(e);
-    }
-    await refresh();
-  })();
+  // The CSRF token is for writes only: the document is fetched meanwhile.
+  api("GET", "/api/me").then((me) => {
+    csrf = (me && me.csrf) || "";
+  }, showError);
+  refresh();
 })();
