@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/suggest"
@@ -132,7 +134,47 @@ func suggestUnit(unit string) (project.Unit, error) {
 	return "", &OptionError{Option: "unit", Value: unit, Want: "sentence or segment"}
 }
 
-func suggestOptions() suggest.Options { return suggest.Options{Terms: fts.Terms} }
+// suggestOptions are the model's options for codebook cb: the index's
+// analysis, and each code's names (see codeNames).
+func suggestOptions(cb *coding.Codebook) suggest.Options {
+	return suggest.Options{Terms: fts.Terms, Names: codeNames(cb)}
+}
+
+// codeNames gives each code of cb the words that name and describe it:
+// its id cut into words ("rq2_curriculum-pedagogy": "rq2 curriculum
+// pedagogy", "LegitimationPractice": "Legitimation Practice"), its labels
+// in every language, its definition and when to apply it.
+func codeNames(cb *coding.Codebook) map[string]string {
+	names := map[string]string{}
+	for _, c := range cb.Classes() {
+		parts := []string{idWords(c.ID)}
+		langs := slices.Sorted(maps.Keys(c.Labels))
+		for _, l := range langs {
+			parts = append(parts, c.Labels[l])
+		}
+		parts = append(parts, c.Definition, c.Inclusion)
+		names[c.ID] = strings.Join(parts, " \n")
+	}
+	return names
+}
+
+// idWords cuts an id into words: at "_", "-", ".", "/" and where a lower
+// case letter or digit is followed by an upper case one.
+func idWords(id string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range id {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == '/':
+			r = ' '
+		case unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
 
 // Suggest learns from the project's codings and rejections and suggests
 // codings (see SuggestOptions and package coding/suggest). An unknown
@@ -174,7 +216,7 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 	if err != nil {
 		return nil, err
 	}
-	m := suggest.Train(t.units, t.coded, suggestOptions())
+	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
 	codes := o.Codes
 	if len(codes) == 0 {
 		codes = m.Codes()
@@ -378,5 +420,5 @@ func (s *Service) EvaluateSuggestions(ctx context.Context, o EvaluateOptions) (*
 			cues[c.ID] = append(cues[c.ID], ws...)
 		}
 	}
-	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions()), nil
+	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions(cb)), nil
 }

@@ -34,6 +34,10 @@ func BenchmarkSuggestLearn(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cb, err := s.p.Codebook()
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	var m *suggest.Model
@@ -43,7 +47,7 @@ func BenchmarkSuggestLearn(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m = suggest.Train(t.units, t.coded, suggestOptions())
+		m = suggest.Train(t.units, t.coded, suggestOptions(cb))
 	}
 	b.StopTimer()
 	var ms runtime.MemStats
@@ -65,11 +69,15 @@ func BenchmarkSuggestDocument(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cb, err := s.p.Codebook()
+	if err != nil {
+		b.Fatal(err)
+	}
 	t, err := s.training(ctx, v, "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := suggest.Train(t.units, t.coded, suggestOptions())
+	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
 	doc := t.units[0].Doc
 	var units []suggest.Unit
 	for _, u := range t.units {
@@ -99,4 +107,28 @@ func BenchmarkSuggestDocument(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(units)), "units")
+}
+
+// BenchmarkSuggestEvaluate cross-validates the model and the baselines on
+// the generated project (5 folds by document) and reports their overall F1
+// and precision at 10.
+func BenchmarkSuggestEvaluate(b *testing.B) {
+	s := benchSuggestProject(b)
+	ctx := context.Background()
+	var ev *suggest.Evaluation
+	for range b.N {
+		var err error
+		if ev, err = s.EvaluateSuggestions(ctx, EvaluateOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	o := ev.Overall
+	for _, m := range []struct {
+		name string
+		m    suggest.Metrics
+	}{{"model", o.Model}, {"cues", o.Cues}, {"tfidf", o.TFIDF}} {
+		b.ReportMetric(m.m.F1, m.name+"-F1")
+		b.ReportMetric(m.m.PAt10, m.name+"-P@10")
+	}
+	b.ReportMetric(float64(len(ev.Codes)), "codes")
 }
