@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/qualgraph/qualgraph/coding"
@@ -134,6 +135,49 @@ func suggestUnit(unit string) (project.Unit, error) {
 	return "", &OptionError{Option: "unit", Value: unit, Want: "sentence or segment"}
 }
 
+// suggestModels keeps, for each kind of unit, the model last trained
+// and the view it learnt from, so that a long-running process (the
+// workbench) trains once and answers from memory while the view stays
+// the same. The project keeps one view for each position of its record
+// and loads another as soon as the record grows (a coding, a rejection,
+// an import, a change of the codebook), so a model is never used past a
+// change: the next suggestion trains afresh.
+type suggestModels struct {
+	mu     sync.Mutex
+	byUnit map[project.Unit]*trainedModel
+}
+
+type trainedModel struct {
+	view *coding.View
+	t    *training
+	m    *suggest.Model
+}
+
+// model returns the model of unit trained on v (with the names of cb),
+// training it unless the resident one learnt from v. Training holds the
+// lock: concurrent callers wait for one training rather than each train.
+func (s *Service) model(ctx context.Context, v *coding.View, cb *coding.Codebook, unit string) (*training, *suggest.Model, error) {
+	u, err := suggestUnit(unit)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.models.mu.Lock()
+	defer s.models.mu.Unlock()
+	if tm := s.models.byUnit[u]; tm != nil && tm.view == v {
+		return tm.t, tm.m, nil
+	}
+	t, err := s.training(ctx, v, unit)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
+	if s.models.byUnit == nil {
+		s.models.byUnit = map[project.Unit]*trainedModel{}
+	}
+	s.models.byUnit[u] = &trainedModel{view: v, t: t, m: m}
+	return t, m, nil
+}
+
 // suggestOptions are the model's options for codebook cb: the index's
 // analysis, and each code's names (see codeNames).
 func suggestOptions(cb *coding.Codebook) suggest.Options {
@@ -212,11 +256,10 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 			docs[d.ID] = true
 		}
 	}
-	t, err := s.training(ctx, v, o.Unit)
+	t, m, err := s.model(ctx, v, cb, o.Unit)
 	if err != nil {
 		return nil, err
 	}
-	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
 	codes := o.Codes
 	if len(codes) == 0 {
 		codes = m.Codes()
@@ -232,11 +275,11 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 		text string
 	}
 	var all []scored
-	for _, u := range t.units {
+	for i, u := range t.units {
 		if docs != nil && !docs[u.Doc] {
 			continue
 		}
-		vec := m.Vectorize(u.Text)
+		vec := m.Unit(i)
 		if vec.Empty() {
 			continue
 		}

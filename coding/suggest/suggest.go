@@ -47,7 +47,7 @@ type Options struct {
 	// the model's features, so that a code's name counts from its first
 	// coding on. A code without names has 0 there.
 	Names  map[string]string
-	Epochs int     // passes over the units; default 15, more for fewer than 2,000 units (at most 200)
+	Epochs int     // passes over the units; default 5, more for fewer than 6,000 units (at most 200)
 	L2     float64 // regularisation of the term weights; default 1e-5
 	// PosWeight is how much more a positive unit counts than a negative
 	// one at most: a code's positives count as much as its negatives
@@ -80,8 +80,15 @@ type Model struct {
 	codes map[string]*codeModel
 	list  []string
 	// xs are the training units' vectors, which the coded segments of the
-	// explanations are made of.
-	xs []Vector
+	// explanations are made of; post lists, for each term, the units
+	// that have it and its weight there.
+	xs   []Vector
+	post [][]posting
+}
+
+type posting struct {
+	unit int32
+	val  float64
 }
 
 type codeModel struct {
@@ -90,7 +97,7 @@ type codeModel struct {
 	// The prototype feature: the cosine of a unit with the centroid of
 	// the code's units (cent), with weight wc; the name feature: its
 	// cosine with the code's names (name), with weight wn.
-	cent    Vector
+	cent    []float64 // normalised, by term id
 	wc      float64
 	name    Vector
 	wn      float64
@@ -118,7 +125,7 @@ func Covers(u, c coding.Range) bool {
 // Train learns a model from units and the coded segments (for the
 // explanations). See the package comment.
 func Train(units []Unit, coded []Coded, o Options) *Model {
-	o.Epochs = cmp.Or(o.Epochs, 15)
+	o.Epochs = cmp.Or(o.Epochs, 5)
 	o.PosWeight = cmp.Or(o.PosWeight, 30)
 	o.ProtoScale = cmp.Or(o.ProtoScale, 3)
 	o.UncodedWeight = cmp.Or(o.UncodedWeight, 0.3)
@@ -161,6 +168,12 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 		m.xs[i] = m.weigh(ids[i])
 	}
 	xs := m.xs
+	m.post = make([][]posting, len(m.words))
+	for i, x := range xs {
+		for k, j := range x.idx {
+			m.post[j] = append(m.post[j], posting{int32(i), x.val[k]})
+		}
+	}
 	// Labels per code.
 	pos := map[string][]bool{}
 	rej := map[string][]bool{}
@@ -231,6 +244,13 @@ func (m *Model) addCoded(units []Unit, coded []Coded) {
 	for _, us := range byDoc {
 		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(units[a].Start, units[b].Start) })
 	}
+	n := map[string]int{}
+	for _, cd := range coded {
+		n[cd.Code]++
+	}
+	for c, cm := range m.codes {
+		cm.coded = make([]codedRef, 0, n[c])
+	}
 	sum := map[int32]float64{}
 	for _, cd := range coded {
 		cm := m.codes[cd.Code]
@@ -251,7 +271,12 @@ func (m *Model) addCoded(units []Unit, coded []Coded) {
 				ref.units = append(ref.units, i)
 			}
 		}
-		if len(ref.units) == 0 {
+		switch len(ref.units) {
+		case 0:
+			continue
+		case 1: // a unit's vector is normalised
+			ref.norm = 1
+			cm.coded = append(cm.coded, ref)
 			continue
 		}
 		clear(sum)
@@ -306,13 +331,11 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 	}
 	if ss > 0 {
 		norm := math.Sqrt(ss)
-		for j, x := range cent {
-			if x != 0 {
-				cm.cent.idx = append(cm.cent.idx, int32(j))
-				cm.cent.val = append(cm.cent.val, x/norm)
-			}
+		for j := range cent {
+			cent[j] /= norm
 		}
 	}
+	cm.cent = cent
 	neg := len(xs) - cm.support
 	wp := 1.0
 	if cm.support > 0 && neg > 0 {
@@ -334,6 +357,11 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 				wt = o.UncodedWeight
 			}
 			g := (sigmoid(cm.logit(x, proto[i], nameSim[i])) - y) * wt
+			if math.Abs(g) < minGradient {
+				// Learnt already: the update would change nothing
+				// that counts (most negatives, after a pass or two).
+				continue
+			}
 			for k, j := range x.idx {
 				cm.w[j] -= lr * (g*x.val[k] + o.L2*cm.w[j])
 			}
@@ -349,13 +377,19 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 // projects.
 const minUpdates = 30000
 
+// minGradient is the gradient below which fit skips a unit's update.
+const minGradient = 1e-3
+
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // score is the stacked score of v: the mean of the regression's
 // probability and the unit's similarity (the prototype and name features
 // added, at most 1).
 func (cm *codeModel) score(v Vector) float64 {
-	pc, pn := cosine(v, cm.cent), cosine(v, cm.name)
+	pc, pn := 0.0, cosine(v, cm.name)
+	for k, j := range v.idx {
+		pc += cm.cent[j] * v.val[k]
+	}
 	return (sigmoid(cm.logit(v, pc, pn)) + min(1, pc+pn)) / 2
 }
 
@@ -405,6 +439,9 @@ func (m *Model) vector(terms []string) Vector {
 
 // Vectorize returns text's vector.
 func (m *Model) Vectorize(text string) Vector { return m.vector(m.terms(text)) }
+
+// Unit returns the vector of the i-th unit Train was given.
+func (m *Model) Unit(i int) Vector { return m.xs[i] }
 
 // Codes returns the codes the model scores, sorted.
 func (m *Model) Codes() []string { return m.list }
@@ -462,28 +499,47 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Term, b.Term))
 	})
 	ts = ts[:min(len(ts), nTerms)]
-	var ss []Similar
-	// A coded segment's cosine with v: the sum of v's with the units it
-	// covers (each unit's computed once), over the segment's norm.
-	dots := map[int32]float64{}
-	for _, c := range cm.coded {
-		d := 0.0
-		for _, i := range c.units {
-			x, ok := dots[i]
-			if !ok {
-				x = cosine(v, m.xs[i])
-				dots[i] = x
-			}
-			d += x
-		}
-		if s := d / c.norm; s > 0 {
-			ss = append(ss, Similar{Doc: c.Doc, Start: c.Start, End: c.End, Coder: c.Coder, Text: c.Text, Score: s})
+	// A coded segment's cosine with v: the sum of v's dot products with
+	// the units it covers (all found at once through the postings), over
+	// the segment's norm.
+	dots := make([]float64, len(m.xs))
+	for k, j := range v.idx {
+		for _, p := range m.post[j] {
+			dots[p.unit] += v.val[k] * p.val
 		}
 	}
-	slices.SortStableFunc(ss, func(a, b Similar) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Start, b.Start), cmp.Compare(a.Coder, b.Coder))
-	})
-	return ts, ss[:min(len(ss), nSimilar)]
+	type cand struct {
+		c *codedRef
+		s float64
+	}
+	before := func(a, b cand) bool {
+		return cmp.Or(cmp.Compare(b.s, a.s), cmp.Compare(a.c.Doc, b.c.Doc), cmp.Compare(a.c.Start, b.c.Start), cmp.Compare(a.c.Coder, b.c.Coder)) < 0
+	}
+	// The nSimilar best, in order, kept as the segments go by.
+	var cs []cand
+	for k := range cm.coded {
+		c := &cm.coded[k]
+		d := 0.0
+		for _, i := range c.units {
+			d += dots[i]
+		}
+		x := cand{c, d / c.norm}
+		if x.s <= 1e-12 || nSimilar <= 0 || len(cs) == nSimilar && !before(x, cs[len(cs)-1]) {
+			continue
+		}
+		at := len(cs)
+		for at > 0 && before(x, cs[at-1]) {
+			at--
+		}
+		cs = slices.Insert(cs, at, x)
+		cs = cs[:min(len(cs), nSimilar)]
+	}
+	var ss []Similar
+	for _, x := range cs {
+		c := x.c
+		ss = append(ss, Similar{Doc: c.Doc, Start: c.Start, End: c.End, Coder: c.Coder, Text: c.Text, Score: x.s})
+	}
+	return ts, ss
 }
 
 // cosine of two normalised vectors.
