@@ -454,8 +454,9 @@ func (m *Model) Support(code string) int {
 	return 0
 }
 
-// Score returns the probability that code applies to a unit of vector
-// v; 0 for a code the model does not know or an empty vector.
+// Score returns how likely code applies to a unit of vector v, between 0
+// and 1 (the stacked score: see the package comment); 0 for a code the
+// model does not know or an empty vector.
 func (m *Model) Score(code string, v Vector) float64 {
 	cm := m.codes[code]
 	if cm == nil || v.Empty() {
