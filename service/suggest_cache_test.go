@@ -75,3 +75,20 @@ func TestSuggestResidentModel(t *testing.T) {
 		t.Errorf("the model after the coding learnt from %d units of Lobbying, want 2", got)
 	}
 }
+
+func TestIDWords(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{"LegitimationPractice", "Legitimation Practice"},
+		{"rq2_curriculum_and_instruction-pedagogy-fun", "rq2 curriculum and instruction pedagogy fun"},
+		{"csta_k12Standards", "csta k12 Standards"},
+		{"a.b/c", "a b c"},
+		{"URLPolicy", "URLPolicy"},
+		{"游说", "游说"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			if got := idWords(tc.id); got != tc.want {
+				t.Errorf("idWords(%q) = %q, want %q", tc.id, got, tc.want)
+			}
+		})
+	}
+}
