@@ -21,7 +21,9 @@
 // RejectSuggestions records their rejection, EvaluateSuggestions
 // cross-validates the model against two baselines (package
 // coding/suggest). Frequencies and the other analyses (Selection) and
-// Agreement can leave out accepted suggestions (NoSuggested).
+// Agreement can leave out accepted suggestions (NoSuggested). A Service
+// keeps the model it trained, for each kind of unit, while the project's
+// view stays the same, and trains afresh after any change.
 //
 // Users, roles and blind coding (users.go): AddUser, Users, RemoveUser,
 // Authenticate, SetBlind and Blind change and read them, as recorded

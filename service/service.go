@@ -16,7 +16,8 @@ import (
 
 // Service runs the use cases on one open project. Create it with New.
 type Service struct {
-	p *project.Project
+	p      *project.Project
+	models suggestModels // the resident suggestion models (suggest.go)
 }
 
 // New returns a Service over p. The caller keeps p open while the Service

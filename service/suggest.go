@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/suggest"
@@ -132,7 +135,90 @@ func suggestUnit(unit string) (project.Unit, error) {
 	return "", &OptionError{Option: "unit", Value: unit, Want: "sentence or segment"}
 }
 
-func suggestOptions() suggest.Options { return suggest.Options{Terms: fts.Terms} }
+// suggestModels keeps, for each kind of unit, the model last trained
+// and the view it learnt from, so that a long-running process (the
+// workbench) trains once and answers from memory while the view stays
+// the same. The project keeps one view for each position of its record
+// and loads another as soon as the record grows (a coding, a rejection,
+// an import, a change of the codebook), so a model is never used past a
+// change: the next suggestion trains afresh.
+type suggestModels struct {
+	mu     sync.Mutex
+	byUnit map[project.Unit]*trainedModel
+}
+
+type trainedModel struct {
+	view *coding.View
+	t    *training
+	m    *suggest.Model
+}
+
+// model returns the model of unit trained on v (with the names of cb),
+// training it unless the resident one learnt from v. Training holds the
+// lock: concurrent callers wait for one training rather than each train.
+func (s *Service) model(ctx context.Context, v *coding.View, cb *coding.Codebook, unit string) (*training, *suggest.Model, error) {
+	u, err := suggestUnit(unit)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.models.mu.Lock()
+	defer s.models.mu.Unlock()
+	if tm := s.models.byUnit[u]; tm != nil && tm.view == v {
+		return tm.t, tm.m, nil
+	}
+	t, err := s.training(ctx, v, unit)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
+	if s.models.byUnit == nil {
+		s.models.byUnit = map[project.Unit]*trainedModel{}
+	}
+	s.models.byUnit[u] = &trainedModel{view: v, t: t, m: m}
+	return t, m, nil
+}
+
+// suggestOptions are the model's options for codebook cb: the index's
+// analysis, and each code's names (see codeNames).
+func suggestOptions(cb *coding.Codebook) suggest.Options {
+	return suggest.Options{Terms: fts.Terms, Names: codeNames(cb)}
+}
+
+// codeNames gives each code of cb the words that name and describe it:
+// its id cut into words ("rq2_curriculum-pedagogy": "rq2 curriculum
+// pedagogy", "LegitimationPractice": "Legitimation Practice"), its labels
+// in every language, its definition and when to apply it.
+func codeNames(cb *coding.Codebook) map[string]string {
+	names := map[string]string{}
+	for _, c := range cb.Classes() {
+		parts := []string{idWords(c.ID)}
+		langs := slices.Sorted(maps.Keys(c.Labels))
+		for _, l := range langs {
+			parts = append(parts, c.Labels[l])
+		}
+		parts = append(parts, c.Definition, c.Inclusion)
+		names[c.ID] = strings.Join(parts, " \n")
+	}
+	return names
+}
+
+// idWords cuts an id into words: at "_", "-", ".", "/" and where a lower
+// case letter or digit is followed by an upper case one.
+func idWords(id string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range id {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == '/':
+			r = ' '
+		case unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
 
 // Suggest learns from the project's codings and rejections and suggests
 // codings (see SuggestOptions and package coding/suggest). An unknown
@@ -170,11 +256,10 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 			docs[d.ID] = true
 		}
 	}
-	t, err := s.training(ctx, v, o.Unit)
+	t, m, err := s.model(ctx, v, cb, o.Unit)
 	if err != nil {
 		return nil, err
 	}
-	m := suggest.Train(t.units, t.coded, suggestOptions())
 	codes := o.Codes
 	if len(codes) == 0 {
 		codes = m.Codes()
@@ -190,11 +275,11 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 		text string
 	}
 	var all []scored
-	for _, u := range t.units {
+	for i, u := range t.units {
 		if docs != nil && !docs[u.Doc] {
 			continue
 		}
-		vec := m.Vectorize(u.Text)
+		vec := m.Unit(i)
 		if vec.Empty() {
 			continue
 		}
@@ -378,5 +463,5 @@ func (s *Service) EvaluateSuggestions(ctx context.Context, o EvaluateOptions) (*
 			cues[c.ID] = append(cues[c.ID], ws...)
 		}
 	}
-	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions()), nil
+	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions(cb)), nil
 }

@@ -190,10 +190,13 @@ type codingJSON struct {
 	// Existing is set by code --json when the coder had already coded
 	// the span with the code: nothing was written.
 	Existing bool `json:"existing,omitempty"`
+	// Suggested is the model and score of a coding accepted from a
+	// suggestion (suggest --accept); absent for a coding made by hand.
+	Suggested *coding.Suggestion `json:"suggested,omitempty"`
 }
 
 func toCodingJSON(c coding.Coding, text string) codingJSON {
-	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo, false}
+	return codingJSON{c.ID, c.Doc, c.Start, c.End, c.Code, c.Coder, c.Created.UTC(), text, c.Memo, false, c.Suggested}
 }
 
 // autoCodeJSON is the shape of code --search|--speaker --json and

@@ -7,24 +7,31 @@
 // Train takes units of text, each with the codes that apply to it (a code
 // applies to a unit that one of its codings covers: see Covers) and the
 // codes that coders rejected there, and the coded segments themselves.
-// Each unit becomes a sparse tf-idf vector over its terms, which the
-// caller's Terms function gives (qualgraph passes corpus/fts.Terms:
-// stemmed English without stop words, Chinese character pairs); the idf
-// is learnt from the units. For every code that applies to at least one
-// unit, a logistic regression (one code against the rest) is fitted by
-// stochastic gradient descent with L2 regularisation over the terms and
-// one feature more, the prototype: the unit's cosine with the centroid of
-// the code's units (for a unit of the code, of the others). Positives are
-// weighted up by the ratio of negatives to positives (at most
-// Options.PosWeight, 30), a rejected suggestion counts twice as a
-// negative. The training is deterministic: the same units give the same
-// model.
+// Each unit is analysed once, by the caller's Terms function (qualgraph
+// passes corpus/fts.Terms: stemmed English without stop words, Chinese
+// character pairs), and becomes a sparse tf-idf vector, L2-normalised;
+// the idf is learnt from the units. For every code that applies to at
+// least one unit, a logistic regression (one code against the rest) is
+// fitted by stochastic gradient descent with L2 regularisation, over the
+// terms and two features more: the prototype, the unit's cosine with the
+// centroid of the code's units (for a unit of the code, of the others),
+// and the name, the unit's cosine with the words that name and describe
+// the code (Options.Names: qualgraph gives its id cut into words, its
+// labels, definition and when to apply it). Positives are weighted up by
+// the ratio of negatives to positives (at most Options.PosWeight, 30), a
+// rejected suggestion counts twice as a negative, a unit without any code
+// counts 0.3. The codes are fitted in parallel. The training is
+// deterministic: the same units give the same model.
 //
-// Score gives the probability that a code applies to a unit's vector;
-// DefaultThreshold is where a suggestion counts as a prediction. Explain
-// gives the terms that weighed most for it (their weight in the unit
-// times their weight in the code's model) and the coded segments of the
-// code most similar to the unit (cosine of tf-idf vectors).
+// Score is a stacked score between 0 and 1: the mean of the regression's
+// probability and the unit's similarity (prototype plus name, at most 1),
+// so that a code with few codings leans on its coded text and its name,
+// which the regression cannot yet weigh. DefaultThreshold is where a
+// suggestion counts as a prediction. Explain gives the terms that weighed
+// most for it (their weight in the unit times their weight in the code's
+// model) and the coded segments of the code most similar to the unit: a
+// coded segment is compared as the sum of the vectors of the units it
+// covers.
 //
 // ID gives a suggestion an id that stays the same while the unit, code
 // and Version stay the same, so that an id can be accepted or rejected

@@ -118,9 +118,25 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 			scores[mth][c] = make([]float64, len(units))
 		}
 	}
+	// Each unit is analysed once: the folds' models take its terms from
+	// here.
 	unitTerms := make([][]string, len(units))
+	parallel(len(units), func(i int) { unitTerms[i] = o.Terms(units[i].Text) })
+	known := make(map[string][]string, len(units))
 	for i, u := range units {
-		unitTerms[i] = o.Terms(u.Text)
+		known[u.Text] = unitTerms[i]
+	}
+	terms := o.Terms
+	o.Terms = func(text string) []string {
+		if ts, ok := known[text]; ok {
+			return ts
+		}
+		return terms(text)
+	}
+	// The units of each document, for overlapsAny.
+	byDoc := map[string][]int{}
+	for i, u := range units {
+		byDoc[u.Doc] = append(byDoc[u.Doc], i)
 	}
 	for i := range units {
 		for _, c := range codes {
@@ -145,7 +161,7 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 		}
 		var trainCoded []Coded
 		for _, c := range codedSegs {
-			if !overlapsAny(c.Span, units, foldOf, f) {
+			if !overlapsAny(c.Span, units, byDoc[c.Doc], foldOf, f) {
 				trainCoded = append(trainCoded, c)
 			}
 		}
@@ -282,10 +298,11 @@ func pAt10(scores []float64, applies []bool) float64 {
 	return round(float64(hit) / 10)
 }
 
-// overlapsAny reports whether span s overlaps a unit of fold f.
-func overlapsAny(s coding.Span, units []Unit, foldOf []int, f int) bool {
-	for i, u := range units {
-		if foldOf[i] == f && u.Doc == s.Doc && u.Start < s.End && s.Start < u.End {
+// overlapsAny reports whether span s overlaps a unit of fold f among
+// units[i] for i in its document's units, doc.
+func overlapsAny(s coding.Span, units []Unit, doc []int, foldOf []int, f int) bool {
+	for _, i := range doc {
+		if u := units[i]; foldOf[i] == f && u.Start < s.End && s.Start < u.End {
 			return true
 		}
 	}

@@ -10,12 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/qualgraph/qualgraph/coding"
 )
 
 // Version names the model: suggestion ids and accepted codings carry it.
-const Version = "lr1"
+const Version = "lr2"
 
 // DefaultThreshold is the score from which a suggestion counts as a
 // prediction that the code applies.
@@ -40,9 +41,14 @@ type Coded struct {
 
 // Options tune Train. Terms is required.
 type Options struct {
-	Terms  func(text string) []string
-	Epochs int     // passes over the units; default 15, more for fewer than 2,000 units (at most 200)
-	L2     float64 // regularisation; default 1e-5
+	Terms func(text string) []string
+	// Names gives, for a code, the words that name and describe it (its
+	// id, labels and definition): the unit's similarity to them is one of
+	// the model's features, so that a code's name counts from its first
+	// coding on. A code without names has 0 there.
+	Names  map[string]string
+	Epochs int     // passes over the units; default 5, more for fewer than 6,000 units (at most 200)
+	L2     float64 // regularisation of the term weights; default 1e-5
 	// PosWeight is how much more a positive unit counts than a negative
 	// one at most: a code's positives count as much as its negatives
 	// together, up to this factor; default 30.
@@ -50,7 +56,8 @@ type Options struct {
 	// UncodedWeight is how much a unit without any code counts as a
 	// negative (it may simply not have been coded yet); default 0.3.
 	UncodedWeight float64
-	// ProtoScale scales the prototype feature (see fit); default 3.
+	// ProtoScale scales the prototype and name features (see fit);
+	// default 3.
 	ProtoScale float64
 }
 
@@ -72,23 +79,40 @@ type Model struct {
 	idf   []float64
 	codes map[string]*codeModel
 	list  []string
+	// xs are the training units' vectors, which the coded segments of the
+	// explanations are made of; post lists, for each term, the units
+	// that have it and its weight there.
+	xs   []Vector
+	post [][]posting
+}
+
+type posting struct {
+	unit int32
+	val  float64
 }
 
 type codeModel struct {
 	w []float64
 	b float64
 	// The prototype feature: the cosine of a unit with the centroid of
-	// the code's units (cent, normalised), with weight wc.
-	cent    []float64
+	// the code's units (cent), with weight wc; the name feature: its
+	// cosine with the code's names (name), with weight wn.
+	cent    []float64 // normalised, by term id
 	wc      float64
+	name    Vector
+	wn      float64
 	scale   float64
 	support int
-	coded   []codedVec
+	coded   []codedRef
 }
 
-type codedVec struct {
+// codedRef is a coded segment as the explanations compare it: the sum of
+// the vectors of the training units it covers (units), whose norm is
+// norm.
+type codedRef struct {
 	Coded
-	v Vector
+	units []int32
+	norm  float64
 }
 
 // Covers reports whether a coding of span c gives its code to unit u:
@@ -101,7 +125,7 @@ func Covers(u, c coding.Range) bool {
 // Train learns a model from units and the coded segments (for the
 // explanations). See the package comment.
 func Train(units []Unit, coded []Coded, o Options) *Model {
-	o.Epochs = cmp.Or(o.Epochs, 15)
+	o.Epochs = cmp.Or(o.Epochs, 5)
 	o.PosWeight = cmp.Or(o.PosWeight, 30)
 	o.ProtoScale = cmp.Or(o.ProtoScale, 3)
 	o.UncodedWeight = cmp.Or(o.UncodedWeight, 0.3)
@@ -109,22 +133,28 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 		o.L2 = 1e-5
 	}
 	m := &Model{terms: o.Terms, vocab: map[string]int32{}, codes: map[string]*codeModel{}}
+	// Each unit is analysed once, in parallel.
 	toks := make([][]string, len(units))
+	parallel(len(units), func(i int) { toks[i] = o.Terms(units[i].Text) })
+	ids := make([][]int32, len(units))
 	df := []int{}
-	for i, u := range units {
-		toks[i] = o.Terms(u.Text)
-		seen := map[int32]bool{}
-		for _, t := range toks[i] {
-			k, ok := m.vocab[t]
+	for i := range units {
+		ids[i] = make([]int32, len(toks[i]))
+		for k, t := range toks[i] {
+			j, ok := m.vocab[t]
 			if !ok {
-				k = int32(len(m.words))
-				m.vocab[t] = k
+				j = int32(len(m.words))
+				m.vocab[t] = j
 				m.words = append(m.words, t)
 				df = append(df, 0)
 			}
-			if !seen[k] {
-				seen[k] = true
-				df[k]++
+			ids[i][k] = j
+		}
+		toks[i] = nil
+		slices.Sort(ids[i])
+		for k, j := range ids[i] {
+			if k == 0 || ids[i][k-1] != j {
+				df[j]++
 			}
 		}
 	}
@@ -133,9 +163,16 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	for k, d := range df {
 		m.idf[k] = math.Log((1+n)/(1+float64(d))) + 1
 	}
-	xs := make([]Vector, len(units))
+	m.xs = make([]Vector, len(units))
 	for i := range units {
-		xs[i] = m.vector(toks[i])
+		m.xs[i] = m.weigh(ids[i])
+	}
+	xs := m.xs
+	m.post = make([][]posting, len(m.words))
+	for i, x := range xs {
+		for k, j := range x.idx {
+			m.post[j] = append(m.post[j], posting{int32(i), x.val[k]})
+		}
 	}
 	// Labels per code.
 	pos := map[string][]bool{}
@@ -169,61 +206,119 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 
 	models := make([]*codeModel, len(m.list))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				c := m.list[k]
-				models[k] = fit(xs, pos[c], rej[c], uncoded, order, len(m.words), o)
-			}
-		}()
-	}
-	for k := range m.list {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(m.list), func(k int) {
+		c := m.list[k]
+		models[k] = fit(xs, pos[c], rej[c], uncoded, order, m.Vectorize(o.Names[c]), len(m.words), o)
+	})
 	for k, c := range m.list {
 		m.codes[c] = models[k]
 	}
+	m.addCoded(units, coded)
+	return m
+}
+
+// parallel calls f(0) … f(n-1) on as many goroutines as there are
+// processors.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range max(1, min(n, runtime.GOMAXPROCS(0))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// addCoded gives each code its coded segments, as the training units
+// they cover (see Covers); a segment that covers none is left out.
+func (m *Model) addCoded(units []Unit, coded []Coded) {
+	byDoc := map[string][]int32{}
+	for i, u := range units {
+		byDoc[u.Doc] = append(byDoc[u.Doc], int32(i))
+	}
+	for _, us := range byDoc {
+		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(units[a].Start, units[b].Start) })
+	}
+	n := map[string]int{}
+	for _, cd := range coded {
+		n[cd.Code]++
+	}
+	for c, cm := range m.codes {
+		cm.coded = make([]codedRef, 0, n[c])
+	}
+	sum := map[int32]float64{}
 	for _, cd := range coded {
 		cm := m.codes[cd.Code]
 		if cm == nil {
 			continue
 		}
-		if v := m.Vectorize(cd.Text); !v.Empty() {
-			cm.coded = append(cm.coded, codedVec{cd, v})
+		us := byDoc[cd.Doc]
+		// The units that overlap cd: from the first that ends after
+		// cd.Start to the last that starts before cd.End.
+		lo, _ := slices.BinarySearchFunc(us, cd.Start+1, func(i int32, end int) int { return cmp.Compare(units[i].End, end) })
+		ref := codedRef{Coded: cd}
+		for _, i := range us[lo:] {
+			u := units[i]
+			if u.Start >= cd.End {
+				break
+			}
+			if !m.xs[i].Empty() && Covers(coding.Range{Start: u.Start, End: u.End}, coding.Range{Start: cd.Start, End: cd.End}) {
+				ref.units = append(ref.units, i)
+			}
 		}
+		switch len(ref.units) {
+		case 0:
+			continue
+		case 1: // a unit's vector is normalised
+			ref.norm = 1
+			cm.coded = append(cm.coded, ref)
+			continue
+		}
+		clear(sum)
+		for _, i := range ref.units {
+			for k, j := range m.xs[i].idx {
+				sum[j] += m.xs[i].val[k]
+			}
+		}
+		for _, x := range sum {
+			ref.norm += x * x
+		}
+		ref.norm = math.Sqrt(ref.norm)
+		cm.coded = append(cm.coded, ref)
 	}
-	return m
 }
 
-// fit fits one code's logistic regression. Besides the terms it has one
-// feature more, the prototype: a unit's cosine with the centroid of the
-// code's units, for a positive unit the centroid of the others (so that
-// a unit does not vote for itself).
-func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options) *codeModel {
-	cm := &codeModel{w: make([]float64, dim), cent: make([]float64, dim), scale: o.ProtoScale}
+// fit fits one code's logistic regression. Besides the terms it has two
+// features more: the prototype, a unit's cosine with the centroid of the
+// code's units (for a positive unit the centroid of the others, so that
+// a unit does not vote for itself), and the unit's cosine with the
+// code's names.
+func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim int, o Options) *codeModel {
+	cm := &codeModel{w: make([]float64, dim), scale: o.ProtoScale, name: name}
+	cent := make([]float64, dim)
 	for i, p := range pos {
 		if p {
 			cm.support++
 			for k, j := range xs[i].idx {
-				cm.cent[j] += xs[i].val[k]
+				cent[j] += xs[i].val[k]
 			}
 		}
 	}
 	ss := 0.0
-	for _, x := range cm.cent {
+	for _, x := range cent {
 		ss += x * x
 	}
 	proto := make([]float64, len(xs))
+	nameSim := make([]float64, len(xs))
 	for i, x := range xs {
 		d := 0.0
 		for k, j := range x.idx {
-			d += cm.cent[j] * x.val[k]
+			d += cent[j] * x.val[k]
 		}
 		if pos[i] {
 			if n2 := ss - 2*d + 1; n2 > 1e-12 {
@@ -232,13 +327,15 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options)
 		} else if ss > 0 {
 			proto[i] = d / math.Sqrt(ss)
 		}
+		nameSim[i] = cosine(x, name)
 	}
 	if ss > 0 {
 		norm := math.Sqrt(ss)
-		for j := range cm.cent {
-			cm.cent[j] /= norm
+		for j := range cent {
+			cent[j] /= norm
 		}
 	}
+	cm.cent = cent
 	neg := len(xs) - cm.support
 	wp := 1.0
 	if cm.support > 0 && neg > 0 {
@@ -259,11 +356,17 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options)
 			case uncoded[i]:
 				wt = o.UncodedWeight
 			}
-			g := (sigmoid(cm.logit(x, proto[i])) - y) * wt
+			g := (sigmoid(cm.logit(x, proto[i], nameSim[i])) - y) * wt
+			if math.Abs(g) < minGradient {
+				// Learnt already: the update would change nothing
+				// that counts (most negatives, after a pass or two).
+				continue
+			}
 			for k, j := range x.idx {
 				cm.w[j] -= lr * (g*x.val[k] + o.L2*cm.w[j])
 			}
 			cm.wc -= lr * g * cm.scale * proto[i]
+			cm.wn -= lr * g * cm.scale * nameSim[i]
 			cm.b -= lr * g * 0.1
 		}
 	}
@@ -274,45 +377,46 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, dim int, o Options)
 // projects.
 const minUpdates = 30000
 
+// minGradient is the gradient below which fit skips a unit's update.
+const minGradient = 1e-3
+
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// logit is the model's log-odds for x, whose prototype feature is proto.
-func (cm *codeModel) logit(x Vector, proto float64) float64 {
-	s := cm.b + cm.wc*cm.scale*proto
+// score is the stacked score of v: the mean of the regression's
+// probability and the unit's similarity (the prototype and name features
+// added, at most 1).
+func (cm *codeModel) score(v Vector) float64 {
+	pc, pn := 0.0, cosine(v, cm.name)
+	for k, j := range v.idx {
+		pc += cm.cent[j] * v.val[k]
+	}
+	return (sigmoid(cm.logit(v, pc, pn)) + min(1, pc+pn)) / 2
+}
+
+// logit is the model's log-odds for x, whose prototype and name features
+// are proto and name.
+func (cm *codeModel) logit(x Vector, proto, name float64) float64 {
+	s := cm.b + (cm.wc*proto+cm.wn*name)*cm.scale
 	for k, j := range x.idx {
 		s += cm.w[j] * x.val[k]
 	}
 	return s
 }
 
-// proto is the prototype feature of x: its cosine with the centroid.
-func (cm *codeModel) proto(x Vector) float64 {
-	d := 0.0
-	for k, j := range x.idx {
-		d += cm.cent[j] * x.val[k]
-	}
-	return d
-}
-
-// vector weighs terms: (1 + log tf) × idf, normalised; unknown terms are
-// left out.
-func (m *Model) vector(terms []string) Vector {
-	tf := map[int32]int{}
-	for _, t := range terms {
-		if k, ok := m.vocab[t]; ok {
-			tf[k]++
-		}
-	}
-	v := Vector{idx: make([]int32, 0, len(tf)), val: make([]float64, 0, len(tf))}
-	for k := range tf {
-		v.idx = append(v.idx, k)
-	}
-	slices.Sort(v.idx)
+// weigh weighs a unit's sorted term ids: (1 + log tf) × idf, normalised.
+func (m *Model) weigh(ids []int32) Vector {
+	v := Vector{}
 	norm := 0.0
-	for _, k := range v.idx {
-		w := (1 + math.Log(float64(tf[k]))) * m.idf[k]
+	for k := 0; k < len(ids); {
+		e := k + 1
+		for e < len(ids) && ids[e] == ids[k] {
+			e++
+		}
+		w := (1 + math.Log(float64(e-k))) * m.idf[ids[k]]
+		v.idx = append(v.idx, ids[k])
 		v.val = append(v.val, w)
 		norm += w * w
+		k = e
 	}
 	norm = math.Sqrt(norm)
 	for i := range v.val {
@@ -321,8 +425,23 @@ func (m *Model) vector(terms []string) Vector {
 	return v
 }
 
+// vector weighs terms as weigh does; unknown terms are left out.
+func (m *Model) vector(terms []string) Vector {
+	ids := make([]int32, 0, len(terms))
+	for _, t := range terms {
+		if k, ok := m.vocab[t]; ok {
+			ids = append(ids, k)
+		}
+	}
+	slices.Sort(ids)
+	return m.weigh(ids)
+}
+
 // Vectorize returns text's vector.
 func (m *Model) Vectorize(text string) Vector { return m.vector(m.terms(text)) }
+
+// Unit returns the vector of the i-th unit Train was given.
+func (m *Model) Unit(i int) Vector { return m.xs[i] }
 
 // Codes returns the codes the model scores, sorted.
 func (m *Model) Codes() []string { return m.list }
@@ -335,14 +454,15 @@ func (m *Model) Support(code string) int {
 	return 0
 }
 
-// Score returns the probability that code applies to a unit of vector
-// v; 0 for a code the model does not know or an empty vector.
+// Score returns how likely code applies to a unit of vector v, between 0
+// and 1 (the stacked score: see the package comment); 0 for a code the
+// model does not know or an empty vector.
 func (m *Model) Score(code string, v Vector) float64 {
 	cm := m.codes[code]
 	if cm == nil || v.Empty() {
 		return 0
 	}
-	return sigmoid(cm.logit(v, cm.proto(v)))
+	return cm.score(v)
 }
 
 // TermWeight is a term and how much it weighed for a suggestion.
@@ -380,16 +500,47 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Term, b.Term))
 	})
 	ts = ts[:min(len(ts), nTerms)]
-	var ss []Similar
-	for _, c := range cm.coded {
-		if s := cosine(v, c.v); s > 0 {
-			ss = append(ss, Similar{Doc: c.Doc, Start: c.Start, End: c.End, Coder: c.Coder, Text: c.Text, Score: s})
+	// A coded segment's cosine with v: the sum of v's dot products with
+	// the units it covers (all found at once through the postings), over
+	// the segment's norm.
+	dots := make([]float64, len(m.xs))
+	for k, j := range v.idx {
+		for _, p := range m.post[j] {
+			dots[p.unit] += v.val[k] * p.val
 		}
 	}
-	slices.SortStableFunc(ss, func(a, b Similar) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Start, b.Start), cmp.Compare(a.Coder, b.Coder))
-	})
-	return ts, ss[:min(len(ss), nSimilar)]
+	type cand struct {
+		c *codedRef
+		s float64
+	}
+	before := func(a, b cand) bool {
+		return cmp.Or(cmp.Compare(b.s, a.s), cmp.Compare(a.c.Doc, b.c.Doc), cmp.Compare(a.c.Start, b.c.Start), cmp.Compare(a.c.Coder, b.c.Coder)) < 0
+	}
+	// The nSimilar best, in order, kept as the segments go by.
+	var cs []cand
+	for k := range cm.coded {
+		c := &cm.coded[k]
+		d := 0.0
+		for _, i := range c.units {
+			d += dots[i]
+		}
+		x := cand{c, d / c.norm}
+		if x.s <= 1e-12 || nSimilar <= 0 || len(cs) == nSimilar && !before(x, cs[len(cs)-1]) {
+			continue
+		}
+		at := len(cs)
+		for at > 0 && before(x, cs[at-1]) {
+			at--
+		}
+		cs = slices.Insert(cs, at, x)
+		cs = cs[:min(len(cs), nSimilar)]
+	}
+	var ss []Similar
+	for _, x := range cs {
+		c := x.c
+		ss = append(ss, Similar{Doc: c.Doc, Start: c.Start, End: c.End, Coder: c.Coder, Text: c.Text, Score: x.s})
+	}
+	return ts, ss
 }
 
 // cosine of two normalised vectors.
