@@ -110,7 +110,7 @@ var fixtureAssertions = []coding.Assertion{
 		Evidence: []coding.Span{sp("dC", "I spoke for Chen at the association")}},
 	{ID: "a06", Subject: "town", Relation: "funds", Object: "lin", Practice: "ResourceMobilisation", Coder: "bob",
 		Suggested: &coding.Suggestion{Model: "cues1", Score: 0.85},
-		Evidence: []coding.Span{sp("dB", "The town shall subsidise returnees")}},
+		Evidence:  []coding.Span{sp("dB", "The town shall subsidise returnees")}},
 	{ID: "a07", Subject: "lin", Relation: "takesPosition", Object: "class:HighTechCertification", Practice: "Framing",
 		Polarity: coding.Negative, Confidence: 0.8, Coder: "alice",
 		Evidence: []coding.Span{sp("dA", "the high-tech certificate is a waste of money")}},
