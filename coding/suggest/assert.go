@@ -295,8 +295,9 @@ var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "we": true,
 // one the text's order gives is kept: the subject before the cue and the
 // object after it (or inside its gap), the other way round in the
 // passive voice (the cue followed by "by", or 被 before it); where the
-// order decides nothing, both. A symmetric relation is proposed once, an
-// inverse pair in one direction only, the subject first in the text.
+// order decides nothing, both, unless another cue gives one of them a
+// higher score. A symmetric relation is proposed once, the subject first
+// in the text, and a statement once, not also with the inverse relation.
 //
 // The score is 0.5, plus 0.3 where the order agrees with the direction,
 // plus up to 0.2 for closeness: 0.2/(1+d/4) for d words between the
@@ -347,14 +348,20 @@ func (p *Proposer) dedupe(ps []Proposal) []Proposal {
 			strings.Compare(a.Subject, b.Subject), strings.Compare(a.Object, b.Object))
 	})
 	seen := map[[3]string]bool{}
+	// best is the score kept for a statement, to drop its reverse where
+	// it scores lower: another cue gave the reverse no order to agree with.
+	best := map[[3]string]float64{}
 	var out []Proposal
 	for _, pr := range ps {
-		if seen[[3]string{pr.Subject, pr.Relation, pr.Object}] {
+		k := [3]string{pr.Subject, pr.Relation, pr.Object}
+		rev := [3]string{pr.Object, pr.Relation, pr.Subject}
+		if sc, ok := best[rev]; seen[k] || ok && sc > pr.Score {
 			continue
 		}
-		seen[[3]string{pr.Subject, pr.Relation, pr.Object}] = true
+		seen[k], best[k] = true, pr.Score
 		if inv, ok := p.o.Inverse(pr.Relation); ok {
 			seen[[3]string{pr.Object, inv, pr.Subject}] = true
+			best[[3]string{pr.Object, inv, pr.Subject}] = pr.Score
 		}
 		out = append(out, pr)
 	}

@@ -17,6 +17,7 @@ var testActors = []suggest.Actor{
 	{ID: "assoc", Type: "IndustryAssociation", Names: []string{"industry association", "行业协会"}},
 	{ID: "lab", Type: "ResearchInstitute", Names: []string{"Joint Lab"}},
 	{ID: "he", Type: "IncumbentFirm", Names: []string{"Mr. He", "He"}},
+	{ID: "wu", Type: "DiversifyingFirm", Names: []string{"Jianfeng Ceramics"}},
 }
 
 // brief writes a proposal as "subject relation object score cue [mention text]...".
@@ -58,6 +59,8 @@ func TestPropose(t *testing.T) {
 			[]string{`bureau funds chen 0.914 "fund" bureau="Science Bureau"@127-141 chen="Lumenkey"@100-108`}},
 		{"Symmetric", "Huaxing Lighting cooperates with the Joint Lab.", "", nil,
 			[]string{`huaxing collaboratesWith lab 0.933 "cooperate" huaxing="Huaxing Lighting"@100-116 lab="Joint Lab"@137-146`}},
+		{"ReverseByAnotherCueDropped", "The Science Bureau gave us a subsidy of 600,000 yuan.", "wu", nil,
+			[]string{`bureau funds wu 1.000 "gave … yuan" bureau="Science Bureau"@104-118 wu="us"@124-126`}},
 		{"OneWordNameLowerCase", "he said the science bureau had funded chen hao.", "", nil,
 			[]string{`bureau funds chen 0.960 "fund" bureau="science bureau"@112-126 chen="chen hao"@138-146`}},
 		{"OneWordNameOrderDecidesNothing", "He said the Science Bureau had funded Chen Hao.", "", nil,
