@@ -241,7 +241,8 @@ func (s *Service) pickAssertions(ctx context.Context, o AssertSuggestOptions, id
 
 // AcceptAssertionSuggestions records the suggested assertions that ids
 // name as coder by's, each as Assert records an assertion (one entry
-// each), with the sentence as evidence and marked as suggested
+// each): positive, with confidence 1 (as the assert command's default)
+// and the sentence as evidence, marked as suggested
 // (coding.Assertion.Suggested: suggest.AssertModel and the score). Every
 // id is checked before the first is recorded; see pickAssertions for
 // the errors.
@@ -253,7 +254,7 @@ func (s *Service) AcceptAssertionSuggestions(ctx context.Context, by string, o A
 	var out []*Asserted
 	for _, p := range ps {
 		a := coding.Assertion{Subject: p.Subject, Relation: p.Relation, Object: p.Object, Evidence: []coding.Span{p.Span()},
-			Suggested: &coding.Suggestion{Model: suggest.AssertModel, Score: p.Score}}
+			Polarity: coding.Positive, Confidence: 1, Suggested: &coding.Suggestion{Model: suggest.AssertModel, Score: p.Score}}
 		r, err := s.Assert(ctx, by, AssertOptions{Assertion: a})
 		if err != nil {
 			return out, err

@@ -175,7 +175,7 @@ func TestSuggestAssertions(t *testing.T) {
 		a := as[0]
 		want := spanOf(t, p, ids, "chen.txt", "In 2019 I left Huaxing Lighting to found Lumenkey.")
 		if a.Existing || a.Coder != "bo" || a.Subject != "chen" || a.Relation != "spinsOffFrom" || a.Object != "huaxing" ||
-			len(a.Evidence) != 1 || a.Evidence[0] != want || a.Polarity != coding.Positive ||
+			len(a.Evidence) != 1 || a.Evidence[0] != want || a.Polarity != coding.Positive || a.Confidence != 1 ||
 			a.Suggested == nil || *a.Suggested != (coding.Suggestion{Model: suggest.AssertModel, Score: 1}) {
 			t.Errorf("accepted %+v (suggested %+v), want bo's chen spinsOffFrom huaxing on %v, suggested by %s with 1", a.Assertion, a.Suggested, want, suggest.AssertModel)
 		}

@@ -94,7 +94,7 @@ type Proposer struct {
 type namePattern struct {
 	entity string
 	words  []string
-	exact  bool // a one-word Latin name: its case must match at the start
+	exact  bool // a one-word name with a capital: the text's word must have one
 	raw    string
 }
 
@@ -125,7 +125,8 @@ func NewProposer(o *ontology.Ontology, actors []Actor) *Proposer {
 				continue
 			}
 			seen[key] = true
-			exact := len(ws) == 1 && !isCJK([]rune(ws[0])[0])
+			first := []rune(strings.TrimSpace(n))[0]
+			exact := len(ws) == 1 && !isCJK(first) && unicode.IsUpper(first)
 			p.names = append(p.names, namePattern{entity: a.ID, words: ws, exact: exact, raw: strings.TrimSpace(n)})
 		}
 	}
@@ -289,8 +290,8 @@ var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "we": true,
 // before it), every two actors it names whose classes the relation's
 // domain and range admit as subject and object. An actor is named by a
 // recorded mention inside the sentence, by its name or an alias (whole
-// words ignoring case, but a one-word name in Latin script must be
-// capitalised as written; Chinese names anywhere), or, if it is the
+// words ignoring case, but where a one-word name starts with a capital
+// the text's word must too; Chinese names anywhere), or, if it is the
 // speaker, by the first person. Where both directions are admitted, the
 // one the text's order gives is kept: the subject before the cue and the
 // object after it (or inside its gap), the other way round in the
