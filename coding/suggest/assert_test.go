@@ -18,6 +18,7 @@ var testActors = []suggest.Actor{
 	{ID: "lab", Type: "ResearchInstitute", Names: []string{"Joint Lab"}},
 	{ID: "he", Type: "IncumbentFirm", Names: []string{"Mr. He", "He"}},
 	{ID: "wu", Type: "DiversifyingFirm", Names: []string{"Jianfeng Ceramics"}},
+	{ID: "park", Type: "StartupPark", Names: []string{"hive"}},
 }
 
 // brief writes a proposal as "subject relation object score cue [mention text]...".
@@ -61,6 +62,8 @@ func TestPropose(t *testing.T) {
 			[]string{`huaxing collaboratesWith lab 0.933 "cooperate" huaxing="Huaxing Lighting"@100-116 lab="Joint Lab"@137-146`}},
 		{"ReverseByAnotherCueDropped", "The Science Bureau gave us a subsidy of 600,000 yuan.", "wu", nil,
 			[]string{`bureau funds wu 1.000 "gave … yuan" bureau="Science Bureau"@104-118 wu="us"@124-126`}},
+		{"OneWordNameWithoutCapital", "Hive hosts Lumenkey.", "", nil,
+			[]string{`park hosts chen 1.000 "hosts" park="Hive"@100-104 chen="Lumenkey"@111-119`}},
 		{"OneWordNameLowerCase", "he said the science bureau had funded chen hao.", "", nil,
 			[]string{`bureau funds chen 0.960 "fund" bureau="science bureau"@112-126 chen="chen hao"@138-146`}},
 		{"OneWordNameOrderDecidesNothing", "He said the Science Bureau had funded Chen Hao.", "", nil,
