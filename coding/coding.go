@@ -94,14 +94,19 @@ type Suggestion struct {
 
 // Rejection records that a coder rejected suggestion ID, coding Span with
 // Code, made by model Model with score Score: it is not suggested again.
+// A rejected suggested assertion has no Code but Subject, Relation and
+// Object, with Span its evidence.
 type Rejection struct {
-	ID      string    `json:"id"`
-	Span              // Doc, Start, End
-	Code    string    `json:"code"`
-	Model   string    `json:"model"`
-	Score   float64   `json:"score"`
-	Coder   string    `json:"coder"`
-	Created time.Time `json:"created"`
+	ID       string    `json:"id"`
+	Span               // Doc, Start, End
+	Code     string    `json:"code"`
+	Subject  string    `json:"subject,omitempty"`
+	Relation string    `json:"relation,omitempty"`
+	Object   string    `json:"object,omitempty"`
+	Model    string    `json:"model"`
+	Score    float64   `json:"score"`
+	Coder    string    `json:"coder"`
+	Created  time.Time `json:"created"`
 }
 
 // Entity is a concrete actor of the corpus, an instance of an ontology class
@@ -157,6 +162,9 @@ type Assertion struct {
 	Memo      string             `json:"memo,omitempty"`
 	Retracted bool               `json:"retracted"`
 	Reason    string             `json:"reason,omitempty"` // why it was retracted
+	// Suggested says that the assertion was a machine suggestion the
+	// coder accepted (suggest --assertions); nil for one made by hand.
+	Suggested *Suggestion `json:"suggested,omitempty"`
 }
 
 // EvidenceAddition says that the evidence spans of an assertion from

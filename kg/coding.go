@@ -79,8 +79,8 @@ var (
 	// predExternal links a change to the JSON of the coding.ExternalIDs
 	// a REFI-QDA import kept.
 	predExternal = quad.IRI("qg:externalIds")
-	// predSuggested gives a coding accepted from a machine suggestion
-	// "MODEL\tSCORE"; predRejected links a change to the JSON of the
+	// predSuggested gives a coding or assertion accepted from a machine
+	// suggestion "MODEL\tSCORE"; predRejected links a change to the JSON of the
 	// suggestions it rejected ([]coding.Rejection).
 	predSuggested = quad.IRI("qg:suggested")
 	predRejected  = quad.IRI("qg:rejected")
@@ -433,6 +433,9 @@ func assertionQuads(ch coding.Change, a coding.Assertion) []quad.Quad {
 	}
 	if a.Memo != "" {
 		qs = append(qs, quad.Quad{Subject: n, Predicate: predMemo, Object: quad.String(a.Memo), Label: l})
+	}
+	if a.Suggested != nil {
+		qs = append(qs, quad.Quad{Subject: n, Predicate: predSuggested, Object: quad.String(suggestedValue(a.Suggested)), Label: l})
 	}
 	for i, e := range a.Evidence {
 		var added *coding.EvidenceAddition
@@ -897,6 +900,8 @@ func (s *Store) viewAssertions(ctx context.Context, v *coding.View) error {
 				}
 			case predMemo:
 				a.Memo = stringOf(q.Object)
+			case predSuggested:
+				a.Suggested = parseSuggested(stringOf(q.Object), 0)
 			case predEvidence: // the old vocabulary: a literal per span
 				f := strings.Split(stringOf(q.Object), "\t")
 				if len(f) == 4 {
@@ -1057,9 +1062,10 @@ var _ coding.Store = (*Store)(nil)
 
 // assertionLine is an assertion's line in the projection:
 //
-//	A ID SUBJECT RELATION OBJECT PRACTICE PHASE POLARITY CONFIDENCE CODER CREATED EVIDENCE MEMO
+//	A ID SUBJECT RELATION OBJECT PRACTICE PHASE POLARITY CONFIDENCE CODER CREATED EVIDENCE MEMO [MODEL SCORE]
 //
-// with EVIDENCE as DOC:START-END joined by commas. Tab-separated, because
+// with EVIDENCE as DOC:START-END joined by commas, and MODEL and SCORE
+// those of an accepted suggestion (Assertion.Suggested). Tab-separated, because
 // decoding twenty thousand of them as JSON cost most of a query's time.
 // The texts of the evidence are not in it but in quotes.log (Q lines), so
 // that the queries that need no quotes do not read them.
@@ -1068,9 +1074,13 @@ func assertionLine(a coding.Assertion) string {
 	for i, e := range a.Evidence {
 		ev[i] = e.String()
 	}
-	return strings.Join([]string{"A", a.ID, a.Subject, a.Relation, a.Object, a.Practice, a.Phase, string(a.Polarity),
+	line := strings.Join([]string{"A", a.ID, a.Subject, a.Relation, a.Object, a.Practice, a.Phase, string(a.Polarity),
 		strconv.FormatFloat(a.Confidence, 'g', -1, 64), escapeField(a.Coder), stamp(a.Created),
 		strings.Join(ev, ","), escapeField(a.Memo)}, "\t")
+	if a.Suggested != nil {
+		line += "\t" + suggestedValue(a.Suggested)
+	}
+	return line
 }
 
 // assertionLines are the lines of an assertion in the projection: its
@@ -1121,12 +1131,20 @@ func (p *assertionParser) parse(rest string) (coding.Assertion, error) {
 			return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", i+1)
 		}
 	}
-	if strings.Contains(rest, "\t") {
-		return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", 12+strings.Count(rest, "\t"))
+	var sg *coding.Suggestion
+	if memo, suggested, ok := strings.Cut(rest, "\t"); ok {
+		// MODEL\tSCORE of an accepted suggestion.
+		if strings.Count(suggested, "\t") != 1 {
+			return coding.Assertion{}, fmt.Errorf("bad assertion record: %d fields", 13+strings.Count(suggested, "\t"))
+		}
+		if sg = parseSuggested(suggested, 0); sg == nil {
+			return coding.Assertion{}, fmt.Errorf("bad assertion record: suggestion %q", suggested)
+		}
+		rest = memo
 	}
 	f[11] = rest
 	a := coding.Assertion{ID: f[0], Subject: f[1], Relation: f[2], Object: f[3], Practice: f[4], Phase: f[5],
-		Polarity: coding.Polarity(f[6]), Coder: unescapeField(f[8]), Memo: unescapeField(f[11])}
+		Polarity: coding.Polarity(f[6]), Coder: unescapeField(f[8]), Memo: unescapeField(f[11]), Suggested: sg}
 	var err error
 	if a.Confidence, err = strconv.ParseFloat(f[7], 64); err != nil {
 		return a, err

@@ -109,7 +109,8 @@ var fixtureAssertions = []coding.Assertion{
 	{ID: "a05", Subject: "wu", Relation: "supports", Object: "chen", Practice: "CoalitionBuilding", Coder: "bob",
 		Evidence: []coding.Span{sp("dC", "I spoke for Chen at the association")}},
 	{ID: "a06", Subject: "town", Relation: "funds", Object: "lin", Practice: "ResourceMobilisation", Coder: "bob",
-		Evidence: []coding.Span{sp("dB", "The town shall subsidise returnees")}},
+		Suggested: &coding.Suggestion{Model: "cues1", Score: 0.85},
+		Evidence:  []coding.Span{sp("dB", "The town shall subsidise returnees")}},
 	{ID: "a07", Subject: "lin", Relation: "takesPosition", Object: "class:HighTechCertification", Practice: "Framing",
 		Polarity: coding.Negative, Confidence: 0.8, Coder: "alice",
 		Evidence: []coding.Span{sp("dA", "the high-tech certificate is a waste of money")}},
@@ -440,6 +441,12 @@ func checkQueries(t *testing.T, v *coding.View, docAttrs func(string) map[string
 		a07, _ := coding.FindAssertion(v, "a07")
 		if a07.Polarity != coding.Negative || a07.Confidence != 0.8 || a07.Object != "class:HighTechCertification" {
 			t.Errorf("a07 read back as %+v", a07)
+		}
+		if a06, _ := coding.FindAssertion(v, "a06"); a06.Suggested == nil || *a06.Suggested != (coding.Suggestion{Model: "cues1", Score: 0.85}) {
+			t.Errorf("a06: suggested %+v, want cues1 0.85", a06.Suggested)
+		}
+		if a05, _ := coding.FindAssertion(v, "a05"); a05.Suggested != nil {
+			t.Errorf("a05: suggested %+v, want nil (made by hand)", a05.Suggested)
 		}
 		if a11, _ := coding.FindAssertion(v, "a11"); a11.Memo != "co-development, confirmed by Wu" {
 			t.Errorf("a11 memo %q", a11.Memo)

@@ -40,7 +40,8 @@
 //	                       <qg:relation> <qg:rel/R>, <qg:object> (an entity or a
 //	                       <qg:class/C> concept), <qg:practice>, <qg:phase>,
 //	                       <qg:polarity>, <qg:confidence>, <qg:coder>,
-//	                       <qg:created>, <qg:memo>, later <qg:retracted>
+//	                       <qg:created>, <qg:memo>, <qg:suggested> "MODEL\tSCORE"
+//	                       if accepted from a suggestion, later <qg:retracted>
 //	                       "TIME\tBY\tREASON"
 //	<qg:evidence/UUID/I>   span I (from 0) of assertion UUID's evidence:
 //	                       <rdf:type> <qg:Evidence>, <qg:assertion>

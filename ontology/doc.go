@@ -36,6 +36,9 @@
 //	    domain: [Entrepreneur]  # classes of subjects, with their subclasses; empty: any
 //	    range: [Entrepreneur, ResearchInstitute]   # classes of objects; empty: any
 //	    inverse: hasSpinoff     # another relation, with subject and object swapped
+//	    cues:                   # words that suggest the relation, for suggested assertions
+//	      en: [spun off, left … to found]   # "…" (or "..."): a gap of a few words
+//	      zh: [从 … 出来创业, 离职创业]
 //	  - id: collaboratesWith
 //	    domain: [Actor]
 //	    range: [Actor]
@@ -44,6 +47,10 @@
 // A list of one item may be written as the item alone (domain: Actor). Text
 // may use any YAML string style, including folded (>-) and literal (|)
 // blocks; YAML aliases are not supported.
+//
+// Cues of classes and relations are checked alike. A relation's cues are
+// what "qualgraph suggest --assertions" looks for in a sentence that names
+// two actors (see package coding/suggest).
 //
 // Parse rejects unknown keys (suggesting the nearest known one), keys given
 // twice, classes or relations without an id, ids used twice, unknown
@@ -92,5 +99,6 @@
 // spinsOffFrom and hasSpinoff, suppliesTo and sourcesFrom, setsStandardsFor,
 // learnsFrom, resists, memberOf and hasMember, locatedIn and hosts (each
 // pair inverses of each other), and takesPosition, an actor's stance on any
-// class outside the Actor branch.
+// class outside the Actor branch. Every relation has English and Chinese
+// cue words.
 package ontology

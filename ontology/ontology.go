@@ -51,6 +51,11 @@ type Relation struct {
 	Range      []string // classes whose instances may be the object (with subclasses); empty: any class
 	Inverse    string   // the relation that states the same with subject and object swapped, or ""
 	Symmetric  bool     // subject and object may be swapped without changing the meaning
+	// Cues are words that suggest the relation between two actors named
+	// in one sentence, for suggested assertions. A cue may have gaps,
+	// written "…" (or "..."): its parts in order, a few words apart
+	// ("left … to found").
+	Cues Cues
 }
 
 // Labels maps a language code to a human-readable name in that language.
@@ -333,6 +338,7 @@ func (c Class) clone() *Class {
 
 func (r Relation) clone() *Relation {
 	r.Labels = maps.Clone(r.Labels)
+	r.Cues = r.Cues.clone()
 	r.Domain = slices.Clone(r.Domain)
 	r.Range = slices.Clone(r.Range)
 	return &r

@@ -93,6 +93,11 @@ func TestBuiltin(t *testing.T) {
 			if r.Labels["en"] == "" || r.Labels["zh"] == "" || r.Definition == "" || r.Example == "" {
 				t.Errorf("%s: missing label, definition or example", r.ID)
 			}
+			for _, lang := range []string{"en", "zh"} {
+				if len(r.Cues[lang]) < 4 {
+					t.Errorf("%s: %d %s cue words, want several", r.ID, len(r.Cues[lang]), lang)
+				}
+			}
 			if r.Inverse != "" && !r.Symmetric {
 				inv, _ := o.Relation(r.Inverse)
 				if !slices.Equal(inv.Domain, r.Range) || !slices.Equal(inv.Range, r.Domain) {

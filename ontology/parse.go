@@ -18,7 +18,7 @@ import (
 var (
 	topKeys      = []string{"name", "version", "description", "languages", "classes", "relations"}
 	classKeys    = []string{"id", "parent", "labels", "definition", "inclusion", "exclusion", "example", "colour", "cues"}
-	relationKeys = []string{"id", "labels", "definition", "example", "domain", "range", "inverse", "symmetric"}
+	relationKeys = []string{"id", "labels", "definition", "example", "domain", "range", "inverse", "symmetric", "cues"}
 )
 
 // Parse reads an ontology from data, the contents of the file named
@@ -543,6 +543,8 @@ func (p *parser) relations(o *Ontology, f field) []*relationSrc {
 				src.inverse = pos(g)
 			case "symmetric":
 				r.Symmetric = p.bool(g)
+			case "cues":
+				r.Cues = p.cues(o, g)
 			}
 		}
 		srcs = append(srcs, src)

@@ -151,7 +151,7 @@ func TestParseErrors(t *testing.T) {
 			"  - id: r",
 			"    subjects: [A]",
 		), ErrUnknownKey, []string{
-			`f.yaml:3:5: unknown key "subjects" in relation "r" (known keys: id, labels, definition, example, domain, range, inverse, symmetric)`,
+			`f.yaml:3:5: unknown key "subjects" in relation "r" (known keys: id, labels, definition, example, domain, range, inverse, symmetric, cues)`,
 		}},
 		{"ErrDuplicateKey", src(
 			"classes:",
@@ -440,7 +440,11 @@ func TestParseOK(t *testing.T) {
 			"    domain: Actor",
 			"    range: [Actor, Firm]",
 			"    inverse: ownedBy",
+			"    cues:",
+			"      en: [owns, bought … outright]",
+			"      zh: [拥有]",
 			"  - id: ownedBy",
+			"    cues: {en: []}",
 			"  - id: knows",
 			"    symmetric: true",
 			"    inverse: knows",
@@ -451,8 +455,8 @@ func TestParseOK(t *testing.T) {
 				Colour: "#a0B1c2", Cues: Cues{"en": {"firm", "company"}, "zh": {"企业"}}})
 			o.addClass(&Class{ID: "Actor", Cues: Cues{"en": nil}})
 			o.addRelation(&Relation{ID: "owns", Labels: Labels{"en": "owns"}, Domain: []string{"Actor"},
-				Range: []string{"Actor", "Firm"}, Inverse: "ownedBy"})
-			o.addRelation(&Relation{ID: "ownedBy"})
+				Range: []string{"Actor", "Firm"}, Inverse: "ownedBy", Cues: Cues{"en": {"owns", "bought … outright"}, "zh": {"拥有"}}})
+			o.addRelation(&Relation{ID: "ownedBy", Cues: Cues{"en": nil}})
 			o.addRelation(&Relation{ID: "knows", Symmetric: true, Inverse: "knows"})
 			return o
 		}()},

@@ -89,13 +89,17 @@ func (o *Ontology) classNode(c *Class) *yaml.Node {
 	m.addText("example", c.Example)
 	m.addText("colour", c.Colour)
 	if c.Cues != nil {
-		cues := mapping()
-		for _, lang := range langOrder(o.Languages, c.Cues) {
-			cues.add(lang, words(c.Cues[lang]))
-		}
-		m.add("cues", cues.n())
+		m.add("cues", o.cuesNode(c.Cues))
 	}
 	return m.n()
+}
+
+func (o *Ontology) cuesNode(c Cues) *yaml.Node {
+	cues := mapping()
+	for _, lang := range langOrder(o.Languages, c) {
+		cues.add(lang, words(c[lang]))
+	}
+	return cues.n()
 }
 
 func (o *Ontology) relationNode(r *Relation) *yaml.Node {
@@ -111,6 +115,9 @@ func (o *Ontology) relationNode(r *Relation) *yaml.Node {
 	m.addText("inverse", r.Inverse)
 	if r.Symmetric {
 		m.add("symmetric", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
+	if r.Cues != nil {
+		m.add("cues", o.cuesNode(r.Cues))
 	}
 	return m.n()
 }
@@ -248,14 +255,15 @@ type (
 		Cues       map[string][]string `json:"cues"`
 	}
 	jsonRelation struct {
-		ID         string            `json:"id"`
-		Labels     map[string]string `json:"labels"`
-		Definition string            `json:"definition"`
-		Example    string            `json:"example"`
-		Domain     []string          `json:"domain"`
-		Range      []string          `json:"range"`
-		Inverse    string            `json:"inverse"`
-		Symmetric  bool              `json:"symmetric"`
+		ID         string              `json:"id"`
+		Labels     map[string]string   `json:"labels"`
+		Definition string              `json:"definition"`
+		Example    string              `json:"example"`
+		Domain     []string            `json:"domain"`
+		Range      []string            `json:"range"`
+		Inverse    string              `json:"inverse"`
+		Symmetric  bool                `json:"symmetric"`
+		Cues       map[string][]string `json:"cues"`
 	}
 )
 
@@ -311,7 +319,8 @@ func needsEscape(r rune) bool { return r == 0x85 || !yamlPrintable(r) }
 //	  "relations": [
 //	    {"id": "spinsOffFrom", "labels": {…}, "definition": "…", "example": "…",
 //	     "domain": ["Entrepreneur"], "range": ["Entrepreneur", …],
-//	     "inverse": "hasSpinoff", "symmetric": false}
+//	     "inverse": "hasSpinoff", "symmetric": false,
+//	     "cues": {"en": ["spun off", "left … to found", …], "zh": […]}}
 //	  ]
 //	}
 //
@@ -339,10 +348,6 @@ func (o *Ontology) jsonShape() jsonOntology {
 		Relations:   []jsonRelation{},
 	}
 	for _, c := range o.classes {
-		cues := make(map[string][]string, len(c.Cues))
-		for k, v := range c.Cues {
-			cues[k] = nonNil(v)
-		}
 		j.Classes = append(j.Classes, jsonClass{
 			ID:         c.ID,
 			Parent:     c.Parent,
@@ -352,7 +357,7 @@ func (o *Ontology) jsonShape() jsonOntology {
 			Exclusion:  c.Exclusion,
 			Example:    c.Example,
 			Colour:     c.Colour,
-			Cues:       cues,
+			Cues:       jsonCues(c.Cues),
 		})
 	}
 	for _, r := range o.relations {
@@ -365,9 +370,19 @@ func (o *Ontology) jsonShape() jsonOntology {
 			Range:      nonNil(r.Range),
 			Inverse:    r.Inverse,
 			Symmetric:  r.Symmetric,
+			Cues:       jsonCues(r.Cues),
 		})
 	}
 	return j
+}
+
+// jsonCues returns c with [] for an empty list, and {} for none.
+func jsonCues(c Cues) map[string][]string {
+	cues := make(map[string][]string, len(c))
+	for k, v := range c {
+		cues[k] = nonNil(v)
+	}
+	return cues
 }
 
 func nonNil(s []string) []string {

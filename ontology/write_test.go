@@ -168,7 +168,7 @@ func TestJSONShape(t *testing.T) {
 		}},
 		"relations": []any{map[string]any{
 			"id": "r", "labels": map[string]any{}, "definition": "", "example": "",
-			"domain": []any{}, "range": []any{}, "inverse": "", "symmetric": false,
+			"domain": []any{}, "range": []any{}, "inverse": "", "symmetric": false, "cues": map[string]any{},
 		}},
 	}
 	if !jsonEqual(got, want) {

@@ -205,6 +205,8 @@ type assertionJSON struct {
 	// Additions say who added the spans added later, and when.
 	Additions []coding.EvidenceAddition `json:"additions,omitempty"`
 	Retracted bool                      `json:"retracted"`
+	// Suggested: accepted from suggest --assertions (model, score).
+	Suggested *coding.Suggestion `json:"suggested,omitempty"`
 }
 
 // quotedSpanJSON is a span with its text.
@@ -221,7 +223,7 @@ func toAssertionJSON(a coding.Assertion, quote func(coding.Span) string) asserti
 		ev[i] = quotedSpanJSON{e.Doc, e.Start, e.End, quote(e)}
 	}
 	return assertionJSON{a.ID, a.Subject, a.Relation, a.Object, a.Practice, a.Phase, string(a.Polarity),
-		a.Confidence, a.Coder, a.Created, ev, a.Additions, a.Retracted}
+		a.Confidence, a.Coder, a.Created, ev, a.Additions, a.Retracted, a.Suggested}
 }
 
 // entityJSON is an element of entity list --json and the head of entity

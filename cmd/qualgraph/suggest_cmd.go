@@ -40,8 +40,18 @@ func suggestCommands() []*cli.Command {
    each document cut into K parts when fewer documents are coded) and
    prints precision, recall and F1 at the default threshold (0.5) and
    precision at 10, per code and overall, next to two baselines: the
-   ontology's cue words (as autocode) and a tf-idf passage matcher.`,
-		ArgsUsage: "[--code C]... [--doc D]... [--unit sentence|segment] [--limit N] [--min-score S] | --accept ID... | --reject ID... | --accept-above S | --evaluate [--folds K]",
+   ontology's cue words (as autocode) and a tf-idf passage matcher.
+
+   --assertions suggests assertions between entities instead: in each
+   sentence that names two entities (by a recorded mention, a name or an
+   alias, or the speaker by "I", "we", 我) with a cue word of a relation
+   (the ontology's relation cues), "subject relation object" where the
+   relation's domain and range admit them, with the sentence as evidence,
+   the cue and the mentions as the explanation; not what an assertion
+   records already, nor what was rejected. With --accept ID... (an
+   ordinary assertion by the coder, marked as suggested), --reject ID...,
+   or --evaluate (precision and recall against the recorded assertions).`,
+		ArgsUsage: "[--code C]... [--doc D]... [--unit sentence|segment] [--limit N] [--min-score S] | --accept ID... | --reject ID... | --accept-above S | --evaluate [--folds K] | --assertions [--doc D]... [--limit N] [--accept ID... | --reject ID... | --evaluate]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "coder", Usage: "who accepts or rejects (default: $QUALGRAPH_CODER, else the OS user)"},
 			&cli.StringSliceFlag{Name: "code", Usage: "suggest only `CODE`, repeatable"},
@@ -54,6 +64,7 @@ func suggestCommands() []*cli.Command {
 			&cli.Float64Flag{Name: "accept-above", Usage: "accept every suggestion scoring at least `S`"},
 			&cli.BoolFlag{Name: "evaluate", Usage: "cross-validate the model and the baselines"},
 			&cli.IntFlag{Name: "folds", Value: 5, Usage: "--evaluate with `K` folds"},
+			&cli.BoolFlag{Name: "assertions", Usage: "suggest assertions between entities instead of codings"},
 			jsonFlag,
 		},
 		Action: suggestAction,
@@ -63,6 +74,9 @@ func suggestCommands() []*cli.Command {
 func suggestAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "[--code C]... [--doc D]... [--unit U] [--limit N] [--min-score S] [--accept ID]... [--reject ID]... [--accept-above S] [--evaluate [--folds K]] [--json]"); err != nil {
 		return err
+	}
+	if c.Bool("assertions") {
+		return suggestAssertionsAction(c)
 	}
 	o := service.SuggestOptions{Codes: c.StringSlice("code"), Docs: c.StringSlice("doc"), Unit: c.String("unit"),
 		Limit: c.Int("limit"), MinScore: c.Float64("min-score")}

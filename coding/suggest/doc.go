@@ -52,5 +52,23 @@
 // folds reaches TFIDFThreshold, as NVivo's pattern-based autocoding
 // compares passages with the coded text).
 //
+// # Suggested assertions
+//
+// A Proposer suggests assertions between actors (entities) from the
+// cue words of the ontology's relations (ontology.Relation.Cues): in a
+// sentence that names two actors (by a recorded mention, by name or
+// alias, or, for the speaker of the turn, by the first person) and
+// holds a cue of a relation, not negated, it proposes "subject relation
+// object" where the relation's domain and range admit the actors'
+// classes, in the direction the text's order gives (subject before the
+// cue, object after it, unless passive). Each proposal carries its cue and
+// the two mentions as its explanation, a score for how well the order
+// and the closeness of the words support it, and an id (AssertID) that
+// stays the same while sentence, statement and AssertModel do. Cues
+// match whole words, English ones with an inflection ending ("funded"
+// for "fund"), and may have gaps ("left … to found", at most
+// CueGapWords words each). EvaluateAssertions measures proposals
+// against the recorded assertions: precision, recall and F1.
+//
 // The package knows neither bleve nor cayley.
 package suggest
