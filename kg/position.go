@@ -220,13 +220,26 @@ const graphChunk = 50000
 type collected struct {
 	qs    []quad.Quad
 	lines []string
+	// linesOnly: the caller wants the lines and only the number of
+	// quads (n, those not in qs), which the bulk writers then count
+	// without making them.
+	linesOnly bool
+	n         int
 }
+
+// quads returns the number of quads the entry writes.
+func (c *collected) quads() int { return len(c.qs) + c.n }
 
 // collect runs the write methods for e and returns what they would write.
 func (s *Store) collect(e *coding.Event) (*collected, error) {
+	return s.collectAs(e, &collected{})
+}
+
+// collectAs is collect into c, which may ask for the lines only.
+func (s *Store) collectAs(e *coding.Event, c *collected) (*collected, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.col = &collected{}
+	s.col = c
 	defer func() { s.col = nil }()
 	if err := s.applyEvent(e); err != nil {
 		return nil, err
@@ -247,7 +260,7 @@ func (s *Store) Apply(pos record.Position, e *coding.Event) error {
 // its position. It returns the number of quads e writes to the graph, so
 // that a caller can choose to apply a large entry to the graph later.
 func (s *Store) ApplyProjection(pos record.Position, e *coding.Event) (quads int, err error) {
-	c, err := s.collect(e)
+	c, err := s.collectAs(e, &collected{linesOnly: true})
 	if err != nil {
 		return 0, err
 	}
@@ -265,7 +278,7 @@ func (s *Store) ApplyProjection(pos record.Position, e *coding.Event) (quads int
 	if e.ChangesDocuments() {
 		p.LastDocs = pos.Seq
 	}
-	return len(c.qs), s.writePosition(p)
+	return c.quads(), s.writePosition(p)
 }
 
 // ApplyGraph writes e's quads to the graph and records pos as the graph's

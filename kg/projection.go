@@ -550,7 +550,7 @@ func (r *replay) tail(opt LoadOptions, from record.Position, evs []*coding.Event
 		codingsLog: opt.Parts&PartCodings != 0,
 	}
 	for _, ev := range evs {
-		c, err := (&Store{}).collect(ev)
+		c, err := (&Store{}).collectAs(ev, &collected{linesOnly: true})
 		if err != nil {
 			return fmt.Errorf("record entry after %d: %w", from.Seq, err)
 		}
