@@ -79,6 +79,7 @@ func recoverDir(dir string, meta Meta) (notices []string, err error) {
 		return nil, err
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: true}
+	p.be = &fileBackend{dir: dir, reads: &p.reads}
 	j, err := readJournal(dir)
 	if err != nil {
 		p.Close()

@@ -261,10 +261,10 @@ type Project struct {
 	ixRefs int
 	ixFree *sync.Cond
 	ixUsed time.Time
-	wmu    sync.Mutex  // serialises writes (lockWrite)
-	mu     sync.Mutex  // guards the caches and stores opened on first use
-	rec    *record.Log // the record, open for appending (writers only)
-	proj   *kg.Store   // the projection, for applying entries (projection)
+	wmu    sync.Mutex // serialises writes (lockWrite)
+	mu     sync.Mutex // guards the caches and stores opened on first use
+	be     backend    // the record and sources (backend.go)
+	proj   *kg.Store  // the projection, for applying entries (projection)
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
 	broken error
@@ -326,6 +326,7 @@ func Open(dir string, mode Mode) (*Project, error) {
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: mode != ReadOnly, shared: mode == Shared, Notices: notices}
 	p.ixFree = sync.NewCond(&p.mu)
+	p.be = &fileBackend{dir: dir, reads: &p.reads}
 	if p.write {
 		if err := p.openRecord(); err != nil {
 			p.Close()
@@ -335,8 +336,7 @@ func Open(dir string, mode Mode) (*Project, error) {
 	if p.shared {
 		// The lock was for bringing the stores up to the record; from
 		// now on each change takes it.
-		err := p.rec.Close()
-		p.rec = nil
+		err := p.be.closeAppend()
 		if err := errors.Join(err, l.release()); err != nil {
 			p.Close()
 			return nil, err
@@ -373,7 +373,7 @@ func (p *Project) Close() error {
 		p.stopIdle = nil
 	}
 	var errs []error
-	if p.write && p.rec != nil && p.broken == nil && p.committed {
+	if p.write && p.be.appending() && p.broken == nil && p.committed {
 		// The graph takes what the projection has: a writer leaves
 		// the graph as current as the rest. One that changed nothing
 		// (or only brought the projection up to what a killed writer
@@ -392,10 +392,7 @@ func (p *Project) Close() error {
 		errs = append(errs, p.graph.Close())
 		p.graph = nil
 	}
-	if p.rec != nil {
-		errs = append(errs, p.rec.Close())
-		p.rec = nil
-	}
+	errs = append(errs, p.be.close())
 	err := errors.Join(errs...)
 	if err == nil && p.journal && !p.keepJournal {
 		err = os.Remove(filepath.Join(p.Dir, journalFile))
