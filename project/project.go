@@ -99,6 +99,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/fts"
+	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
@@ -130,6 +131,11 @@ type Meta struct {
 	Name          string    `json:"name"`
 	SchemaVersion int       `json:"schema_version"`
 	Created       time.Time `json:"created"`
+	// DB, for a project kept in PostgreSQL, is the database's DSN
+	// without its password (RedactDSN), and DBProject the id of the
+	// project it holds (pgstore.Store.ID): the folder is its cache.
+	DB        string `json:"db,omitempty"`
+	DBProject string `json:"db_project,omitempty"`
 }
 
 // InitOptions configure Init.
@@ -137,6 +143,13 @@ type InitOptions struct {
 	Name         string // default: the folder's base name
 	Ontology     []byte // ontology YAML; nil for the built-in ontology
 	OntologyFile string // where Ontology came from, for error messages
+	// DB, if set, is the DSN of a PostgreSQL database to keep the
+	// project in; the folder becomes its cache (see the package doc).
+	// The database must be empty, or with Join hold a project, whose
+	// cache the folder becomes (Name and Ontology are then the
+	// database's).
+	DB   string
+	Join bool
 }
 
 // Init creates a project in dir, which must not exist or be empty. On
@@ -167,6 +180,13 @@ func Init(dir string, opt InitOptions) (err error) {
 		abs, _ := filepath.Abs(dir)
 		name = filepath.Base(abs)
 	}
+	if opt.DB != "" {
+		meta, err := initDB(dir, opt, ont)
+		if err != nil {
+			return err
+		}
+		return writeMeta(dir, meta)
+	}
 	meta := Meta{ID: uuid.NewString(), Name: name, SchemaVersion: SchemaVersion, Created: time.Now().UTC()}
 	if err := os.Mkdir(filepath.Join(dir, SourcesDir), 0o755); err != nil {
 		return err
@@ -194,8 +214,13 @@ func Init(dir string, opt InitOptions) (err error) {
 	if err := writeIndexPosition(filepath.Join(dir, IndexDir), IndexPosition{Position: record.Start}); err != nil {
 		return err
 	}
-	b, _ := json.MarshalIndent(meta, "", "  ")
 	// The project file comes last: a folder without it is not a project.
+	return writeMeta(dir, meta)
+}
+
+// writeMeta writes the project file.
+func writeMeta(dir string, meta Meta) error {
+	b, _ := json.MarshalIndent(meta, "", "  ")
 	return atomicfile.WriteFile(filepath.Join(dir, MetaFile), append(b, '\n'))
 }
 
@@ -315,18 +340,31 @@ func Open(dir string, mode Mode) (*Project, error) {
 		return nil, err
 	}
 	var notices []string
-	if exists(filepath.Join(dir, journalFile)) {
-		if notices, err = recoverDir(dir, meta); err != nil {
+	var st *pgstore.Store
+	if meta.DB != "" {
+		if st, notices, err = openCache(dir, meta); err != nil {
 			return nil, err
 		}
 	}
+	if exists(filepath.Join(dir, journalFile)) {
+		n, err := recoverDir(dir, meta)
+		if err != nil {
+			closeStore(st)
+			return nil, err
+		}
+		notices = append(notices, n...)
+	}
 	l, err := acquire(dir, mode != ReadOnly)
 	if err != nil {
+		closeStore(st)
 		return nil, err
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: mode != ReadOnly, shared: mode == Shared, Notices: notices}
 	p.ixFree = sync.NewCond(&p.mu)
-	p.be = &fileBackend{dir: dir, reads: &p.reads}
+	if p.be, err = newBackend(dir, meta, &p.reads, st); err != nil {
+		l.release()
+		return nil, err
+	}
 	if p.write {
 		if err := p.openRecord(); err != nil {
 			p.Close()
