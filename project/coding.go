@@ -474,6 +474,9 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 	if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
 		return err
 	}
+	if err := p.keepOntology(ctx, text); err != nil {
+		return err
+	}
 	p.mu.Lock()
 	p.ont = o
 	p.mu.Unlock()

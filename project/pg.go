@@ -471,3 +471,73 @@ func closeStore(st *pgstore.Store) {
 		st.Close()
 	}
 }
+
+// keepOntology keeps the ontology text in the database of a project kept
+// in one, so that cache folders made afterwards get it (a promotion
+// rewrites the ontology file).
+func (p *Project) keepOntology(ctx context.Context, text []byte) error {
+	pg, ok := p.be.(*pgBackend)
+	if !ok {
+		return nil
+	}
+	return writeSettings(ctx, pg.st, p.Meta, text)
+}
+
+// refreshCache brings the derived stores of the cache folder dir up to
+// the database's record, as a reader opens it: another server or cache
+// folder may have written since this folder's last command. It takes the
+// folder's lock (not the database's: it appends nothing) while it
+// applies; when a writer holds the folder, it leaves the stores as they
+// are, and the reader replays what the projection lacks (see Open).
+func refreshCache(dir string, meta Meta, st *pgstore.Store) error {
+	ctx := context.Background()
+	head, err := st.Head(ctx)
+	if err != nil {
+		return err
+	}
+	gdir := filepath.Join(dir, GraphDir)
+	if behind, err := cacheBehind(dir, head); err != nil || !behind {
+		return err
+	}
+	l, err := acquire(dir, true)
+	if err != nil {
+		return nil // a writer of this folder applies it
+	}
+	defer l.release()
+	p := &Project{Dir: dir, Meta: meta, lock: &lock{dir: dir}, write: true, be: &pgBackend{st: st}}
+	p.ixFree = sync.NewCond(&p.mu)
+	defer p.closeStores()
+	if pos, err := kg.TruncateProjection(gdir); err != nil {
+		return err
+	} else if pos.Seq < head.Seq {
+		if err := p.catchUp(); err != nil {
+			return err
+		}
+	}
+	if err := p.syncGraph(nil); err != nil {
+		return err
+	}
+	if behind, err := p.indexBehind(); err != nil || !behind {
+		return err
+	}
+	return p.catchUpIndex(ctx, nil)
+}
+
+// cacheBehind reports whether the projection, the graph or the index of
+// the cache folder dir lack entries up to head.
+func cacheBehind(dir string, head record.Position) (bool, error) {
+	gdir := filepath.Join(dir, GraphDir)
+	pos, _, err := kg.ReadPosition(gdir)
+	if err != nil {
+		return false, err
+	}
+	gpos, err := kg.ReadGraphPosition(gdir)
+	if err != nil {
+		return false, err
+	}
+	ipos, _, err := readIndexPositionAt(filepath.Join(dir, IndexDir))
+	if err != nil {
+		return false, err
+	}
+	return pos.Seq < head.Seq || gpos.Seq < head.Seq || ipos.Seq < pos.LastDocs, nil
+}

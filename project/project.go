@@ -345,6 +345,12 @@ func Open(dir string, mode Mode) (*Project, error) {
 		if st, notices, err = openCache(dir, meta); err != nil {
 			return nil, err
 		}
+		if mode == ReadOnly {
+			if err := refreshCache(dir, meta, st); err != nil {
+				st.Close()
+				return nil, err
+			}
+		}
 	}
 	if exists(filepath.Join(dir, journalFile)) {
 		n, err := recoverDir(dir, meta)

@@ -124,7 +124,7 @@ func initAction(c *cli.Context) error {
 	dir := c.Args().First()
 	opt := project.InitOptions{Name: c.String("name"), DB: c.String("db"), Join: c.Bool("join")}
 	if opt.Join && opt.DB == "" {
-		return fmt.Errorf("init --join: needs --db DSN (or $%s)", project.DBEnv)
+		return usagef("init --join: needs --db DSN")
 	}
 	if f := c.String("ontology"); f != "" {
 		b, err := os.ReadFile(f)

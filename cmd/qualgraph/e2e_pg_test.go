@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/qualgraph/qualgraph/demo"
+	"github.com/qualgraph/qualgraph/internal/pgtest"
+	"github.com/qualgraph/qualgraph/project"
+)
+
+// Team projects on PostgreSQL (issue 11), through the command line.
+
+// pgTexts are the documents the PostgreSQL tests import: CJK and emoji
+// so that offsets in code points are exercised.
+var pgTexts = map[string]string{
+	"chen.txt": "Chen: The Science Bureau gave us seed funding in 2020. We lobbied the bureau for land.\n\n" +
+		"Lin: The association sets standards 🚁 for drones. 陈浩说：协会要成立专委会。\n",
+	"wu.txt": "Wu: I spoke for Chen at the association.\n\nHuang: Our lab co-developed the heat sink.\n",
+}
+
+// writePGTexts writes pgTexts into a new folder and returns it.
+func writePGTexts(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range pgTexts {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// idOf returns the first field of the line of out that contains s.
+func idOf(t *testing.T, out, s string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, s) {
+			return strings.Fields(line)[0]
+		}
+	}
+	t.Fatalf("no line with %q in:\n%s", s, out)
+	return ""
+}
+
+// pgCodings returns the codings of the project at p, from codings --json.
+func pgCodings(t *testing.T, p ...string) []map[string]any {
+	t.Helper()
+	var cs []map[string]any
+	if err := json.Unmarshal([]byte(must(t, ".", append(p, "codings", "--json")...)), &cs); err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// everyKindOfChange makes, in the project at dir, a change of every kind
+// the record holds: imports, codings, recodes and uncodes, emergent codes
+// and a promotion, entities, mentions, assertions and a retraction,
+// memos, attributes, users and blind mode.
+func everyKindOfChange(t *testing.T, dir, texts string) {
+	t.Helper()
+	p := []string{"--project", dir}
+	run := func(args ...string) string {
+		t.Helper()
+		return must(t, ".", append(p, args...)...)
+	}
+	run("import", "--kind", "interview", filepath.Join(texts, "chen.txt"), filepath.Join(texts, "wu.txt"))
+	run("code", "--coder", "ann", "chen.txt", "--quote", "We lobbied the bureau for land", "Lobbying")
+	run("code", "--coder", "ann", "chen.txt", "--quote", "gave us seed funding", "ResourceMobilisation")
+	run("code", "--coder", "bo", "chen.txt", "--quote", "陈浩说：协会要成立专委会", "Certification")
+	run("code", "--coder", "bo", "wu.txt", "--quote", "I spoke for Chen", "Lobbying")
+	cs := pgCodings(t, p...)
+	byQuote := func(q string) string {
+		for _, c := range cs {
+			if strings.Contains(c["text"].(string), q) {
+				return c["id"].(string)
+			}
+		}
+		t.Fatalf("no coding of %q", q)
+		return ""
+	}
+	run("recode", "--coder", "ann", byQuote("seed funding"), "LandPolicy")
+	run("uncode", "--coder", "bo", byQuote("I spoke for Chen"))
+	run("codebook", "add", "--coder", "ann", "HeatSink")
+	run("code", "--coder", "ann", "wu.txt", "--quote", "the heat sink", "HeatSink")
+	run("codebook", "promote", "--coder", "ann", "HeatSink", "--parent", "Lobbying")
+	run("entity", "add", "--coder", "ann", "pgbureau", "--type", "LocalGovernment", "--name", "Science Bureau")
+	run("entity", "add", "--coder", "ann", "pgchen", "--type", "SpinoffFounder", "--alias", "陈浩")
+	run("mention", "--coder", "ann", "chen.txt", "10", "24", "pgbureau") // Science Bureau
+	run("assert", "--coder", "ann", "pgbureau", "funds", "pgchen", "--evidence", "chen.txt:The Science Bureau gave us seed funding")
+	out := run("assert", "--coder", "bo", "pgchen", "lobbies", "pgbureau", "--evidence", "chen.txt:We lobbied the bureau")
+	run("retract", "--coder", "bo", idOf(t, out, "lobbies")[:8], "--reason", "Lin speaks, not Chen")
+	run("memo", "add", "--coder", "ann", "code:Lobbying", "Lobbying covers land requests 🚁")
+	run("attr", "set", "chen.txt", "region=north", "date=2021-03-01")
+	run("user", "add", "--coder", "ann", "ann", "--role", "owner")
+	run("user", "add", "--coder", "ann", "cai", "--role", "coder")
+	run("blind", "on", "--coder", "ann")
+}
+
+// timeRE matches a time stamp in JSON or N-Quads.
+var timeRE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?`)
+
+// tokenRE matches the hash of a user's token (random) in N-Quads.
+var tokenRE = regexp.MustCompile(`(<qg:tokenSha> )"[0-9a-f]{64}"`)
+
+// answers returns what the project at dir answers to the listing commands
+// and its export, the export's lines sorted; with noTimes, time stamps
+// and token hashes are blanked (two projects made one after the other
+// differ in them).
+func answers(t *testing.T, dir string, noTimes bool) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for name, args := range map[string][]string{
+		"nquads":     {"export", "nquads", "-"},
+		"codings":    {"codings", "--json"},
+		"assertions": {"assertions", "--json"},
+		"memos":      {"memos", "--json"},
+		"entities":   {"entity", "list", "--json"},
+		"docs":       {"docs", "--json"},
+		"users":      {"user", "list", "--json"},
+		"log":        {"log", "--json"},
+		"codebook":   {"codebook", "list", "--json"},
+		"search":     {"search", "--json", "bureau"},
+	} {
+		out := must(t, ".", append([]string{"--project", dir}, args...)...)
+		if name == "nquads" {
+			out = strings.Join(sortedQuads(out), "\n")
+		}
+		if noTimes {
+			out = timeRE.ReplaceAllString(out, "TIME")
+			out = tokenRE.ReplaceAllString(out, "${1}TOKEN")
+		}
+		got[name] = out
+	}
+	return got
+}
+
+// sameAnswers fails the test where got and want differ.
+func sameAnswers(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for name, w := range want {
+		g := got[name]
+		if g == w {
+			continue
+		}
+		gl, wl := strings.Split(g, "\n"), strings.Split(w, "\n")
+		for i := 0; i < max(len(gl), len(wl)); i++ {
+			if i >= len(gl) || i >= len(wl) || gl[i] != wl[i] {
+				t.Errorf("%s: %s differs from line %d on (%d lines, want %d):\n got: %.1000s\nwant: %.1000s",
+					what, name, i+1, len(gl), len(wl), strings.Join(gl[i:min(i+3, len(gl))], "\n"), strings.Join(wl[i:min(i+3, len(wl))], "\n"))
+				break
+			}
+		}
+	}
+}
+
+// seedIDs makes the ids the project draws (uuid) the same sequence in
+// every run, so that two projects built by the same steps hold the same
+// ids.
+func seedIDs(t *testing.T) {
+	uuid.SetRand(rand.New(rand.NewSource(11)))
+	t.Cleanup(func() { uuid.SetRand(nil) })
+}
+
+// TestPGProjectAnswersAsLocal makes a project in PostgreSQL with init
+// --db and a local one, makes the same changes of every kind in both
+// through the command line, and checks that they give the same answers:
+// the same sorted N-Quads export and the same listings (time stamps
+// aside), and that check passes on the database's project.
+func TestPGProjectAnswersAsLocal(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	texts := writePGTexts(t)
+	local := filepath.Join(t.TempDir(), "local")
+	pg := filepath.Join(t.TempDir(), "pg")
+	must(t, ".", "init", local)
+	if out := must(t, ".", "init", pg, "--db", dsn); !strings.Contains(out, "in database") {
+		t.Errorf("init --db said %q", out)
+	}
+	for _, dir := range []string{local, pg} {
+		seedIDs(t)
+		everyKindOfChange(t, dir, texts)
+	}
+	want := answers(t, local, true)
+	got := answers(t, pg, true)
+	sameAnswers(t, "the project in PostgreSQL", got, want)
+	if !strings.Contains(want["codings"], "HeatSink") || !strings.Contains(want["assertions"], "retracted") {
+		t.Fatalf("the changes were not all made: %s %s", want["codings"], want["assertions"])
+	}
+	if out := must(t, ".", "--project", pg, "check"); !strings.Contains(out, "agree") {
+		t.Errorf("check on the database's project: %s", out)
+	}
+	// The folder is a cache: no record, no sources.
+	for _, name := range []string{project.RecordFile, project.SourcesDir} {
+		if _, err := os.Stat(filepath.Join(pg, name)); !os.IsNotExist(err) {
+			t.Errorf("the cache folder holds %s (%v)", name, err)
+		}
+	}
+}
+
+// TestPGCache checks the cache folder of a project in PostgreSQL: a
+// second folder made with init --join answers as the first and sees its
+// changes; init --db of a database that holds a project is refused; a
+// cache whose derived stores are lost is rebuilt from the database; a
+// folder pointed at another project's database is refused.
+func TestPGCache(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	texts := writePGTexts(t)
+	first := filepath.Join(t.TempDir(), "first")
+	must(t, ".", "init", first, "--db", dsn)
+	must(t, ".", "--project", first, "import", filepath.Join(texts, "chen.txt"))
+	must(t, ".", "--project", first, "code", "--coder", "ann", "chen.txt", "--quote", "seed funding", "ResourceMobilisation")
+
+	second := filepath.Join(t.TempDir(), "second")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"InitOnProject", []string{"init", second, "--db", dsn}, exitInput, "already holds a qualgraph project"},
+		{"JoinWithoutDB", []string{"init", second, "--join"}, exitUsage, "needs --db"},
+		{"Join", []string{"init", second, "--db", dsn, "--join"}, 0, "a cache of the project"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := qg(t, ".", c.args...)
+			if r.code != c.code || !strings.Contains(r.stdout+r.stderr, c.want) {
+				t.Errorf("qualgraph %s: exit %d, %s%s; want exit %d and %q", strings.Join(c.args, " "), r.code, r.stdout, r.stderr, c.code, c.want)
+			}
+		})
+	}
+	must(t, ".", "--project", second, "code", "--coder", "bo", "chen.txt", "--quote", "We lobbied the bureau", "Lobbying")
+	want := answers(t, first, false)
+	sameAnswers(t, "the joined cache", answers(t, second, false), want)
+	if !strings.Contains(want["codings"], "Lobbying") || !strings.Contains(want["codings"], "ResourceMobilisation") {
+		t.Errorf("the first cache lacks a coding: %s", want["codings"])
+	}
+
+	// Lost derived stores are made afresh from the database.
+	if err := os.RemoveAll(filepath.Join(second, project.GraphDir)); err != nil {
+		t.Fatal(err)
+	}
+	r := qg(t, ".", "--project", second, "codings")
+	if r.code != 0 || !strings.Contains(r.stderr, "rebuilt the local cache") || !strings.Contains(r.stdout, "Lobbying") {
+		t.Errorf("codings on a cache without its graph: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	sameAnswers(t, "the rebuilt cache", answers(t, second, false), want)
+
+	// A cache of another database's project is refused.
+	other := pgtest.DSN(t)
+	must(t, ".", "init", filepath.Join(t.TempDir(), "other"), "--db", other)
+	meta, err := os.ReadFile(filepath.Join(second, project.MetaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := bytes.ReplaceAll(meta, []byte(project.RedactDSN(dsn)), []byte(project.RedactDSN(other)))
+	if bytes.Equal(moved, meta) {
+		t.Fatalf("%s does not name %s: %s", project.MetaFile, dsn, meta)
+	}
+	if err := os.WriteFile(filepath.Join(second, project.MetaFile), moved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = qg(t, ".", "--project", second, "codings")
+	if r.code == 0 || !strings.Contains(r.stderr, "is the cache of database project") {
+		t.Errorf("codings on the cache of another database: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestMigrateRoundTrip moves a realistic project (the demo, and a change
+// of every kind besides) into PostgreSQL and back: each step gives the
+// same answers, the same sorted N-Quads export byte for byte, and in the
+// end the same record and sources, byte for byte.
+func TestMigrateRoundTrip(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	if _, err := demo.Build(context.Background(), dir, demo.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	everyKindOfChange(t, dir, writePGTexts(t))
+	want := answers(t, dir, false)
+	wantRecord, err := os.ReadFile(filepath.Join(dir, project.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSources := folderFiles(t, filepath.Join(dir, project.SourcesDir))
+
+	if out := must(t, ".", "migrate", dir, "--to", dsn); !strings.Contains(out, "into database") {
+		t.Errorf("migrate --to postgres said %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, project.RecordFile)); !os.IsNotExist(err) {
+		t.Errorf("after migrate --to postgres, %s is still there (%v)", project.RecordFile, err)
+	}
+	sameAnswers(t, "in PostgreSQL", answers(t, dir, false), want)
+	if out := must(t, ".", "--project", dir, "check"); !strings.Contains(out, "agree") {
+		t.Errorf("check in PostgreSQL: %s", out)
+	}
+	r := qg(t, ".", "migrate", dir, "--to", dsn)
+	if r.code != exitInput || !strings.Contains(r.stderr, "kept in database") {
+		t.Errorf("migrate --to postgres again: exit %d, %s", r.code, r.stderr)
+	}
+	r = qg(t, ".", "migrate", dir, "--to", "mysql")
+	if r.code != exitUsage {
+		t.Errorf("migrate --to mysql: exit %d, %s", r.code, r.stderr)
+	}
+
+	if out := must(t, ".", "migrate", dir, "--to", "bbolt"); !strings.Contains(out, "local project again") {
+		t.Errorf("migrate --to bbolt said %q", out)
+	}
+	sameAnswers(t, "back in the folder", answers(t, dir, false), want)
+	gotRecord, err := os.ReadFile(filepath.Join(dir, project.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gotRecord, wantRecord) {
+		t.Errorf("the record differs after the round trip: %d bytes, was %d", len(gotRecord), len(wantRecord))
+	}
+	if got := folderFiles(t, filepath.Join(dir, project.SourcesDir)); !maps.Equal(got, wantSources) {
+		t.Errorf("the sources differ after the round trip: %d files, were %d", len(got), len(wantSources))
+	}
+	if out := must(t, ".", "--project", dir, "check"); !strings.Contains(out, "agree") {
+		t.Errorf("check after the round trip: %s", out)
+	}
+	// A project in one database does not move into another that holds
+	// a project.
+	other := pgtest.DSN(t)
+	must(t, ".", "init", filepath.Join(t.TempDir(), "other"), "--db", other)
+	r = qg(t, ".", "migrate", dir, "--to", other)
+	if r.code == 0 || !strings.Contains(r.stderr, "already holds a qualgraph project") {
+		t.Errorf("migrate into a database with another project: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// folderFiles returns the files of dir and their content.
+func folderFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(b)
+	}
+	return files
+}
