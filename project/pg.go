@@ -66,6 +66,7 @@ const pgName = "the database"
 // pgBackend keeps the record and sources in a database (pgstore).
 type pgBackend struct {
 	st *pgstore.Store
+	db string // the database's DSN without password, for messages
 	// unlock, while set, releases the writer lock that openAppend took;
 	// at is the record's head as the appender knows it.
 	unlock  func() error
@@ -85,7 +86,10 @@ func (b *pgBackend) name() string { return pgName }
 func (b *pgBackend) openAppend(ctx context.Context, _ record.Position) (record.Position, error) {
 	if b.unlock == nil {
 		unlock, err := b.st.LockWriters(ctx, LockWait)
-		if err != nil {
+		if errors.Is(err, pgstore.ErrWriterBusy) {
+			// As busy as a project whose lock another process holds.
+			return pgstore.Start, &LockedError{Dir: b.db}
+		} else if err != nil {
 			return pgstore.Start, err
 		}
 		b.unlock = unlock
@@ -234,14 +238,17 @@ func RedactDSN(dsn string) string {
 }
 
 // dbDSN returns the DSN to connect to the database the project file
-// names: $QUALGRAPH_DB if it names the same database (with its password),
-// else the file's, for which libpq's PGPASSWORD or ~/.pgpass give the
+// names: the one given to OpenDB or $QUALGRAPH_DB if it names the same
+// database (with its password), else the file's, for which libpq's PGPASSWORD or ~/.pgpass give the
 // password.
-func dbDSN(stored string) string {
-	if env := os.Getenv(DBEnv); env != "" && RedactDSN(env) == stored {
+func dbDSN(meta Meta) string {
+	if meta.dsn != "" && RedactDSN(meta.dsn) == meta.DB {
+		return meta.dsn
+	}
+	if env := os.Getenv(DBEnv); env != "" && RedactDSN(env) == meta.DB {
 		return env
 	}
-	return stored
+	return meta.DB
 }
 
 // dbSettings are the project's settings kept in the database beside the
@@ -254,7 +261,7 @@ type dbSettings struct {
 // openDB opens the database a project file names and checks that it
 // holds the project the folder is a cache of.
 func openDB(ctx context.Context, dir string, meta Meta) (*pgstore.Store, error) {
-	st, err := pgstore.Open(ctx, dbDSN(meta.DB))
+	st, err := pgstore.Open(ctx, dbDSN(meta))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -415,7 +422,7 @@ func newBackend(dir string, meta Meta, reads *readCache, st *pgstore.Store) (bac
 			return nil, err
 		}
 	}
-	return &pgBackend{st: st}, nil
+	return &pgBackend{st: st, db: meta.DB}, nil
 }
 
 // openCache opens the database of a project kept in one and checks its
@@ -504,7 +511,7 @@ func refreshCache(dir string, meta Meta, st *pgstore.Store) error {
 		return nil // a writer of this folder applies it
 	}
 	defer l.release()
-	p := &Project{Dir: dir, Meta: meta, lock: &lock{dir: dir}, write: true, be: &pgBackend{st: st}}
+	p := &Project{Dir: dir, Meta: meta, lock: &lock{dir: dir}, write: true, be: &pgBackend{st: st, db: meta.DB}}
 	p.ixFree = sync.NewCond(&p.mu)
 	defer p.closeStores()
 	if pos, err := kg.TruncateProjection(gdir); err != nil {
@@ -540,4 +547,35 @@ func cacheBehind(dir string, head record.Position) (bool, error) {
 		return false, err
 	}
 	return pos.Seq < head.Seq || gpos.Seq < head.Seq || ipos.Seq < pos.LastDocs, nil
+}
+
+// Changes returns a channel that receives the record's head whenever
+// another process or server writes to the database of a project kept in
+// one (pgstore.Listen), so that a long-running process catches up at
+// once (CatchUp) rather than at its next poll; it is closed when ctx is
+// done. A local project has no such channel: it returns nil.
+func (p *Project) Changes(ctx context.Context) (<-chan record.Position, error) {
+	pg, ok := p.be.(*pgBackend)
+	if !ok {
+		return nil, nil
+	}
+	return pg.st.Listen(ctx)
+}
+
+// OpenDB opens the project whose cache folder is dir, as Open does, with
+// dsn to connect to its database: the DSN the project file names, with
+// its password (the project file keeps none). A DSN of another database
+// than the file names is refused.
+func OpenDB(dir string, mode Mode, dsn string) (*Project, error) {
+	meta, err := readMeta(dir)
+	if err != nil {
+		return nil, err
+	}
+	if meta.DB == "" {
+		return nil, fmt.Errorf("%s is a local project, not kept in a database (qualgraph migrate --to postgres://... moves it into one)", dir)
+	}
+	if RedactDSN(dsn) != meta.DB {
+		return nil, fmt.Errorf("%s is the cache of database %s, not of %s", dir, meta.DB, RedactDSN(dsn))
+	}
+	return open(dir, mode, dsn)
 }

@@ -136,6 +136,7 @@ type Meta struct {
 	// project it holds (pgstore.Store.ID): the folder is its cache.
 	DB        string `json:"db,omitempty"`
 	DBProject string `json:"db_project,omitempty"`
+	dsn       string // DB with its password, given to OpenDB
 }
 
 // InitOptions configure Init.
@@ -334,13 +335,16 @@ const (
 // holder); readers take no lock (see the package doc). If an import was
 // killed before it was recorded, Open first takes away what it left, and
 // a writer brings the derived stores up to the record.
-func Open(dir string, mode Mode) (*Project, error) {
+func Open(dir string, mode Mode) (*Project, error) { return open(dir, mode, "") }
+
+func open(dir string, mode Mode, dsn string) (*Project, error) {
 	meta, err := readMeta(dir)
 	if err != nil {
 		return nil, err
 	}
 	var notices []string
 	var st *pgstore.Store
+	meta.dsn = dsn
 	if meta.DB != "" {
 		if st, notices, err = openCache(dir, meta); err != nil {
 			return nil, err
