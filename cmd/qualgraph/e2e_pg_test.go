@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"maps"
 	"math/rand"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -356,4 +362,104 @@ func folderFiles(t *testing.T, dir string) map[string]string {
 		files[e.Name()] = string(b)
 	}
 	return files
+}
+
+// TestDumpRestoreServe backs a project in PostgreSQL up with pg_dump and
+// restores it into a fresh database: qualgraph serve --db on the restored
+// database makes a fresh cache folder and serves the project, which gives
+// the same answers as at the time of the dump; and a cache folder that had
+// applied changes made after the dump, pointed at the restored database,
+// is rebuilt from it rather than trusted.
+func TestDumpRestoreServe(t *testing.T) {
+	bin := pgtest.BinDir(t)
+	dsn := pgtest.DSN(t)
+	dir := filepath.Join(t.TempDir(), "pg")
+	must(t, ".", "init", dir, "--db", dsn)
+	everyKindOfChange(t, dir, writePGTexts(t))
+	token := regexp.MustCompile(`[0-9a-f]{64}`).FindString(must(t, ".", "--project", dir, "user", "add", "--coder", "ann", "dora", "--role", "owner"))
+	if token == "" {
+		t.Fatal("user add printed no token")
+	}
+	want := answers(t, dir, false)
+	dump := filepath.Join(t.TempDir(), "project.dump")
+	if out, err := exec.Command(filepath.Join(bin, "pg_dump"), "-Fc", "-f", dump, "-d", dsn).CombinedOutput(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, out)
+	}
+	// A change after the backup, which the restored project lacks.
+	must(t, ".", "--project", dir, "code", "--coder", "ann", "wu.txt", "--quote", "Our lab", "Lobbying")
+
+	restored := pgtest.DSN(t)
+	if out, err := exec.Command(filepath.Join(bin, "pg_restore"), "--no-owner", "-d", restored, dump).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	cache := filepath.Join(t.TempDir(), "cache")
+	cmd := qgCmd(t, ".", "serve", "--db", restored, "--cache", cache, "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	url := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+/)`)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				url <- m[1]
+			}
+		}
+		close(url)
+	}()
+	var base string
+	select {
+	case u, ok := <-url:
+		if !ok {
+			t.Fatalf("serve --db ended without serving: %s", stderr.String())
+		}
+		base = u
+	case <-time.After(time.Minute):
+		t.Fatalf("serve --db did not say where it serves; stderr: %s", stderr.String())
+	}
+	req, _ := http.NewRequest("GET", base+"api/memos", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Lobbying covers land requests 🚁") {
+		t.Errorf("GET /api/memos of the restored project: %d %s", resp.StatusCode, b)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve --db after Ctrl-C: %v; stderr: %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "a cache of the project") {
+		t.Errorf("serve --db --cache did not say it made the cache: %s", stderr.String())
+	}
+	sameAnswers(t, "the restored project", answers(t, cache, false), want)
+
+	// The first cache has applied the change made after the dump: pointed
+	// at the restored database, it is ahead of its record, and rebuilt.
+	meta, err := os.ReadFile(filepath.Join(dir, project.MetaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta = bytes.ReplaceAll(meta, []byte(project.RedactDSN(dsn)), []byte(project.RedactDSN(restored)))
+	if err := os.WriteFile(filepath.Join(dir, project.MetaFile), meta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := qg(t, ".", "--project", dir, "codings")
+	if r.code != 0 || !strings.Contains(r.stderr, "rebuilt the local cache") || strings.Contains(r.stdout, "Our lab") {
+		t.Errorf("codings on a cache ahead of the restored database: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	sameAnswers(t, "the old cache on the restored project", answers(t, dir, false), want)
 }
