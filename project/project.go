@@ -60,6 +60,38 @@
 // them, so that commands in other processes read and write while it runs
 // (see shared.go).
 //
+// # Team projects on PostgreSQL
+//
+// A project may keep its record and sources in a PostgreSQL database
+// (package internal/pgstore) instead of record.log and sources/: Init with
+// InitOptions.DB, or MigrateToDB. The database is then the project: it
+// holds the record, the sources and the project's settings (name,
+// ontology). The folder is a cache of it, whose qualgraph.json names the
+// database (its DSN without the password, RedactDSN; the password comes
+// from OpenDB, $QUALGRAPH_DB, $PGPASSWORD or ~/.pgpass) and the id of the
+// project it holds (pgstore.Store.ID); it holds ontology.yaml and the
+// derived stores, graph/ and index/, with their positions, which on a
+// database are entry numbers. The record and sources are reached through
+// an unexported backend interface (backend.go), so that everything above
+// reads and writes both kinds of project alike.
+//
+// Open checks a cache folder before use: a folder of another database's
+// project is refused; derived stores that are missing, unreadable or ahead
+// of the database's record (a restored older dump) are made afresh, and
+// the record applied to them; a reader brings them up to the record first
+// (other servers and folders write to it). A writer takes the folder's
+// lock, as on a local project, and for each change the database's writer
+// lock (pgstore.LockWriters: a ReadWrite project from Open to Close, a
+// Shared one per change), applies what others wrote since, validates,
+// and writes the entry with pgstore.WriteAfter after the position it
+// validated at, with the import's sources and the unique keys the entry
+// claims (entity and emergent-code ids, documents' text hashes: claims),
+// in one transaction. The writer lock is why validation never meets a
+// record moved by another writer; WriteAfter and the claimed keys hold
+// the database to it should a writer not take the lock. Changes (a
+// channel of pgstore.Listen) tell a long-running process that another
+// wrote. MigrateToLocal moves a project back into its folder.
+//
 // # Readers and writers
 //
 // Readers take no lock: they read each store only up to the position it
