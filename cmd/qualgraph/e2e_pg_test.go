@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"math/rand"
@@ -59,11 +60,12 @@ func idOf(t *testing.T, out, s string) string {
 	return ""
 }
 
-// pgCodings returns the codings of the project at p, from codings --json.
-func pgCodings(t *testing.T, p ...string) []map[string]any {
+// pgCodings returns the codings of the project in dir, from codings
+// --json with the flags given.
+func pgCodings(t *testing.T, dir string, flags ...string) []map[string]any {
 	t.Helper()
 	var cs []map[string]any
-	if err := json.Unmarshal([]byte(must(t, ".", append(p, "codings", "--json")...)), &cs); err != nil {
+	if err := json.Unmarshal([]byte(must(t, ".", append([]string{"--project", dir, "codings", "--json"}, flags...)...)), &cs); err != nil {
 		t.Fatal(err)
 	}
 	return cs
@@ -85,7 +87,7 @@ func everyKindOfChange(t *testing.T, dir, texts string) {
 	run("code", "--coder", "ann", "chen.txt", "--quote", "gave us seed funding", "ResourceMobilisation")
 	run("code", "--coder", "bo", "chen.txt", "--quote", "陈浩说：协会要成立专委会", "Certification")
 	run("code", "--coder", "bo", "wu.txt", "--quote", "I spoke for Chen", "Lobbying")
-	cs := pgCodings(t, p...)
+	cs := pgCodings(t, dir)
 	byQuote := func(q string) string {
 		for _, c := range cs {
 			if strings.Contains(c["text"].(string), q) {
@@ -393,38 +395,7 @@ func TestDumpRestoreServe(t *testing.T) {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}
 	cache := filepath.Join(t.TempDir(), "cache")
-	cmd := qgCmd(t, ".", "serve", "--db", restored, "--cache", cache, "--addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	url := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+/)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				url <- m[1]
-			}
-		}
-		close(url)
-	}()
-	var base string
-	select {
-	case u, ok := <-url:
-		if !ok {
-			t.Fatalf("serve --db ended without serving: %s", stderr.String())
-		}
-		base = u
-	case <-time.After(time.Minute):
-		t.Fatalf("serve --db did not say where it serves; stderr: %s", stderr.String())
-	}
+	cmd, base, stderr := startServe(t, "serve", "--db", restored, "--cache", cache, "--addr", "127.0.0.1:0")
 	req, _ := http.NewRequest("GET", base+"api/memos", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -462,4 +433,144 @@ func TestDumpRestoreServe(t *testing.T) {
 		t.Errorf("codings on a cache ahead of the restored database: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	sameAnswers(t, "the old cache on the restored project", answers(t, dir, false), want)
+}
+
+// startServe starts the qualgraph binary with args (a serve command) and
+// returns it with the URL it serves at and its standard error.
+func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *strings.Builder) {
+	t.Helper()
+	cmd := qgCmd(t, ".", args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+/)`)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				url <- m[1]
+			}
+		}
+		close(url)
+	}()
+	select {
+	case u, ok := <-url:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("qualgraph %s ended without serving: %s", strings.Join(args, " "), stderr.String())
+		}
+		return cmd, u, stderr
+	case <-time.After(time.Minute):
+		t.Fatalf("qualgraph %s did not say where it serves; stderr: %s", strings.Join(args, " "), stderr.String())
+	}
+	return nil, "", nil
+}
+
+// TestKillServePG kills qualgraph serve --db with SIGKILL at random
+// moments while a coder codes through its API, and serves again from the
+// same cache folder each time: every coding the API acknowledged is there
+// afterwards, once, and check passes; then it kills bulk auto-coding
+// (qualgraph autocode) part way, and check passes after each kill.
+func TestKillServePG(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	must(t, ".", "init", cache, "--db", dsn)
+	must(t, ".", "--project", cache, "import", filepath.Join(writePGTexts(t), "chen.txt"))
+	rng := rand.New(rand.NewSource(int64(os.Getpid())))
+	acked := map[string]bool{}
+	const kills = 20
+	for round := range kills {
+		cmd, base, _ := startServe(t, "serve", "--db", dsn, "--cache", cache, "--addr", "127.0.0.1:0")
+		deadline := time.Now().Add(time.Duration(50+rng.Intn(400)) * time.Millisecond)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body := fmt.Sprintf(`{"doc":"chen.txt","start":%d,"end":%d,"code":"Lobbying"}`, i%100, i%100+3+round)
+				resp, err := http.Post(base+"api/codings", "application/json", strings.NewReader(body))
+				if err != nil {
+					return // killed
+				}
+				var res struct {
+					Coding struct {
+						ID string `json:"id"`
+					} `json:"coding"`
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == 200 && json.Unmarshal(b, &res) == nil && res.Coding.ID != "" {
+					acked[res.Coding.ID] = true
+				}
+			}
+		}()
+		time.Sleep(time.Until(deadline))
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		close(stop)
+		<-done
+	}
+	if len(acked) == 0 {
+		t.Fatal("no coding was acknowledged before the kills")
+	}
+	seen := map[string]int{}
+	for _, c := range pgCodings(t, cache) {
+		seen[c["id"].(string)]++
+	}
+	for id := range acked {
+		if seen[id] != 1 {
+			t.Errorf("acknowledged coding %s is there %d times", id, seen[id])
+		}
+	}
+	if out := must(t, ".", "--project", cache, "check"); !strings.Contains(out, "agree") {
+		t.Errorf("check after %d kills: %s", kills, out)
+	}
+	t.Logf("%d codings acknowledged across %d kills", len(acked), kills)
+
+	// Bulk auto-coding killed part way records all of its entry or none
+	// of it: check passes after each kill, and a run to the end codes.
+	for range 5 {
+		cmd := qgCmd(t, ".", "--project", cache, "autocode", "--coder", "auto")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(20+rng.Intn(300)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if out := must(t, ".", "--project", cache, "check"); !strings.Contains(out, "agree") {
+			t.Fatalf("check after autocode was killed: %s", out)
+		}
+	}
+	must(t, ".", "--project", cache, "autocode", "--coder", "auto")
+	// Seven cue sentences in chen.txt, each coded once however many
+	// killed runs coded them before.
+	if auto := pgCodings(t, cache, "--coder", "auto"); len(auto) != 7 {
+		t.Errorf("autocode after the kills: %d codings by auto, want 7", len(auto))
+	}
+	for id := range acked {
+		seen[id] = 0
+	}
+	for _, c := range pgCodings(t, cache) {
+		seen[c["id"].(string)]++
+	}
+	for id := range acked {
+		if seen[id] != 1 {
+			t.Errorf("after autocode: acknowledged coding %s is there %d times", id, seen[id])
+		}
+	}
 }
