@@ -21,6 +21,7 @@ import (
 	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
 )
 
 // claims returns the unique keys that ev takes: the ids of the entities
@@ -578,4 +579,78 @@ func OpenDB(dir string, mode Mode, dsn string) (*Project, error) {
 		return nil, fmt.Errorf("%s is the cache of database %s, not of %s", dir, meta.DB, RedactDSN(dsn))
 	}
 	return open(dir, mode, dsn)
+}
+
+// appendPromotions appends the promotions of emergent codes that ev
+// records to ps.
+func appendPromotions(ps []*coding.Promotion, ev *coding.Event) []*coding.Promotion {
+	if ev.Promote != nil {
+		ps = append(ps, ev.Promote)
+	}
+	for _, st := range ev.Steps {
+		ps = appendPromotions(ps, st)
+	}
+	return ps
+}
+
+// takePromotions adds to the ontology file of a cache folder the classes
+// that promotions made through another folder (another server) added to
+// theirs, as PromoteCode does, so that this folder's coding commands know
+// them; the file keeps its own edits. A local project's promotions are
+// all its own: it does nothing.
+func (p *Project) takePromotions(ps []*coding.Promotion) error {
+	if _, ok := p.be.(*pgBackend); !ok || len(ps) == 0 {
+		return nil
+	}
+	o, err := p.Ontology()
+	if err != nil {
+		return err
+	}
+	v, err := p.View(true)
+	if err != nil {
+		return err
+	}
+	src, err := os.ReadFile(p.OntologyPath())
+	if err != nil {
+		return err
+	}
+	o = o.Clone()
+	changed := false
+	for _, pr := range ps {
+		if _, ok := o.Class(pr.ID); ok {
+			continue
+		}
+		i := slices.IndexFunc(v.Codes, func(c coding.Code) bool { return c.ID == pr.ID })
+		if i < 0 {
+			continue
+		}
+		c := v.Codes[i]
+		if err := o.AddClass(ontology.Class{ID: c.ID, Parent: pr.Parent, Definition: c.Definition, Colour: c.Color}); err != nil {
+			// This folder's ontology was edited apart: say so, and
+			// let the researcher add the class.
+			p.Notices = append(p.Notices, fmt.Sprintf("code %s was promoted under %s elsewhere, but %s cannot take it (%v): add it by hand", pr.ID, pr.Parent, OntologyFile, err))
+			continue
+		}
+		text, err := o.InsertClassYAML(p.OntologyPath(), src, pr.ID)
+		if errors.Is(err, ontology.ErrNotEditable) {
+			var b strings.Builder
+			if err := o.WriteYAML(&b); err != nil {
+				return err
+			}
+			text = []byte(b.String())
+		} else if err != nil {
+			return err
+		}
+		src, changed = text, true
+	}
+	if !changed {
+		return nil
+	}
+	if err := atomicfile.WriteFile(p.OntologyPath(), src); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.ont = o
+	p.mu.Unlock()
+	return nil
 }

@@ -127,12 +127,18 @@ func (p *Project) catchUp() error {
 		return err
 	}
 	p.dropView()
-	return p.scanEvents(pos.Position, 0, func(end record.Position, ev *coding.Event) error {
+	var promoted []*coding.Promotion
+	err = p.scanEvents(pos.Position, 0, func(end record.Position, ev *coding.Event) error {
 		if _, err := proj.ApplyProjection(end, ev); err != nil {
 			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, p.be.name(), err)
 		}
+		promoted = appendPromotions(promoted, ev)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return p.takePromotions(promoted)
 }
 
 // scanEvents calls fn with each whole entry of the record after from, and

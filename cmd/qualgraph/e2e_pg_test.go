@@ -248,6 +248,14 @@ func TestPGCache(t *testing.T) {
 		})
 	}
 	must(t, ".", "--project", second, "code", "--coder", "bo", "chen.txt", "--quote", "We lobbied the bureau", "Lobbying")
+	// A code promoted through one folder is a class of the other's
+	// ontology file too, and codes there.
+	must(t, ".", "--project", first, "codebook", "add", "--coder", "ann", "LandRequests")
+	must(t, ".", "--project", first, "codebook", "promote", "--coder", "ann", "LandRequests", "--parent", "Lobbying")
+	must(t, ".", "--project", second, "code", "--coder", "bo", "chen.txt", "--quote", "for land", "LandRequests")
+	if ont, err := os.ReadFile(filepath.Join(second, project.OntologyFile)); err != nil || !strings.Contains(string(ont), "LandRequests") {
+		t.Errorf("the second folder's ontology lacks the class promoted through the first (%v):\n%s", err, ont)
+	}
 	want := answers(t, first, false)
 	sameAnswers(t, "the joined cache", answers(t, second, false), want)
 	if !strings.Contains(want["codings"], "Lobbying") || !strings.Contains(want["codings"], "ResourceMobilisation") {
