@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding"
@@ -191,5 +193,63 @@ func TestDuplicateAcrossCaches(t *testing.T) {
 	}
 	if len(v.Entities) != 1 || v.Entities[0].Type != "LocalGovernment" {
 		t.Fatalf("entities %+v, want bureau once, as a LocalGovernment", v.Entities)
+	}
+}
+
+// TestDBPasswordNotKept makes a project in PostgreSQL with a password in
+// its DSN: the project file keeps the DSN without it, and the project
+// opens with the password from OpenDB or $QUALGRAPH_DB. (The test server
+// trusts local connections, so any password is accepted.)
+func TestDBPasswordNotKept(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "s3cret-word")
+	withPassword := u.String()
+	dir := filepath.Join(t.TempDir(), "p")
+	if err := Init(dir, InitOptions{DB: withPassword}); err != nil {
+		t.Fatal(err)
+	}
+	meta, err := os.ReadFile(filepath.Join(dir, MetaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(meta, []byte("s3cret-word")) || !bytes.Contains(meta, []byte(RedactDSN(withPassword))) {
+		t.Fatalf("%s keeps the password or lacks the database: %s", MetaFile, meta)
+	}
+	for _, c := range []struct {
+		name string
+		open func() (*Project, error)
+		err  string
+	}{
+		{"OpenDB", func() (*Project, error) { return OpenDB(dir, ReadWrite, withPassword) }, ""},
+		{"Env", func() (*Project, error) { t.Setenv(DBEnv, withPassword); return Open(dir, ReadOnly) }, ""},
+		{"OpenDBOtherDatabase", func() (*Project, error) { return OpenDB(dir, ReadOnly, pgtest.DSN(t)) }, "is the cache of database"},
+		{"OpenDBLocal", func() (*Project, error) { return OpenDB(pgTestProject(t), ReadOnly, withPassword) }, "is a local project"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := c.open()
+			if c.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Meta.DB != RedactDSN(withPassword) {
+					t.Errorf("Meta.DB = %q", p.Meta.DB)
+				}
+				if err := p.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				p.Close()
+				t.Fatalf("opened; want an error containing %q", c.err)
+			}
+			if !strings.Contains(err.Error(), c.err) {
+				t.Fatalf("%v; want an error containing %q", err, c.err)
+			}
+		})
 	}
 }
