@@ -67,7 +67,7 @@ func (p *Project) cachedView(withCodings bool) *coding.View {
 		return nil
 	}
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
-	if err != nil || pos.Position != at {
+	if err != nil || pos.Position != at || p.movedOn(at) {
 		return nil
 	}
 	return v

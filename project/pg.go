@@ -654,3 +654,17 @@ func (p *Project) takePromotions(ps []*coding.Promotion) error {
 	p.mu.Unlock()
 	return nil
 }
+
+// movedOn reports whether the database of a project kept in one holds
+// entries after at, which its projection is at: other servers write to
+// it without moving this folder's projection, so a view cached at at is
+// not the project's any more (the next load replays them). A local
+// project's projection moves with every writer: it returns false.
+func (p *Project) movedOn(at record.Position) bool {
+	pg, ok := p.be.(*pgBackend)
+	if !ok {
+		return false
+	}
+	head, err := pg.st.Head(context.Background())
+	return err != nil || head.Seq != at.Seq
+}

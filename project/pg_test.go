@@ -253,3 +253,57 @@ func TestDBPasswordNotKept(t *testing.T) {
 		})
 	}
 }
+
+// TestViewSeesOtherFolders codes through one cache folder while another
+// is open as a server keeps it, its view cached: the other's next view
+// holds the coding at once, before it catches up.
+func TestViewSeesOtherFolders(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	if err := Init(a, InitOptions{DB: dsn}); err != nil {
+		t.Fatal(err)
+	}
+	pa, err := Open(a, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pa.ImportData(ctx, []DataFile{{Path: "a.txt", Data: []byte("陈浩说：协会要成立专委会。🚁 The bureau funds us.")}}, ImportOptions{By: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pa.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Init(b, InitOptions{DB: dsn, Join: true}); err != nil {
+		t.Fatal(err)
+	}
+	pb, err := Open(b, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pb.Close()
+	for i, code := range []string{"Lobbying", "Framing"} {
+		if _, err := pb.View(false); err != nil { // cached
+			t.Fatal(err)
+		}
+		pa, err := Open(a, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := pa.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: res.Imported[0].ID, Start: i, End: i + 4}, Code: code}}, "ann", "code")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pa.Close(); err != nil {
+			t.Fatal(err)
+		}
+		v, err := pb.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Codings) != i+1 || v.Codings[i].ID != cs[0].ID {
+			t.Fatalf("after coding %d through the other folder, the view holds %d codings, want %d ending with %s", i+1, len(v.Codings), i+1, cs[0].ID)
+		}
+	}
+}

@@ -332,7 +332,9 @@ func (p *Project) commit(ev *coding.Event) error {
 
 // RecordHead returns the position after the last entry of the record.
 func (p *Project) RecordHead() (record.Position, error) {
-	if p.be.appending() && !p.shared {
+	// A Shared project appends only under lockWrite, which this does
+	// not take: it reads the head afresh.
+	if !p.shared && p.be.appending() {
 		return p.be.appendHead(), nil
 	}
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
