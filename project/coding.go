@@ -67,7 +67,7 @@ func (p *Project) cachedView(withCodings bool) *coding.View {
 		return nil
 	}
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
-	if err != nil || pos.Position != at {
+	if err != nil || pos.Position != at || p.movedOn(at) {
 		return nil
 	}
 	return v
@@ -497,6 +497,9 @@ func (p *Project) PromoteCode(ctx context.Context, id, parent, by string) error 
 	// The ontology file is written first: a promotion recorded for a
 	// class the file lacks would be a class no coding command knows.
 	if err := atomicfile.WriteFile(p.OntologyPath(), text); err != nil {
+		return err
+	}
+	if err := p.keepOntology(ctx, text); err != nil {
 		return err
 	}
 	p.mu.Lock()

@@ -249,7 +249,7 @@ func TestConcurrentRecodeConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := p.rec.Head()
+	head := p.be.appendHead()
 	for round := 0; round < 5; round++ {
 		v, err := p.View(false)
 		if err != nil {
@@ -295,10 +295,10 @@ func TestConcurrentRecodeConflict(t *testing.T) {
 		if ok != 1 || conflicts != 1 {
 			t.Fatalf("round %d: %d recodes went through, %d conflicts; want 1 and 1 (%v)", round, ok, conflicts, errs)
 		}
-		if got := p.rec.Head(); got.Seq != head.Seq+1 {
+		if got := p.be.appendHead(); got.Seq != head.Seq+1 {
 			t.Fatalf("round %d: the record grew by %d entries, want 1", round, got.Seq-head.Seq)
 		}
-		head = p.rec.Head()
+		head = p.be.appendHead()
 		v, err = p.View(false)
 		if err != nil {
 			t.Fatal(err)

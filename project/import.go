@@ -231,13 +231,16 @@ func (p *Project) writeSources(docs []*corpus.Document) error {
 		return nil
 	}
 	// The journal names them first: if the process dies before the
-	// import is recorded, the next one takes them away (recoverDir).
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
-	}
-	if err := p.beginWrite("import", ids); err != nil {
-		return err
+	// import is recorded, the next one takes them away (recoverDir). A
+	// database writes them with the import's entry, or not at all.
+	if !p.be.sourcesInEntry() {
+		ids := make([]string, len(docs))
+		for i, d := range docs {
+			ids[i] = d.ID
+		}
+		if err := p.beginWrite("import", ids); err != nil {
+			return err
+		}
 	}
 	for _, d := range docs {
 		if err := p.writeSource(d); err != nil {

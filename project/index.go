@@ -122,7 +122,7 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 	var ids []string
 	// The graph's position bounds the scan: the index follows the graph,
 	// which has checked and applied these entries.
-	_, err = record.Scan(filepath.Join(p.Dir, RecordFile), ipos.Position, func(end record.Position, payload []byte) error {
+	_, err = p.be.scan(ctx, ipos.Position, func(end record.Position, payload []byte) error {
 		if end.Seq > gpos.Seq {
 			return errStopScan
 		}

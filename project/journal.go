@@ -79,6 +79,10 @@ func recoverDir(dir string, meta Meta) (notices []string, err error) {
 		return nil, err
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: true}
+	if p.be, err = newBackend(dir, meta, &p.reads, nil); err != nil {
+		l.release()
+		return nil, err
+	}
 	j, err := readJournal(dir)
 	if err != nil {
 		p.Close()

@@ -60,6 +60,38 @@
 // them, so that commands in other processes read and write while it runs
 // (see shared.go).
 //
+// # Team projects on PostgreSQL
+//
+// A project may keep its record and sources in a PostgreSQL database
+// (package internal/pgstore) instead of record.log and sources/: Init with
+// InitOptions.DB, or MigrateToDB. The database is then the project: it
+// holds the record, the sources and the project's settings (name,
+// ontology). The folder is a cache of it, whose qualgraph.json names the
+// database (its DSN without the password, RedactDSN; the password comes
+// from OpenDB, $QUALGRAPH_DB, $PGPASSWORD or ~/.pgpass) and the id of the
+// project it holds (pgstore.Store.ID); it holds ontology.yaml and the
+// derived stores, graph/ and index/, with their positions, which on a
+// database are entry numbers. The record and sources are reached through
+// an unexported backend interface (backend.go), so that everything above
+// reads and writes both kinds of project alike.
+//
+// Open checks a cache folder before use: a folder of another database's
+// project is refused; derived stores that are missing, unreadable or ahead
+// of the database's record (a restored older dump) are made afresh, and
+// the record applied to them; a reader brings them up to the record first
+// (other servers and folders write to it). A writer takes the folder's
+// lock, as on a local project, and for each change the database's writer
+// lock (pgstore.LockWriters: a ReadWrite project from Open to Close, a
+// Shared one per change), applies what others wrote since, validates,
+// and writes the entry with pgstore.WriteAfter after the position it
+// validated at, with the import's sources and the unique keys the entry
+// claims (entity and emergent-code ids, documents' text hashes: claims),
+// in one transaction. The writer lock is why validation never meets a
+// record moved by another writer; WriteAfter and the claimed keys hold
+// the database to it should a writer not take the lock. Changes (a
+// channel of pgstore.Listen) tell a long-running process that another
+// wrote. MigrateToLocal moves a project back into its folder.
+//
 // # Readers and writers
 //
 // Readers take no lock: they read each store only up to the position it
@@ -99,6 +131,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/corpus/fts"
+	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 	"github.com/qualgraph/qualgraph/ontology"
@@ -130,6 +163,12 @@ type Meta struct {
 	Name          string    `json:"name"`
 	SchemaVersion int       `json:"schema_version"`
 	Created       time.Time `json:"created"`
+	// DB, for a project kept in PostgreSQL, is the database's DSN
+	// without its password (RedactDSN), and DBProject the id of the
+	// project it holds (pgstore.Store.ID): the folder is its cache.
+	DB        string `json:"db,omitempty"`
+	DBProject string `json:"db_project,omitempty"`
+	dsn       string // DB with its password, given to OpenDB
 }
 
 // InitOptions configure Init.
@@ -137,6 +176,13 @@ type InitOptions struct {
 	Name         string // default: the folder's base name
 	Ontology     []byte // ontology YAML; nil for the built-in ontology
 	OntologyFile string // where Ontology came from, for error messages
+	// DB, if set, is the DSN of a PostgreSQL database to keep the
+	// project in; the folder becomes its cache (see the package doc).
+	// The database must be empty, or with Join hold a project, whose
+	// cache the folder becomes (Name and Ontology are then the
+	// database's).
+	DB   string
+	Join bool
 }
 
 // Init creates a project in dir, which must not exist or be empty. On
@@ -167,6 +213,13 @@ func Init(dir string, opt InitOptions) (err error) {
 		abs, _ := filepath.Abs(dir)
 		name = filepath.Base(abs)
 	}
+	if opt.DB != "" {
+		meta, err := initDB(dir, opt, ont)
+		if err != nil {
+			return err
+		}
+		return writeMeta(dir, meta)
+	}
 	meta := Meta{ID: uuid.NewString(), Name: name, SchemaVersion: SchemaVersion, Created: time.Now().UTC()}
 	if err := os.Mkdir(filepath.Join(dir, SourcesDir), 0o755); err != nil {
 		return err
@@ -194,8 +247,13 @@ func Init(dir string, opt InitOptions) (err error) {
 	if err := writeIndexPosition(filepath.Join(dir, IndexDir), IndexPosition{Position: record.Start}); err != nil {
 		return err
 	}
-	b, _ := json.MarshalIndent(meta, "", "  ")
 	// The project file comes last: a folder without it is not a project.
+	return writeMeta(dir, meta)
+}
+
+// writeMeta writes the project file.
+func writeMeta(dir string, meta Meta) error {
+	b, _ := json.MarshalIndent(meta, "", "  ")
 	return atomicfile.WriteFile(filepath.Join(dir, MetaFile), append(b, '\n'))
 }
 
@@ -263,10 +321,10 @@ type Project struct {
 	ixRefs int
 	ixFree *sync.Cond
 	ixUsed time.Time
-	wmu    sync.Mutex  // serialises writes (lockWrite)
-	mu     sync.Mutex  // guards the caches and stores opened on first use
-	rec    *record.Log // the record, open for appending (writers only)
-	proj   *kg.Store   // the projection, for applying entries (projection)
+	wmu    sync.Mutex // serialises writes (lockWrite)
+	mu     sync.Mutex // guards the caches and stores opened on first use
+	be     backend    // the record and sources (backend.go)
+	proj   *kg.Store  // the projection, for applying entries (projection)
 	// broken is set when a recorded change could not be applied: the
 	// next process catches up, this one writes no more.
 	broken error
@@ -311,23 +369,46 @@ const (
 // holder); readers take no lock (see the package doc). If an import was
 // killed before it was recorded, Open first takes away what it left, and
 // a writer brings the derived stores up to the record.
-func Open(dir string, mode Mode) (*Project, error) {
+func Open(dir string, mode Mode) (*Project, error) { return open(dir, mode, "") }
+
+func open(dir string, mode Mode, dsn string) (*Project, error) {
 	meta, err := readMeta(dir)
 	if err != nil {
 		return nil, err
 	}
 	var notices []string
-	if exists(filepath.Join(dir, journalFile)) {
-		if notices, err = recoverDir(dir, meta); err != nil {
+	var st *pgstore.Store
+	meta.dsn = dsn
+	if meta.DB != "" {
+		if st, notices, err = openCache(dir, meta); err != nil {
 			return nil, err
 		}
+		if mode == ReadOnly {
+			if err := refreshCache(dir, meta, st); err != nil {
+				st.Close()
+				return nil, err
+			}
+		}
+	}
+	if exists(filepath.Join(dir, journalFile)) {
+		n, err := recoverDir(dir, meta)
+		if err != nil {
+			closeStore(st)
+			return nil, err
+		}
+		notices = append(notices, n...)
 	}
 	l, err := acquire(dir, mode != ReadOnly)
 	if err != nil {
+		closeStore(st)
 		return nil, err
 	}
 	p := &Project{Dir: dir, Meta: meta, lock: l, write: mode != ReadOnly, shared: mode == Shared, Notices: notices}
 	p.ixFree = sync.NewCond(&p.mu)
+	if p.be, err = newBackend(dir, meta, &p.reads, st); err != nil {
+		l.release()
+		return nil, err
+	}
 	if p.write {
 		if err := p.openRecord(); err != nil {
 			p.Close()
@@ -337,8 +418,7 @@ func Open(dir string, mode Mode) (*Project, error) {
 	if p.shared {
 		// The lock was for bringing the stores up to the record; from
 		// now on each change takes it.
-		err := p.rec.Close()
-		p.rec = nil
+		err := p.be.closeAppend()
 		if err := errors.Join(err, l.release()); err != nil {
 			p.Close()
 			return nil, err
@@ -375,7 +455,7 @@ func (p *Project) Close() error {
 		p.stopIdle = nil
 	}
 	var errs []error
-	if p.write && p.rec != nil && p.broken == nil && p.committed && p.graphOwn {
+	if p.write && p.be.appending() && p.broken == nil && p.committed && p.graphOwn {
 		// The graph takes what this process recorded: a writer
 		// leaves the graph as current as it found it. One that
 		// changed nothing, or found the graph behind (a killed
@@ -395,10 +475,7 @@ func (p *Project) Close() error {
 		errs = append(errs, p.graph.Close())
 		p.graph = nil
 	}
-	if p.rec != nil {
-		errs = append(errs, p.rec.Close())
-		p.rec = nil
-	}
+	errs = append(errs, p.be.close())
 	err := errors.Join(errs...)
 	if err == nil && p.journal && !p.keepJournal {
 		err = os.Remove(filepath.Join(p.Dir, journalFile))

@@ -41,7 +41,9 @@ func (p *Project) openRecord() error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+	if _, local := p.be.(*fileBackend); !local {
+		// A database's record is never missing: Open checked it.
+	} else if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
 		if hasPos && pos.Seq > 0 {
 			return fmt.Errorf("%s is missing, but the graph has applied %d of its entries: restore it from a backup", name, pos.Seq)
 		}
@@ -61,15 +63,13 @@ func (p *Project) openRecord() error {
 			return err
 		}
 	}
-	log, err := record.Open(name, pos.Position)
+	head, err := p.be.openAppend(context.Background(), pos.Position)
 	if err != nil {
 		return err
 	}
-	p.rec = log
-	head := log.Head()
 	switch {
 	case head.Seq < pos.Seq:
-		return fmt.Errorf("%s ends at entry %d, but the graph has applied %d: the record was cut or replaced; restore it from a backup", name, head.Seq, pos.Seq)
+		return fmt.Errorf("%s ends at entry %d, but the graph has applied %d: the record was cut or replaced; restore it from a backup", p.be.name(), head.Seq, pos.Seq)
 	case !hasPos:
 		// An older graph folder: its projection holds what its graph
 		// does, the state before the record's first entry; so does
@@ -83,7 +83,7 @@ func (p *Project) openRecord() error {
 		if err := p.convertIndex(record.Start); err != nil {
 			return err
 		}
-	case head != pos.Position:
+	case head.Seq != pos.Seq:
 		if err := p.catchUp(); err != nil {
 			return err
 		}
@@ -127,25 +127,30 @@ func (p *Project) catchUp() error {
 		return err
 	}
 	p.dropView()
-	return p.scanEvents(pos.Position, 0, func(end record.Position, ev *coding.Event) error {
+	var promoted []*coding.Promotion
+	err = p.scanEvents(pos.Position, 0, func(end record.Position, ev *coding.Event) error {
 		if _, err := proj.ApplyProjection(end, ev); err != nil {
-			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, RecordFile, err)
+			return fmt.Errorf("apply entry %d of %s: %w", end.Seq, p.be.name(), err)
 		}
+		promoted = appendPromotions(promoted, ev)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return p.takePromotions(promoted)
 }
 
 // scanEvents calls fn with each whole entry of the record after from, and
 // its position, up to entry upTo (0: to the end).
 func (p *Project) scanEvents(from record.Position, upTo uint64, fn func(end record.Position, ev *coding.Event) error) error {
-	name := filepath.Join(p.Dir, RecordFile)
-	_, err := record.Scan(name, from, func(end record.Position, payload []byte) error {
+	_, err := p.be.scan(context.Background(), from, func(end record.Position, payload []byte) error {
 		if upTo > 0 && end.Seq > upTo {
 			return errStopScan
 		}
 		ev, err := coding.UnmarshalEvent(payload)
 		if err != nil {
-			return fmt.Errorf("%s: entry %d: %w", name, end.Seq, err)
+			return fmt.Errorf("%s: entry %d: %w", p.be.name(), end.Seq, err)
 		}
 		return fn(end, ev)
 	})
@@ -220,7 +225,7 @@ func (p *Project) syncGraph(progress func(done, total int64)) error {
 	total := int64(ppos.Seq - gpos.Seq)
 	return p.scanEvents(gpos, ppos.Seq, func(end record.Position, ev *coding.Event) error {
 		if err := g.ApplyGraph(end, ev); err != nil {
-			return fmt.Errorf("apply entry %d of %s to the graph: %w", end.Seq, RecordFile, err)
+			return fmt.Errorf("apply entry %d of %s to the graph: %w", end.Seq, p.be.name(), err)
 		}
 		if progress != nil {
 			progress(int64(end.Seq-gpos.Seq), total)
@@ -268,7 +273,7 @@ func isNotRecorded(err error) bool {
 // Validation is the caller's, under the project's write lock, against the
 // latest state.
 func (p *Project) commit(ev *coding.Event) error {
-	if !p.write || p.rec == nil {
+	if !p.write || !p.be.appending() {
 		return errors.New("project opened read-only")
 	}
 	if p.broken != nil {
@@ -278,7 +283,7 @@ func (p *Project) commit(ev *coding.Event) error {
 	if err != nil {
 		return notRecorded{err}
 	}
-	before := p.rec.Head()
+	before := p.be.appendHead()
 	if !p.committed {
 		gpos, err := kg.ReadGraphPosition(filepath.Join(p.Dir, GraphDir))
 		if err != nil {
@@ -286,7 +291,7 @@ func (p *Project) commit(ev *coding.Event) error {
 		}
 		p.graphOwn = gpos.Seq == before.Seq
 	}
-	pos, err := p.rec.Append(payload)
+	pos, err := p.be.append(context.Background(), payload, claims(ev))
 	if err != nil {
 		return notRecorded{err}
 	}
@@ -334,18 +339,16 @@ func (p *Project) commit(ev *coding.Event) error {
 
 // RecordHead returns the position after the last entry of the record.
 func (p *Project) RecordHead() (record.Position, error) {
-	if p.rec != nil && !p.shared {
-		return p.rec.Head(), nil
-	}
-	name := filepath.Join(p.Dir, RecordFile)
-	if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
-		return record.Start, nil // an older project, not converted yet
+	// A Shared project appends only under lockWrite, which this does
+	// not take: it reads the head afresh.
+	if !p.shared && p.be.appending() {
+		return p.be.appendHead(), nil
 	}
 	pos, _, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
 	if err != nil {
 		return record.Start, err
 	}
-	return record.Scan(name, pos.Position, nil)
+	return p.be.head(context.Background(), pos.Position)
 }
 
 // ProjectionPosition returns the position of the record that the

@@ -97,7 +97,7 @@ func TestRecordCatchUp(t *testing.T) {
 				t.Fatal("a write after an unapplied entry went through")
 			}
 			// ...and dies: the lock and files stay as they are.
-			p.rec.Close()
+			p.be.close()
 			p.lock.release()
 			if p.graph != nil {
 				p.graph.Close()
@@ -212,7 +212,7 @@ func TestRecordEveryWrite(t *testing.T) {
 	must(err)
 	must(p.Retract(ctx, a.ID, "wrong year", "ben"))
 	must(p.Uncode(ctx, []string{cs[0].ID}, "ana"))
-	head := p.rec.Head()
+	head := p.be.appendHead()
 	want, err := p.View(false)
 	must(err)
 	p.Close()
@@ -357,7 +357,7 @@ func TestWriteLeavesForeignGraphLag(t *testing.T) {
 	if !errors.Is(err, errCrash) {
 		t.Fatalf("code: %v, want the crash", err)
 	}
-	p.rec.Close()
+	p.be.close()
 	p.lock.release()
 	if p.graph != nil {
 		p.graph.Close()

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/qualgraph/qualgraph/corpus/fts"
-	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 )
 
@@ -66,10 +65,7 @@ func (p *Project) lockShared() (*lock, error) {
 		return nil, err
 	}
 	fail := func(err error) (*lock, error) {
-		if p.rec != nil {
-			p.rec.Close()
-			p.rec = nil
-		}
+		p.be.closeAppend()
 		l.release()
 		return nil, err
 	}
@@ -82,14 +78,13 @@ func (p *Project) lockShared() (*lock, error) {
 	if err != nil {
 		return fail(err)
 	}
-	log, err := record.Open(filepath.Join(p.Dir, RecordFile), pos.Position)
+	head, err := p.be.openAppend(context.Background(), pos.Position)
 	if err != nil {
 		return fail(err)
 	}
-	p.rec = log
-	if head := log.Head(); head.Seq < pos.Seq {
-		return fail(fmt.Errorf("%s ends at entry %d, but the projection has applied %d: the record was cut or replaced; restore it from a backup", RecordFile, head.Seq, pos.Seq))
-	} else if head != pos.Position {
+	if head.Seq < pos.Seq {
+		return fail(fmt.Errorf("%s ends at entry %d, but the projection has applied %d: the record was cut or replaced; restore it from a backup", p.be.name(), head.Seq, pos.Seq))
+	} else if head.Seq != pos.Seq {
 		if err := p.catchUp(); err != nil {
 			return fail(err)
 		}
@@ -102,10 +97,7 @@ func (p *Project) lockShared() (*lock, error) {
 // index and the journal of an import are closed, and the lock released.
 func (p *Project) endShared(l *lock) {
 	var errs []error
-	if p.rec != nil {
-		errs = append(errs, p.rec.Close())
-		p.rec = nil
-	}
+	errs = append(errs, p.be.closeAppend())
 	p.mu.Lock()
 	if p.index != nil && p.indexRW {
 		// Searches of this process may use the writable index too;

@@ -45,7 +45,7 @@ fi
 # unprivileged user; QUALGRAPH_TEST_PG names it (internal/pgtest).
 . scripts/testpg.sh
 trap pg_test_stop EXIT
-pg_test_start || echo "!!! scripts/test.sh: no PostgreSQL server: the tests of internal/pgstore will SKIP" >&2
+pg_test_start || echo "!!! scripts/test.sh: no PostgreSQL server: the tests that need it (internal/pgstore, projects on PostgreSQL, migrate, serve --db) will SKIP" >&2
 
 export CGO_ENABLED=0
 go vet ./...
@@ -54,7 +54,7 @@ go test -count=1 -timeout 40m "$@" ./...
 
 # The concurrency tests again, under the race detector (which needs cgo).
 if command -v gcc >/dev/null 2>&1; then
-	CGO_ENABLED=1 go test -race -count=1 -timeout 20m -run 'Concurrent|ReadersStop|RecordCatchUp|Shared|Beside' ./internal/record ./internal/pgstore ./project ./service ./server
+	CGO_ENABLED=1 go test -race -count=1 -timeout 20m -run 'Concurrent|ReadersStop|RecordCatchUp|Shared|Beside|TwoServers' ./internal/record ./internal/pgstore ./project ./service ./server
 else
 	echo "!!! scripts/test.sh: no C compiler: the race-detector run of the concurrency tests is SKIPPED" >&2
 fi

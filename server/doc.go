@@ -30,7 +30,10 @@
 // writing while it runs. Every CatchUpEvery it brings the graph and the
 // full-text index up to the record (service.CatchUp), and /api/events
 // tells the pages, by server-sent events, when the record has grown,
-// whichever process wrote (events.go).
+// whichever process wrote (events.go). For a project kept in PostgreSQL
+// it also catches up as soon as another server writes (service.Changes,
+// LISTEN/NOTIFY), and the events follow its projection, since there is no
+// record file to watch.
 //
 // # Pages
 //

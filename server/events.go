@@ -38,12 +38,14 @@ func newWatcher(svc *service.Service, every time.Duration) *watcher {
 // sequence number from the project.
 func (w *watcher) position() (Position, error) {
 	p := w.svc.Project()
-	fi, err := os.Stat(filepath.Join(p.Dir, project.RecordFile))
+	pos, err := p.RecordHead()
 	if err != nil {
 		return Position{}, err
 	}
-	pos, err := p.RecordHead()
-	if err != nil {
+	fi, err := os.Stat(filepath.Join(p.Dir, project.RecordFile))
+	if p.Meta.DB != "" {
+		return Position{Seq: pos.Seq, Offset: pos.Offset}, nil // no record file
+	} else if err != nil {
 		return Position{}, err
 	}
 	return Position{Seq: pos.Seq, Offset: max(pos.Offset, fi.Size())}, nil
@@ -91,12 +93,12 @@ func (w *watcher) run(ctx context.Context, size int64) {
 			return
 		case <-t.C:
 		}
-		fi, err := os.Stat(name)
-		if err != nil || fi.Size() == size {
+		now, err := recordSize(p, name)
+		if err != nil || now == size {
 			continue
 		}
 		first := size < 0
-		size = fi.Size()
+		size = now
 		if first {
 			continue // the streams said where they start
 		}
@@ -114,6 +116,22 @@ func (w *watcher) run(ctx context.Context, size int64) {
 		}
 		w.mu.Unlock()
 	}
+}
+
+// recordSize is what tells the watcher that the record has grown: the
+// size of the record file, or for a project kept in PostgreSQL (whose
+// record is in the database) the entries its projection has applied, so
+// that a change is announced once this server shows it.
+func recordSize(p *project.Project, name string) (int64, error) {
+	if p.Meta.DB != "" {
+		pos, err := p.ProjectionPosition()
+		return int64(pos.Seq), err
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
 }
 
 // events streams server-sent events: "position" once with where the record

@@ -134,11 +134,22 @@ func (s *Server) catchUp(ctx context.Context) (stop func()) {
 		t := time.NewTicker(CatchUpEvery)
 		defer t.Stop()
 		var last string
+		// A project in PostgreSQL also catches up as soon as another
+		// server writes (a nil channel, for a local project, never
+		// receives).
+		changes, err := s.svc.Changes(ctx)
+		if err != nil {
+			s.logf("qualgraph: not listening for other servers' changes (catching up every %v): %v", CatchUpEvery, err)
+		}
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+			case _, ok := <-changes:
+				if !ok {
+					changes = nil
+				}
 			}
 			err := s.svc.CatchUp(ctx)
 			switch {

@@ -55,7 +55,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "proj")
-	if err := project.Init(dir, project.InitOptions{Name: "test"}); err != nil {
+	if err := project.Init(dir, newProjectOptions(t, "test")); err != nil {
 		t.Fatal(err)
 	}
 	p, err := project.Open(dir, project.ReadWrite)

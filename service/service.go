@@ -11,6 +11,7 @@ import (
 	"github.com/qualgraph/qualgraph/coding/analysis"
 	"github.com/qualgraph/qualgraph/coding/network"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/project"
 )
 
@@ -255,6 +256,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // (project.Project.CatchUp), for a long-running process whose project is
 // open shared.
 func (s *Service) CatchUp(ctx context.Context) error { return s.p.CatchUp(ctx) }
+
+// Changes returns a channel that receives the record's head when another
+// server writes to the database of a project kept in PostgreSQL
+// (project.Project.Changes), so that a long-running process catches up
+// at once; nil for a local project.
+func (s *Service) Changes(ctx context.Context) (<-chan record.Position, error) {
+	return s.p.Changes(ctx)
+}
 
 // viewAndCodebook returns the projection's view (records only, or with the
 // codings and mentions too) and the codebook, once ctx is not done: what

@@ -6,6 +6,7 @@ import "github.com/urfave/cli/v2"
 // in the file named after its group.
 var commandGroups = []func() []*cli.Command{
 	projectCommands,  // init, check, reindex
+	migrateCommands,  // migrate
 	corpusCommands,   // import, docs, show, search, attr
 	speakerCommands,  // speakers, speaker alias|unalias
 	demoCommands,     // demo

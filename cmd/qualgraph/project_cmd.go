@@ -97,6 +97,8 @@ func projectCommands() []*cli.Command {
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "ontology", Usage: "ontology YAML `FILE` (default: the built-in one)"},
 				&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
+				&cli.StringFlag{Name: "db", Usage: "keep the project in the PostgreSQL database at `DSN` (postgres://...; the password from the DSN, $PGPASSWORD or ~/.pgpass is not stored); DIR becomes its local cache"},
+				&cli.BoolFlag{Name: "join", Usage: "with --db: make DIR a cache of the project the database already holds"},
 			},
 			Action: initAction,
 		},
@@ -120,7 +122,10 @@ func initAction(c *cli.Context) error {
 		return err
 	}
 	dir := c.Args().First()
-	opt := project.InitOptions{Name: c.String("name")}
+	opt := project.InitOptions{Name: c.String("name"), DB: c.String("db"), Join: c.Bool("join")}
+	if opt.Join && opt.DB == "" {
+		return usagef("init --join: needs --db DSN")
+	}
 	if f := c.String("ontology"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -131,7 +136,14 @@ func initAction(c *cli.Context) error {
 	if err := project.Init(dir, opt); err != nil {
 		return err
 	}
-	printf(c.App.Writer, "Created project %s\n", dir)
+	switch {
+	case opt.Join:
+		printf(c.App.Writer, "Created %s, a cache of the project in database %s\n", dir, project.RedactDSN(opt.DB))
+	case opt.DB != "":
+		printf(c.App.Writer, "Created project %s in database %s\n", dir, project.RedactDSN(opt.DB))
+	default:
+		printf(c.App.Writer, "Created project %s\n", dir)
+	}
 	return nil
 }
 

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,6 +22,8 @@ func serveCommands() []*cli.Command {
 		Flags: []cli.Flag{
 			addrFlag,
 			&cli.StringFlag{Name: "coder", Usage: "the local owner's name on 127.0.0.1 (default: $QUALGRAPH_CODER, else the OS user)"},
+			&cli.StringFlag{Name: "db", Usage: "serve the project in the PostgreSQL database at `DSN` (postgres://...), with --cache"},
+			&cli.StringFlag{Name: "cache", Usage: "with --db: the local cache `DIR` of the database's project, made if missing"},
 		},
 		Action: serveAction,
 	}}
@@ -28,7 +33,36 @@ func serveAction(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "[--addr HOST:PORT]"); err != nil {
 		return err
 	}
+	if dsn := c.String("db"); dsn != "" {
+		return serveDB(c, dsn, c.String("cache"))
+	}
+	if c.IsSet("cache") {
+		return usagef("serve --cache: needs --db DSN")
+	}
 	return withProject(c, project.Shared, func(p *project.Project) error { return serveProject(c, p) })
+}
+
+// serveDB serves the project in the database at dsn from the cache folder
+// dir, which it makes (init --db --join) if it holds no project.
+func serveDB(c *cli.Context, dsn, dir string) (err error) {
+	if dir == "" {
+		return usagef("serve --db: needs --cache DIR, the folder of the local cache")
+	}
+	if _, err := os.Stat(filepath.Join(dir, project.MetaFile)); errors.Is(err, os.ErrNotExist) {
+		if err := project.Init(dir, project.InitOptions{DB: dsn, Join: true}); err != nil {
+			return err
+		}
+		printf(c.App.ErrWriter, "qualgraph: made %s, a cache of the project in database %s\n", dir, project.RedactDSN(dsn))
+	}
+	p, err := project.OpenDB(dir, project.Shared, dsn)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, p.Close()) }()
+	for _, n := range p.Notices {
+		fmt.Fprintln(c.App.ErrWriter, "qualgraph:", n)
+	}
+	return serveProject(c, p)
 }
 
 // addrFlag is the --addr of serve and demo --serve.

@@ -51,6 +51,12 @@
 // with any database: the caller looks at Head or Claimed before trying
 // again.
 //
+// Writers that validate changes against the record take the project's
+// writer lock around their validation and write (LockWriters, an advisory
+// lock held by a connection's session, which PostgreSQL releases if the
+// process dies), so that their WriteAfter finds the head where they left
+// it; WriteAfter holds any writer that does not to the same order.
+//
 // # Unique keys
 //
 // An Entry may claim unique keys (Key: a kind such as "entity", "code" or
@@ -68,6 +74,11 @@
 // write-once: a second source with the same document id is a
 // *DuplicateError of kind "source". Source reads one back and checks its
 // hash.
+//
+// # Settings
+//
+// Meta and SetMeta keep settings of the project beside the record (its
+// name and ontology, say), which are not changes of the record.
 //
 // # Listening
 //

@@ -1,0 +1,356 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/internal/pgstore"
+	"github.com/qualgraph/qualgraph/internal/record"
+)
+
+// Migration moves a project between its folder and a PostgreSQL database
+// (issue 11). Both directions copy the record entry by entry, in order,
+// with the sources each import entry names, so that the project on the
+// other side has the same record, byte for byte, and so the same answers;
+// the derived stores are then made afresh from it.
+
+// MigrateProgress, if not nil, is called as a migration copies entries:
+// entries copied, entries to copy.
+type MigrateProgress func(done, total int64)
+
+// migrateBatch bounds one transaction of MigrateToDB: at most this many
+// entries, or about migrateBytes of entries and sources.
+const (
+	migrateBatch = 2000
+	migrateBytes = 32 << 20
+)
+
+// MigrateToDB moves the local project in dir into the PostgreSQL database
+// at dsn, which must be empty (or hold an interrupted migration of this
+// same project, which it resumes), and turns dir into the database's
+// cache: record.log and sources/ go, the derived stores are made afresh
+// from the database's record. The entries are written in batches, each
+// one transaction; a migration that fails part way leaves dir as it was
+// and the database with a prefix of the record, and running it again
+// goes on from there. It holds the project's lock throughout.
+func MigrateToDB(ctx context.Context, dir, dsn string, progress MigrateProgress) error {
+	p, err := Open(dir, ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p != nil {
+			p.Close()
+		}
+	}()
+	if p.Meta.DB != "" {
+		return fmt.Errorf("migrate %s: it is kept in database %s already", dir, p.Meta.DB)
+	}
+	ont, err := os.ReadFile(filepath.Join(dir, OntologyFile))
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	st, err := createOrResume(ctx, dsn, p.Meta)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	defer st.Close()
+	if err := p.copyToDB(ctx, st, progress); err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	if err := writeSettings(ctx, st, p.Meta, ont); err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	// The database holds the project: the folder becomes its cache.
+	meta := p.Meta
+	meta.DB, meta.DBProject = RedactDSN(dsn), st.ID()
+	if err := p.be.close(); err != nil {
+		return err
+	}
+	if err := p.closeStores(); err != nil {
+		return err
+	}
+	if err := writeMeta(dir, meta); err != nil {
+		return err
+	}
+	if err := resetDerived(dir, pgstore.Start); err != nil {
+		return err
+	}
+	err = errors.Join(os.Remove(filepath.Join(dir, RecordFile)), os.RemoveAll(filepath.Join(dir, SourcesDir)))
+	p.lock.release()
+	p = nil
+	if err != nil {
+		return fmt.Errorf("migrate %s: the project is in the database now, but %w", dir, err)
+	}
+	return rebuildCache(dir)
+}
+
+// createOrResume makes the project's tables in the database at dsn, or
+// opens those of an interrupted migration of the project meta.
+func createOrResume(ctx context.Context, dsn string, meta Meta) (*pgstore.Store, error) {
+	err := pgstore.Create(ctx, dsn)
+	if err != nil && !errors.Is(err, pgstore.ErrExists) {
+		return nil, err
+	}
+	st, oerr := pgstore.Open(ctx, dsn)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if err == nil {
+		return st, nil
+	}
+	s, serr := readSettings(ctx, st)
+	head, herr := st.Head(ctx)
+	switch {
+	case herr != nil:
+		st.Close()
+		return nil, herr
+	case serr != nil && head.Seq == 0:
+		return st, nil // made by init --db, nothing written yet: take it
+	case serr == nil && s.Meta.ID == meta.ID:
+		return st, nil // this project, migrated before or in part
+	}
+	st.Close()
+	return nil, fmt.Errorf("%w: move it to an empty database", ErrDBExists)
+}
+
+// copyToDB writes the entries of the local record that the database
+// lacks, with their sources and unique keys, after checking that those it
+// has are the same.
+func (p *Project) copyToDB(ctx context.Context, st *pgstore.Store, progress MigrateProgress) error {
+	head := p.be.appendHead()
+	have, err := st.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if have.Seq > head.Seq {
+		return fmt.Errorf("the database holds %d entries, the project %d: it is not this project's", have.Seq, head.Seq)
+	}
+	var theirs [][]byte
+	if have.Seq > 0 {
+		if _, err := st.Scan(ctx, pgstore.Start, func(_ record.Position, payload []byte) error {
+			theirs = append(theirs, payload)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	imported := map[string]bool{}
+	var batch []pgstore.Entry
+	size := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := st.Write(ctx, batch...)
+		batch, size = nil, 0
+		return err
+	}
+	_, err = p.be.scan(ctx, record.Start, func(end record.Position, payload []byte) error {
+		ev, err := coding.UnmarshalEvent(payload)
+		if err != nil {
+			return fmt.Errorf("%s: entry %d: %w", RecordFile, end.Seq, err)
+		}
+		var srcs []pgstore.Source
+		for _, d := range eventDocuments(ev) {
+			imported[d] = true
+			if end.Seq <= have.Seq {
+				continue
+			}
+			text, err := p.be.text(d)
+			if err != nil {
+				return fmt.Errorf("entry %d: document %s: %w", end.Seq, d, err)
+			}
+			segs, err := p.be.segments(d)
+			if err != nil {
+				return fmt.Errorf("entry %d: document %s: %w", end.Seq, d, err)
+			}
+			srcs = append(srcs, pgstore.Source{Doc: d, Text: text, Segments: segs})
+			size += len(text) + len(segs)
+		}
+		if end.Seq <= have.Seq {
+			if !bytes.Equal(theirs[end.Seq-1], payload) {
+				return fmt.Errorf("entry %d of the database differs from the project's: the database holds another project", end.Seq)
+			}
+			return nil
+		}
+		batch = append(batch, pgstore.Entry{Payload: payload, Claim: claims(ev), Sources: srcs})
+		size += len(payload)
+		if len(batch) >= migrateBatch || size >= migrateBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(int64(end.Seq), int64(head.Seq))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	// Documents the record does not import (a project converted from
+	// before the record, whose graph held them already) would be lost.
+	ids, err := p.be.sourceIDs()
+	if err != nil {
+		return err
+	}
+	for id := range ids {
+		if !imported[id] {
+			return fmt.Errorf("document %s was imported before the project kept a record of its changes, and cannot be moved", id)
+		}
+	}
+	return nil
+}
+
+// eventDocuments returns the ids of the documents ev imports.
+func eventDocuments(ev *coding.Event) []string {
+	var ids []string
+	for _, d := range ev.Documents {
+		ids = append(ids, d.ID)
+	}
+	for _, s := range ev.Steps {
+		ids = append(ids, eventDocuments(s)...)
+	}
+	return ids
+}
+
+// closeStores closes the graph and index a project holds open.
+func (p *Project) closeStores() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var errs []error
+	if p.index != nil {
+		errs = append(errs, p.index.Close())
+		p.index, p.indexRW = nil, false
+	}
+	if p.graph != nil {
+		errs = append(errs, p.graph.Close())
+		p.graph = nil
+	}
+	return errors.Join(errs...)
+}
+
+// rebuildCache opens the project in dir for writing and closes it, which
+// applies the whole record to its derived stores.
+func rebuildCache(dir string) error {
+	p, err := Open(dir, ReadWrite)
+	if err != nil {
+		return err
+	}
+	p.committed = true // Close brings the graph up to the record too
+	return p.Close()
+}
+
+// MigrateToLocal moves the project whose cache is dir out of its database
+// back into the folder: record.log gets the database's entries, sources/
+// their sources, and the derived stores are made afresh from them. The
+// database is left as it was (drop it when done with it). It holds the
+// project's lock and the database's writer lock throughout.
+func MigrateToLocal(ctx context.Context, dir string, progress MigrateProgress) error {
+	p, err := Open(dir, ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p != nil {
+			p.Close()
+		}
+	}()
+	if p.Meta.DB == "" {
+		return fmt.Errorf("migrate %s: it is a local project already", dir)
+	}
+	pg := p.be.(*pgBackend)
+	head := pg.appendHead()
+	name := filepath.Join(dir, RecordFile)
+	tmp := name + ".migrating"
+	os.Remove(tmp)
+	srcDir := filepath.Join(dir, SourcesDir)
+	if err := os.RemoveAll(srcDir); err != nil {
+		return err
+	}
+	if err := os.Mkdir(srcDir, 0o755); err != nil {
+		return err
+	}
+	local := &fileBackend{dir: dir, reads: &p.reads}
+	if err := record.Create(tmp); err != nil {
+		return err
+	}
+	log, err := record.Open(tmp, record.Start)
+	if err != nil {
+		return err
+	}
+	var batch [][]byte
+	size := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := log.Append(batch...)
+		batch, size = nil, 0
+		return err
+	}
+	_, err = pg.scan(ctx, pgstore.Start, func(end record.Position, payload []byte) error {
+		ev, err := coding.UnmarshalEvent(payload)
+		if err != nil {
+			return fmt.Errorf("the database: entry %d: %w", end.Seq, err)
+		}
+		for _, d := range eventDocuments(ev) {
+			src, err := pg.st.Source(ctx, d)
+			if err != nil {
+				return err
+			}
+			if err := local.writeSource(d, src.Text, src.Segments); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, payload)
+		size += len(payload)
+		if len(batch) >= migrateBatch || size >= migrateBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(int64(end.Seq), int64(head.Seq))
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	err = errors.Join(err, log.Close())
+	if err == nil {
+		err = local.syncSources()
+	}
+	if err != nil {
+		os.Remove(tmp)
+		os.RemoveAll(srcDir)
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	meta := p.Meta
+	meta.DB, meta.DBProject = "", ""
+	if err := errors.Join(p.be.close(), p.closeStores()); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		return err
+	}
+	if err := writeMeta(dir, meta); err != nil {
+		return err
+	}
+	if err := resetDerived(dir, record.Start); err != nil {
+		return err
+	}
+	p.lock.release()
+	p = nil
+	return rebuildCache(dir)
+}
