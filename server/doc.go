@@ -43,7 +43,10 @@
 // text is untrusted: templates escape it, and the scripts set it as text
 // only. The document view (docview.go, web/static/docview.js) draws turns,
 // highlights and coding stripes and codes a mouse selection with exact
-// code-point offsets; the list pages (pages.go) and the assertion dialogs
+// code-point offsets; with its Suggestions switch on (web/static/suggest.js,
+// over the routes of suggest.go) it draws the document's suggested
+// codings and assertions, explains them and accepts or rejects them; the
+// list pages (pages.go) and the assertion dialogs
 // and links explorer (graph.go) are rendered from the same service calls
 // as the API.
 package server

@@ -14,6 +14,7 @@ import (
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/agreement"
+	"github.com/qualgraph/qualgraph/coding/suggest"
 	"github.com/qualgraph/qualgraph/corpus/fts"
 	"github.com/qualgraph/qualgraph/project"
 	"github.com/qualgraph/qualgraph/service"
@@ -141,6 +142,12 @@ func routes() []route {
 		{Method: "POST", Path: "/api/assertions/{id}/evidence", Summary: "Add evidence spans or quotes to an assertion (your own, or anyone's as owner)", Request: EvidenceRequest{}, Response: service.EvidenceAdded{}, Action: ActAssert, api: (*Server).addEvidence},
 		{Method: "POST", Path: "/api/memos", Summary: "Write a memo on a document, code, coding, entity or assertion", Request: MemoRequest{}, Response: coding.Memo{}, Action: ActMemo, api: (*Server).addMemo},
 		{Method: "POST", Path: "/api/autocode", Summary: "Code all hits of a search (dry_run previews)", Request: AutoCodeRequest{}, Response: AutoCodeResult{}, Action: ActCode, api: (*Server).autocode},
+		{Method: "GET", Path: "/api/documents/{doc}/suggestions", Summary: "Suggested codings of a document with their explanations, best first (as suggest --json); min_score defaults to the model's threshold", Query: []string{"code", "unit", "min_score"}, Response: []service.Suggestion{}, Action: ActRead, api: (*Server).suggestions},
+		{Method: "POST", Path: "/api/documents/{doc}/suggestions/accept", Summary: "Accept suggested codings (ids): ordinary codings by you, marked as suggested", Request: SuggestionIDs{}, Response: []coding.Coding{}, Action: ActCode, api: (*Server).acceptSuggestions},
+		{Method: "POST", Path: "/api/documents/{doc}/suggestions/reject", Summary: "Reject suggested codings (ids): never suggested again", Request: SuggestionIDs{}, Response: []coding.Rejection{}, Action: ActCode, api: (*Server).rejectSuggestions},
+		{Method: "GET", Path: "/api/documents/{doc}/assertion-suggestions", Summary: "Suggested assertions of a document with their cue and mentions, best first (as suggest --assertions --json)", Response: []suggest.Proposal{}, Action: ActRead, api: (*Server).assertionSuggestions},
+		{Method: "POST", Path: "/api/documents/{doc}/assertion-suggestions/accept", Summary: "Accept suggested assertions (ids): ordinary assertions by you, marked as suggested", Request: SuggestionIDs{}, Response: []AssertResult{}, Action: ActAssert, api: (*Server).acceptAssertionSuggestions},
+		{Method: "POST", Path: "/api/documents/{doc}/assertion-suggestions/reject", Summary: "Reject suggested assertions (ids): never suggested again", Request: SuggestionIDs{}, Response: []coding.Rejection{}, Action: ActAssert, api: (*Server).rejectAssertionSuggestions},
 	}
 }
 

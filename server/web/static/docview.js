@@ -28,6 +28,16 @@
 // window.qgSelection() returns that object or null. Clicking a highlight
 // or a stripe offers remove and recode. When app.js marks a change of the
 // project (body[data-changed]) the codings are fetched and drawn again.
+//
+// Other scripts mark spans through window.qgDocview (suggest.js draws
+// suggestions so): setMarks([{id, s, e, kind, colour}]) cuts the runs of
+// the drawn turns at the marks too and gives a run under marks the class
+// "sugg" (under a mark of kind "assert", "sugg-a"), data-sugg (the marks' ids,
+// space-separated) and, under the focused mark (focus(id)), "sugg-on";
+// like codings, only the turns whose marks changed are drawn again.
+// build(x) draws the turn holding offset x in full at once; applied(gone,
+// made) draws codings made or removed elsewhere; text(s, e) is the text
+// of code points s to e.
 "use strict";
 (function () {
   const root = document.getElementById("docview");
@@ -63,6 +73,8 @@
   let renders = 0;
   let current = null; // the selection the popover works on
   let pending = false; // a redraw waits for the user's selection to end
+  let marks = []; // other scripts' marks (see qgDocview.setMarks): {id, s, e, kind, colour}
+  let markOn = ""; // the focused mark's id
 
   // api sends a request and returns the decoded JSON, or throws an Error
   // whose message holds the status and the server's message.
@@ -310,6 +322,11 @@
       cuts.add(Math.max(d.s, t.start));
       cuts.add(Math.min(d.e, t.end));
     }
+    const tms = light ? [] : marks.filter((m) => m.s < t.end && t.start < m.e);
+    for (const m of tms) {
+      cuts.add(Math.max(m.s, t.start));
+      cuts.add(Math.min(m.e, t.end));
+    }
     if (flash) {
       for (const x of [flash.start, flash.end]) {
         if (x > t.start && x < t.end) {
@@ -326,7 +343,7 @@
       const b = pts[i + 1];
       const on = tds.filter((d) => d.s <= a && d.e >= b).map((d) => d.c);
       const piece = cps.slice(a, b).join("");
-      if (!t.speaker && on.length === 0 && piece.trim() === "") {
+      if (!t.speaker && on.length === 0 && piece.trim() === "" && !tms.some((m) => m.s <= a && m.e >= b)) {
         continue; // the blank lines between turns
       }
       on.sort((x, y) => (y.start - x.start) || (x.end - y.end));
@@ -355,9 +372,22 @@
         }
       }
       const inFlash = flash && a >= flash.start && b <= flash.end;
+      const ms = tms.filter((m) => m.s <= a && m.e >= b);
+      let mcls = "";
+      if (ms.length > 0) {
+        mcls = (ms.some((m) => m.kind !== "assert") ? " sugg" : "") + (ms.some((m) => m.kind === "assert") ? " sugg-a" : "") +
+          (ms.some((m) => m.id === markOn) ? " sugg-on" : "");
+      }
       const emit = (start, end, text, ctl) => {
-        const sp = el("span", (cls + (ctl ? " ctl" : "") + (inFlash ? " flash" : "")).trim());
+        const sp = el("span", (cls + mcls + (ctl ? " ctl" : "") + (inFlash ? " flash" : "")).trim());
         sp.dataset.s = String(start);
+        if (ms.length > 0) {
+          sp.dataset.sugg = ms.map((m) => m.id).join(" ");
+          const mc = ms.find((m) => m.colour);
+          if (mc) {
+            sp.style.outlineColor = solid(mc.colour);
+          }
+        }
         if (ctl) {
           const cp = text.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
           sp.dataset.cp = "U+" + cp;
@@ -1192,6 +1222,84 @@
       showError(e);
     }
   }
+
+  // redrawMarks draws again, in full, the drawn turns that marks ms
+  // cover.
+  function redrawMarks(ms) {
+    const dirty = new Set();
+    for (const m of ms) {
+      for (let k = turnAt(m.s); k < turns.length && turns[k].start < m.e; k++) {
+        if (turns[k].built) {
+          dirty.add(k);
+        }
+      }
+    }
+    if (dirty.size === 0) {
+      return;
+    }
+    const ks = Array.from(dirty).sort((a, b) => a - b);
+    for (const k of ks) {
+      buildTurn(turns[k], null, false);
+      mount(k);
+    }
+    runs = turns.flatMap((t) => t.runs);
+    placeStripes(ks.map((k) => turns[k]).filter((t) => shown.has(t)));
+  }
+
+  window.qgDocview = {
+    doc: docID,
+    // setMarks replaces the marks; only the turns whose marks changed
+    // are drawn again.
+    setMarks(list) {
+      const key = (m) => m.s + "," + m.e + "," + (m.kind || "") + "," + (m.colour || "");
+      const before = new Map(marks.map((m) => [m.id, m]));
+      const next = list.map((m) => ({ id: String(m.id), s: m.s, e: m.e, kind: m.kind || "", colour: m.colour || "" }));
+      const after = new Map(next.map((m) => [m.id, m]));
+      const changed = [];
+      for (const [id, m] of before) {
+        const n = after.get(id);
+        if (!n || key(n) !== key(m)) {
+          changed.push(m);
+        }
+      }
+      for (const [id, m] of after) {
+        const o = before.get(id);
+        if (!o || key(o) !== key(m)) {
+          changed.push(m);
+        }
+      }
+      marks = next;
+      if (turns.length > 0 && changed.length > 0) {
+        redrawMarks(changed);
+      }
+    },
+    // focus marks the mark id (or none, for "") as focused.
+    focus(id) {
+      const was = marks.filter((m) => m.id === markOn || m.id === id);
+      markOn = id || "";
+      redrawMarks(was);
+    },
+    // build draws the turn holding offset x in full and returns its
+    // element, or null.
+    build(x) {
+      const k = turnAt(x);
+      const t = turns[k];
+      if (!t) {
+        return null;
+      }
+      if (!t.built) {
+        buildTurn(t, hashSpan(), false);
+        mount(k);
+        runs = turns.flatMap((u) => u.runs);
+        if (shown.has(t)) {
+          placeStripes([t]);
+        }
+      }
+      return t.el;
+    },
+    applied: (gone, made) => applied(gone, made),
+    text: (a, b) => cps.slice(a, b).join(""),
+  };
 
   // Live: app.js sets body[data-changed] on every change of the project.
   new MutationObserver(() => {
