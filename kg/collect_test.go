@@ -2,6 +2,7 @@ package kg
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,16 @@ func TestCollectLinesOnly(t *testing.T) {
 	for _, c := range cs {
 		if got, want := codingQuadCount(c), len(codingQuads(c)); got != want {
 			t.Errorf("codingQuadCount(%s) = %d, codingQuads has %d", c.ID, got, want)
+		}
+	}
+}
+
+func TestSplitFields(t *testing.T) {
+	for _, rec := range []string{"", "a", "a\tb", "\t", "d1\t0\t4\tCode\tann\t2026-01-01T00:00:00Z\t\tlr2\t0.5",
+		strings.Repeat("x\t", maxFields-1) + "y", strings.Repeat("x\t", maxFields) + "y", strings.Repeat("\t", 30)} {
+		var buf [maxFields]string
+		if got, want := splitFields(rec, buf[:0]), strings.Split(rec, "\t"); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitFields(%q) = %q, want %q", rec, got, want)
 		}
 	}
 }
