@@ -57,14 +57,17 @@ func TestBrowserLiveLists(t *testing.T) {
 	// waitFor polls js until it is true, or fails with what.
 	waitFor := func(js, what string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		// Generous: CI runs this beside the other packages' tests on
+		// two cores.
+		deadline := time.Now().Add(30 * time.Second)
 		for {
 			if liveEval[bool](t, ctx, js) {
 				return
 			}
 			if time.Now().After(deadline) {
 				body := liveEval[string](t, ctx, `document.querySelector("main").innerText`)
-				t.Fatalf("without reloading, the page does not show %s:\n%s", what, body)
+				state := liveEval[string](t, ctx, `JSON.stringify({events: document.body.dataset.events, changed: document.body.dataset.changed, refreshed: document.body.dataset.refreshed})`)
+				t.Fatalf("without reloading, the page does not show %s (%s):\n%s", what, state, body)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
