@@ -82,7 +82,26 @@ func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
 	if v := p.cachedView(parts&kg.PartCodings != 0); v != nil {
 		return v, nil
 	}
-	return p.load(kg.LoadOptions{Parts: parts})
+	// Kept while the projection and the record stay where they are, so
+	// that a long-running process (the workbench's links) does not
+	// replay the assertions on every request.
+	proj, err := p.ProjectionPosition()
+	if err != nil {
+		return nil, err
+	}
+	head, err := p.RecordHead()
+	if err != nil {
+		return nil, err
+	}
+	if v := p.reads.view(parts, proj, head); v != nil {
+		return v, nil
+	}
+	v, err := p.load(kg.LoadOptions{Parts: parts})
+	if err != nil {
+		return nil, err
+	}
+	p.reads.keepView(parts, proj, head, v)
+	return v, nil
 }
 
 // NeighborhoodView returns the part of the graph's projection that

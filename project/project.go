@@ -560,7 +560,13 @@ func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 // name is ref, without its text and segments (see Documents). It returns
 // an error wrapping kg.ErrNotFound when there is none.
 func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Document, error) {
-	docs, err := p.reads.documents(filepath.Join(p.Dir, GraphDir))
+	graphDir := filepath.Join(p.Dir, GraphDir)
+	docs, ok, err := p.reads.cachedDocuments(graphDir)
+	if err == nil && !ok {
+		// Decode only the documents that ref may name: a command that
+		// checks one span would otherwise decode all of them.
+		docs, err = kg.FindDocuments(graphDir, ref)
+	}
 	if errors.Is(err, kg.ErrNoProjection) {
 		docs, err = p.Documents(ctx)
 	}

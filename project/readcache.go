@@ -3,10 +3,13 @@ package project
 import (
 	"maps"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
+	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
 )
 
@@ -21,6 +24,28 @@ type readCache struct {
 	docsKey docsKey
 	texts   map[string]cachedText
 	bytes   int // of texts
+	// views are the views of some parts of the projection that ViewOf
+	// loaded, by the parts.
+	views map[kg.Part]partsView
+	// quotes are the projection's quotes of evidence spans, with the
+	// length and modification time of quotes.log they were read at.
+	quotes    map[coding.Span]string
+	quotesKey quotesKey
+}
+
+// partsView is a view of some parts of the projection, with the
+// projection's position and the record's head when it was loaded: while
+// both stay, the projection and the record's tail replayed on it are the
+// same.
+type partsView struct {
+	v         *coding.View
+	proj, rec record.Position
+}
+
+// quotesKey says which quotes.log the quotes were read from.
+type quotesKey struct {
+	size  int64
+	mtime time.Time
 }
 
 // docsKey says which documents of the projection docs holds: those of the
@@ -69,6 +94,73 @@ func (c *readCache) documents(graphDir string) ([]*corpus.Document, error) {
 	c.docs, c.docsKey = docs, key
 	c.mu.Unlock()
 	return docs, nil
+}
+
+// cachedDocuments returns the documents that documents would return if
+// they are in memory and still current (ok), without reading them
+// otherwise.
+func (c *readCache) cachedDocuments(graphDir string) (docs []*corpus.Document, ok bool, err error) {
+	pos, ok, err := kg.ReadPosition(graphDir)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil || c.docsKey != (docsKey{pos.LastDocs, pos.DocsSize()}) {
+		return nil, false, nil
+	}
+	return c.docs, true, nil
+}
+
+// view returns the view of parts that keepView kept at these positions,
+// or nil.
+func (c *readCache) view(parts kg.Part, proj, rec record.Position) *coding.View {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if pv, ok := c.views[parts]; ok && pv.proj == proj && pv.rec == rec {
+		return pv.v
+	}
+	return nil
+}
+
+// keepView keeps v, the view of parts loaded at these positions (read
+// before the load: a write meanwhile makes the next call load again).
+func (c *readCache) keepView(parts kg.Part, proj, rec record.Position, v *coding.View) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.views == nil {
+		c.views = map[kg.Part]partsView{}
+	}
+	c.views[parts] = partsView{v, proj, rec}
+}
+
+// evidenceQuotes returns the quotes of evidence spans that the projection
+// in graphDir keeps (kg.LoadQuotes), read again only when quotes.log grew
+// or was written afresh. The map is shared: callers must not change it.
+func (c *readCache) evidenceQuotes(graphDir string) (map[coding.Span]string, error) {
+	pos, ok, err := kg.ReadPosition(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(filepath.Join(graphDir, "quotes.log"))
+	if err != nil || !ok {
+		return kg.LoadQuotes(graphDir) // none, or an old projection: as it is
+	}
+	key := quotesKey{pos.Sizes["quotes.log"], fi.ModTime()}
+	c.mu.Lock()
+	quotes, at := c.quotes, c.quotesKey
+	c.mu.Unlock()
+	if quotes != nil && at == key {
+		return quotes, nil
+	}
+	quotes, err = kg.LoadQuotes(graphDir)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.quotes, c.quotesKey = quotes, key
+	c.mu.Unlock()
+	return quotes, nil
 }
 
 // copyDoc returns a copy of d that its caller may change.
