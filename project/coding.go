@@ -200,8 +200,25 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 		return nil, err
 	}
 	if v := p.cachedView(false); v != nil {
-		return coding.NewCodebook(o, v.Codes)
+		return p.reads.codebook(codebookKey{ont: o, view: v}, func() (*coding.Codebook, error) { return coding.NewCodebook(o, v.Codes) })
 	}
+	// The codebook is kept while the ontology and the codes' log stay as
+	// they are: a coding checks its code, and building the codebook costs
+	// more than the rest of the check.
+	key, keep, err := p.codesKey(o)
+	if err != nil {
+		return nil, err
+	}
+	load := func() (*coding.Codebook, error) { return p.loadCodebook(o) }
+	if keep {
+		return p.reads.codebook(key, load)
+	}
+	return load()
+}
+
+// loadCodebook returns ontology o with the emergent codes of the
+// projection (Codebook without its caches).
+func (p *Project) loadCodebook(o *ontology.Ontology) (*coding.Codebook, error) {
 	// Only the emergent codes: every coding command checks codes, and
 	// reading the whole projection would cost it most of its time.
 	codes, err := kg.LoadCodes(filepath.Join(p.Dir, GraphDir))

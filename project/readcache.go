@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/internal/record"
 	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
 )
 
 // readCache keeps what a long-running process (the workbench server)
@@ -24,6 +26,13 @@ type readCache struct {
 	docsKey docsKey
 	texts   map[string]cachedText
 	bytes   int // of texts
+	// count is the number of documents of the projection at countKey
+	// (when countKey is not zero).
+	count    int
+	countKey docsKey
+	// cb is the codebook last built, for cbKey.
+	cb    *coding.Codebook
+	cbKey codebookKey
 	// views are the views of some parts of the projection that ViewOf
 	// loaded, by the parts.
 	views map[kg.Part]partsView
@@ -110,6 +119,80 @@ func (c *readCache) cachedDocuments(graphDir string) (docs []*corpus.Document, o
 		return nil, false, nil
 	}
 	return c.docs, true, nil
+}
+
+// documentCount returns the number of documents of the projection at
+// position pos (len of DocNames), counted again only when the
+// projection's documents changed since the last call: every search shows
+// it, and counting reads every document's name.
+func (p *Project) documentCount(ctx context.Context, pos kg.Position) (int, error) {
+	key := docsKey{pos.LastDocs, pos.DocsSize()}
+	c := &p.reads
+	c.mu.Lock()
+	n, at := c.count, c.countKey
+	c.mu.Unlock()
+	if at == key && key != (docsKey{}) {
+		return n, nil
+	}
+	names, err := p.DocNames(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// pos was read before the names: a change meanwhile only makes the
+	// next call count again.
+	c.mu.Lock()
+	c.count, c.countKey = len(names), key
+	c.mu.Unlock()
+	return len(names), nil
+}
+
+// codebookKey says what a codebook was built from: the ontology (as
+// Project.Ontology keeps it while its file is unchanged) and either the
+// cached view whose codes it took or the codes' log of the projection.
+type codebookKey struct {
+	ont       *ontology.Ontology
+	view      *coding.View
+	codesSize int64
+	codesMod  time.Time
+}
+
+// codesKey returns the key of a codebook of ontology o and the codes of
+// the projection as they are now; keep is false if there is no
+// projection to key it by.
+func (p *Project) codesKey(o *ontology.Ontology) (key codebookKey, keep bool, err error) {
+	graphDir := filepath.Join(p.Dir, GraphDir)
+	pos, ok, err := kg.ReadPosition(graphDir)
+	if err != nil || !ok {
+		return key, false, err
+	}
+	// The log's time as well as the projection's length of it: a
+	// rebuilt projection writes it afresh.
+	fi, err := os.Stat(filepath.Join(graphDir, "codes.log"))
+	if err != nil {
+		return key, false, nil // none: loadCodebook says why
+	}
+	return codebookKey{ont: o, codesSize: pos.Sizes["codes.log"], codesMod: fi.ModTime()}, true, nil
+}
+
+// codebook returns the codebook kept for key, or the one build returns,
+// kept for key (read before it was built: a change meanwhile only makes
+// the next call build again). The codebook is shared: callers must not
+// change it.
+func (c *readCache) codebook(key codebookKey, build func() (*coding.Codebook, error)) (*coding.Codebook, error) {
+	c.mu.Lock()
+	cb, at := c.cb, c.cbKey
+	c.mu.Unlock()
+	if cb != nil && at == key {
+		return cb, nil
+	}
+	cb, err := build()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.cb, c.cbKey = cb, key
+	c.mu.Unlock()
+	return cb, nil
 }
 
 // view returns the view of parts that keepView kept at these positions,

@@ -1,13 +1,16 @@
 package project
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
 	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
 )
 
 // TestViewOfCache checks that the entities-and-assertions view and the
@@ -152,6 +155,132 @@ func TestDocumentRecordOne(t *testing.T) {
 			}
 			if d.Name != tc.wantName || d.Text != "" || d.Attrs == nil {
 				t.Fatalf("DocumentRecord(%q) = %+v, want %s without text", tc.ref, d, tc.wantName)
+			}
+		})
+	}
+}
+
+// TestIndexStatusCount checks that the number of documents that every
+// search reports, which a long-running process keeps, follows an import
+// by another process.
+func TestIndexStatusCount(t *testing.T) {
+	ctx := context.Background()
+	dir, _ := recordProject(t)
+	p, err := Open(dir, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, tc := range []struct {
+		name   string
+		change func()
+		want   int
+	}{
+		{"One", func() {}, 1},
+		{"Again", func() {}, 1},
+		{"ImportedByAnotherProcess", func() {
+			q, err := Open(dir, ReadWrite)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q.Close()
+			files := []DataFile{{Path: "a.txt", Data: []byte("甲 🙂\n")}, {Path: "b.txt", Data: []byte("B.\n")}}
+			if _, err := q.ImportData(ctx, files, ImportOptions{Kind: corpus.KindInterview, By: "test"}); err != nil {
+				t.Fatal(err)
+			}
+		}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change()
+			st, err := p.IndexStatus(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Total != tc.want {
+				t.Fatalf("IndexStatus: %d documents, want %d", st.Total, tc.want)
+			}
+		})
+	}
+}
+
+// TestCodebookCache checks that the codebook a long-running process keeps
+// follows emergent codes added here and by another process, a code
+// promoted into the ontology, and the ontology file edited by hand.
+func TestCodebookCache(t *testing.T) {
+	ctx := context.Background()
+	dir, _ := recordProject(t)
+	p, err := Open(dir, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	other := func(change func(q *Project) error) {
+		t.Helper()
+		q, err := Open(dir, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := change(q); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		change func()
+		code   string // a code that must be in the codebook, under parent
+		parent string
+		absent string // a code that must not be
+	}{
+		{"Before", func() {}, "LocalGovernment", "ClusterAgent", "SeedMoney"},
+		{"AddedByAnotherProcess", func() {
+			other(func(q *Project) error { return q.AddCode(ctx, coding.Code{ID: "SeedMoney", By: "ana"}) })
+		}, "SeedMoney", coding.RootEmergent, "Loans"},
+		{"AddedHere", func() {
+			if err := p.AddCode(ctx, coding.Code{ID: "Loans", By: "ana"}); err != nil {
+				t.Fatal(err)
+			}
+		}, "Loans", coding.RootEmergent, "Handwritten"},
+		{"PromotedByAnotherProcess", func() {
+			other(func(q *Project) error { return q.PromoteCode(ctx, "SeedMoney", "LocalGovernment", "ana") })
+		}, "SeedMoney", "LocalGovernment", "Handwritten"},
+		{"OntologyEdited", func() {
+			f, err := os.OpenFile(p.OntologyPath(), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			o, err := p.Ontology()
+			if err != nil {
+				t.Fatal(err)
+			}
+			o = o.Clone()
+			if err := o.AddClass(ontology.Class{ID: "Handwritten", Parent: "LocalGovernment"}); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := o.WriteYAML(&b); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p.OntologyPath(), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "Handwritten", "LocalGovernment", "Nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change()
+			cb, err := p.Codebook()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, ok := cb.Class(tc.code)
+			if !ok || c.Parent != tc.parent {
+				t.Fatalf("code %s: %+v, %v; want it under %q", tc.code, c, ok, tc.parent)
+			}
+			if err := cb.CheckCode(tc.absent); err == nil {
+				t.Fatalf("code %s is in the codebook", tc.absent)
 			}
 		})
 	}

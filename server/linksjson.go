@@ -3,6 +3,7 @@ package server
 import (
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/qualgraph/qualgraph/coding"
@@ -15,8 +16,39 @@ import (
 // did.
 type linksJSON []coding.Link
 
+// lastLinks is the JSON of the links last encoded. The service hands out
+// the same links while the project does not change (service.Links), and
+// the workbench asks for them again and again: the encoding is kept for
+// the slice it was made of, which no one changes, and which it keeps
+// from being freed, so that no other slice can start where it did.
+var lastLinks struct {
+	mu    sync.Mutex
+	first *coding.Link
+	n     int
+	body  []byte
+}
+
 // appendJSON appends ls as json.Marshal encodes []coding.Link.
 func (ls linksJSON) appendJSON(b []byte) []byte {
+	if len(ls) == 0 {
+		return ls.encode(b)
+	}
+	lastLinks.mu.Lock()
+	if lastLinks.first == &ls[0] && lastLinks.n == len(ls) {
+		body := lastLinks.body
+		lastLinks.mu.Unlock()
+		return append(b, body...)
+	}
+	lastLinks.mu.Unlock()
+	body := ls.encode(nil)
+	lastLinks.mu.Lock()
+	lastLinks.first, lastLinks.n, lastLinks.body = &ls[0], len(ls), body
+	lastLinks.mu.Unlock()
+	return append(b, body...)
+}
+
+// encode appends ls as json.Marshal encodes []coding.Link.
+func (ls linksJSON) encode(b []byte) []byte {
 	if ls == nil {
 		return append(b, "null"...)
 	}
