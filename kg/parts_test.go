@@ -378,32 +378,25 @@ func TestLoadSomeCodings(t *testing.T) {
 	if len(docs) < 2 {
 		t.Fatalf("the fixture codes %d documents, want several", len(docs))
 	}
-	// Blocks of the default size, and small ones: most blocks skipped
-	// (kg.SetStreamBlock), lines longer than a block.
-	for _, block := range []int{0, 40, 300} {
-		if block > 0 {
-			defer kg.SetStreamBlock(block)()
+	for doc := range docs {
+		got, err := kg.Load(dir, kg.LoadOptions{Parts: kg.PartCodings, Docs: map[string]bool{doc: true}})
+		if err != nil {
+			t.Fatal(err)
 		}
-		for doc := range docs {
-			got, err := kg.Load(dir, kg.LoadOptions{Parts: kg.PartCodings, Docs: map[string]bool{doc: true}})
-			if err != nil {
-				t.Fatal(err)
+		var want []coding.Coding
+		for _, c := range v.Codings {
+			if c.Doc == doc {
+				want = append(want, c)
 			}
-			var want []coding.Coding
-			for _, c := range v.Codings {
-				if c.Doc == doc {
-					want = append(want, c)
-				}
+		}
+		var wantM []coding.Mention
+		for _, m := range v.Mentions {
+			if m.Doc == doc {
+				wantM = append(wantM, m)
 			}
-			var wantM []coding.Mention
-			for _, m := range v.Mentions {
-				if m.Doc == doc {
-					wantM = append(wantM, m)
-				}
-			}
-			if !reflect.DeepEqual(got.Codings, want) || !reflect.DeepEqual(got.Mentions, wantM) {
-				t.Errorf("block %d, Docs %s: codings %+v, mentions %+v; want %+v, %+v", block, doc, got.Codings, got.Mentions, want, wantM)
-			}
+		}
+		if !reflect.DeepEqual(got.Codings, want) || !reflect.DeepEqual(got.Mentions, wantM) {
+			t.Errorf("Docs %s: codings %+v, mentions %+v; want %+v, %+v", doc, got.Codings, got.Mentions, want, wantM)
 		}
 	}
 	for _, c := range v.Codings {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -716,9 +715,6 @@ func (r *replay) file(name string) error {
 }
 
 func (r *replay) stream(name string) error {
-	if r.docs != nil && r.ids == nil && strings.HasSuffix(name, codingsLog) {
-		return r.streamDocs(name)
-	}
 	f, _, err := openLimited(name, r.lim)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNoProjection
@@ -742,90 +738,6 @@ func (r *replay) stream(name string) error {
 		}
 	}
 	return sc.Err()
-}
-
-// streamDocs is stream for a replay of the codings of some documents only
-// (LoadOptions.Docs without Codings) from codings.log. It reads the log in
-// blocks, and skips a block without looking at its lines when they are
-// all codings and mentions (C and M lines, which wants would pass over)
-// and the block names none of the documents: most blocks, when a command
-// checks a span against the codings of its document in a large project.
-// Other blocks are read line by line, as stream reads them.
-func (r *replay) streamDocs(name string) error {
-	f, _, err := openLimited(name, r.lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return ErrNoProjection
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	needles := make([][]byte, 0, len(r.docs))
-	for d := range r.docs {
-		needles = append(needles, []byte("\t"+d))
-	}
-	buf := make([]byte, streamBlock)
-	have, line := 0, 1
-	for eof := false; !eof; {
-		n, err := io.ReadFull(f, buf[have:])
-		have += n
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			eof = true
-		} else if err != nil {
-			return err
-		}
-		end := bytes.LastIndexByte(buf[:have], '\n') + 1
-		if eof {
-			end = have // and a last line without its newline
-		} else if end == 0 {
-			buf = append(buf, make([]byte, len(buf))...) // a line longer than buf
-			continue
-		}
-		if err := r.streamLines(name, buf[:end], &line, needles); err != nil {
-			return err
-		}
-		have = copy(buf, buf[end:have])
-	}
-	return nil
-}
-
-// streamBlock is the size of streamDocs's blocks (a variable for tests).
-var streamBlock = 256 << 10
-
-// streamLines replays the whole lines of block, the first of which is
-// line *line of log name, for streamDocs, and adds their number to *line.
-func (r *replay) streamLines(name string, block []byte, line *int, needles [][]byte) error {
-	if len(block) == 0 {
-		return nil
-	}
-	lines := bytes.Count(block, []byte{'\n'})
-	if block[len(block)-1] != '\n' {
-		lines++
-	}
-	if !slices.ContainsFunc(needles, func(n []byte) bool { return bytes.Contains(block, n) }) {
-		// Every line but the first starts after a newline.
-		cm := bytes.Count(block, []byte("\nC\t")) + bytes.Count(block, []byte("\nM\t"))
-		if len(block) >= 2 && (block[0] == 'C' || block[0] == 'M') && block[1] == '\t' {
-			cm++
-		}
-		if cm == lines {
-			*line += lines
-			return nil
-		}
-	}
-	for len(block) > 0 {
-		b, rest, _ := bytes.Cut(block, []byte{'\n'})
-		block = rest
-		n := *line
-		*line++
-		b = bytes.TrimSuffix(b, []byte{'\r'}) // as bufio.ScanLines reads lines
-		if len(b) == 0 || !r.wants(b) {
-			continue
-		}
-		if err := r.apply(string(b)); err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-	}
-	return nil
 }
 
 // wants reports whether a line may make a record the replay keeps; apply
