@@ -26,6 +26,9 @@ type readCache struct {
 	docsKey docsKey
 	texts   map[string]cachedText
 	bytes   int // of texts
+	// textsKey is the projection's documents that texts were last
+	// checked against (Texts).
+	textsKey docsKey
 	// count is the number of documents of the projection at countKey
 	// (when countKey is not zero).
 	count    int
@@ -69,6 +72,9 @@ type cachedText struct {
 	text  string
 	size  int64
 	mtime time.Time
+	// checked says the text was read or checked since the projection's
+	// documents were last seen to change (readCache.textsKey).
+	checked bool
 }
 
 // maxCachedText bounds the texts kept; beyond it, texts are dropped in no
@@ -244,6 +250,65 @@ func (c *readCache) evidenceQuotes(graphDir string) (map[coding.Span]string, err
 	c.quotes, c.quotesKey = quotes, key
 	c.mu.Unlock()
 	return quotes, nil
+}
+
+// Texts returns the texts of the documents with these ids, as Text
+// does, by id. Sources are written once, at import: a text kept in
+// memory stays true while the projection's documents are those it was
+// kept under, so that, unlike Text, Texts does not look at each file
+// again, only at the projection's position once (a search shows hits in
+// a hundred documents). When the documents changed (an import, or one
+// undone), the texts kept are read again.
+func (p *Project) Texts(ids []string) (map[string]string, error) {
+	pos, ok, err := kg.ReadPosition(filepath.Join(p.Dir, GraphDir))
+	if err != nil {
+		return nil, err
+	}
+	key := docsKey{pos.LastDocs, pos.DocsSize()}
+	c := &p.reads
+	out := make(map[string]string, len(ids))
+	c.mu.Lock()
+	if ok && key != (docsKey{}) {
+		if c.textsKey != key {
+			// Documents changed: what was kept is checked again (Text
+			// compares each file) and then kept under key.
+			for name, t := range c.texts {
+				t.checked = false
+				c.texts[name] = t
+			}
+			c.textsKey = key
+		}
+		for _, id := range ids {
+			if t, hit := c.texts[p.textPath(id)]; hit && t.checked {
+				out[id] = t.text
+			}
+		}
+	}
+	c.mu.Unlock()
+	for _, id := range ids {
+		if _, hit := out[id]; hit {
+			continue
+		}
+		text, err := p.Text(id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = text
+	}
+	if ok && key != (docsKey{}) {
+		c.mu.Lock()
+		if c.textsKey == key {
+			for _, id := range ids {
+				// Read, or found unchanged, after key was read.
+				if t, hit := c.texts[p.textPath(id)]; hit {
+					t.checked = true
+					c.texts[p.textPath(id)] = t
+				}
+			}
+		}
+		c.mu.Unlock()
+	}
+	return out, nil
 }
 
 // copyDoc returns a copy of d that its caller may change.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
@@ -281,6 +283,73 @@ func TestCodebookCache(t *testing.T) {
 			}
 			if err := cb.CheckCode(tc.absent); err == nil {
 				t.Fatalf("code %s is in the codebook", tc.absent)
+			}
+		})
+	}
+}
+
+// TestTexts checks the texts that a search reads: kept by id without
+// looking at the files while the projection's documents stay the same
+// (sources are written once), and checked against the files again once
+// documents are imported, here by another process.
+func TestTexts(t *testing.T) {
+	ctx := context.Background()
+	dir, doc := recordProject(t)
+	p, err := Open(dir, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	const later = "Later 以后 🙂.\n"
+	var laterID string
+	changed := chenText + "More.\n"
+	for _, tc := range []struct {
+		name   string
+		change func()
+		want   map[string]string // by id; "later" for the document imported
+	}{
+		{"Read", func() {}, map[string]string{doc: chenText}},
+		{"FileChangedBehindTheProject", func() {
+			if err := os.WriteFile(p.textPath(doc), []byte(changed), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			future := time.Now().Add(time.Hour)
+			if err := os.Chtimes(p.textPath(doc), future, future); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]string{doc: chenText}}, // not looked at: sources are written once
+		{"ImportedByAnotherProcess", func() {
+			q, err := Open(dir, ReadWrite)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q.Close()
+			res, err := q.ImportData(ctx, []DataFile{{Path: "later.txt", Data: []byte(later)}}, ImportOptions{Kind: corpus.KindInterview, By: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			laterID = res.Imported[0].ID
+		}, map[string]string{doc: changed, "later": later}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change()
+			ids := []string{doc}
+			if laterID != "" {
+				ids = append(ids, laterID)
+			}
+			got, err := p.Texts(ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{}
+			for id, text := range tc.want {
+				if id == "later" {
+					id = laterID
+				}
+				want[id] = text
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("Texts %q, want %q", got, want)
 			}
 		})
 	}
