@@ -34,16 +34,22 @@ func (ls linksJSON) appendJSON(b []byte) []byte {
 		return ls.encode(b)
 	}
 	lastLinks.mu.Lock()
-	if lastLinks.first == &ls[0] && lastLinks.n == len(ls) {
-		body := lastLinks.body
-		lastLinks.mu.Unlock()
-		return append(b, body...)
+	body := lastLinks.body
+	if lastLinks.first != &ls[0] || lastLinks.n != len(ls) {
+		body = nil
 	}
 	lastLinks.mu.Unlock()
-	body := ls.encode(nil)
-	lastLinks.mu.Lock()
-	lastLinks.first, lastLinks.n, lastLinks.body = &ls[0], len(ls), body
-	lastLinks.mu.Unlock()
+	if body == nil {
+		body = ls.encode(nil)
+		lastLinks.mu.Lock()
+		lastLinks.first, lastLinks.n, lastLinks.body = &ls[0], len(ls), body
+		lastLinks.mu.Unlock()
+	}
+	if b == nil {
+		// The kept body itself, megabytes at full size: capped, so that
+		// an append copies it rather than writing into it.
+		return body[:len(body):len(body)]
+	}
 	return append(b, body...)
 }
 
