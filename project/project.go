@@ -76,7 +76,12 @@
 // projection's position: the view is extended by the process's own
 // codings (kg.Extend) and read again after any other change; the
 // documents are read again when the projection's document log changes,
-// and a text when its file does.
+// and a text when its file does (Texts, for a search, checks the texts it
+// keeps only when the document log changes: sources are written once). The
+// views of some parts (ViewOf) are read again when the projection's
+// position or the record's head moves, the evidence quotes when
+// quotes.log changes, and the codebook when the ontology file or the
+// codes' log does.
 package project
 
 import (
