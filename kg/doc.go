@@ -172,7 +172,9 @@
 // stale, and the projection keeps the quote of each evidence span in
 // quotes.log: one line per span of each assertion, in the order of the
 // assertions and their evidence, so that coding.Links, which asks for
-// them in that order, reads the log in step without an index (Quotes).
+// them in that order, reads the log in step without an index (Quotes);
+// a long-running process that quotes again and again keeps the index that
+// LoadQuotes returns instead (project's readCache).
 // kg cannot read the documents, so the project hands it the texts:
 // AddAssertionsQuoted takes the quotes with the assertions, and
 // RebuildProjectionQuoting takes a QuoteFunc that quotes every evidence

@@ -82,7 +82,26 @@ func (p *Project) ViewOf(parts kg.Part) (*coding.View, error) {
 	if v := p.cachedView(parts&kg.PartCodings != 0); v != nil {
 		return v, nil
 	}
-	return p.load(kg.LoadOptions{Parts: parts})
+	// Kept while the projection and the record stay where they are, so
+	// that a long-running process (the workbench's links) does not
+	// replay the assertions on every request.
+	proj, err := p.ProjectionPosition()
+	if err != nil {
+		return nil, err
+	}
+	head, err := p.RecordHead()
+	if err != nil {
+		return nil, err
+	}
+	if v := p.reads.view(parts, proj, head); v != nil {
+		return v, nil
+	}
+	v, err := p.load(kg.LoadOptions{Parts: parts})
+	if err != nil {
+		return nil, err
+	}
+	p.reads.keepView(parts, proj, head, v)
+	return v, nil
 }
 
 // NeighborhoodView returns the part of the graph's projection that
@@ -181,8 +200,25 @@ func (p *Project) Codebook() (*coding.Codebook, error) {
 		return nil, err
 	}
 	if v := p.cachedView(false); v != nil {
-		return coding.NewCodebook(o, v.Codes)
+		return p.reads.codebook(codebookKey{ont: o, view: v}, func() (*coding.Codebook, error) { return coding.NewCodebook(o, v.Codes) })
 	}
+	// The codebook is kept while the ontology and the codes' log stay as
+	// they are: a coding checks its code, and building the codebook costs
+	// more than the rest of the check.
+	key, keep, err := p.codesKey(o)
+	if err != nil {
+		return nil, err
+	}
+	load := func() (*coding.Codebook, error) { return p.loadCodebook(o) }
+	if keep {
+		return p.reads.codebook(key, load)
+	}
+	return load()
+}
+
+// loadCodebook returns ontology o with the emergent codes of the
+// projection (Codebook without its caches).
+func (p *Project) loadCodebook(o *ontology.Ontology) (*coding.Codebook, error) {
 	// Only the emergent codes: every coding command checks codes, and
 	// reading the whole projection would cost it most of its time.
 	codes, err := kg.LoadCodes(filepath.Join(p.Dir, GraphDir))

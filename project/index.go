@@ -75,11 +75,11 @@ func (p *Project) IndexStatus(ctx context.Context) (Searchable, error) {
 	if err != nil {
 		return Searchable{}, err
 	}
-	names, err := p.DocNames(ctx)
+	total, err := p.documentCount(ctx, gpos)
 	if err != nil {
 		return Searchable{}, err
 	}
-	s := Searchable{Indexed: ipos.Docs, Total: len(names)}
+	s := Searchable{Indexed: ipos.Docs, Total: total}
 	if !ok || ipos.Seq >= gpos.LastDocs {
 		s.Indexed, s.CaughtUp = s.Total, true
 	}

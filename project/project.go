@@ -108,7 +108,12 @@
 // projection's position: the view is extended by the process's own
 // codings (kg.Extend) and read again after any other change; the
 // documents are read again when the projection's document log changes,
-// and a text when its file does.
+// and a text when its file does (Texts, for a search, checks the texts it
+// keeps only when the document log changes: sources are written once). The
+// views of some parts (ViewOf) are read again when the projection's
+// position or the record's head moves, the evidence quotes when
+// quotes.log changes, and the codebook when the ontology file or the
+// codes' log does.
 package project
 
 import (
@@ -637,7 +642,13 @@ func (p *Project) Documents(ctx context.Context) ([]*corpus.Document, error) {
 // name is ref, without its text and segments (see Documents). It returns
 // an error wrapping kg.ErrNotFound when there is none.
 func (p *Project) DocumentRecord(ctx context.Context, ref string) (*corpus.Document, error) {
-	docs, err := p.reads.documents(filepath.Join(p.Dir, GraphDir))
+	graphDir := filepath.Join(p.Dir, GraphDir)
+	docs, ok, err := p.reads.cachedDocuments(graphDir)
+	if err == nil && !ok {
+		// Decode only the documents that ref may name: a command that
+		// checks one span would otherwise decode all of them.
+		docs, err = kg.FindDocuments(graphDir, ref)
+	}
 	if errors.Is(err, kg.ErrNoProjection) {
 		docs, err = p.Documents(ctx)
 	}

@@ -28,9 +28,9 @@ type Quoter struct {
 	p        *Project
 	texts    map[string]*indexedText
 	err      error
-	evidence bool       // look in the projection's quotes first
-	quotes   *kg.Quotes // the projection's quotes; nil until needed or if damaged
-	opened   bool       // quotes was opened
+	evidence bool                   // look in the projection's quotes first
+	quotes   map[coding.Span]string // the projection's quotes (shared); nil until needed or if damaged
+	opened   bool                   // quotes was opened
 }
 
 // indexedText is a text with the byte offset of every 64th code point, so
@@ -84,8 +84,9 @@ func (p *Project) Quoter() *Quoter { return &Quoter{p: p, texts: map[string]*ind
 // projection written before quotes were kept quotes none). Texts in
 // sources/ never change, so the projection's quotes stay true; "qualgraph
 // check" compares them with sources/. Asked for the evidence of assertions
-// in their order, as coding.Links asks, it reads the projection's quotes
-// in step (see kg.Quotes).
+// The projection's quotes are read once and kept while quotes.log stays
+// as it is (readCache), so that a long-running process does not read them
+// on every request.
 func (p *Project) EvidenceQuoter() *Quoter {
 	q := p.Quoter()
 	q.evidence = true
@@ -97,17 +98,12 @@ func (p *Project) EvidenceQuoter() *Quoter {
 func (q *Quoter) Quote(s coding.Span) string {
 	if q.evidence && !q.opened {
 		q.opened = true
-		q.quotes, _ = kg.OpenQuotes(filepath.Join(q.p.Dir, GraphDir))
+		// A damaged quotes.log quotes nothing: the texts come from
+		// sources/, and check reports the damage.
+		q.quotes, _ = q.p.reads.evidenceQuotes(filepath.Join(q.p.Dir, GraphDir))
 	}
-	if q.quotes != nil {
-		text, ok, err := q.quotes.Text(s)
-		if err != nil {
-			// A damaged quotes.log quotes nothing: the texts come from
-			// sources/, and check reports the damage.
-			q.quotes = nil
-		} else if ok {
-			return text
-		}
+	if text, ok := q.quotes[s]; ok {
+		return text
 	}
 	t, err := q.doc(s.Doc)
 	if err != nil && q.err == nil {

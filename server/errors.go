@@ -171,5 +171,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	// Two writes, not an append: b may be a large answer kept for the
+	// next request (see linksJSON), which an append would copy.
+	w.Write(b)
+	w.Write([]byte{'\n'})
 }

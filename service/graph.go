@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/kg"
@@ -20,8 +21,29 @@ type LinksOptions struct {
 	Quotes bool
 }
 
+// linksCache keeps the last links that Links found without a filter by
+// document attributes: a long-running process (the workbench) asks for
+// the same links again and again while the project does not change, and
+// finding them in 20,000 assertions costs tens of milliseconds. The view
+// and the codebook that the project hands out are new whenever the
+// project changes, so they key the links.
+type linksCache struct {
+	mu    sync.Mutex
+	key   linksKey
+	links []coding.Link
+}
+
+type linksKey struct {
+	v      *coding.View
+	cb     *coding.Codebook
+	filter [6]string // LinkFilter but for Attrs
+	quotes bool
+}
+
 // Links aggregates the assertions that are not retracted and pass the
-// filter by (subject, relation, object), most assertions first.
+// filter by (subject, relation, object), most assertions first. The
+// result may be the one an earlier call returned (while the project has
+// not changed): callers must not change it.
 func (s *Service) Links(ctx context.Context, o LinksOptions) ([]coding.Link, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -36,6 +58,16 @@ func (s *Service) Links(ctx context.Context, o LinksOptions) ([]coding.Link, err
 	v, err := s.p.ViewOf(kg.PartEntities | kg.PartAssertions)
 	if err != nil {
 		return nil, err
+	}
+	f := o.Filter
+	key := linksKey{v, cb, [6]string{f.From, f.To, f.Relation, f.Practice, f.Phase, f.Coder}, o.Quotes}
+	if len(f.Attrs) == 0 {
+		s.links.mu.Lock()
+		links, at := s.links.links, s.links.key
+		s.links.mu.Unlock()
+		if links != nil && at == key {
+			return links, nil
+		}
 	}
 	var docAttrs func(string) map[string]string
 	if len(o.Filter.Attrs) > 0 {
@@ -53,6 +85,11 @@ func (s *Service) Links(ctx context.Context, o LinksOptions) ([]coding.Link, err
 	links := coding.Links(v, cb, o.Filter, docAttrs, quote)
 	if err := q.Err(); err != nil {
 		return nil, err
+	}
+	if len(f.Attrs) == 0 {
+		s.links.mu.Lock()
+		s.links.links, s.links.key = links, key
+		s.links.mu.Unlock()
 	}
 	return links, nil
 }

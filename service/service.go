@@ -19,6 +19,7 @@ import (
 type Service struct {
 	p      *project.Project
 	models suggestModels // the resident suggestion models (suggest.go)
+	links  linksCache    // the last links found (graph.go)
 }
 
 // New returns a Service over p. The caller keeps p open while the Service

@@ -3,6 +3,7 @@ package service
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -468,18 +469,17 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*SearchResult, e
 	width := cmp.Or(o.Width, 40)
 	// The byte offsets of every hit, found in one pass over each
 	// document's text rather than one per hit.
-	texts := map[string]string{}
 	offsets := map[string][]int{}
 	for _, h := range hits {
 		offsets[h.Doc] = append(offsets[h.Doc], h.Start, h.End)
 	}
+	texts, err := s.p.Texts(slices.Collect(maps.Keys(offsets)))
+	if err != nil {
+		return nil, err
+	}
 	bytesAt := map[string]map[int]int{}
 	for doc, cps := range offsets {
-		text, err := s.p.Text(doc)
-		if err != nil {
-			return nil, err
-		}
-		texts[doc] = text
+		text := texts[doc]
 		slices.Sort(cps)
 		cps = slices.Compact(cps)
 		at := make(map[int]int, len(cps))

@@ -215,7 +215,13 @@ func scan(f *os.File, name string, from Position, fn func(Position, []byte) erro
 	if _, err := f.Seek(from.Offset, io.SeekStart); err != nil {
 		return from, err
 	}
-	r := bufio.NewReaderSize(f, 1<<20)
+	// A buffer no larger than what is left to read: a writer that
+	// catches up on one entry need not allocate (and clear) a megabyte.
+	size := 1 << 20
+	if fi, err := f.Stat(); err == nil {
+		size = int(min(max(fi.Size()-from.Offset, 4096), 1<<20))
+	}
+	r := bufio.NewReaderSize(f, size)
 	pos := from
 	var h [frameHeader]byte
 	var payload []byte
