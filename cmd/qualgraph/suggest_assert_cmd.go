@@ -82,14 +82,7 @@ func suggestAssertionsAction(c *cli.Context) error {
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				if rs == nil {
-					rs = []coding.Rejection{}
-				}
-				return writeJSON(w, rs)
-			}
-			printf(w, "rejected %d suggested assertions\n", len(rs))
-			return nil
+			return writeRejections(c, rs, "suggested assertions")
 		})
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {

@@ -134,14 +134,7 @@ func suggestAction(c *cli.Context) error {
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				if rs == nil {
-					rs = []coding.Rejection{}
-				}
-				return writeJSON(w, rs)
-			}
-			printf(w, "rejected %d suggestions\n", len(rs))
-			return nil
+			return writeRejections(c, rs, "suggestions")
 		})
 	}
 	return withProject(c, project.ReadOnly, func(p *project.Project) error {
@@ -212,3 +205,17 @@ func writeCodings(c *cli.Context, p *project.Project, cs []coding.Coding, what s
 }
 
 func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+
+// writeRejections prints the rejections suggest --reject recorded (of
+// suggested codings or assertions, what names them): JSON, an empty
+// array for none, or a line.
+func writeRejections(c *cli.Context, rs []coding.Rejection, what string) error {
+	if c.Bool("json") {
+		if rs == nil {
+			rs = []coding.Rejection{}
+		}
+		return writeJSON(c.App.Writer, rs)
+	}
+	printf(c.App.Writer, "rejected %d %s\n", len(rs), what)
+	return nil
+}
