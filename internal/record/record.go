@@ -35,6 +35,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sync"
 )
 
 // magic starts every log file.
@@ -62,10 +63,12 @@ var Start = Position{Seq: 0, Offset: int64(len(magic))}
 // ErrCorrupt is wrapped by the errors about a log that is not one.
 var ErrCorrupt = errors.New("corrupt record")
 
-// Log is a record open for appending.
+// Log is a record open for appending. One goroutine appends at a time;
+// Head may be called from any goroutine meanwhile.
 type Log struct {
 	f    *os.File
 	name string
+	mu   sync.Mutex // guards head's writes and the reads of other goroutines
 	head Position
 	// Repaired is the number of bytes of a torn last frame that Open cut
 	// off (the frame was never acknowledged).
@@ -135,7 +138,11 @@ func checkMagic(f *os.File, name string) error {
 }
 
 // Head returns the position after the last entry.
-func (l *Log) Head() Position { return l.head }
+func (l *Log) Head() Position {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.head
+}
 
 // Append writes the payloads as consecutive entries and syncs the file.
 // It returns the position after the last one; the first has sequence
@@ -169,7 +176,9 @@ func (l *Log) Append(payloads ...[]byte) (Position, error) {
 		l.f.Truncate(l.head.Offset)
 		return l.head, fmt.Errorf("%s: sync: %w", l.name, err)
 	}
+	l.mu.Lock()
 	l.head = pos
+	l.mu.Unlock()
 	return pos, nil
 }
 
