@@ -16,8 +16,9 @@ import (
 // ordinary codings and assertions as the caller, marked as suggested, so
 // it needs the permission to code (ActCode) or to assert (ActAssert), as
 // POST /api/codings and /api/assertions do; so does rejecting, which is
-// recorded as the caller's. In blind coding mode the explanation's
-// similar segments of coders the caller may not see are left out.
+// recorded as the caller's. In blind coding mode the model learns from
+// the codings the caller may see, and only from those
+// (service.SuggestOptions.Visible).
 
 // SuggestionIDs names suggestions of a document to accept or reject.
 // Unit is the unit the coding suggestions were made on (sentence, the
@@ -29,7 +30,7 @@ type SuggestionIDs struct {
 }
 
 func (s *Server) suggestions(c *call) (any, error) {
-	o := service.SuggestOptions{Codes: c.qs("code"), Docs: []string{c.r.PathValue("doc")}, Unit: c.q("unit")}
+	o := service.SuggestOptions{Codes: c.qs("code"), Docs: []string{c.r.PathValue("doc")}, Unit: c.q("unit"), Visible: c.c.visible}
 	if v := c.q("min_score"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f > 1 {
@@ -47,17 +48,6 @@ func (s *Server) suggestions(c *call) (any, error) {
 	if gs == nil {
 		gs = []service.Suggestion{}
 	}
-	if vis := c.c.visible; vis != nil {
-		for i := range gs {
-			sim := []suggest.Similar{}
-			for _, x := range gs[i].Similar {
-				if vis(x.Coder) {
-					sim = append(sim, x)
-				}
-			}
-			gs[i].Similar = sim
-		}
-	}
 	return gs, nil
 }
 
@@ -74,7 +64,7 @@ func (s *Server) acceptSuggestions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs := service.SuggestionRefs{SuggestOptions: service.SuggestOptions{Docs: []string{c.r.PathValue("doc")}, Unit: b.Unit}, IDs: b.IDs}
+	refs := service.SuggestionRefs{SuggestOptions: service.SuggestOptions{Docs: []string{c.r.PathValue("doc")}, Unit: b.Unit, Visible: c.c.visible}, IDs: b.IDs}
 	cs, err := s.svc.AcceptSuggestions(c.ctx(), c.by(), refs)
 	if err != nil {
 		return nil, err
@@ -90,7 +80,7 @@ func (s *Server) rejectSuggestions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs := service.SuggestionRefs{SuggestOptions: service.SuggestOptions{Docs: []string{c.r.PathValue("doc")}, Unit: b.Unit}, IDs: b.IDs}
+	refs := service.SuggestionRefs{SuggestOptions: service.SuggestOptions{Docs: []string{c.r.PathValue("doc")}, Unit: b.Unit, Visible: c.c.visible}, IDs: b.IDs}
 	rs, err := s.svc.RejectSuggestions(c.ctx(), c.by(), refs)
 	if err != nil {
 		return nil, err
@@ -102,7 +92,7 @@ func (s *Server) rejectSuggestions(c *call) (any, error) {
 }
 
 func (s *Server) assertionSuggestions(c *call) (any, error) {
-	ps, err := s.svc.SuggestAssertions(c.ctx(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}})
+	ps, err := s.svc.SuggestAssertions(c.ctx(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}, Visible: c.c.visible})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +107,7 @@ func (s *Server) acceptAssertionSuggestions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := s.svc.AcceptAssertionSuggestions(c.ctx(), c.by(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}}, b.IDs)
+	as, err := s.svc.AcceptAssertionSuggestions(c.ctx(), c.by(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}, Visible: c.c.visible}, b.IDs)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +123,7 @@ func (s *Server) rejectAssertionSuggestions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.svc.RejectAssertionSuggestions(c.ctx(), c.by(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}}, b.IDs)
+	rs, err := s.svc.RejectAssertionSuggestions(c.ctx(), c.by(), service.AssertSuggestOptions{Docs: []string{c.r.PathValue("doc")}, Visible: c.c.visible}, b.IDs)
 	if err != nil {
 		return nil, err
 	}

@@ -28,12 +28,20 @@ var ErrUnknownSuggestion = errors.New("unknown suggestion")
 // coded so yet, scoring at least MinScore (default
 // suggest.DefaultThreshold; a negative value means 0), at most Limit of
 // them (0: all), best first.
+//
+// Visible, when set, says whose codings and rejections the caller may
+// see (blind coding, see Service.Visible): the model learns from those
+// alone, and suggests what those coders have not coded or rejected,
+// whatever the others did. A model that learnt from codings the caller
+// may not see would pass them on, and the independent codings that
+// agreement measures would no longer be independent.
 type SuggestOptions struct {
 	Codes    []string
 	Docs     []string
 	Unit     string
 	Limit    int
 	MinScore float64
+	Visible  func(coder string) bool
 }
 
 // Suggestion is a suggested coding with its explanation: the terms that
@@ -67,8 +75,8 @@ type training struct {
 }
 
 // training reads the units of kind unit of every document and labels
-// them with the codings and rejections of v.
-func (s *Service) training(ctx context.Context, v *coding.View, unit string) (*training, error) {
+// them with the codings and rejections of v by the coders of l.
+func (s *Service) training(ctx context.Context, v *coding.View, unit string, l learner) (*training, error) {
 	u, err := suggestUnit(unit)
 	if err != nil {
 		return nil, err
@@ -79,7 +87,9 @@ func (s *Service) training(ctx context.Context, v *coding.View, unit string) (*t
 	}
 	byDoc := map[string][]coding.Coding{}
 	for _, c := range v.Codings {
-		byDoc[c.Doc] = append(byDoc[c.Doc], c)
+		if l.learns(c.Coder) {
+			byDoc[c.Doc] = append(byDoc[c.Doc], c)
+		}
 	}
 	type rkey struct {
 		span coding.Span
@@ -88,6 +98,9 @@ func (s *Service) training(ctx context.Context, v *coding.View, unit string) (*t
 	rej := map[rkey]bool{}
 	t := &training{rejected: map[string]bool{}}
 	for _, r := range v.Rejections {
+		if !l.learns(r.Coder) {
+			continue
+		}
 		rej[rkey{r.Span, r.Code}] = true
 		t.rejected[r.ID] = true
 	}
@@ -135,8 +148,8 @@ func suggestUnit(unit string) (project.Unit, error) {
 	return "", &OptionError{Option: "unit", Value: unit, Want: "sentence or segment"}
 }
 
-// suggestModels keeps, for each kind of unit, the model last trained
-// and the view it learnt from, so that a long-running process (the
+// suggestModels keeps, for each kind of unit and each set of coders
+// learnt from, the model last trained and the view it learnt from, so that a long-running process (the
 // workbench) trains once and answers from memory while the view stays
 // the same. The project keeps one view for each position of its record
 // and loads another as soon as the record grows (a coding, a rejection,
@@ -144,7 +157,58 @@ func suggestUnit(unit string) (project.Unit, error) {
 // change: the next suggestion trains afresh.
 type suggestModels struct {
 	mu     sync.Mutex
-	byUnit map[project.Unit]*trainedModel
+	byUnit map[modelKey]*trainedModel
+}
+
+type modelKey struct {
+	unit   project.Unit
+	coders string // learner.key
+}
+
+// learner is whose codings and rejections a model learns from: every
+// coder's (all), or those of the coders listed.
+type learner struct {
+	all    bool
+	coders map[string]bool
+}
+
+// learnerOf returns the coders of v that visible admits (everyone if
+// visible is nil or admits them all).
+func learnerOf(v *coding.View, visible func(string) bool) learner {
+	if visible == nil {
+		return learner{all: true}
+	}
+	l := learner{all: true, coders: map[string]bool{}}
+	see := func(c string) {
+		if _, ok := l.coders[c]; !ok {
+			l.coders[c] = visible(c)
+			l.all = l.all && l.coders[c]
+		}
+	}
+	for _, c := range v.Codings {
+		see(c.Coder)
+	}
+	for _, r := range v.Rejections {
+		see(r.Coder)
+	}
+	return l
+}
+
+func (l learner) learns(coder string) bool { return l.all || l.coders[coder] }
+
+// key names the set of coders l learns from, for the model cache.
+func (l learner) key() string {
+	if l.all {
+		return ""
+	}
+	var cs []string
+	for c, ok := range l.coders {
+		if ok {
+			cs = append(cs, c)
+		}
+	}
+	slices.Sort(cs)
+	return "only:" + strings.Join(cs, "\x00")
 }
 
 type trainedModel struct {
@@ -153,28 +217,35 @@ type trainedModel struct {
 	m    *suggest.Model
 }
 
-// model returns the model of unit trained on v (with the names of cb),
-// training it unless the resident one learnt from v. Training holds the
-// lock: concurrent callers wait for one training rather than each train.
-func (s *Service) model(ctx context.Context, v *coding.View, cb *coding.Codebook, unit string) (*training, *suggest.Model, error) {
+// model returns the model of unit trained on v (with the names of cb)
+// by the coders of l, training it unless the resident one learnt from
+// v. Training holds the lock: concurrent
+// callers wait for one training rather than each train.
+func (s *Service) model(ctx context.Context, v *coding.View, cb *coding.Codebook, unit string, l learner) (*training, *suggest.Model, error) {
 	u, err := suggestUnit(unit)
 	if err != nil {
 		return nil, nil, err
 	}
+	key := modelKey{u, l.key()}
 	s.models.mu.Lock()
 	defer s.models.mu.Unlock()
-	if tm := s.models.byUnit[u]; tm != nil && tm.view == v {
+	if tm := s.models.byUnit[key]; tm != nil && tm.view == v {
 		return tm.t, tm.m, nil
 	}
-	t, err := s.training(ctx, v, unit)
+	t, err := s.training(ctx, v, unit, l)
 	if err != nil {
 		return nil, nil, err
 	}
 	m := suggest.Train(t.units, t.coded, suggestOptions(cb))
 	if s.models.byUnit == nil {
-		s.models.byUnit = map[project.Unit]*trainedModel{}
+		s.models.byUnit = map[modelKey]*trainedModel{}
 	}
-	s.models.byUnit[u] = &trainedModel{view: v, t: t, m: m}
+	for k, tm := range s.models.byUnit {
+		if tm.view != v {
+			delete(s.models.byUnit, k) // learnt from an older view
+		}
+	}
+	s.models.byUnit[key] = &trainedModel{view: v, t: t, m: m}
 	return t, m, nil
 }
 
@@ -256,7 +327,7 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 			docs[d.ID] = true
 		}
 	}
-	t, m, err := s.model(ctx, v, cb, o.Unit)
+	t, m, err := s.model(ctx, v, cb, o.Unit, learnerOf(v, o.Visible))
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +520,7 @@ func (s *Service) EvaluateSuggestions(ctx context.Context, o EvaluateOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.training(ctx, v, o.Unit)
+	t, err := s.training(ctx, v, o.Unit, learner{all: true})
 	if err != nil {
 		return nil, err
 	}

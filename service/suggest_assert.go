@@ -15,10 +15,13 @@ import (
 
 // AssertSuggestOptions say where to suggest assertions: in the sentences
 // of Docs (ids or names; default: every document), at most Limit of them
-// (0: all), best first.
+// (0: all), best first. Visible, when set, says whose mentions,
+// assertions and rejections the caller may see (blind coding, as for
+// SuggestOptions): only those count.
 type AssertSuggestOptions struct {
-	Docs  []string
-	Limit int
+	Docs    []string
+	Limit   int
+	Visible func(coder string) bool
 }
 
 // SuggestAssertions proposes assertions between the project's entities
@@ -38,7 +41,7 @@ func (s *Service) SuggestAssertions(ctx context.Context, o AssertSuggestOptions)
 	if err != nil {
 		return nil, err
 	}
-	ps, _, err := s.proposeAssertions(ctx, v, o.Docs, false)
+	ps, _, err := s.proposeAssertions(ctx, v, o.Docs, o.Visible, false)
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +53,11 @@ func (s *Service) SuggestAssertions(ctx context.Context, o AssertSuggestOptions)
 
 // proposeAssertions returns the proposals of the sentences of docs
 // (every document if none), best first, and the number of sentences
-// read. Unless all, it leaves out what SuggestAssertions leaves out.
-func (s *Service) proposeAssertions(ctx context.Context, v *coding.View, docs []string, all bool) ([]suggest.Proposal, int, error) {
+// read, from the mentions, assertions and rejections of the coders
+// visible admits (everyone's if it is nil). Unless all, it leaves out
+// what SuggestAssertions leaves out.
+func (s *Service) proposeAssertions(ctx context.Context, v *coding.View, docs []string, visible func(string) bool, all bool) ([]suggest.Proposal, int, error) {
+	sees := func(coder string) bool { return visible == nil || visible(coder) }
 	cb, err := s.p.Codebook()
 	if err != nil {
 		return nil, 0, err
@@ -89,11 +95,21 @@ func (s *Service) proposeAssertions(ctx context.Context, v *coding.View, docs []
 	speakerEntity := speakerEntities(v.Entities)
 	mentions := map[string][]coding.Mention{}
 	for _, m := range v.Mentions {
-		mentions[m.Doc] = append(mentions[m.Doc], m)
+		if sees(m.Coder) {
+			mentions[m.Doc] = append(mentions[m.Doc], m)
+		}
 	}
 	rejected := map[string]bool{}
 	for _, r := range v.Rejections {
-		rejected[r.ID] = true
+		if sees(r.Coder) {
+			rejected[r.ID] = true
+		}
+	}
+	var assertions []coding.Assertion
+	for _, a := range v.Assertions {
+		if sees(a.Coder) {
+			assertions = append(assertions, a)
+		}
 	}
 	var out []suggest.Proposal
 	sentences := 0
@@ -122,7 +138,7 @@ func (s *Service) proposeAssertions(ctx context.Context, v *coding.View, docs []
 				}
 			}
 			for _, p := range pr.Propose(st) {
-				if all || !rejected[p.ID] && !stated(cb, v.Assertions, p) {
+				if all || !rejected[p.ID] && !stated(cb, assertions, p) {
 					out = append(out, p)
 				}
 			}
@@ -216,7 +232,7 @@ func (s *Service) pickAssertions(ctx context.Context, o AssertSuggestOptions, id
 	if err != nil {
 		return nil, err
 	}
-	all, _, err := s.proposeAssertions(ctx, v, o.Docs, false)
+	all, _, err := s.proposeAssertions(ctx, v, o.Docs, o.Visible, false)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +312,7 @@ func (s *Service) EvaluateAssertionSuggestions(ctx context.Context) (*suggest.As
 	if err != nil {
 		return nil, err
 	}
-	ps, n, err := s.proposeAssertions(ctx, v, nil, true)
+	ps, n, err := s.proposeAssertions(ctx, v, nil, nil, true)
 	if err != nil {
 		return nil, err
 	}

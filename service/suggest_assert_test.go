@@ -267,3 +267,37 @@ func TestSuggestAssertions(t *testing.T) {
 		sameLines(t, "per relation", rels, []string{"funds 0/2 0/0", "lobbies 1/1 1/1", "spinsOffFrom 1/1 1/1"})
 	})
 }
+
+// TestSuggestAssertionsVisible checks blind coding's suggested
+// assertions: a statement another coder recorded is left out for whoever
+// sees it, and proposed to a caller who may not see it, since leaving it
+// out would tell them it was recorded.
+func TestSuggestAssertionsVisible(t *testing.T) {
+	ctx := context.Background()
+	p, _ := assertFixture(t, filepath.Join(t.TempDir(), "proj"))
+	svc := service.New(p)
+	tests := []struct {
+		name    string
+		visible func(string) bool
+		want    bool // ann's chen lobbies assoc proposed
+	}{
+		{"Everyone", nil, false},
+		{"Ann", func(c string) bool { return c == "ann" }, false},
+		{"BoOnly", func(c string) bool { return c == "bo" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps, err := svc.SuggestAssertions(ctx, service.AssertSuggestOptions{Visible: tt.visible})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, g := range ps {
+				got = got || g.Subject == "chen" && g.Relation == "lobbies" && g.Object == "assoc"
+			}
+			if got != tt.want {
+				t.Errorf("chen lobbies assoc proposed: %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -44,7 +44,7 @@ func BenchmarkSuggestLearn(b *testing.B) {
 	var t *training
 	cpu := cpuTime()
 	for range b.N {
-		t, err = s.training(ctx, v, "")
+		t, err = s.training(ctx, v, "", learner{all: true})
 		if err != nil {
 			b.Fatal(err)
 		}
