@@ -41,7 +41,10 @@
 // embedded in the binary (web/); nothing is fetched from elsewhere, and
 // the Content-Security-Policy admits no inline script or style. Document
 // text is untrusted: templates escape it, and the scripts set it as text
-// only. The document view (docview.go, web/static/docview.js) draws turns,
+// only. Every page loads web/static/qg.js first, the scripts' one client
+// of the JSON API (the CSRF token on writes, errors with the server's
+// message) and their element helper. The document view (docview.go,
+// web/static/docview.js) draws turns,
 // highlights and coding stripes and codes a mouse selection with exact
 // code-point offsets; with its Suggestions switch on (web/static/suggest.js,
 // over the routes of suggest.go) it draws the document's suggested

@@ -12,29 +12,7 @@
   if (document.body.dataset.page === "login") {
     return;
   }
-  let csrf = null;
-  async function token() {
-    if (csrf === null) {
-      const r = await fetch("/api/me", { credentials: "same-origin" });
-      csrf = r.ok ? (await r.json()).csrf || "" : "";
-    }
-    return csrf;
-  }
-  async function api(method, url, body) {
-    const headers = { "X-CSRF-Token": await token() };
-    const init = { method: method, credentials: "same-origin", headers: headers };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const r = await fetch(url, init);
-    const out = await r.json().catch(function () { return {}; });
-    if (!r.ok) {
-      throw new Error(out.error || method + " " + url + ": " + r.status);
-    }
-    return out;
-  }
-  window.qgAPI = api;
+  const api = qg.api;
 
   function el(tag, attrs, kids) {
     const e = document.createElement(tag);
@@ -207,7 +185,7 @@
         d.close();
         done("Mention saved.");
       } catch (e) {
-        msg.textContent = e.message;
+        msg.textContent = qg.why(e);
       }
     });
     d.showModal();
@@ -244,7 +222,7 @@
         }
         msg.textContent = rs.length ? "" : "The ontology admits no relation between these two.";
       } catch (e) {
-        msg.textContent = e.message;
+        msg.textContent = qg.why(e);
       }
     }
     subj.select.addEventListener("change", relations);
@@ -279,7 +257,7 @@
         d.close();
         done(r.existing ? "You already assert this (" + r.assertion.id + ")." : "Assertion saved (" + r.assertion.id + ").");
       } catch (e) {
-        msg.textContent = e.message;
+        msg.textContent = qg.why(e);
       }
     });
     d.showModal();
@@ -305,7 +283,7 @@
         d.close();
         done(r.added > 0 ? "Evidence added." : "That evidence is there already.");
       } catch (e) {
-        msg.textContent = e.message;
+        msg.textContent = qg.why(e);
       }
     });
     d.showModal();
@@ -315,7 +293,7 @@
   function report(e) {
     const m = document.getElementById("assertions-msg") || document.getElementById("links-msg");
     if (m) {
-      m.textContent = e.message;
+      m.textContent = qg.why(e);
       m.classList.add("error");
     }
   }

@@ -69,45 +69,14 @@
   let drawnSegs = "";
   let drawnFlash = "";
   let epoch = 0; // counts the changes drawn before the server's next view
-  let csrf = "";
   let renders = 0;
   let current = null; // the selection the popover works on
   let pending = false; // a redraw waits for the user's selection to end
   let marks = []; // other scripts' marks (see qgDocview.setMarks): {id, s, e, kind, colour}
   let markOn = ""; // the focused mark's id
 
-  // api sends a request and returns the decoded JSON, or throws an Error
-  // whose message holds the status and the server's message.
-  async function api(method, path, body) {
-    const opt = { method: method, credentials: "same-origin", headers: {} };
-    if (body !== undefined) {
-      opt.headers["Content-Type"] = "application/json";
-      opt.body = JSON.stringify(body);
-    }
-    if (csrf && method !== "GET") {
-      opt.headers["X-CSRF-Token"] = csrf;
-    }
-    let r;
-    try {
-      r = await fetch(path, opt);
-    } catch (e) {
-      throw new Error(method + " " + path + ": " + e.message);
-    }
-    let data = null;
-    try {
-      data = await r.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!r.ok) {
-      const why = data && data.error ? data.error : r.statusText;
-      const kind = data && data.kind ? " " + data.kind : "";
-      const err = new Error(r.status + kind + ": " + why);
-      err.status = r.status;
-      throw err;
-    }
-    return data;
-  }
+  const api = qg.api;
+  const el = qg.el;
 
   function showError(e) {
     msgEl.textContent = String((e && e.message) || e);
@@ -121,17 +90,6 @@
   function clearError() {
     msgEl.hidden = true;
     msgEl.textContent = "";
-  }
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) {
-      e.className = cls;
-    }
-    if (text !== undefined) {
-      e.textContent = text;
-    }
-    return e;
   }
 
   // rgba turns #RRGGBB into a translucent colour.
@@ -1306,9 +1264,5 @@
     refresh();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-changed"] });
 
-  // The CSRF token is for writes only: the document is fetched meanwhile.
-  api("GET", "/api/me").then((me) => {
-    csrf = (me && me.csrf) || "";
-  }, showError);
   refresh();
 })();

@@ -30,34 +30,9 @@
   }
   colour(document);
 
-  let csrf = null;
-  async function token() {
-    if (csrf === null) {
-      const r = await fetch("/api/me", { credentials: "same-origin" });
-      csrf = r.ok ? (await r.json()).csrf || "" : "";
-    }
-    return csrf;
-  }
-
-  // send posts body as JSON to path and returns the decoded answer; a
-  // refusal throws an Error with the server's message.
-  async function send(path, body) {
-    const headers = { "Content-Type": "application/json" };
-    const t = await token();
-    if (t) {
-      headers["X-CSRF-Token"] = t;
-    }
-    const r = await fetch(path, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body) });
-    let data = null;
-    try {
-      data = await r.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!r.ok) {
-      throw new Error((data && data.error) || r.status + " " + r.statusText);
-    }
-    return data;
+  // send posts body as JSON to path and returns the decoded answer.
+  function send(path, body) {
+    return qg.api("POST", path, body);
   }
 
   function attrs(s) {
@@ -121,7 +96,7 @@
         apply.disabled = res.codings.length === 0;
       } catch (e) {
         status.classList.add("error");
-        status.textContent = e.message;
+        status.textContent = qg.why(e);
       }
     });
     apply.addEventListener("click", async function () {
@@ -138,7 +113,7 @@
         planned = null;
       } catch (e) {
         status.classList.add("error");
-        status.textContent = e.message;
+        status.textContent = qg.why(e);
       }
     });
   }
@@ -154,7 +129,7 @@
           await send("/api/codes", { id: f.id.value.trim(), parent: f.parent.value, definition: f.definition.value, colour: f.colour.value });
           location.reload();
         } catch (e) {
-          err.textContent = e.message;
+          err.textContent = qg.why(e);
         }
       });
     }
@@ -171,7 +146,7 @@
         await send("/api/codes/" + encodeURIComponent(b.dataset.code) + "/promote", { parent: box.querySelector("select").value });
         location.reload();
       } catch (e) {
-        msg.textContent = e.message;
+        msg.textContent = qg.why(e);
       }
     });
   }
@@ -252,7 +227,7 @@
         await send("/api/memos", { target: form.elements.target.value.trim(), text: form.elements.text.value });
         location.reload();
       } catch (e) {
-        err.textContent = e.message;
+        err.textContent = qg.why(e);
       }
     });
   }

@@ -34,7 +34,6 @@
   const msgEl = document.getElementById("doc-msg");
 
   let on = false;
-  let csrf = "";
   let items = []; // the suggestions shown, in text order: {id, kind, s, e, g}
   let all = { codes: [], asserts: [] }; // as fetched
   let focused = ""; // the focused suggestion's id
@@ -43,38 +42,8 @@
   let docNames = new Map(); // document id -> name
   let loads = 0; // counts fetches, so that an older answer is not drawn
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) {
-      e.className = cls;
-    }
-    if (text !== undefined) {
-      e.textContent = text;
-    }
-    return e;
-  }
-
-  async function api(method, path, data) {
-    const opt = { method: method, credentials: "same-origin", headers: {} };
-    if (data !== undefined) {
-      opt.headers["Content-Type"] = "application/json";
-      opt.body = JSON.stringify(data);
-    }
-    if (csrf && method !== "GET") {
-      opt.headers["X-CSRF-Token"] = csrf;
-    }
-    const r = await fetch(path, opt);
-    let out = null;
-    try {
-      out = await r.json();
-    } catch (e) {
-      out = null;
-    }
-    if (!r.ok) {
-      throw new Error(r.status + (out && out.kind ? " " + out.kind : "") + ": " + (out && out.error ? out.error : r.statusText));
-    }
-    return out;
-  }
+  const api = qg.api;
+  const el = qg.el;
 
   function showError(e) {
     msgEl.textContent = String((e && e.message) || e);
@@ -529,7 +498,4 @@
     load();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-changed"] });
 
-  api("GET", "/api/me").then((me) => {
-    csrf = (me && me.csrf) || "";
-  }, () => {});
 })();
