@@ -13,6 +13,18 @@ import (
 // skipped; Reject returns the rejections it recorded, with coder and
 // time set. On any error nothing is written.
 func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) ([]coding.Rejection, error) {
+	check := func(cb *coding.Codebook, _ *coding.View) func(coding.Rejection) error {
+		return func(r coding.Rejection) error { return cb.CheckCode(r.Code) }
+	}
+	return p.reject(ctx, rs, by, check, "suggest --reject", "suggestions")
+}
+
+// reject records rs as coder by's rejections in one entry, each checked
+// by what check returns for the codebook and the latest view, and their
+// spans resolved. A suggestion by has rejected already (same id) is
+// skipped: a rejection by someone else does not count, since in blind
+// coding mode by may not see it and is offered the suggestion again.
+func (p *Project) reject(ctx context.Context, rs []coding.Rejection, by string, check func(*coding.Codebook, *coding.View) func(coding.Rejection) error, command, what string) ([]coding.Rejection, error) {
 	unlock, err := p.lockWrite()
 	if err != nil {
 		return nil, err
@@ -26,6 +38,7 @@ func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) 
 	if err != nil {
 		return nil, err
 	}
+	ok := check(cb, v)
 	done := map[string]bool{}
 	for _, r := range v.Rejections {
 		if r.Coder == by {
@@ -33,12 +46,11 @@ func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) 
 		}
 	}
 	var out []coding.Rejection
-	spans := []*coding.Span{}
 	for _, r := range rs {
 		if r.ID == "" {
 			return nil, fmt.Errorf("reject: suggestion without an id")
 		}
-		if err := cb.CheckCode(r.Code); err != nil {
+		if err := ok(r); err != nil {
 			return nil, err
 		}
 		if done[r.ID] {
@@ -47,8 +59,9 @@ func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) 
 		done[r.ID] = true
 		out = append(out, r)
 	}
+	spans := make([]*coding.Span, len(out))
 	for i := range out {
-		spans = append(spans, &out[i].Span)
+		spans[i] = &out[i].Span
 	}
 	if err := p.resolveSpans(ctx, spans); err != nil {
 		return nil, err
@@ -56,7 +69,7 @@ func (p *Project) Reject(ctx context.Context, rs []coding.Rejection, by string) 
 	if len(out) == 0 {
 		return nil, nil
 	}
-	ch := coding.NewChange(by, "suggest --reject", fmt.Sprintf("rejected %d suggestions", len(out)))
+	ch := coding.NewChange(by, command, fmt.Sprintf("rejected %d %s", len(out), what))
 	for i := range out {
 		out[i].Coder, out[i].Created = by, ch.At
 	}

@@ -31,8 +31,8 @@ type AssertSuggestOptions struct {
 // relation whose domain and range admit them. It leaves out what a
 // recorded assertion that is not retracted states already (the same
 // statement, or its inverse, with evidence overlapping the sentence) and
-// suggestions that anyone rejected. An unknown document is a
-// *coding.UnknownError.
+// suggestions that anyone rejected (of the coders o.Visible admits). An
+// unknown document is a *coding.UnknownError.
 func (s *Service) SuggestAssertions(ctx context.Context, o AssertSuggestOptions) ([]suggest.Proposal, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

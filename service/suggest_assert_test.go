@@ -300,4 +300,39 @@ func TestSuggestAssertionsVisible(t *testing.T) {
 			}
 		})
 	}
+
+	// A rejection is its coder's: bo rejects a proposal; ann, who may
+	// not see it, is still offered it and can reject it in turn.
+	onlyAnn := service.AssertSuggestOptions{Visible: func(c string) bool { return c == "ann" }}
+	ps, err := svc.SuggestAssertions(ctx, onlyAnn)
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("ann is offered %v (%v), want proposals", ps, err)
+	}
+	id := ps[0].ID
+	offered := func(o service.AssertSuggestOptions) bool {
+		t.Helper()
+		ps, err := svc.SuggestAssertions(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range ps {
+			if g.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	onlyBo := service.AssertSuggestOptions{Visible: func(c string) bool { return c == "bo" }}
+	if rs, err := svc.RejectAssertionSuggestions(ctx, "bo", onlyBo, []string{id}); err != nil || len(rs) != 1 {
+		t.Fatalf("bo rejects %s: %v, %v", id, rs, err)
+	}
+	if offered(onlyBo) || !offered(onlyAnn) {
+		t.Fatalf("after bo's rejection: offered to bo %v, to ann %v; want false, true", offered(onlyBo), offered(onlyAnn))
+	}
+	if rs, err := svc.RejectAssertionSuggestions(ctx, "ann", onlyAnn, []string{id}); err != nil || len(rs) != 1 || rs[0].Coder != "ann" {
+		t.Fatalf("ann rejects %s after bo: %v, %v; want ann's rejection recorded", id, rs, err)
+	}
+	if offered(onlyAnn) {
+		t.Fatal("offered to ann after ann rejected it")
+	}
 }
