@@ -12,11 +12,11 @@ import (
 	"github.com/qualgraph/qualgraph/project"
 )
 
-// TestSuggestResidentModel checks that the service trains once while the
-// project does not change, and afresh after a coding: the unit just coded
-// is not suggested again and its code's support grew.
-func TestSuggestResidentModel(t *testing.T) {
-	ctx := context.Background()
+const lobbyText = "We lobbied the bureau for land. The weather was fine. They lobbied the council again. We petitioned the mayor for subsidies."
+
+// lobbyProject makes a project with one document of lobbyText.
+func lobbyProject(t *testing.T) (p *project.Project, doc string) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "proj")
 	if err := project.Init(dir, project.InitOptions{Name: "s"}); err != nil {
 		t.Fatal(err)
@@ -26,15 +26,22 @@ func TestSuggestResidentModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	text := "We lobbied the bureau for land. The weather was fine. They lobbied the council again. We petitioned the mayor for subsidies."
-	res, err := p.ImportData(ctx, []project.DataFile{{Path: "a.txt", Data: []byte(text)}}, project.ImportOptions{By: "test"})
+	res, err := p.ImportData(context.Background(), []project.DataFile{{Path: "a.txt", Data: []byte(lobbyText)}}, project.ImportOptions{By: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := res.Imported[0].ID
+	return p, res.Imported[0].ID
+}
+
+// TestSuggestResidentModel checks that the service trains once while the
+// project does not change, and afresh after a coding: the unit just coded
+// is not suggested again and its code's support grew.
+func TestSuggestResidentModel(t *testing.T) {
+	ctx := context.Background()
+	p, doc := lobbyProject(t)
 	code := func(phrase string) coding.Span {
-		i := strings.Index(text, phrase)
-		start := utf8.RuneCountInString(text[:i])
+		i := strings.Index(lobbyText, phrase)
+		start := utf8.RuneCountInString(lobbyText[:i])
 		sp := coding.Span{Doc: doc, Start: start, End: start + utf8.RuneCountInString(phrase)}
 		if _, err := p.Code(ctx, []project.CodeRequest{{Span: sp, Code: "Lobbying"}}, "ann", "code"); err != nil {
 			t.Fatal(err)
@@ -84,24 +91,10 @@ func TestSuggestResidentModel(t *testing.T) {
 // learnt from all.
 func TestSuggestLearnsFromVisible(t *testing.T) {
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "proj")
-	if err := project.Init(dir, project.InitOptions{Name: "s"}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Open(dir, project.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	text := "We lobbied the bureau for land. The weather was fine. They lobbied the council again. We petitioned the mayor for subsidies."
-	res, err := p.ImportData(ctx, []project.DataFile{{Path: "a.txt", Data: []byte(text)}}, project.ImportOptions{By: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := res.Imported[0].ID
+	p, doc := lobbyProject(t)
 	span := func(phrase string) coding.Span {
-		i := strings.Index(text, phrase)
-		start := utf8.RuneCountInString(text[:i])
+		i := strings.Index(lobbyText, phrase)
+		start := utf8.RuneCountInString(lobbyText[:i])
 		return coding.Span{Doc: doc, Start: start, End: start + utf8.RuneCountInString(phrase)}
 	}
 	anns, bos := span("We lobbied the bureau for land."), span("They lobbied the council again.")
