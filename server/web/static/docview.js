@@ -491,6 +491,7 @@
     geo.forEach((items, n) => {
       items.sort((x, y) => (x.top - y.top) || (y.bottom - x.bottom));
       const bottoms = []; // the bottom of each lane's last stripe in this turn
+      let own = 1; // the lanes this turn's stripes take
       for (const it of items) {
         const s = it.st.el.style;
         if (it.hidden) {
@@ -505,6 +506,7 @@
           }
         }
         bottoms[k] = it.bottom;
+        own = Math.max(own, k + 1);
         widest = Math.max(widest, k + 1);
         s.display = "";
         s.top = it.top + "px";
@@ -512,10 +514,26 @@
         s.left = (k * laneWidth) + "px";
       }
       todo[n].placed = true;
+      todo[n].lanes = own;
     });
     if (setLaneCount(widest)) {
       replaceAll();
     }
+  }
+
+  // lanesNeeded returns the lanes the codings' preferred lanes and the
+  // placed turns other than those of skip take.
+  function lanesNeeded(skip) {
+    let n = 1;
+    for (const k of lanes.values()) {
+      n = Math.max(n, k + 1);
+    }
+    turns.forEach((t, i) => {
+      if (t.placed && !skip.has(i)) {
+        n = Math.max(n, t.lanes || 1);
+      }
+    });
+    return n;
   }
 
   // replaceAll places every turn near the view again, after the margin's
@@ -688,6 +706,9 @@
     let widest = laneCount;
     for (const d of added) {
       widest = Math.max(widest, addLane(d, ds) + 1);
+    }
+    if (added.length < spans.length) {
+      widest = lanesNeeded(dirty); // something was removed: the margin may narrow
     }
     if (dirty.size > 0) {
       const ks = Array.from(dirty).sort((a, b) => a - b);
