@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/corpus"
@@ -335,7 +336,9 @@ func (c *readCache) text(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t = cachedText{text: string(b), size: fi.Size(), mtime: fi.ModTime()}
+	// The bytes are the string's: nothing else holds them, and copying
+	// them was a tenth of a search's work in a fresh process.
+	t = cachedText{text: unsafe.String(unsafe.SliceData(b), len(b)), size: fi.Size(), mtime: fi.ModTime()}
 	if int64(len(b)) != t.size {
 		return t.text, nil // changed while read: not kept
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qualgraph/qualgraph/service"
@@ -18,7 +19,12 @@ import (
 //go:embed web/templates/*.html web/static/*
 var webFS embed.FS
 
-var pages = template.Must(template.ParseFS(webFS, "web/templates/*.html"))
+// pages parses the templates when a page is first rendered, not when
+// the program starts: every command of the CLI links this package, and
+// parsing them took a few milliseconds of each command's start.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(webFS, "web/templates/*.html"))
+})
 
 // navItem is one entry of the navigation.
 type navItem struct {
@@ -53,7 +59,7 @@ type pageData struct {
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
 	d.Nav = nav
-	t, err := pages.Clone()
+	t, err := pages().Clone()
 	if err == nil {
 		_, err = t.New("content").Parse(`{{template "` + name + `" .}}`)
 	}

@@ -123,6 +123,7 @@ type Index struct {
 
 	noPhraseCheck   bool // for tests: search phrases with bleve's phrase search
 	noSnapshotReuse bool // for tests: find the hits of a search again by id
+	noFastPhrase    bool // for tests: search a lone phrase through bleve's search (see fastPhrase)
 
 	// infos caches what the index keeps about documents (docInfo), as read
 	// from one snapshot of the index; a search on another snapshot

@@ -193,6 +193,12 @@ func (ix *Index) searchUnits(r bindex.IndexReader, cq compiled, limit int, rs *r
 	if limit <= 0 || limit > n {
 		limit = n
 	}
+	if cq.check != nil && cq.bare {
+		hits, total, ok, err := ix.fastPhrase(r, cq.check, limit, rs)
+		if ok || err != nil {
+			return hits, total, err
+		}
+	}
 	// Reading term locations for every matching unit costs more than
 	// scoring it, so score first, then read the locations of the best.
 	//
@@ -371,30 +377,41 @@ func (ix *Index) checkPhrase(r bindex.IndexReader, hits search.DocumentMatchColl
 		if !ok {
 			continue
 		}
-		tlm := search.TermLocationMap{}
-		for _, v := range at[first] {
-			match := true
-			for k := 1; k < len(p) && match; k++ {
-				if slot[k] >= 0 {
-					match = vectorAt(at[slot[k]], v.Pos+uint64(k)) != nil
-				}
-			}
-			if !match {
-				continue
-			}
-			for k, i := range slot {
-				if i >= 0 {
-					w := vectorAt(at[i], v.Pos+uint64(k))
-					tlm.AddLocation(terms[i], &search.Location{Pos: w.Pos, Start: w.Start, End: w.End})
-				}
-			}
-		}
-		if len(tlm) > 0 {
+		if tlm := phraseLocations(p, terms, slot, first, at); tlm != nil {
 			c.hit.Locations = search.FieldTermLocationMap{fieldText: tlm}
 			out = append(out, c.hit)
 		}
 	}
 	return out, nil
+}
+
+// phraseLocations returns the locations of p's occurrences in a unit, or
+// nil if it has none: at[i] holds the occurrences of terms[i] in the unit,
+// by position; slot[k] is the index in terms of p[k]'s term, or -1; first
+// is slot[0], not -1.
+func phraseLocations(p pattern, terms []string, slot []int, first int, at [][]*bindex.TermFieldVector) search.TermLocationMap {
+	var tlm search.TermLocationMap
+	for _, v := range at[first] {
+		match := true
+		for k := 1; k < len(p) && match; k++ {
+			if slot[k] >= 0 {
+				match = vectorAt(at[slot[k]], v.Pos+uint64(k)) != nil
+			}
+		}
+		if !match {
+			continue
+		}
+		if tlm == nil {
+			tlm = search.TermLocationMap{}
+		}
+		for k, i := range slot {
+			if i >= 0 {
+				w := vectorAt(at[i], v.Pos+uint64(k))
+				tlm.AddLocation(terms[i], &search.Location{Pos: w.Pos, Start: w.Start, End: w.End})
+			}
+		}
+	}
+	return tlm
 }
 
 // sameSnapshot reports whether the index's current snapshot is the one r
@@ -686,6 +703,7 @@ type compiled struct {
 	pats  []pattern   // phrases, to join their locations into one hit
 	locs  bool        // whether the query has text to find
 	check pattern     // if not nil, q has the conjunction of this phrase's terms in its place; units must be checked
+	bare  bool        // q is that conjunction alone (no filter, no other clause): see fastPhrase
 }
 
 // compile turns clauses and the request's filters into a bleve query.
@@ -783,6 +801,7 @@ func (ix *Index) compile(cs []clause, req SearchRequest) compiled {
 	}
 	if len(musts) == 1 && len(shoulds)+len(nots)+len(filters) == 0 {
 		cq.q = musts[0]
+		cq.bare = cq.check != nil
 		return cq
 	}
 	var bq *query.BooleanQuery
