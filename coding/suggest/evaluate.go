@@ -109,15 +109,12 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 			}
 		}
 	}
-	// scores[method][code][unit]
+	// Each method's counts and ten best units for each code, kept as the
+	// folds' units are scored (not every score: a large project has
+	// hundreds of thousands of units for each code and method).
 	const nMethods = 3
-	var scores [nMethods]map[string][]float64
-	for mth := range scores {
-		scores[mth] = map[string][]float64{}
-		for _, c := range codes {
-			scores[mth][c] = make([]float64, len(units))
-		}
-	}
+	thresholds := [nMethods]float64{DefaultThreshold, 1, TFIDFThreshold}
+	tally := make([][nMethods]codeTally, len(codes))
 	// Each unit is analysed once: the folds' models take its terms from
 	// here.
 	unitTerms := make([][]string, len(units))
@@ -138,22 +135,11 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 	for i, u := range units {
 		byDoc[u.Doc] = append(byDoc[u.Doc], i)
 	}
-	for i := range units {
-		for _, c := range codes {
-			n := 0
-			for _, cue := range cueTerms[c] {
-				n += countRun(unitTerms[i], cue)
-			}
-			scores[1][c][i] = float64(n)
-		}
-	}
 	for f := range k {
 		var train []Unit
 		var test []int
-		inTest := map[coding.Span]bool{}
 		for i, u := range units {
 			if foldOf[i] == f {
-				inTest[coding.Span{Doc: u.Doc, Start: u.Start, End: u.End}] = true
 				test = append(test, i)
 			} else {
 				train = append(train, u)
@@ -166,63 +152,69 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 			}
 		}
 		m := Train(train, trainCoded, o)
-		// Centroids of the tf-idf matcher.
-		cent := map[string]map[int32]float64{}
-		for _, u := range train {
-			v := m.Vectorize(u.Text)
-			for _, c := range u.Codes {
-				if cent[c] == nil {
-					cent[c] = map[int32]float64{}
+		// Centroids of the tf-idf matcher, dense by term id (nil for a
+		// code without training units).
+		cent := make([][]float64, len(codes))
+		for ci, c := range codes {
+			for ti, u := range train {
+				if !slices.Contains(u.Codes, c) {
+					continue
 				}
+				if cent[ci] == nil {
+					cent[ci] = make([]float64, len(m.words))
+				}
+				v := m.Unit(ti)
 				for j, x := range v.idx {
-					cent[c][x] += v.val[j]
+					cent[ci][x] += v.val[j]
+				}
+			}
+			if ce := cent[ci]; ce != nil {
+				norm := 0.0
+				for _, x := range ce {
+					norm += x * x
+				}
+				norm = math.Sqrt(norm)
+				for j := range ce {
+					ce[j] /= norm
 				}
 			}
 		}
-		for _, ce := range cent {
-			norm := 0.0
-			for _, x := range ce {
-				norm += x * x
-			}
-			norm = math.Sqrt(norm)
-			for j := range ce {
-				ce[j] /= norm
-			}
-		}
-		for _, i := range test {
-			v := m.Vectorize(units[i].Text)
-			for _, c := range codes {
-				scores[0][c][i] = m.Score(c, v)
-				if ce := cent[c]; ce != nil {
-					s := 0.0
+		// The test units are scored in parallel, each code's tallies
+		// by one goroutine.
+		vs := make([]Vector, len(test))
+		parallel(len(test), func(n int) { vs[n] = m.Vectorize(units[test[n]].Text) })
+		parallel(len(codes), func(ci int) {
+			c := codes[ci]
+			t := &tally[ci]
+			for n, i := range test {
+				v := vs[n]
+				applies := slices.Contains(units[i].Codes, c)
+				cue := 0
+				for _, run := range cueTerms[c] {
+					cue += countRun(unitTerms[i], run)
+				}
+				tf := 0.0
+				if ce := cent[ci]; ce != nil {
 					for j, x := range v.idx {
-						s += ce[x] * v.val[j]
+						tf += ce[x] * v.val[j]
 					}
-					scores[2][c][i] = s
+				}
+				for mth, sc := range [nMethods]float64{m.Score(c, v), float64(cue), tf} {
+					t[mth].add(i, sc, applies, thresholds[mth])
 				}
 			}
-		}
+		})
 	}
-	applies := map[string][]bool{}
-	for _, c := range codes {
-		applies[c] = make([]bool, len(units))
-	}
-	for i, u := range units {
-		for _, c := range u.Codes {
-			applies[c][i] = true
-		}
-	}
-	thresholds := [nMethods]float64{DefaultThreshold, 1, TFIDFThreshold}
 	var total [nMethods]counts
 	var p10 [nMethods]float64
-	for _, c := range codes {
+	for ci, c := range codes {
 		ce := CodeEvaluation{Code: c, Support: support[c]}
 		var ms [nMethods]Metrics
 		for mth := range nMethods {
-			cn := count(scores[mth][c], applies[c], thresholds[mth])
-			total[mth].add(cn)
-			ms[mth] = cn.metrics()
-			ms[mth].PAt10 = pAt10(scores[mth][c], applies[c])
+			t := &tally[ci][mth]
+			total[mth].add(t.counts)
+			ms[mth] = t.counts.metrics()
+			ms[mth].PAt10 = t.pAt10()
 			p10[mth] += ms[mth].PAt10
 		}
 		ce.Model, ce.Cues, ce.TFIDF = ms[0], ms[1], ms[2]
@@ -261,37 +253,52 @@ func (c counts) metrics() Metrics {
 	return m
 }
 
-// count counts the units scored at or above t (and above 0) against
-// those the code applies to.
-func count(scores []float64, applies []bool, t float64) counts {
-	var c counts
-	for i, s := range scores {
-		pred := s > 0 && s >= t
-		switch {
-		case pred && applies[i]:
-			c.tp++
-		case pred:
-			c.fp++
-		case applies[i]:
-			c.fn++
-		}
+// codeTally is what Evaluate keeps of a method's scores for a code: the
+// counts at the method's threshold and the ten units scored highest.
+type codeTally struct {
+	counts
+	best []scoredUnit // at most 10, best first: higher score, then lower unit
+}
+
+type scoredUnit struct {
+	unit    int
+	score   float64
+	applies bool
+}
+
+// add counts unit i, scored sc, which the code applies to or not: a
+// prediction where sc is above 0 and reaches threshold t.
+func (c *codeTally) add(i int, sc float64, applies bool, t float64) {
+	pred := sc > 0 && sc >= t
+	switch {
+	case pred && applies:
+		c.tp++
+	case pred:
+		c.fp++
+	case applies:
+		c.fn++
 	}
-	return c
+	if sc <= 0 {
+		return
+	}
+	better := func(k int) bool { b := c.best[k]; return sc > b.score || sc == b.score && i < b.unit }
+	if len(c.best) == 10 && !better(9) {
+		return
+	}
+	at := len(c.best)
+	for at > 0 && better(at-1) {
+		at--
+	}
+	c.best = slices.Insert(c.best, at, scoredUnit{i, sc, applies})
+	c.best = c.best[:min(len(c.best), 10)]
 }
 
 // pAt10 is the share of the ten units scored highest (above 0; ties in
 // unit order) that the code applies to.
-func pAt10(scores []float64, applies []bool) float64 {
-	idx := make([]int, 0, len(scores))
-	for i, s := range scores {
-		if s > 0 {
-			idx = append(idx, i)
-		}
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+func (c *codeTally) pAt10() float64 {
 	hit := 0
-	for _, i := range idx[:min(10, len(idx))] {
-		if applies[i] {
+	for _, b := range c.best {
+		if b.applies {
 			hit++
 		}
 	}

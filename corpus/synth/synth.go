@@ -27,6 +27,32 @@
 // turns are entirely Chinese, others switch language mid-turn. A few texts
 // contain emoji outside the Basic Multilingual Plane.
 //
+// # Topics
+//
+// With Options.Topics set to K, the text is about K topics, the way the
+// passages of real interviews are about one thing or another and a coder
+// codes them so. Each topic has a vocabulary of its own: 40 English
+// words from the content vocabulary past its 60 commonest words (general
+// and domain words, and made-up ones that stand for a field's jargon and
+// names) and 8 Chinese ones, shuffled once for K; topic t shares half of
+// its words with topic t-1 and half with t+1, so that neighbouring
+// topics are hard to tell apart, and every topic word also stands in the
+// rest of the text at its ordinary (Zipf) rate. Options.TopicWords may
+// give a topic words of its own (the caller's names for it), which make
+// up TopicOwnShare of its words. An interviewer's question picks the
+// topic of the exchange that follows (the answer and its further
+// paragraphs), a moderator's question that of the participants' turns
+// after it, a policy document's section that of its paragraphs: mostly
+// one of the three to six topics the document comes back to, sometimes
+// any topic (some topics are much more common than others), and one time
+// in eight no topic (small talk, background). Each paragraph about a
+// topic draws a share of its content words, its weight (between 0.05 and
+// 0.45, at random), from the topic's words; the rest of its text is as
+// without topics. File.Segments gives each such paragraph's topic,
+// speaker, weight and span (code points, without the speaker label).
+// Without topics the text is the same, byte for byte, as before they
+// came.
+//
 // Generation is deterministic: the same seed and options give the same bytes,
 // and document i does not depend on n, so Generate(seed, 10, o) is a prefix of
 // Generate(seed, 1000, o).
@@ -73,6 +99,16 @@ type Options struct {
 	Kinds []string
 	// NoEmoji leaves out emoji.
 	NoEmoji bool
+	// Topics, above 0, makes the text about that many topics (see the
+	// package documentation, "Topics"); File.Segments then says which
+	// paragraph is about which. Zero leaves the text as without it, byte
+	// for byte.
+	Topics int
+	// TopicWords optionally gives topic t words of its own, TopicWords[t]
+	// (a word may be several, written as given; words with Han characters
+	// go into the topic's Chinese sentences): they make up TopicOwnShare
+	// of the topic's words, the generated topic vocabulary the rest.
+	TopicWords [][]string
 }
 
 // File is one generated source file.
@@ -82,15 +118,31 @@ type File struct {
 	Attrs    map[string]string // region, firm_type and year
 	Speakers []string          // the participants' speaker labels, interviewer or moderator first; nil for policy documents
 	Data     []byte            // the file's contents, UTF-8
+	// Segments are the paragraphs about a topic, in order, when
+	// Options.Topics is above 0; nil otherwise.
+	Segments []Segment
+}
+
+// Segment is a paragraph of a File about a topic: its text without the
+// speaker label, [Start, End) in code points of File.Data.
+type Segment struct {
+	Topic      int
+	Speaker    string // the turn's speaker label; "" for a paragraph without one
+	Start, End int
+	// Weight is the share of the paragraph's content words drawn from the
+	// topic's vocabulary, between 0.05 and 0.45: how plainly it is about
+	// its topic.
+	Weight float64
 }
 
 // Generate returns n synthetic files made from seed. See the package
 // documentation for what they contain.
 func Generate(seed int64, n int, opt Options) []File {
 	opt = opt.withDefaults()
+	tv := newTopicVocab(opt)
 	files := make([]File, n)
 	for i := range files {
-		files[i] = generate(seed, i, opt)
+		files[i] = generate(seed, i, opt, tv)
 	}
 	return files
 }
@@ -154,6 +206,14 @@ type gen struct {
 	zh  float64 // share of Chinese sentences in this document
 	emo bool    // this document contains emoji
 	reg int     // index into regions
+	// Topics (see topic.go): the vocabularies, the topic of the text
+	// being written (-1: none), its weight, the document's favourite
+	// topics and the segments written so far (in bytes).
+	tv    *topicVocab
+	topic int
+	tw    float64
+	fav   []int
+	segs  []Segment
 }
 
 // buf is a byte buffer with the writing methods generation needs.
@@ -170,11 +230,13 @@ func (b *buf) Write(p []byte) (int, error) {
 }
 func (b *buf) Len() int { return len(*b) }
 
-func generate(seed int64, i int, opt Options) File {
+func generate(seed int64, i int, opt Options, tv *topicVocab) File {
 	g := &gen{
-		rng: rand.New(rand.NewPCG(uint64(seed), uint64(i)*0x9E3779B97F4A7C15+1)),
-		opt: opt,
-		b:   make(buf, 0, opt.DocSize*3/2),
+		rng:   rand.New(rand.NewPCG(uint64(seed), uint64(i)*0x9E3779B97F4A7C15+1)),
+		opt:   opt,
+		b:     make(buf, 0, opt.DocSize*3/2),
+		tv:    tv,
+		topic: -1,
 	}
 	kind := g.kind()
 	g.reg = g.intn(len(regions))
@@ -189,6 +251,7 @@ func generate(seed int64, i int, opt Options) File {
 		Kind:  kind,
 		Attrs: map[string]string{"region": regions[g.reg], "firm_type": firm, "year": strconv.Itoa(year)},
 	}
+	g.favourites()
 	switch kind {
 	case KindFocusGroup:
 		f.Speakers = g.focusGroup(i, firm, year, size)
@@ -198,6 +261,7 @@ func generate(seed int64, i int, opt Options) File {
 		f.Speakers = g.interview(i, firm, year, size)
 	}
 	f.Data = slices.Clip(g.b)
+	f.Segments = codePoints(f.Data, g.segs)
 	return f
 }
 
@@ -226,6 +290,7 @@ func (g *gen) interview(i int, firm string, year, size int) []string {
 	speakers := []string{interviewer, name}
 	usedZH := false
 	for g.b.Len() < size {
+		g.newTopic()
 		g.turn(interviewer, 1+g.intn(2), false)
 		// The interviewee's answer: sometimes entirely in Chinese.
 		if g.float() < g.zh*0.6 {
@@ -239,7 +304,7 @@ func (g *gen) interview(i int, firm string, year, size int) []string {
 		}
 		// Long answers run on into further paragraphs.
 		for g.float() < 0.25 {
-			g.paragraph(2+g.intn(6), false)
+			g.paragraph("", 2+g.intn(6), false)
 		}
 	}
 	return speakers
@@ -256,8 +321,10 @@ func (g *gen) focusGroup(i int, firm string, year, size int) []string {
 			speakers = append(speakers, surnames[g.intn(len(surnames))]+" "+strconv.Itoa(k+1))
 		}
 	}
+	g.newTopic()
 	for g.b.Len() < size {
 		if g.float() < 0.3 {
+			g.newTopic()
 			g.turn("Moderator", 1+g.intn(2), false)
 			continue
 		}
@@ -279,12 +346,12 @@ func (g *gen) policy(i, year, size int) {
 	for g.b.Len() < size {
 		sec++
 		fmt.Fprintf(&g.b, "%d. %s\n\n", sec, heads[(sec-1)%len(heads)])
+		g.newTopic()
 		for k := 1 + g.intn(4); k > 0 && g.b.Len() < size; k-- {
 			if g.float() < g.zh {
-				fmt.Fprintf(&g.b, "第%d条 ", sec)
-				g.paragraph(2+g.intn(4), true)
+				g.paragraph(fmt.Sprintf("第%d条 ", sec), 2+g.intn(4), true)
 			} else {
-				g.paragraph(3+g.intn(6), false)
+				g.paragraph("", 3+g.intn(6), false)
 			}
 		}
 	}
@@ -299,13 +366,16 @@ func (g *gen) turn(speaker string, n int, zh bool) {
 		g.b.WriteString(speaker)
 		g.b.WriteString(": ")
 	}
-	g.sentences(n, zh)
+	g.topical(speaker, n, zh)
 	g.b.WriteString("\n\n")
 }
 
-// paragraph writes a paragraph of n sentences without a speaker label.
-func (g *gen) paragraph(n int, zh bool) {
-	g.sentences(n, zh)
+// paragraph writes a paragraph of n sentences without a speaker label,
+// after prefix.
+func (g *gen) paragraph(prefix string, n int, zh bool) {
+	start := g.b.Len()
+	g.b.WriteString(prefix)
+	g.topicalFrom(start, "", n, zh)
 	g.b.WriteString("\n\n")
 }
 
@@ -340,6 +410,8 @@ func (g *gen) enSentence() {
 			g.b.WriteString(emoji[g.intn(len(emoji))])
 		case x < 0.47:
 			g.b.WriteString(strconv.Itoa(1990 + g.intn(35)))
+		case g.topic >= 0 && g.float() < g.tw:
+			g.b.WriteString(g.tv.enWord(g))
 		default:
 			g.b.WriteString(vocab.word(vocab.content.draw(g)))
 		}
@@ -366,6 +438,10 @@ func (g *gen) zhSentence() {
 		}
 		if g.float() < 0.04 {
 			g.b.WriteString(regionsZH[g.reg])
+			continue
+		}
+		if g.topic >= 0 && g.float() < g.tw {
+			g.b.WriteString(g.tv.zhWord(g))
 			continue
 		}
 		g.b.WriteString(zhWords[vocab.zh.draw(g)])

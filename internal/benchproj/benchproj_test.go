@@ -2,6 +2,9 @@ package benchproj
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/qualgraph/qualgraph/coding"
+	"github.com/qualgraph/qualgraph/corpus/synth"
 	"github.com/qualgraph/qualgraph/kg"
+	"github.com/qualgraph/qualgraph/ontology"
 	"github.com/qualgraph/qualgraph/project"
 )
 
@@ -176,5 +181,134 @@ func TestEnsureUpgrades(t *testing.T) {
 	}
 	if got, err := os.ReadFile(name); err != nil || string(got) != string(want) {
 		t.Fatalf("quotes.log after Ensure: %v\n%s\nwant\n%s", err, got, want)
+	}
+}
+
+// TestCodingsFollowText checks that the generated codings code the
+// paragraphs about their code's topic: nearly every coding lies within
+// an answer's paragraph (not an interviewer's question) whose topic is
+// its code's, or a sibling's or parent's at each coder's rate of
+// confusion; and that the coders do not code every paragraph.
+func TestCodingsFollowText(t *testing.T) {
+	opt := Options{Docs: 30, DocSize: 6000, Codings: 900, Entities: 5, Assertions: 20}
+	p := openSmall(t, opt)
+	o, err := p.Ontology()
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := Codes(o)
+	if len(codes) != 45 {
+		t.Fatalf("%d codes, want 45", len(codes))
+	}
+	files := synth.Generate(1, opt.Docs, synth.Options{DocSize: opt.DocSize, Topics: len(codes), TopicWords: topicWords(o, codes)})
+	docs, err := p.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := map[string][]synth.Segment{} // by document id, answers only
+	for _, f := range files {
+		for _, d := range docs {
+			if d.Name != f.Name {
+				continue
+			}
+			for _, s := range f.Segments {
+				if len(f.Speakers) == 0 || s.Speaker != f.Speakers[0] {
+					segs[d.ID] = append(segs[d.ID], s)
+				}
+			}
+		}
+	}
+	v, err := p.View(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		doc   string
+		start int
+	}
+	coded := map[key]bool{}
+	all := 0
+	var right, near, elsewhere [3]int
+	for _, c := range v.Codings {
+		ci := slices.Index(Coders, c.Coder)
+		var in *synth.Segment
+		for k, s := range segs[c.Doc] {
+			// Within the paragraph, give or take its ends' jitter.
+			if c.Start >= s.Start-30 && c.End <= s.End+30 && min(c.End, s.End)-max(c.Start, s.Start) > 0 {
+				in = &segs[c.Doc][k]
+			}
+		}
+		switch {
+		case in == nil:
+			elsewhere[ci]++
+		case codes[in.Topic] == c.Code:
+			right[ci]++
+			coded[key{c.Doc, in.Start}] = true
+		case isNear(o, codes[in.Topic], c.Code):
+			near[ci]++
+			coded[key{c.Doc, in.Start}] = true
+		default:
+			elsewhere[ci]++
+		}
+	}
+	for _, ss := range segs {
+		all += len(ss)
+	}
+	for ci, name := range Coders {
+		n := right[ci] + near[ci] + elsewhere[ci]
+		share := float64(near[ci]) / float64(n)
+		if elsewhere[ci] > 0 || share < confusion[ci]/2 || share > confusion[ci]*2 {
+			t.Errorf("%s: %d codings right, %d with a near code (%.3f; want about %.2f), %d elsewhere", name, right[ci], near[ci], share, confusion[ci], elsewhere[ci])
+		}
+	}
+	if len(coded) == 0 || len(coded) >= all {
+		t.Errorf("%d of %d paragraphs coded; want some, not all", len(coded), all)
+	}
+}
+
+// isNear reports whether code b is a's parent, sibling or child.
+func isNear(o *ontology.Ontology, a, b string) bool {
+	ca, _ := o.Class(a)
+	cb, _ := o.Class(b)
+	return ca.Parent == b || cb.Parent == a || ca.Parent == cb.Parent
+}
+
+// TestEnsureRebuildsOldGenerator checks that Ensure does not reuse a
+// project an older generator made (random codings), but builds it anew.
+func TestEnsureRebuildsOldGenerator(t *testing.T) {
+	opt := Options{Docs: 5, DocSize: 2000, Codings: 50, Entities: 5, Assertions: 20}
+	base := t.TempDir()
+	dir, _, err := Ensure(base, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the generator before version 2 wrote: the options only.
+	b, err := json.Marshal(map[string]any{"options": opt.withDefaults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, stampFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "old-build")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, tm, err := Ensure(base, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); again != dir || !errors.Is(err, fs.ErrNotExist) || tm.Generator != Generator {
+		t.Fatalf("Ensure gave %s (generator %d), the old build's file: %v", again, tm.Generator, err)
+	}
+	// And reuses what it built.
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Ensure(base, opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("Ensure rebuilt a project of this generator: %v", err)
 	}
 }
