@@ -588,6 +588,9 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 			}
 			continue
 		}
+		if f.name == codingsLog && r.docsIndexed(graphDir) {
+			continue // a few documents' lines, through codings.idx
+		}
 		if err := r.file(filepath.Join(graphDir, f.name)); err != nil {
 			return nil, err
 		}
@@ -1233,6 +1236,11 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	for _, d := range docs {
 		line(docLine(d.ID, d.Name))
 		line(metaLine(d))
+	}
+	// The index of codings.log by document goes first: readers would
+	// find it stale all the same (docindex.go), but need not look.
+	if err := removeDocIndex(s.dir); err != nil {
+		return err
 	}
 	for _, name := range []string{docsLog, quotesLog, codingsLog, recordsLog, codesLog} {
 		if err := atomicfile.WriteFile(filepath.Join(s.dir, name), []byte(files[name].String())); err != nil {
