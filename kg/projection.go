@@ -247,32 +247,34 @@ func LoadDocuments(graphDir string) ([]*corpus.Document, error) {
 // does not decode every document's. It returns ErrNoProjection where
 // LoadDocuments would for the documents found.
 func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
-	name, data, err := readDocsLog(graphDir)
-	if err != nil {
-		return nil, err
-	}
+	// The log is read line by line, twice, rather than whole: a megabyte
+	// of fresh memory costs more than reading it again from the page
+	// cache.
+	tab := []byte{'\t'}
 	// First the names (D and X lines, no JSON), to know which ids to find.
 	var byID bool
 	byName := map[string]bool{}
-	for rest := data; rest != ""; {
-		var l string
-		l, rest, _ = strings.Cut(rest, "\n")
-		kind, f, _ := strings.Cut(l, "\t")
-		switch kind {
+	name, err := scanDocsLog(graphDir, func(_ int, l []byte) error {
+		kind, f, _ := bytes.Cut(l, tab)
+		switch string(kind) {
 		case "D":
-			id, n, _ := strings.Cut(f, "\t")
-			id = unescapeField(id)
-			byID = byID || id == ref
-			if unescapeField(n) == ref {
-				byName[id] = true
+			id, n, _ := bytes.Cut(f, tab)
+			id2 := unescapeField(string(id))
+			byID = byID || id2 == ref
+			if unescapeField(string(n)) == ref {
+				byName[id2] = true
 			} else {
-				delete(byName, id)
+				delete(byName, id2)
 			}
 		case "X":
-			id := unescapeField(f)
+			id := unescapeField(string(f))
 			byID = byID && id != ref
 			delete(byName, id)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	want := map[string]*corpus.Document{}
 	if byID {
@@ -286,52 +288,54 @@ func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
 		return nil, nil
 	}
 	// The JSON of a wanted record holds its id as json.Marshal writes it.
-	quoted := make([]string, 0, len(want))
+	quoted := make([][]byte, 0, len(want))
 	for id := range want {
 		b, _ := json.Marshal(id)
-		quoted = append(quoted, string(b))
+		quoted = append(quoted, b)
 	}
-	for line := 1; data != ""; line++ {
-		l, rest, _ := strings.Cut(data, "\n")
-		data = rest
-		kind, f, _ := strings.Cut(l, "\t")
-		switch kind {
+	_, err = scanDocsLog(graphDir, func(line int, l []byte) error {
+		kind, f, _ := bytes.Cut(l, tab)
+		switch string(kind) {
 		case "E":
-			if !slices.ContainsFunc(quoted, func(q string) bool { return strings.Contains(f, q) }) {
-				continue
+			if !slices.ContainsFunc(quoted, func(q []byte) bool { return bytes.Contains(f, q) }) {
+				return nil
 			}
 			d := &corpus.Document{}
-			if err := json.Unmarshal([]byte(f), d); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad document record: %v", name, line, err)
+			if err := json.Unmarshal(f, d); err != nil {
+				return fmt.Errorf("%s:%d: bad document record: %v", name, line, err)
 			}
 			if _, ok := want[d.ID]; !ok {
-				continue
+				return nil
 			}
 			if d.Attrs == nil {
 				d.Attrs = corpus.Attrs{}
 			}
 			want[d.ID] = d
 		case "V":
-			id, js, _ := strings.Cut(f, "\t")
-			d := want[unescapeField(id)]
+			id, js, _ := bytes.Cut(f, tab)
+			d := want[unescapeField(string(id))]
 			if d == nil {
-				continue // not wanted, or an older projection's document
+				return nil // not wanted, or an older projection's document
 			}
 			var attrs corpus.Attrs
-			if err := json.Unmarshal([]byte(js), &attrs); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad attributes record", name, line)
+			if err := json.Unmarshal(js, &attrs); err != nil {
+				return fmt.Errorf("%s:%d: bad attributes record", name, line)
 			}
 			for k, v := range attrs {
 				d.Attrs[k] = v
 			}
 		case "X":
-			if id := unescapeField(f); want[id] != nil {
+			if id := unescapeField(string(f)); want[id] != nil {
 				want[id] = nil // removed, then imported again
 			}
 		case "", "D":
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
+			return fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*corpus.Document, 0, len(want))
 	for _, d := range want {
@@ -342,6 +346,32 @@ func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
 	}
 	slices.SortFunc(out, func(a, b *corpus.Document) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// scanDocsLog calls fn with each line of docs.log in graphDir (without its
+// newline, valid only during the call) up to the projection's position,
+// and returns the log's name; ErrNoProjection if there is none.
+func scanDocsLog(graphDir string, fn func(line int, l []byte) error) (string, error) {
+	name := filepath.Join(graphDir, docsLog)
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return name, err
+	}
+	f, _, err := openLimited(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return name, ErrNoProjection
+	} else if err != nil {
+		return name, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
+	for line := 1; sc.Scan(); line++ {
+		if err := fn(line, sc.Bytes()); err != nil {
+			return name, err
+		}
+	}
+	return name, sc.Err()
 }
 
 // RebuildDocNames writes the projection's document names (docs.log) afresh
