@@ -3,6 +3,7 @@ package kg
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -362,5 +363,48 @@ func rewriteLog(t *testing.T, dir string, keep func(string) bool) {
 	}
 	if err := OpenProjection(dir).writePosition(p); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLoadNoMentions checks that LoadOptions.NoMentions leaves out the
+// mentions and nothing else, and still reports a lost records.log.
+func TestLoadNoMentions(t *testing.T) {
+	w := newIndexWriter(t)
+	a := w.code(5, "dA", "dB")
+	w.mention("dA")
+	w.apply(&coding.Event{Uncode: a[:1]})
+	for _, tc := range []struct {
+		name string
+		opt  LoadOptions
+	}{
+		{"Docs", LoadOptions{Parts: PartCodings, Docs: map[string]bool{"dA": true}}},
+		{"All", LoadOptions{Parts: PartCodings}},
+		{"Codings", LoadOptions{Parts: PartCodings, Codings: map[string]bool{a[1].ID: true, a[2].ID: true}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := Load(w.dir, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := tc.opt
+			opt.NoMentions = true
+			got, err := Load(w.dir, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Codings) == 0 || !reflect.DeepEqual(got.Codings, want.Codings) {
+				t.Errorf("codings %+v, want %+v", got.Codings, want.Codings)
+			}
+			if len(got.Mentions) != 0 {
+				t.Errorf("mentions %+v, want none", got.Mentions)
+			}
+		})
+	}
+	if err := os.Remove(w.path(recordsLog)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(w.dir, LoadOptions{Parts: PartCodings, Docs: map[string]bool{"dA": true}, NoMentions: true})
+	if !errors.Is(err, ErrNoProjection) {
+		t.Errorf("records.log lost: %v, want ErrNoProjection", err)
 	}
 }

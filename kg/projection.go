@@ -562,6 +562,11 @@ type LoadOptions struct {
 	// those instead of decoding every coding of the project. Recodes
 	// and removals of the codings left out are skipped.
 	Docs, Codings map[string]bool
+	// NoMentions leaves out the mentions, and so does not read the
+	// entity changes they follow (records.log) when the replay reads
+	// no other records: a writer that checks the codings of one
+	// document needs only those. Codings leaves them out too.
+	NoMentions bool
 	// Tail, if not nil, returns the entries of the record after the
 	// position the projection has applied (a writer killed before it
 	// applied them leaves them there until the next writer does), and
@@ -581,7 +586,8 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 	if ok {
 		lim = pos.Sizes
 	}
-	r := &replay{parts: opt.Parts, touching: opt.Touching, docs: opt.Docs, ids: opt.Codings, codes: map[string]int{}, lim: lim}
+	r := &replay{parts: opt.Parts, touching: opt.Touching, docs: opt.Docs, ids: opt.Codings, codes: map[string]int{}, lim: lim,
+		noMentions: opt.NoMentions || opt.Codings != nil}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
 	var tail []*coding.Event
 	if opt.Tail != nil && ok {
@@ -607,7 +613,14 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		{codingsLog, PartCodings},
 	} {
 		if opt.Parts&f.parts == 0 {
-			if f.name == recordsLog && opt.Parts&PartCodings != 0 {
+			if f.name == recordsLog && opt.Parts&PartCodings != 0 && r.noMentions {
+				// No mentions to follow the entity changes; but a lost
+				// log is still the caller's to know (and a writer's to
+				// rebuild before it appends).
+				if _, err := os.Stat(filepath.Join(graphDir, recordsLog)); errors.Is(err, fs.ErrNotExist) {
+					return nil, ErrNoProjection
+				}
+			} else if f.name == recordsLog && opt.Parts&PartCodings != 0 {
 				// Mentions follow the merges and removals of entities,
 				// which records.log keeps.
 				ec, err := loadEntityChanges(filepath.Join(graphDir, recordsLog), lim, nil)
@@ -781,7 +794,7 @@ func (r *replay) wants(l []byte) bool {
 	}
 	switch l[0] {
 	case 'C', 'M':
-		if r.parts&PartCodings == 0 {
+		if r.parts&PartCodings == 0 || l[0] == 'M' && r.noMentions {
 			return false
 		}
 		if !r.filtered() {
@@ -833,15 +846,17 @@ type replay struct {
 	parts    Part
 	touching map[string]bool // see LoadOptions
 	docs     map[string]bool // see LoadOptions.Docs
-	ids      map[string]bool // see LoadOptions.Codings
-	v        coding.View
-	codings  map[string]int // id -> index in v.Codings; nil until needed
-	removed  int
-	asserts  map[string]int // id -> index in v.Assertions; nil until needed
-	codes    map[string]int
-	aliases  []coding.SpeakerAlias // in the record's order, removals too
-	al       assertionParser
-	ents     entityChanges // applied at the end (settle)
+	// noMentions: see LoadOptions.NoMentions
+	noMentions bool
+	ids        map[string]bool // see LoadOptions.Codings
+	v          coding.View
+	codings    map[string]int // id -> index in v.Codings; nil until needed
+	removed    int
+	asserts    map[string]int // id -> index in v.Assertions; nil until needed
+	codes      map[string]int
+	aliases    []coding.SpeakerAlias // in the record's order, removals too
+	al         assertionParser
+	ents       entityChanges // applied at the end (settle)
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
 	// end by nearEntities.
@@ -930,6 +945,9 @@ func (r *replay) apply(line string) error {
 	switch kind {
 	case "C", "M":
 		id, rec, _ := strings.Cut(rest, "\t")
+		if kind == "M" && r.noMentions {
+			return nil
+		}
 		if r.filtered() && !r.keepCoding(kind, id, rec) {
 			return nil
 		}

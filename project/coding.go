@@ -338,7 +338,7 @@ func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c 
 	if err := p.resolveSpans(ctx, []*coding.Span{&r.Span}); err != nil {
 		return c, false, err
 	}
-	have, err := p.someCodings(kg.LoadOptions{Docs: map[string]bool{r.Span.Doc: true}})
+	have, err := p.someCodings(kg.LoadOptions{Docs: map[string]bool{r.Span.Doc: true}, NoMentions: true})
 	if err != nil {
 		return c, false, err
 	}
