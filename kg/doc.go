@@ -160,7 +160,11 @@
 // replayed). These matter more than they seem: a command is a new process,
 // and on the machines qualgraph runs on the first touch of each page of
 // fresh memory costs microseconds, a megabyte milliseconds, so a command
-// takes time in proportion to the memory it touches.
+// takes time in proportion to the memory it touches. A replay of a few
+// documents' codings (LoadOptions.Docs: the check before a span is coded)
+// reads only their lines, through codings.idx, an index of codings.log by
+// document that readers build, check against the log and follow as it
+// grows (docindex.go); it is derived from the log alone, never the truth.
 //
 // # Evidence quotes
 //

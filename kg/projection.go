@@ -247,32 +247,34 @@ func LoadDocuments(graphDir string) ([]*corpus.Document, error) {
 // does not decode every document's. It returns ErrNoProjection where
 // LoadDocuments would for the documents found.
 func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
-	name, data, err := readDocsLog(graphDir)
-	if err != nil {
-		return nil, err
-	}
+	// The log is read line by line, twice, rather than whole: a megabyte
+	// of fresh memory costs more than reading it again from the page
+	// cache.
+	tab := []byte{'\t'}
 	// First the names (D and X lines, no JSON), to know which ids to find.
 	var byID bool
 	byName := map[string]bool{}
-	for rest := data; rest != ""; {
-		var l string
-		l, rest, _ = strings.Cut(rest, "\n")
-		kind, f, _ := strings.Cut(l, "\t")
-		switch kind {
+	name, err := scanDocsLog(graphDir, func(_ int, l []byte) error {
+		kind, f, _ := bytes.Cut(l, tab)
+		switch string(kind) {
 		case "D":
-			id, n, _ := strings.Cut(f, "\t")
-			id = unescapeField(id)
-			byID = byID || id == ref
-			if unescapeField(n) == ref {
-				byName[id] = true
+			id, n, _ := bytes.Cut(f, tab)
+			id2 := unescapeField(string(id))
+			byID = byID || id2 == ref
+			if unescapeField(string(n)) == ref {
+				byName[id2] = true
 			} else {
-				delete(byName, id)
+				delete(byName, id2)
 			}
 		case "X":
-			id := unescapeField(f)
+			id := unescapeField(string(f))
 			byID = byID && id != ref
 			delete(byName, id)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	want := map[string]*corpus.Document{}
 	if byID {
@@ -286,52 +288,54 @@ func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
 		return nil, nil
 	}
 	// The JSON of a wanted record holds its id as json.Marshal writes it.
-	quoted := make([]string, 0, len(want))
+	quoted := make([][]byte, 0, len(want))
 	for id := range want {
 		b, _ := json.Marshal(id)
-		quoted = append(quoted, string(b))
+		quoted = append(quoted, b)
 	}
-	for line := 1; data != ""; line++ {
-		l, rest, _ := strings.Cut(data, "\n")
-		data = rest
-		kind, f, _ := strings.Cut(l, "\t")
-		switch kind {
+	_, err = scanDocsLog(graphDir, func(line int, l []byte) error {
+		kind, f, _ := bytes.Cut(l, tab)
+		switch string(kind) {
 		case "E":
-			if !slices.ContainsFunc(quoted, func(q string) bool { return strings.Contains(f, q) }) {
-				continue
+			if !slices.ContainsFunc(quoted, func(q []byte) bool { return bytes.Contains(f, q) }) {
+				return nil
 			}
 			d := &corpus.Document{}
-			if err := json.Unmarshal([]byte(f), d); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad document record: %v", name, line, err)
+			if err := json.Unmarshal(f, d); err != nil {
+				return fmt.Errorf("%s:%d: bad document record: %v", name, line, err)
 			}
 			if _, ok := want[d.ID]; !ok {
-				continue
+				return nil
 			}
 			if d.Attrs == nil {
 				d.Attrs = corpus.Attrs{}
 			}
 			want[d.ID] = d
 		case "V":
-			id, js, _ := strings.Cut(f, "\t")
-			d := want[unescapeField(id)]
+			id, js, _ := bytes.Cut(f, tab)
+			d := want[unescapeField(string(id))]
 			if d == nil {
-				continue // not wanted, or an older projection's document
+				return nil // not wanted, or an older projection's document
 			}
 			var attrs corpus.Attrs
-			if err := json.Unmarshal([]byte(js), &attrs); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad attributes record", name, line)
+			if err := json.Unmarshal(js, &attrs); err != nil {
+				return fmt.Errorf("%s:%d: bad attributes record", name, line)
 			}
 			for k, v := range attrs {
 				d.Attrs[k] = v
 			}
 		case "X":
-			if id := unescapeField(f); want[id] != nil {
+			if id := unescapeField(string(f)); want[id] != nil {
 				want[id] = nil // removed, then imported again
 			}
 		case "", "D":
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
+			return fmt.Errorf("%s:%d: unknown line kind %q", name, line, kind)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*corpus.Document, 0, len(want))
 	for _, d := range want {
@@ -342,6 +346,32 @@ func FindDocuments(graphDir, ref string) ([]*corpus.Document, error) {
 	}
 	slices.SortFunc(out, func(a, b *corpus.Document) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// scanDocsLog calls fn with each line of docs.log in graphDir (without its
+// newline, valid only during the call) up to the projection's position,
+// and returns the log's name; ErrNoProjection if there is none.
+func scanDocsLog(graphDir string, fn func(line int, l []byte) error) (string, error) {
+	name := filepath.Join(graphDir, docsLog)
+	lim, err := readLimits(graphDir)
+	if err != nil {
+		return name, err
+	}
+	f, _, err := openLimited(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return name, ErrNoProjection
+	} else if err != nil {
+		return name, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
+	for line := 1; sc.Scan(); line++ {
+		if err := fn(line, sc.Bytes()); err != nil {
+			return name, err
+		}
+	}
+	return name, sc.Err()
 }
 
 // RebuildDocNames writes the projection's document names (docs.log) afresh
@@ -532,6 +562,11 @@ type LoadOptions struct {
 	// those instead of decoding every coding of the project. Recodes
 	// and removals of the codings left out are skipped.
 	Docs, Codings map[string]bool
+	// NoMentions leaves out the mentions, and so does not read the
+	// entity changes they follow (records.log) when the replay reads
+	// no other records: a writer that checks the codings of one
+	// document needs only those. Codings leaves them out too.
+	NoMentions bool
 	// Tail, if not nil, returns the entries of the record after the
 	// position the projection has applied (a writer killed before it
 	// applied them leaves them there until the next writer does), and
@@ -551,7 +586,8 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 	if ok {
 		lim = pos.Sizes
 	}
-	r := &replay{parts: opt.Parts, touching: opt.Touching, docs: opt.Docs, ids: opt.Codings, codes: map[string]int{}, lim: lim}
+	r := &replay{parts: opt.Parts, touching: opt.Touching, docs: opt.Docs, ids: opt.Codings, codes: map[string]int{}, lim: lim,
+		noMentions: opt.NoMentions || opt.Codings != nil}
 	r.deferEntities = opt.NearEntities && opt.Touching != nil && opt.Parts&PartEntities != 0
 	var tail []*coding.Event
 	if opt.Tail != nil && ok {
@@ -577,7 +613,14 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 		{codingsLog, PartCodings},
 	} {
 		if opt.Parts&f.parts == 0 {
-			if f.name == recordsLog && opt.Parts&PartCodings != 0 {
+			if f.name == recordsLog && opt.Parts&PartCodings != 0 && r.noMentions {
+				// No mentions to follow the entity changes; but a lost
+				// log is still the caller's to know (and a writer's to
+				// rebuild before it appends).
+				if _, err := os.Stat(filepath.Join(graphDir, recordsLog)); errors.Is(err, fs.ErrNotExist) {
+					return nil, ErrNoProjection
+				}
+			} else if f.name == recordsLog && opt.Parts&PartCodings != 0 {
 				// Mentions follow the merges and removals of entities,
 				// which records.log keeps.
 				ec, err := loadEntityChanges(filepath.Join(graphDir, recordsLog), lim, nil)
@@ -587,6 +630,9 @@ func Load(graphDir string, opt LoadOptions) (*coding.View, error) {
 				r.ents = *ec
 			}
 			continue
+		}
+		if f.name == codingsLog && r.docsIndexed(graphDir) {
+			continue // a few documents' lines, through codings.idx
 		}
 		if err := r.file(filepath.Join(graphDir, f.name)); err != nil {
 			return nil, err
@@ -748,7 +794,7 @@ func (r *replay) wants(l []byte) bool {
 	}
 	switch l[0] {
 	case 'C', 'M':
-		if r.parts&PartCodings == 0 {
+		if r.parts&PartCodings == 0 || l[0] == 'M' && r.noMentions {
 			return false
 		}
 		if !r.filtered() {
@@ -800,15 +846,17 @@ type replay struct {
 	parts    Part
 	touching map[string]bool // see LoadOptions
 	docs     map[string]bool // see LoadOptions.Docs
-	ids      map[string]bool // see LoadOptions.Codings
-	v        coding.View
-	codings  map[string]int // id -> index in v.Codings; nil until needed
-	removed  int
-	asserts  map[string]int // id -> index in v.Assertions; nil until needed
-	codes    map[string]int
-	aliases  []coding.SpeakerAlias // in the record's order, removals too
-	al       assertionParser
-	ents     entityChanges // applied at the end (settle)
+	// noMentions: see LoadOptions.NoMentions
+	noMentions bool
+	ids        map[string]bool // see LoadOptions.Codings
+	v          coding.View
+	codings    map[string]int // id -> index in v.Codings; nil until needed
+	removed    int
+	asserts    map[string]int // id -> index in v.Assertions; nil until needed
+	codes      map[string]int
+	aliases    []coding.SpeakerAlias // in the record's order, removals too
+	al         assertionParser
+	ents       entityChanges // applied at the end (settle)
 
 	// With LoadOptions.NearEntities, the entity lines, decoded at the
 	// end by nearEntities.
@@ -897,6 +945,9 @@ func (r *replay) apply(line string) error {
 	switch kind {
 	case "C", "M":
 		id, rec, _ := strings.Cut(rest, "\t")
+		if kind == "M" && r.noMentions {
+			return nil
+		}
 		if r.filtered() && !r.keepCoding(kind, id, rec) {
 			return nil
 		}
@@ -1233,6 +1284,11 @@ func (s *Store) rebuildProjection(quote QuoteFunc) error {
 	for _, d := range docs {
 		line(docLine(d.ID, d.Name))
 		line(metaLine(d))
+	}
+	// The index of codings.log by document goes first: readers would
+	// find it stale all the same (docindex.go), but need not look.
+	if err := removeDocIndex(s.dir); err != nil {
+		return err
 	}
 	for _, name := range []string{docsLog, quotesLog, codingsLog, recordsLog, codesLog} {
 		if err := atomicfile.WriteFile(filepath.Join(s.dir, name), []byte(files[name].String())); err != nil {

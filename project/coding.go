@@ -302,6 +302,12 @@ func (p *Project) code(ctx context.Context, reqs []CodeRequest, by, op string) (
 	if err := p.resolveSpans(ctx, spans); err != nil {
 		return nil, err
 	}
+	return p.recordCodings(reqs, by, op)
+}
+
+// recordCodings records codings of requests already checked, their spans
+// naming their documents by id.
+func (p *Project) recordCodings(reqs []CodeRequest, by, op string) ([]coding.Coding, error) {
 	ch := coding.NewChange(by, op, fmt.Sprintf("coded %d spans", len(reqs)))
 	cs := make([]coding.Coding, len(reqs))
 	for i, r := range reqs {
@@ -332,7 +338,7 @@ func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c 
 	if err := p.resolveSpans(ctx, []*coding.Span{&r.Span}); err != nil {
 		return c, false, err
 	}
-	have, err := p.someCodings(kg.LoadOptions{Docs: map[string]bool{r.Span.Doc: true}})
+	have, err := p.someCodings(kg.LoadOptions{Docs: map[string]bool{r.Span.Doc: true}, NoMentions: true})
 	if err != nil {
 		return c, false, err
 	}
@@ -341,7 +347,8 @@ func (p *Project) CodeOne(ctx context.Context, r CodeRequest, by, op string) (c 
 			return old, true, nil
 		}
 	}
-	cs, err := p.code(ctx, []CodeRequest{r}, by, op)
+	// Checked and resolved above: the document is not looked up again.
+	cs, err := p.recordCodings([]CodeRequest{r}, by, op)
 	if err != nil {
 		return c, false, err
 	}
