@@ -3,10 +3,12 @@ package project
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/internal/pgstore"
@@ -64,6 +66,11 @@ func MigrateToDB(ctx context.Context, dir, dsn string, progress MigrateProgress)
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
 	if err := writeSettings(ctx, st, p.Meta, ont); err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	// A database the project was moved out of (MigrateToLocal) takes
+	// changes again.
+	if err := st.SetMeta(ctx, movedOutKey, ""); err != nil {
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
 	// The database holds the project: the folder becomes its cache.
@@ -250,12 +257,28 @@ func rebuildCache(dir string) error {
 	return p.Close()
 }
 
+// MigrateBackOptions are the options of MigrateToLocal.
+type MigrateBackOptions struct {
+	Progress MigrateProgress // if not nil, called as entries are copied
+	// Drop removes the project's tables from the database once the
+	// folder holds the project (pgstore.Store.Drop); the database itself
+	// stays, for its owner to drop.
+	Drop bool
+}
+
 // MigrateToLocal moves the project whose cache is dir out of its database
 // back into the folder: record.log gets the database's entries, sources/
-// their sources, and the derived stores are made afresh from them. The
-// database is left as it was (drop it when done with it). It holds the
-// project's lock and the database's writer lock throughout.
-func MigrateToLocal(ctx context.Context, dir string, progress MigrateProgress) error {
+// their sources, and the derived stores are made afresh from them. It
+// holds the project's lock and the database's writer lock throughout.
+//
+// By default the database keeps the project as it was, a copy to fall
+// back on, marked as moved out: from then on it refuses every change
+// (ErrMovedOut), so that a server or cache folder still pointed at it
+// cannot take changes the folder would never see; it can still be read,
+// dumped, or migrated into again. With opt.Drop its tables are dropped
+// instead.
+func MigrateToLocal(ctx context.Context, dir string, opt MigrateBackOptions) error {
+	progress := opt.Progress
 	p, err := Open(dir, ReadWrite)
 	if err != nil {
 		return err
@@ -336,7 +359,17 @@ func MigrateToLocal(ctx context.Context, dir string, progress MigrateProgress) e
 		os.RemoveAll(srcDir)
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
+	// Still under the writer lock, so that no change slips in between
+	// the copy and the mark.
+	abs, _ := filepath.Abs(dir)
+	mark, _ := json.Marshal(movedOut{Dir: abs, Seq: head.Seq, At: time.Now().UTC()})
+	if err := pg.st.SetMeta(ctx, movedOutKey, string(mark)); err != nil {
+		os.Remove(tmp)
+		os.RemoveAll(srcDir)
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
 	meta := p.Meta
+	dsn := dbDSN(meta)
 	meta.DB, meta.DBProject = "", ""
 	if err := errors.Join(p.be.close(), p.closeStores()); err != nil {
 		return err
@@ -352,5 +385,92 @@ func MigrateToLocal(ctx context.Context, dir string, progress MigrateProgress) e
 	}
 	p.lock.release()
 	p = nil
-	return rebuildCache(dir)
+	if err := rebuildCache(dir); err != nil {
+		return err
+	}
+	if opt.Drop {
+		if err := dropMovedOut(ctx, dsn, head.Seq); err != nil {
+			return fmt.Errorf("migrate %s: the project is back in the folder, but the database keeps it: %w", dir, err)
+		}
+	}
+	return nil
 }
+
+// movedOutKey is the setting that marks a database whose project was
+// moved back into a folder (MigrateToLocal).
+const movedOutKey = "moved-out"
+
+// movedOut is the value of movedOutKey: where the project went, after
+// which entry, when.
+type movedOut struct {
+	Dir string    `json:"dir"`
+	Seq uint64    `json:"seq"`
+	At  time.Time `json:"at"`
+}
+
+// ErrMovedOut is wrapped by the error of a change to a project whose
+// database it was moved out of (migrate --to bbolt).
+var ErrMovedOut = errors.New("the project was moved out of this database")
+
+// MovedOutError refuses a change to a database the project was moved
+// out of.
+type MovedOutError struct {
+	DB  string // the database, without password
+	Dir string // the folder it went to
+	At  time.Time
+}
+
+func (e *MovedOutError) Error() string {
+	return fmt.Sprintf("%s: %v into the folder %s on %s (qualgraph migrate --to bbolt): it takes no more changes; work in that folder, or move the project into a database again",
+		e.DB, ErrMovedOut, e.Dir, e.At.Format(time.RFC3339))
+}
+
+// Unwrap returns ErrMovedOut.
+func (e *MovedOutError) Unwrap() error { return ErrMovedOut }
+
+// checkMovedOut returns a *MovedOutError if the database st was marked as
+// moved out.
+func checkMovedOut(ctx context.Context, st *pgstore.Store, db string) error {
+	v, ok, err := st.Meta(ctx, movedOutKey)
+	if err != nil || !ok || v == "" {
+		return err
+	}
+	var m movedOut
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return fmt.Errorf("%s: project setting %s: %w", db, movedOutKey, err)
+	}
+	return &MovedOutError{DB: db, Dir: m.Dir, At: m.At}
+}
+
+// dropMovedOut drops the project's tables in the database at dsn, which
+// MigrateToLocal marked as moved out after entry seq, if it still is and
+// holds no entry after it.
+func dropMovedOut(ctx context.Context, dsn string, seq uint64) error {
+	st, err := pgstore.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	unlock, err := st.LockWriters(ctx, LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := checkMovedOut(ctx, st, RedactDSN(dsn)); err == nil {
+		return errors.New("it is not marked as moved out")
+	} else if !errors.Is(err, ErrMovedOut) {
+		return err
+	}
+	head, err := st.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head.Seq != seq {
+		return fmt.Errorf("it holds %d entries, the folder %d", head.Seq, seq)
+	}
+	return st.Drop(ctx)
+}
+
+// ReadMeta reads the project file of the project in dir without opening
+// the project: its name, and for a cache folder the database it names.
+func ReadMeta(dir string) (Meta, error) { return readMeta(dir) }
