@@ -13,13 +13,17 @@ import (
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/record"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 // Migration moves a project between its folder and a PostgreSQL database
 // (issue 11). Both directions copy the record entry by entry, in order,
 // with the sources each import entry names, so that the project on the
-// other side has the same record, byte for byte, and so the same answers;
-// the derived stores are then made afresh from it.
+// other side has the same record, byte for byte, and so the same answers.
+// The derived stores (projection, graph, index) hold the same entries on
+// either side: when they hold the whole record they stay, moved to the
+// same entries' positions in the other record (keepDerived); otherwise
+// they are made afresh from it.
 
 // MigrateProgress, if not nil, is called as a migration copies entries:
 // entries copied, entries to copy.
@@ -35,8 +39,8 @@ const (
 // MigrateToDB moves the local project in dir into the PostgreSQL database
 // at dsn, which must be empty (or hold an interrupted migration of this
 // same project, which it resumes), and turns dir into the database's
-// cache: record.log and sources/ go, the derived stores are made afresh
-// from the database's record. The entries are written in batches, each
+// cache: record.log and sources/ go, the derived stores stay or are made
+// afresh from the database's record. The entries are written in batches, each
 // one transaction; a migration that fails part way leaves dir as it was
 // and the database with a prefix of the record, and running it again
 // goes on from there. It holds the project's lock throughout.
@@ -62,6 +66,7 @@ func MigrateToDB(ctx context.Context, dir, dsn string, progress MigrateProgress)
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
 	defer st.Close()
+	head := p.be.appendHead()
 	if err := p.copyToDB(ctx, st, progress); err != nil {
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
@@ -85,8 +90,19 @@ func MigrateToDB(ctx context.Context, dir, dsn string, progress MigrateProgress)
 	if err := writeMeta(dir, meta); err != nil {
 		return err
 	}
-	if err := resetDerived(dir, pgstore.Start); err != nil {
+	// The derived stores hold the same entries: they stay, at the same
+	// entries' positions in the database (which reads by number only, so
+	// that a kill before this is harmless); else they are made afresh.
+	kept, err := keepDerived(dir, head.Seq, func(seq uint64) (record.Position, bool) {
+		return record.Position{Seq: seq, Offset: int64(seq)}, true
+	})
+	if err != nil {
 		return err
+	}
+	if !kept {
+		if err := resetDerived(dir, pgstore.Start); err != nil {
+			return err
+		}
 	}
 	err = errors.Join(os.Remove(filepath.Join(dir, RecordFile)), os.RemoveAll(filepath.Join(dir, SourcesDir)))
 	p.lock.release()
@@ -268,7 +284,7 @@ type MigrateBackOptions struct {
 
 // MigrateToLocal moves the project whose cache is dir out of its database
 // back into the folder: record.log gets the database's entries, sources/
-// their sources, and the derived stores are made afresh from them. It
+// their sources, and the derived stores stay or are made afresh. It
 // holds the project's lock and the database's writer lock throughout.
 //
 // By default the database keeps the project as it was, a copy to fall
@@ -311,13 +327,19 @@ func MigrateToLocal(ctx context.Context, dir string, opt MigrateBackOptions) err
 	if err != nil {
 		return err
 	}
+	// The derived stores may stay (keepDerived): the local positions of
+	// the entries they are at are noted as the entries are written.
+	ipos, _, _ := readIndexPositionAt(filepath.Join(dir, IndexDir))
+	at := map[uint64]record.Position{}
 	var batch [][]byte
+	var batchEnd uint64 // the number of the batch's last entry
 	size := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		_, err := log.Append(batch...)
+		pos, err := log.Append(batch...)
+		at[batchEnd] = pos
 		batch, size = nil, 0
 		return err
 	}
@@ -335,9 +357,9 @@ func MigrateToLocal(ctx context.Context, dir string, opt MigrateBackOptions) err
 				return err
 			}
 		}
-		batch = append(batch, payload)
+		batch, batchEnd = append(batch, payload), end.Seq
 		size += len(payload)
-		if len(batch) >= migrateBatch || size >= migrateBytes {
+		if len(batch) >= migrateBatch || size >= migrateBytes || end.Seq == ipos.Seq {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -374,14 +396,28 @@ func MigrateToLocal(ctx context.Context, dir string, opt MigrateBackOptions) err
 	if err := errors.Join(p.be.close(), p.closeStores()); err != nil {
 		return err
 	}
+	// Before the folder reads record.log: the database ignores the
+	// byte offsets of these positions, should this be killed here.
+	kept, err := keepDerived(dir, head.Seq, func(seq uint64) (record.Position, bool) {
+		if seq == 0 {
+			return record.Start, true
+		}
+		pos, ok := at[seq]
+		return pos, ok
+	})
+	if err != nil {
+		return err
+	}
 	if err := os.Rename(tmp, name); err != nil {
 		return err
 	}
 	if err := writeMeta(dir, meta); err != nil {
 		return err
 	}
-	if err := resetDerived(dir, record.Start); err != nil {
-		return err
+	if !kept {
+		if err := resetDerived(dir, record.Start); err != nil {
+			return err
+		}
 	}
 	p.lock.release()
 	p = nil
@@ -474,3 +510,48 @@ func dropMovedOut(ctx context.Context, dsn string, seq uint64) error {
 // ReadMeta reads the project file of the project in dir without opening
 // the project: its name, and for a cache folder the database it names.
 func ReadMeta(dir string) (Meta, error) { return readMeta(dir) }
+
+// keepDerived moves the derived stores of dir (the projection, the graph
+// and the index) to the positions of the same entries in the record the
+// project moves to, which at gives: the position after entry seq there.
+// It does so only if they hold the whole record up to entry head (the
+// index, up to the last entry that changed documents) and the projection's
+// logs are as long as its position says, and returns whether it did;
+// otherwise it changes nothing, and the caller makes them afresh.
+func keepDerived(dir string, head uint64, at func(seq uint64) (record.Position, bool)) (bool, error) {
+	gdir, idir := filepath.Join(dir, GraphDir), filepath.Join(dir, IndexDir)
+	pp, pok, perr := kg.ReadPosition(gdir)
+	gp, gerr := kg.ReadGraphPosition(gdir)
+	ip, iok, ierr := readIndexPositionAt(idir)
+	if perr != nil || gerr != nil || ierr != nil || !pok || !iok ||
+		pp.Seq != head || gp.Seq != head || ip.Seq < pp.LastDocs || ip.Seq > head {
+		return false, nil
+	}
+	logs, err := filepath.Glob(filepath.Join(gdir, "*.log"))
+	if err != nil {
+		return false, err
+	}
+	for _, name := range logs {
+		fi, err := os.Stat(name)
+		if err != nil || fi.Size() != pp.Sizes[filepath.Base(name)] {
+			return false, nil // a writer's leftovers, or a log the position does not know
+		}
+	}
+	ipos, iok := at(ip.Seq)
+	hpos, hok := at(head)
+	if !iok || !hok {
+		return false, nil
+	}
+	// The index first and the projection last: a kill part way leaves
+	// positions with the right numbers, which the database reads by.
+	if err := writeIndexPosition(idir, IndexPosition{Position: ipos, Docs: ip.Docs}); err != nil {
+		return false, err
+	}
+	if err := kg.SetGraphPosition(gdir, hpos); err != nil {
+		return false, err
+	}
+	if err := kg.OpenProjection(gdir).SetPosition(hpos); err != nil {
+		return false, err
+	}
+	return true, nil
+}

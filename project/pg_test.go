@@ -14,6 +14,7 @@ import (
 	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/pgtest"
 	"github.com/qualgraph/qualgraph/internal/record"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 func TestRedactDSN(t *testing.T) {
@@ -374,6 +375,79 @@ func TestMigrateBack(t *testing.T) {
 			if err := codeOne(other, 1); err != nil {
 				t.Fatalf("a write through the other cache once the project is back: %v", err)
 			}
+		})
+	}
+}
+
+// TestMigrateKeepsDerived checks that a migration each way keeps the
+// graph and the index the folder holds, which hold the same entries,
+// instead of making them afresh, and that the project then checks clean
+// and takes changes; and that stores behind the record are made afresh.
+func TestMigrateKeepsDerived(t *testing.T) {
+	ctx := context.Background()
+	bolt := func(dir string) os.FileInfo {
+		fi, err := os.Stat(filepath.Join(dir, GraphDir, "indexes.bolt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	checkAndCode := func(t *testing.T, dir string, start int) {
+		t.Helper()
+		p, err := Open(dir, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		r, err := p.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Problems) > 0 {
+			t.Fatalf("check: %+v", r.Problems)
+		}
+		v, err := p.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: v.Codings[0].Doc, Start: start, End: start + 4}, Code: "Framing"}}, "bo", "code"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		keep bool
+	}{{"Kept", true}, {"GraphBehind", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			dir := pgTestProject(t)
+			if !c.keep {
+				// As if the graph had not applied the last entry.
+				gp, err := kg.ReadGraphPosition(filepath.Join(dir, GraphDir))
+				if err != nil {
+					t.Fatal(err)
+				}
+				gp.Seq--
+				if err := kg.SetGraphPosition(filepath.Join(dir, GraphDir), gp); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := bolt(dir)
+			if err := MigrateToDB(ctx, dir, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := os.SameFile(before, bolt(dir)); got != c.keep {
+				t.Errorf("into the database: the graph kept is %v, want %v", got, c.keep)
+			}
+			checkAndCode(t, dir, 12)
+			before = bolt(dir)
+			if err := MigrateToLocal(ctx, dir, MigrateBackOptions{Drop: true}); err != nil {
+				t.Fatal(err)
+			}
+			if !os.SameFile(before, bolt(dir)) {
+				t.Error("back into the folder: the graph was made afresh, want it kept")
+			}
+			checkAndCode(t, dir, 20)
 		})
 	}
 }
