@@ -95,6 +95,10 @@ func (b *pgBackend) openAppend(ctx context.Context, _ record.Position) (record.P
 		}
 		b.unlock = unlock
 	}
+	if err := checkMovedOut(ctx, b.st, b.db); err != nil {
+		b.closeAppend()
+		return pgstore.Start, err
+	}
 	head, err := b.st.Head(ctx)
 	if err != nil {
 		b.closeAppend()

@@ -14,6 +14,7 @@ import (
 	"github.com/qualgraph/qualgraph/internal/pgstore"
 	"github.com/qualgraph/qualgraph/internal/pgtest"
 	"github.com/qualgraph/qualgraph/internal/record"
+	"github.com/qualgraph/qualgraph/kg"
 )
 
 func TestRedactDSN(t *testing.T) {
@@ -120,7 +121,7 @@ func TestMigrateResumes(t *testing.T) {
 	if err := MigrateToDB(ctx, dir, dsn, nil); err != nil {
 		t.Fatalf("migrate after an interruption: %v", err)
 	}
-	if err := MigrateToLocal(ctx, dir, nil); err != nil {
+	if err := MigrateToLocal(ctx, dir, MigrateBackOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, RecordFile))
@@ -305,5 +306,148 @@ func TestViewSeesOtherFolders(t *testing.T) {
 		if len(v.Codings) != i+1 || v.Codings[i].ID != cs[0].ID {
 			t.Fatalf("after coding %d through the other folder, the view holds %d codings, want %d ending with %s", i+1, len(v.Codings), i+1, cs[0].ID)
 		}
+	}
+}
+
+// TestMigrateBack checks what migrate --to bbolt leaves in the database:
+// by default the project as it was, readable, refusing every change (a
+// cache folder still pointed at it must not take changes the folder moved
+// back never sees) until the project is migrated into it again; with
+// Drop, no project at all.
+func TestMigrateBack(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		drop bool
+	}{{"Keep", false}, {"Drop", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			dir := pgTestProject(t)
+			if err := MigrateToDB(ctx, dir, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			other := filepath.Join(t.TempDir(), "other")
+			if err := Init(other, InitOptions{DB: dsn, Join: true}); err != nil {
+				t.Fatal(err)
+			}
+			if err := MigrateToLocal(ctx, dir, MigrateBackOptions{Drop: c.drop}); err != nil {
+				t.Fatal(err)
+			}
+			codeOne := func(dir string, start int) error {
+				p, err := Open(dir, ReadWrite)
+				if err != nil {
+					return err
+				}
+				defer p.Close()
+				v, err := p.View(false)
+				if err != nil {
+					return err
+				}
+				if len(v.Codings) != 3+start {
+					t.Errorf("%s: %d codings before the write, want %d", dir, len(v.Codings), 3+start)
+				}
+				_, err = p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: v.Codings[0].Doc, Start: 10 + start, End: 20 + start}, Code: "Lobbying"}}, "bo", "code")
+				return err
+			}
+			if err := codeOne(dir, 0); err != nil {
+				t.Fatalf("a write in the folder moved back: %v", err)
+			}
+			if c.drop {
+				_, err := pgstore.Open(ctx, dsn)
+				if !errors.Is(err, pgstore.ErrNotProject) {
+					t.Fatalf("the database after migrate back with Drop: %v, want %v", err, pgstore.ErrNotProject)
+				}
+				if _, err := Open(other, ReadOnly); err == nil {
+					t.Fatal("a cache folder of the dropped project opens")
+				}
+				return
+			}
+			err := codeOne(other, 0)
+			var moved *MovedOutError
+			if !errors.As(err, &moved) || !errors.Is(err, ErrMovedOut) || !strings.Contains(err.Error(), filepath.Base(dir)) {
+				t.Fatalf("a write through another cache of the database moved out of: %v, want a %T naming %s", err, moved, dir)
+			}
+			// Moved into the database again, it takes the folder's
+			// changes and new ones.
+			if err := MigrateToDB(ctx, dir, dsn, nil); err != nil {
+				t.Fatalf("migrate into the database moved out of: %v", err)
+			}
+			if err := codeOne(other, 1); err != nil {
+				t.Fatalf("a write through the other cache once the project is back: %v", err)
+			}
+		})
+	}
+}
+
+// TestMigrateKeepsDerived checks that a migration each way keeps the
+// graph and the index the folder holds, which hold the same entries,
+// instead of making them afresh, and that the project then checks clean
+// and takes changes; and that stores behind the record are made afresh.
+func TestMigrateKeepsDerived(t *testing.T) {
+	ctx := context.Background()
+	bolt := func(dir string) os.FileInfo {
+		fi, err := os.Stat(filepath.Join(dir, GraphDir, "indexes.bolt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	checkAndCode := func(t *testing.T, dir string, start int) {
+		t.Helper()
+		p, err := Open(dir, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		r, err := p.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Problems) > 0 {
+			t.Fatalf("check: %+v", r.Problems)
+		}
+		v, err := p.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Code(ctx, []CodeRequest{{Span: coding.Span{Doc: v.Codings[0].Doc, Start: start, End: start + 4}, Code: "Framing"}}, "bo", "code"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		keep bool
+	}{{"Kept", true}, {"GraphBehind", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			dsn := pgtest.DSN(t)
+			dir := pgTestProject(t)
+			if !c.keep {
+				// As if the graph had not applied the last entry.
+				gp, err := kg.ReadGraphPosition(filepath.Join(dir, GraphDir))
+				if err != nil {
+					t.Fatal(err)
+				}
+				gp.Seq--
+				if err := kg.SetGraphPosition(filepath.Join(dir, GraphDir), gp); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := bolt(dir)
+			if err := MigrateToDB(ctx, dir, dsn, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := os.SameFile(before, bolt(dir)); got != c.keep {
+				t.Errorf("into the database: the graph kept is %v, want %v", got, c.keep)
+			}
+			checkAndCode(t, dir, 12)
+			before = bolt(dir)
+			if err := MigrateToLocal(ctx, dir, MigrateBackOptions{Drop: true}); err != nil {
+				t.Fatal(err)
+			}
+			if !os.SameFile(before, bolt(dir)) {
+				t.Error("back into the folder: the graph was made afresh, want it kept")
+			}
+			checkAndCode(t, dir, 20)
+		})
 	}
 }

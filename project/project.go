@@ -90,7 +90,9 @@
 // record moved by another writer; WriteAfter and the claimed keys hold
 // the database to it should a writer not take the lock. Changes (a
 // channel of pgstore.Listen) tell a long-running process that another
-// wrote. MigrateToLocal moves a project back into its folder.
+// wrote. MigrateToLocal moves a project back into its folder; the
+// database keeps it, marked as moved out, and refuses changes from then
+// on (ErrMovedOut), unless it drops it (MigrateBackOptions.Drop).
 //
 // # Readers and writers
 //

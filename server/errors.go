@@ -70,6 +70,7 @@ var errorKinds = []struct {
 	{ErrNotFound, KindNotFound},
 	{ErrBadRequest, KindInvalid},
 	{project.ErrLocked, KindLocked},
+	{project.ErrMovedOut, KindConflict},
 	{coding.ErrConflict, KindConflict},
 	{coding.ErrDuplicate, KindConflict},
 	{coding.ErrPromoted, KindConflict},

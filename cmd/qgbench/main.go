@@ -4,7 +4,7 @@
 // assertions; package internal/benchproj), and times whole qualgraph
 // processes against each target, printing a table (or JSON with -json).
 //
-//	go run ./cmd/qgbench [-dir DIR] [-runs N] [-heavy N] [-small]
+//	go run ./cmd/qgbench [-dir DIR] [-runs N] [-heavy N] [-small] [-pg DSN [-pg-only]]
 //
 // Quick commands run -runs times after a warm-up, the heavy measures
 // (imports, bulk auto-coding, recovery) -heavy times; the table shows
@@ -20,6 +20,14 @@
 // The API rows serve the coded project in this process, as qualgraph
 // serve does, and time calls of the workbench's JSON API through real
 // HTTP (internal/apibench); the server's memory follows them.
+//
+// With -pg DSN (default $QUALGRAPH_TEST_PG), qgbench adds the rows of a
+// team project on PostgreSQL (issue 11), each beside the embedded store's
+// in the same run, on copies of the coded project and new databases of
+// the server DSN names (dropped at the end): the migration into the
+// database and back (--to bbolt), a server's start with a cold (empty)
+// and a warm local cache, the API calls against a server of each, and
+// bulk auto-coding on each. -pg-only measures only those.
 //
 // The generated project is kept in DIR (default $TMPDIR/qualgraph-bench)
 // and reused by later runs. -small uses a tenth of the size, for a quick
@@ -77,6 +85,8 @@ func main() {
 	cmp := flag.Bool("compare", false, "compare qualgraph with SQLite FTS5, SQLite with QualCoder's tables and rg, and write -out")
 	cmpSizes := flag.String("compare-sizes", "200,2000", "corpus sizes of -compare, in documents")
 	out := flag.String("out", filepath.Join("docs", "benchmarks.md"), "the markdown file -compare writes")
+	pg := flag.String("pg", os.Getenv(pgEnv), "add the rows of a team project on PostgreSQL, on new databases of the server at `DSN` (default $"+pgEnv+")")
+	pgOnly := flag.Bool("pg-only", false, "with -pg: only the PostgreSQL rows and the embedded store's beside them")
 	flag.Parse()
 	if *cmp {
 		sizes, err := parseSizes(*cmpSizes)
@@ -89,7 +99,11 @@ func main() {
 		}
 		return
 	}
-	if err := run(*dir, *runs, *heavy, *small, *asJSON); err != nil {
+	if *pgOnly && *pg == "" {
+		fmt.Fprintln(os.Stderr, "qgbench: -pg-only needs -pg DSN or $"+pgEnv)
+		os.Exit(2)
+	}
+	if err := run(*dir, *runs, *heavy, *small, *asJSON, *pg, *pgOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "qgbench:", err)
 		os.Exit(1)
 	}
@@ -108,7 +122,7 @@ func parseSizes(s string) ([]int, error) {
 	return sizes, nil
 }
 
-func run(dir string, runs, heavy int, small, asJSON bool) error {
+func run(dir string, runs, heavy int, small, asJSON bool, pg string, pgOnly bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -124,6 +138,14 @@ func run(dir string, runs, heavy int, small, asJSON bool) error {
 		opt = benchproj.Options{Docs: 200, Codings: 20000, Entities: 100, Assertions: 2000}
 	}
 	var rows []row
+	if pgOnly {
+		fmt.Fprintln(os.Stderr, "qgbench: building or reusing the coded project (slow the first time)…")
+		pdir, _, err := benchproj.Ensure(dir, opt)
+		if err != nil {
+			return err
+		}
+		return report(pgRows(bin, dir, pdir, pg, runs, heavy), asJSON)
+	}
 
 	// Import: the real command on generated files, whole process.
 	n := 2000
@@ -172,7 +194,16 @@ func run(dir string, runs, heavy int, small, asJSON bool) error {
 	rows = append(rows, autocodeRates(bin, ipdir, heavy)...)
 	// Recovery works on a copy of the coded project.
 	rows = append(rows, recovery(bin, pdir, filepath.Join(dir, "recovery"), doc, heavy)...)
+	// A team project on PostgreSQL beside the embedded store (issue 11).
+	if pg != "" {
+		rows = append(rows, pgRows(bin, dir, pdir, pg, runs, heavy)...)
+	}
+	return report(rows, asJSON)
+}
 
+// report checks the rows against their limits and writes them as a table
+// or JSON.
+func report(rows []row, asJSON bool) error {
 	for i := range rows {
 		r := &rows[i]
 		if r.Err == "" && r.limit > 0 {

@@ -329,7 +329,7 @@ func TestMigrateRoundTrip(t *testing.T) {
 		t.Errorf("migrate --to mysql: exit %d, %s", r.code, r.stderr)
 	}
 
-	if out := must(t, ".", "migrate", dir, "--to", "bbolt"); !strings.Contains(out, "local project again") {
+	if out := must(t, ".", "migrate", dir, "--to", "bbolt"); !strings.Contains(out, "local project again") || !strings.Contains(out, "keeps the project as it was and takes no more changes") {
 		t.Errorf("migrate --to bbolt said %q", out)
 	}
 	sameAnswers(t, "back in the folder", answers(t, dir, false), want)
@@ -346,6 +346,17 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if out := must(t, ".", "--project", dir, "check"); !strings.Contains(out, "agree") {
 		t.Errorf("check after the round trip: %s", out)
 	}
+	// Into the database it was moved out of, and back with --drop-db:
+	// the database is empty again.
+	if r := qg(t, ".", "migrate", dir, "--to", dsn, "--drop-db"); r.code != exitUsage {
+		t.Errorf("migrate --to postgres --drop-db: exit %d, %s", r.code, r.stderr)
+	}
+	must(t, ".", "migrate", dir, "--to", dsn)
+	if out := must(t, ".", "migrate", dir, "--to", "bbolt", "--drop-db"); !strings.Contains(out, "Dropped the project's tables") {
+		t.Errorf("migrate --to bbolt --drop-db said %q", out)
+	}
+	sameAnswers(t, "back in the folder after --drop-db", answers(t, dir, false), want)
+	must(t, ".", "init", filepath.Join(t.TempDir(), "again"), "--db", dsn)
 	// A project in one database does not move into another that holds
 	// a project.
 	other := pgtest.DSN(t)

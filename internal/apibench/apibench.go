@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -71,7 +72,9 @@ var (
 	// in the document of Document.
 	Code = Call{Name: "apply a coding (POST /api/codings)", Target: 20 * time.Millisecond, do: func(ctx context.Context, b *Bench, i int) error {
 		// Spans the generator never makes (its codings are at least 20
-		// code points long) so that each call writes a coding.
+		// code points long) so that each call writes a coding; seq starts
+		// at random, so that a run on a project measured before does not
+		// code the spans the last run coded (which writes nothing).
 		start := (b.seq * 7) % max(1, b.docChars-10)
 		b.seq++
 		body, _ := json.Marshal(server.CodeRequest{Doc: b.Doc, Start: start, End: start + 3 + b.seq%5, Code: "LocalGovernment"})
@@ -143,7 +146,7 @@ func Start(ctx context.Context, dir string) (*Bench, error) {
 		return nil, err
 	}
 	svc := service.New(p)
-	b := &Bench{p: p, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, served: make(chan error, 1)}
+	b := &Bench{p: p, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, served: make(chan error, 1), seq: rand.IntN(1 << 20)}
 	if err := b.pickDoc(ctx, svc); err != nil {
 		p.Close()
 		return nil, err

@@ -4,7 +4,8 @@
 // the read models) is derived from the record, as on a local project.
 //
 // One database holds one project. Create makes the tables in an empty
-// database; Open opens them, from any number of processes at once.
+// database; Open opens them, from any number of processes at once; Drop
+// removes them.
 //
 // # The record
 //

@@ -511,3 +511,28 @@ func (s *Store) Claimed(ctx context.Context, k Key) (uint64, error) {
 	}
 	return uint64(seq), nil
 }
+
+// Drop removes the project's tables from the database, with its record,
+// sources and settings, in one transaction: what Create made. The
+// database itself stays (its owner drops it with dropdb). It fails with
+// ErrNotProject if the database holds no project.
+func (s *Store) Drop(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(schemaLock)); err != nil {
+			return err
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT to_regclass('qg_meta') IS NOT NULL").Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return ErrNotProject
+		}
+		_, err := tx.Exec(ctx, "DROP TABLE qg_source, qg_unique, qg_record, qg_head, qg_meta")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("drop the project's tables: %w", err)
+	}
+	return nil
+}

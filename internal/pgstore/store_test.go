@@ -653,3 +653,28 @@ func TestFreeOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestDrop checks that Drop removes the project, which Create can then
+// make again, and refuses a database without one.
+func TestDrop(t *testing.T) {
+	ctx := context.Background()
+	dsn, s := newStore(t)
+	if _, err := s.Append(ctx, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, dsn); !errors.Is(err, ErrNotProject) {
+		t.Fatalf("Open after Drop: %v, want %v", err, ErrNotProject)
+	}
+	if err := s.Drop(ctx); !errors.Is(err, ErrNotProject) {
+		t.Fatalf("Drop again: %v, want %v", err, ErrNotProject)
+	}
+	if err := Create(ctx, dsn); err != nil {
+		t.Fatalf("Create after Drop: %v", err)
+	}
+	if got, _ := entries(t, open(t, dsn), Start); len(got) != 0 {
+		t.Fatalf("the project made again holds %v", got)
+	}
+}
