@@ -2,6 +2,7 @@ package fts
 
 import (
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -68,7 +69,9 @@ func tokenFreqs(ts analysis.TokenStream) bindex.TokenFrequencies {
 		if !ok {
 			tfs = append(tfs, bindex.TokenFreq{Term: t.Term})
 			tf = &tfs[len(tfs)-1]
-			rv[string(t.Term)] = tf
+			// The key is the term's bytes, not a copy: nothing changes
+			// a term once analysed (the stem cache shares them too).
+			rv[unsafe.String(unsafe.SliceData(t.Term), len(t.Term))] = tf
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 		of[i] = tf
