@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qualgraph/qualgraph/coding"
@@ -221,7 +222,7 @@ func (p *Project) writeImport(ctx context.Context, docs []*corpus.Document, opt 
 	if opt.NoWait {
 		return nil
 	}
-	return p.catchUpIndex(ctx, func(done, all int64) { progress(total/5+done*4/5, total) })
+	return p.catchUpIndexFrom(ctx, docs, func(done, all int64) { progress(total/5+done*4/5, total) })
 }
 
 // writeSources writes the sources of docs and waits until they are on
@@ -242,13 +243,52 @@ func (p *Project) writeSources(docs []*corpus.Document) error {
 			return err
 		}
 	}
-	for _, d := range docs {
-		if err := p.writeSource(d); err != nil {
-			return errors.Join(err, p.dropSources(docs))
-		}
+	if err := p.writeSourcesOf(docs); err != nil {
+		return errors.Join(err, p.dropSources(docs))
 	}
 	if err := p.syncSources(); err != nil {
 		return errors.Join(err, p.dropSources(docs))
+	}
+	return nil
+}
+
+// writeSourcesOf writes the sources of docs, unflushed: files on all
+// cores (most of the time is the file system's), a database's in order.
+// It returns once no write is under way, with the first error.
+func (p *Project) writeSourcesOf(docs []*corpus.Document) error {
+	workers := runtime.GOMAXPROCS(0)
+	if p.be.sourcesInEntry() || workers < 2 || len(docs) < 2 {
+		for _, d := range docs {
+			if err := p.writeSource(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		next   atomic.Int64
+		failed atomic.Bool
+		errs   = make([]error, len(docs))
+		wg     sync.WaitGroup
+	)
+	for range min(workers, len(docs)) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) {
+					return
+				}
+				if errs[i] = p.writeSource(docs[i]); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

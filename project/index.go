@@ -111,6 +111,13 @@ func (p *Project) indexBehind() (bool, error) {
 // position to the graph's. progress, if not nil, gets bytes done and the
 // total, as import reports them.
 func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total int64)) error {
+	return p.catchUpIndexFrom(ctx, nil, progress)
+}
+
+// catchUpIndexFrom is catchUpIndex that takes the text and segments of
+// the documents in loaded, which the caller has just stored (an import),
+// from memory instead of reading their sources again.
+func (p *Project) catchUpIndexFrom(ctx context.Context, loaded []*corpus.Document, progress func(done, total int64)) error {
 	ipos, ok, err := p.ReadIndexPosition()
 	if err != nil {
 		return err
@@ -159,6 +166,10 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 	for _, d := range all {
 		byID[d.ID] = d
 	}
+	mem := make(map[string]*corpus.Document, len(loaded))
+	for _, d := range loaded {
+		mem[d.ID] = d
+	}
 	docs := make([]*corpus.Document, 0, len(ids))
 	var total int64
 	for _, id := range ids {
@@ -167,7 +178,9 @@ func (p *Project) catchUpIndex(ctx context.Context, progress func(done, total in
 			return fmt.Errorf("index document %s: %w", id, kg.ErrNotFound)
 		}
 		d := *rec
-		if err := p.loadSource(&d); err != nil {
+		if l, ok := mem[id]; ok {
+			d.Text, d.Segments = l.Text, l.Segments
+		} else if err := p.loadSource(&d); err != nil {
 			return fmt.Errorf("index document %s: %w", id, err)
 		}
 		docs = append(docs, &d)

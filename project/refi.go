@@ -302,7 +302,7 @@ func (p *Project) writeRefi(ctx context.Context, pl *mapping.Plan, opt RefiOptio
 	if progress == nil {
 		progress = func(int64, int64) {}
 	}
-	return p.catchUpIndex(ctx, func(done, all int64) { progress(done*total/max(all, 1), total) })
+	return p.catchUpIndexFrom(ctx, pl.Documents, func(done, all int64) { progress(done*total/max(all, 1), total) })
 }
 
 // refiSteps returns the changes of a REFI-QDA import, in the order they

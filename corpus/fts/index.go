@@ -245,7 +245,7 @@ func newIndex(bi bleve.Index, readOnly bool, dir string) (*Index, error) {
 		return nil, ErrIndexFormat
 	}
 	ix.text = withStemCache(ix.text)
-	ix.indexText = codePointOffsets{ix.text}
+	ix.indexText = codePointOffsets{withFastWidth(ix.text)}
 	return ix, nil
 }
 
@@ -816,8 +816,7 @@ func (ix *Index) addUnits(b *bleve.Batch, d *corpus.Document, key string) (int, 
 		if ord == 0 {
 			doc.AddField(document.NewTextFieldCustom(fieldInfo, nil, info.encode(), bindex.StoreField, nil))
 		}
-		doc.AddField(document.NewTextFieldCustom(fieldText, nil, text[from:to:to],
-			bindex.IndexField|bindex.IncludeTermVectors, ix.indexText))
+		doc.AddField(&textField{value: text[from:to:to], a: ix.indexText})
 		doc.AddField(document.NewTextFieldCustom(fieldDoc, nil, id,
 			bindex.IndexField|bindex.SkipFreqNorm, nil))
 		doc.AddField(document.NewTextFieldCustom(fieldName, nil, name,

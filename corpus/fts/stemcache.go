@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"bytes"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -58,7 +59,9 @@ func (c *stemCache) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	c.mu.Lock()
 	for i, t := range miss {
 		if len(c.m) < c.max {
-			c.m[words[i]] = t.Term
+			// A copy: the term may be a slice of a buffer of its
+			// stream's terms (fastWidth), which the cache must not keep.
+			c.m[words[i]] = bytes.Clone(t.Term)
 		}
 	}
 	c.mu.Unlock()
