@@ -129,6 +129,18 @@ func isASCII(b []byte) bool {
 // withFastWidth returns a copy of the analyser a whose cjk_width filter is
 // fastWidth, or a itself if it has none.
 func withFastWidth(a analysis.Analyzer) analysis.Analyzer {
+	return withFilters(a, func(f analysis.TokenFilter) analysis.TokenFilter {
+		if _, ok := f.(*cjk.CJKWidthFilter); ok {
+			return fastWidth{f}
+		}
+		return nil
+	})
+}
+
+// withFilters returns a copy of the analyser a in which swap has replaced
+// the token filters it returns a replacement for (nil keeps a filter), or
+// a itself if it replaced none.
+func withFilters(a analysis.Analyzer, swap func(analysis.TokenFilter) analysis.TokenFilter) analysis.Analyzer {
 	da, ok := a.(*analysis.DefaultAnalyzer)
 	if !ok {
 		return a
@@ -137,8 +149,8 @@ func withFastWidth(a analysis.Analyzer) analysis.Analyzer {
 	copy(filters, da.TokenFilters)
 	found := false
 	for i, f := range filters {
-		if _, ok := f.(*cjk.CJKWidthFilter); ok {
-			filters[i] = fastWidth{f}
+		if g := swap(f); g != nil {
+			filters[i] = g
 			found = true
 		}
 	}

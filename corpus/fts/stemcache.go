@@ -71,23 +71,10 @@ func (c *stemCache) Filter(ts analysis.TokenStream) analysis.TokenStream {
 // withStemCache returns a copy of the analyser a whose English Snowball
 // stemmer remembers its stems, or a itself if it has none.
 func withStemCache(a analysis.Analyzer) analysis.Analyzer {
-	da, ok := a.(*analysis.DefaultAnalyzer)
-	if !ok {
-		return a
-	}
-	filters := make([]analysis.TokenFilter, len(da.TokenFilters))
-	copy(filters, da.TokenFilters)
-	found := false
-	for i, f := range filters {
+	return withFilters(a, func(f analysis.TokenFilter) analysis.TokenFilter {
 		if _, ok := f.(*en.EnglishStemmerFilter); ok {
-			filters[i] = newStemCache(f)
-			found = true
+			return newStemCache(f)
 		}
-	}
-	if !found {
-		return a
-	}
-	cp := *da
-	cp.TokenFilters = filters
-	return &cp
+		return nil
+	})
 }
