@@ -246,22 +246,6 @@ func eventDocuments(ev *coding.Event) []string {
 	return ids
 }
 
-// closeStores closes the graph and index a project holds open.
-func (p *Project) closeStores() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var errs []error
-	if p.index != nil {
-		errs = append(errs, p.index.Close())
-		p.index, p.indexRW = nil, false
-	}
-	if p.graph != nil {
-		errs = append(errs, p.graph.Close())
-		p.graph = nil
-	}
-	return errors.Join(errs...)
-}
-
 // rebuildCache opens the project in dir for writing and closes it, which
 // applies the whole record to its derived stores.
 func rebuildCache(dir string) error {

@@ -474,15 +474,7 @@ func (p *Project) Close() error {
 			errs = append(errs, fmt.Errorf("bring the graph up to the record: %w", err))
 		}
 	}
-	if p.index != nil {
-		errs = append(errs, p.index.Close())
-		p.index, p.indexRW = nil, false
-	}
-	if p.graph != nil {
-		errs = append(errs, p.graph.Close())
-		p.graph = nil
-	}
-	errs = append(errs, p.be.close())
+	errs = append(errs, p.closeStores(), p.be.close())
 	err := errors.Join(errs...)
 	if err == nil && p.journal && !p.keepJournal {
 		err = os.Remove(filepath.Join(p.Dir, journalFile))
@@ -493,6 +485,22 @@ func (p *Project) Close() error {
 
 // Writable reports whether the project was opened for writing.
 func (p *Project) Writable() bool { return p.write }
+
+// closeStores closes the graph and index a project holds open.
+func (p *Project) closeStores() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var errs []error
+	if p.index != nil {
+		errs = append(errs, p.index.Close())
+		p.index, p.indexRW = nil, false
+	}
+	if p.graph != nil {
+		errs = append(errs, p.graph.Close())
+		p.graph = nil
+	}
+	return errors.Join(errs...)
+}
 
 // Graph returns the project graph, opening it on first use and keeping it
 // open until Close. A Shared project does not keep the graph open (bbolt
