@@ -67,6 +67,21 @@ func pgTestProject(t *testing.T) string {
 	return dir
 }
 
+// joinShared makes dir a cache folder of the project in the database at
+// dsn and opens it Shared, as a second server would, until the test ends.
+func joinShared(t *testing.T, dir, dsn string) *Project {
+	t.Helper()
+	if err := Init(dir, InitOptions{DB: dsn, Join: true}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(dir, Shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
 // TestMigrateResumes interrupts a migration after some of its entries, as
 // a failure of its third transaction would, and checks that migrating
 // again goes on from there: the database's record is the project's, and
@@ -160,14 +175,7 @@ func TestDuplicateAcrossCaches(t *testing.T) {
 	if err := Init(a, InitOptions{DB: dsn}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Init(b, InitOptions{DB: dsn, Join: true}); err != nil {
-		t.Fatal(err)
-	}
-	pb, err := Open(b, Shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pb.Close()
+	pb := joinShared(t, b, dsn)
 	pa, err := Open(a, ReadWrite)
 	if err != nil {
 		t.Fatal(err)
@@ -276,14 +284,7 @@ func TestViewSeesOtherFolders(t *testing.T) {
 	if err := pa.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := Init(b, InitOptions{DB: dsn, Join: true}); err != nil {
-		t.Fatal(err)
-	}
-	pb, err := Open(b, Shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pb.Close()
+	pb := joinShared(t, b, dsn)
 	for i, code := range []string{"Lobbying", "Framing"} {
 		if _, err := pb.View(false); err != nil { // cached
 			t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -76,15 +75,7 @@ func TestTwoServersOneDatabase(t *testing.T) {
 	if err := project.Init(dirA, project.InitOptions{Name: "team", DB: dsn}); err != nil {
 		t.Fatal(err)
 	}
-	src := t.TempDir()
-	var paths []string
-	for name, text := range testDocs {
-		f := filepath.Join(src, name)
-		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, f)
-	}
+	paths := testDocFiles(t)
 	a := startPGServer(t, dirA, "ann")
 	if _, err := a.svc.Import(ctx, "ann", service.ImportOptions{Paths: paths, Kind: "interview"}); err != nil {
 		t.Fatal(err)

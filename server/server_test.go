@@ -66,15 +66,10 @@ func (a *fakeAuth) Visible(_ context.Context, p Principal) (func(string) bool, e
 	return func(c string) bool { return c == p.Name }, nil
 }
 
-// testProject makes a real project in a temporary folder with testDocs
-// imported through the service, open shared.
-func testProject(t *testing.T) (*service.Service, map[string]string) {
+// testDocFiles writes testDocs into a temporary folder and returns the
+// files' paths.
+func testDocFiles(t *testing.T) []string {
 	t.Helper()
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "proj")
-	if err := project.Init(dir, project.InitOptions{Name: "test"}); err != nil {
-		t.Fatal(err)
-	}
 	src := t.TempDir()
 	var paths []string
 	for name, text := range testDocs {
@@ -84,6 +79,19 @@ func testProject(t *testing.T) (*service.Service, map[string]string) {
 		}
 		paths = append(paths, f)
 	}
+	return paths
+}
+
+// testProject makes a real project in a temporary folder with testDocs
+// imported through the service, open shared.
+func testProject(t *testing.T) (*service.Service, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "proj")
+	if err := project.Init(dir, project.InitOptions{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	paths := testDocFiles(t)
 	// Shared, as qualgraph serve opens it.
 	p, err := project.Open(dir, project.Shared)
 	if err != nil {

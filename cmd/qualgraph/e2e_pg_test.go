@@ -414,7 +414,7 @@ func TestDumpRestoreServe(t *testing.T) {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}
 	cache := filepath.Join(t.TempDir(), "cache")
-	cmd, base, stderr := startServe(t, "serve", "--db", restored, "--cache", cache, "--addr", "127.0.0.1:0")
+	cmd, base, stderr := startServe(t, time.Minute, "serve", "--db", restored, "--cache", cache, "--addr", "127.0.0.1:0")
 	req, _ := http.NewRequest("GET", base+"api/memos", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -455,8 +455,10 @@ func TestDumpRestoreServe(t *testing.T) {
 }
 
 // startServe starts the qualgraph binary with args (a serve command) and
-// returns it with the URL it serves at and its standard error.
-func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *strings.Builder) {
+// returns it with the URL it serves at and its standard error; it fails
+// the test if the command has not said where it serves within wait. The
+// command is killed when the test ends.
+func startServe(t *testing.T, wait time.Duration, args ...string) (*exec.Cmd, string, *strings.Builder) {
 	t.Helper()
 	cmd := qgCmd(t, ".", args...)
 	stdout, err := cmd.StdoutPipe()
@@ -487,7 +489,7 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *strings.Build
 			t.Fatalf("qualgraph %s ended without serving: %s", strings.Join(args, " "), stderr.String())
 		}
 		return cmd, u, stderr
-	case <-time.After(time.Minute):
+	case <-time.After(wait):
 		t.Fatalf("qualgraph %s did not say where it serves; stderr: %s", strings.Join(args, " "), stderr.String())
 	}
 	return nil, "", nil
@@ -507,7 +509,7 @@ func TestKillServePG(t *testing.T) {
 	acked := map[string]bool{}
 	const kills = 20
 	for round := range kills {
-		cmd, base, _ := startServe(t, "serve", "--db", dsn, "--cache", cache, "--addr", "127.0.0.1:0")
+		cmd, base, _ := startServe(t, time.Minute, "serve", "--db", dsn, "--cache", cache, "--addr", "127.0.0.1:0")
 		deadline := time.Now().Add(time.Duration(50+rng.Intn(400)) * time.Millisecond)
 		stop := make(chan struct{})
 		done := make(chan struct{})

@@ -3,12 +3,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,38 +20,7 @@ import (
 // is seen by the next command. Ctrl-C stops the server cleanly (status 0).
 func TestServeBesideCommands(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
-	cmd := qgCmd(t, ".", "demo", "--serve", "--addr", "127.0.0.1:0", dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	url := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+/)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				url <- m[1]
-			}
-		}
-		close(url)
-	}()
-	var base string
-	select {
-	case u, ok := <-url:
-		if !ok {
-			t.Fatalf("demo --serve ended without serving: %s", stderr.String())
-		}
-		base = u
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("demo --serve did not say where it serves; stderr: %s", stderr.String())
-	}
+	cmd, base, stderr := startServe(t, 3*time.Minute, "demo", "--serve", "--addr", "127.0.0.1:0", dir)
 	overview := func() (codings int) {
 		t.Helper()
 		resp, err := http.Get(base + "api/overview")
