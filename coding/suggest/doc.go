@@ -23,10 +23,18 @@
 // counts 0.3. The codes are fitted in parallel. The training is
 // deterministic: the same units give the same model.
 //
-// Score is a stacked score between 0 and 1: the mean of the regression's
-// probability and the unit's similarity (prototype plus name, at most 1),
-// so that a code with few codings leans on its coded text and its name,
-// which the regression cannot yet weigh. DefaultThreshold is where a
+// Score is between 0 and 1. The regression's log-odds are first taken
+// back by the log of the positives' weight (the prior correction of a
+// weighted regression), so that its probability is not inflated by the
+// weighting. For a code with few training units that is blended with a
+// stacked score, the mean of the regression's probability and the unit's
+// similarity (prototype plus name, at most 1), so that a code with few
+// codings leans on its coded text and its name, which the regression
+// cannot yet weigh: the regression counts n/(n+100) for a code of n
+// units. The blend is made in log-odds, so that the regression still
+// orders the units it is surest of (a mean of probabilities near 1 would
+// leave their order to the similarity, which ranks worse at the top of a
+// large project). DefaultThreshold is where a
 // suggestion counts as a prediction. Explain gives the terms that weighed
 // most for it (their weight in the unit times their weight in the code's
 // model) and the coded segments of the code most similar to the unit: a

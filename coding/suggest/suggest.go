@@ -16,7 +16,7 @@ import (
 )
 
 // Version names the model: suggestion ids and accepted codings carry it.
-const Version = "lr2"
+const Version = "lr3"
 
 // DefaultThreshold is the score from which a suggestion counts as a
 // prediction that the code applies.
@@ -103,7 +103,11 @@ type codeModel struct {
 	wn      float64
 	scale   float64
 	support int
-	coded   []codedRef
+	// prior is the log of how much more a positive unit weighed than a
+	// negative one in the fit: it raised the regression's log-odds by
+	// that much, and score takes it off again.
+	prior float64
+	coded []codedRef
 }
 
 // codedRef is a coded segment as the explanations compare it: the sum of
@@ -341,6 +345,7 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 	if cm.support > 0 && neg > 0 {
 		wp = min(o.PosWeight, float64(neg)/float64(cm.support))
 	}
+	cm.prior = math.Log(wp)
 	// A small project gets more passes: at least minUpdates updates.
 	epochs := max(o.Epochs, min(200, minUpdates/max(1, len(xs))))
 	for ep := range epochs {
@@ -382,16 +387,28 @@ const minGradient = 1e-3
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// score is the stacked score of v: the mean of the regression's
-// probability and the unit's similarity (the prototype and name features
-// added, at most 1).
+// score is v's score: the regression's probability, blended with the
+// similarity for a code with few units. The regression's log-odds, less
+// the prior its weighting of the positives added, count by a = n/(n +
+// halfSupport) for a code of n training units; the rest is the log-odds
+// of the stacked score, the mean of the regression's probability and the
+// unit's similarity (the prototype and name features added, at most 1).
+// The blend is in log-odds, where the regression's ranking of the best
+// units is not flattened as its probability nears 1.
 func (cm *codeModel) score(v Vector) float64 {
 	pc, pn := 0.0, cosine(v, cm.name)
 	for k, j := range v.idx {
 		pc += cm.cent[j] * v.val[k]
 	}
-	return (sigmoid(cm.logit(v, pc, pn)) + min(1, pc+pn)) / 2
+	z := cm.logit(v, pc, pn)
+	stacked := min(max((sigmoid(z)+min(1, pc+pn))/2, 1e-6), 1-1e-6)
+	a := float64(cm.support) / (float64(cm.support) + halfSupport)
+	return sigmoid(a*(z-cm.prior) + (1-a)*math.Log(stacked/(1-stacked)))
 }
+
+// halfSupport is the number of training units from which a code's score
+// is more the regression's than the stacked score's.
+const halfSupport = 100
 
 // logit is the model's log-odds for x, whose prototype and name features
 // are proto and name.
