@@ -158,6 +158,9 @@ func suggestUnit(unit string) (project.Unit, error) {
 type suggestModels struct {
 	mu     sync.Mutex
 	byUnit map[modelKey]*trainedModel
+	// The coders of the last view asked (codersOf).
+	codersView *coding.View
+	coders     []string
 }
 
 type modelKey struct {
@@ -174,24 +177,36 @@ type learner struct {
 
 // learnerOf returns the coders of v that visible admits (everyone if
 // visible is nil or admits them all).
-func learnerOf(v *coding.View, visible func(string) bool) learner {
+func (s *Service) learnerOf(v *coding.View, visible func(string) bool) learner {
 	if visible == nil {
 		return learner{all: true}
 	}
 	l := learner{all: true, coders: map[string]bool{}}
-	see := func(c string) {
-		if _, ok := l.coders[c]; !ok {
-			l.coders[c] = visible(c)
-			l.all = l.all && l.coders[c]
-		}
-	}
-	for _, c := range v.Codings {
-		see(c.Coder)
-	}
-	for _, r := range v.Rejections {
-		see(r.Coder)
+	for _, c := range s.models.codersOf(v) {
+		l.coders[c] = visible(c)
+		l.all = l.all && l.coders[c]
 	}
 	return l
+}
+
+// codersOf returns the coders of v's codings and rejections, sorted. It
+// keeps them for the last view asked, so that a long-running process does
+// not walk every coding for each request while the project stays the same.
+func (m *suggestModels) codersOf(v *coding.View) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.codersView == v {
+		return m.coders
+	}
+	seen := map[string]bool{}
+	for _, c := range v.Codings {
+		seen[c.Coder] = true
+	}
+	for _, r := range v.Rejections {
+		seen[r.Coder] = true
+	}
+	m.codersView, m.coders = v, slices.Sorted(maps.Keys(seen))
+	return m.coders
 }
 
 func (l learner) learns(coder string) bool { return l.all || l.coders[coder] }
@@ -327,7 +342,7 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 			docs[d.ID] = true
 		}
 	}
-	t, m, err := s.model(ctx, v, cb, o.Unit, learnerOf(v, o.Visible))
+	t, m, err := s.model(ctx, v, cb, o.Unit, s.learnerOf(v, o.Visible))
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,7 @@ func TestSuggestLearnsFromVisible(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			l := learnerOf(v, tt.visible)
+			l := s.learnerOf(v, tt.visible)
 			tm := s.models.byUnit[modelKey{unit: project.UnitSentence, coders: l.key()}]
 			if tm == nil {
 				t.Fatalf("no resident model for %q", l.key())
