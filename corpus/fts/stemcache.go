@@ -30,7 +30,10 @@ type stemCache struct {
 const stemCacheMax = 200_000
 
 func newStemCache(stem analysis.TokenFilter) *stemCache {
-	return &stemCache{stem: stem, max: stemCacheMax, m: make(map[string][]byte, 4096)}
+	// No size hint: a search stems a few words, and a map sized for
+	// thousands would be allocated and cleared for nothing by every
+	// short-lived process that searches (it showed in their profiles).
+	return &stemCache{stem: stem, max: stemCacheMax, m: map[string][]byte{}}
 }
 
 func (c *stemCache) Filter(ts analysis.TokenStream) analysis.TokenStream {
