@@ -8,8 +8,9 @@
 # benchmark's test; gcc for the race detector; Debian's postgresql for the
 # team-project store (internal/pgstore), whose throw-away server
 # scripts/testpg.sh starts on 127.0.0.1 and stops on exit. Then it vets,
-# builds without cgo, runs every test, and runs the
-# concurrency tests again under the race detector.
+# builds without cgo, runs every test, evaluates the suggestion model on
+# the full-size generated project, and runs the concurrency tests again
+# under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +52,10 @@ export CGO_ENABLED=0
 go vet ./...
 go build ./...
 go test -count=1 -timeout 40m "$@" ./...
+
+# Assisted coding at full size (2,000 documents, 200,000 codings; about 4
+# minutes alone on 2 cores): the model must beat both baselines there too.
+QUALGRAPH_SUGGEST_FULL=1 go test -count=1 -timeout 30m -run 'TestEvaluateSuggestionsGenerated/full' ./service
 
 # The concurrency tests again, under the race detector (which needs cgo).
 if command -v gcc >/dev/null 2>&1; then
