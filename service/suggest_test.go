@@ -57,8 +57,8 @@ func TestEvaluateSuggestionsQDADemo(t *testing.T) {
 		units        int
 		model, tfidf suggest.Metrics
 	}{
-		{"", 767, suggest.Metrics{Precision: 0.242, Recall: 0.138, F1: 0.175, PAt10: 0.058}, suggest.Metrics{Precision: 0.062, Recall: 0.206, F1: 0.095, PAt10: 0.042}},
-		{"segment", 217, suggest.Metrics{Precision: 0.411, Recall: 0.115, F1: 0.18, PAt10: 0.082}, suggest.Metrics{Precision: 0.087, Recall: 0.27, F1: 0.131, PAt10: 0.049}},
+		{"", 767, suggest.Metrics{Precision: 0.271, Recall: 0.174, F1: 0.212, PAt10: 0.079}, suggest.Metrics{Precision: 0.086, Recall: 0.326, F1: 0.137, PAt10: 0.066}},
+		{"segment", 217, suggest.Metrics{Precision: 0.481, Recall: 0.13, F1: 0.205, PAt10: 0.113}, suggest.Metrics{Precision: 0.114, Recall: 0.405, F1: 0.178, PAt10: 0.074}},
 	} {
 		t.Run("unit="+tc.unit, func(t *testing.T) {
 			ev, err := svc.EvaluateSuggestions(context.Background(), service.EvaluateOptions{Unit: tc.unit})

@@ -48,8 +48,9 @@
 // # Evaluation
 //
 // Evaluate cross-validates by document: the documents are dealt into K
-// folds in order of id, each fold's units are scored by a model trained
-// on the others, and precision, recall and F1 at DefaultThreshold and
+// folds in order of id (with fewer coded documents than folds, runs of
+// consecutive units are, ten runs of each document for each fold), each
+// fold's units are scored by a model trained on the others, and precision, recall and F1 at DefaultThreshold and
 // precision at 10 (of the ten units scored highest for a code) are
 // reported per code and overall (micro-averaged over units and codes;
 // precision at 10 is the mean over codes), next to two baselines scored

@@ -47,9 +47,9 @@ type Evaluation struct {
 
 // Evaluate cross-validates the model over units in k folds (at least 2)
 // by document, next to the baselines: cues maps a code to its cue words.
-// With fewer coded documents than folds, each document is cut into k
-// blocks of consecutive units and the blocks make the folds. See the
-// package comment. With fewer units than folds it returns an Evaluation
+// With fewer coded documents than folds, each document is cut into
+// k×runsPerFold runs of consecutive units, dealt to the folds in turn. See
+// the package comment. With fewer units than folds it returns an Evaluation
 // of 0 folds.
 func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, o Options) *Evaluation {
 	var docs []string
@@ -67,8 +67,10 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 	k = max(k, 2)
 	ev := &Evaluation{Folds: k, Units: len(units)}
 	// foldOf[i] is unit i's fold: its document's, documents dealt in
-	// order of id; or, with fewer coded documents than folds, its block's:
-	// each document cut into k blocks of consecutive units.
+	// order of id; or, with fewer coded documents than folds, its run's:
+	// each document cut into k×runsPerFold runs of consecutive units,
+	// dealt to the folds in turn, so that a document coded in one part
+	// only (its first pages, as a coder works) is coded in every fold.
 	foldOf := make([]int, len(units))
 	if len(coded) >= k {
 		fold := map[string]int{}
@@ -81,7 +83,7 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 	} else {
 		seen := map[string]int{}
 		for i, u := range units {
-			foldOf[i] = seen[u.Doc] * k / perDoc[u.Doc]
+			foldOf[i] = seen[u.Doc] * k * runsPerFold / perDoc[u.Doc] % k
 			seen[u.Doc]++
 		}
 	}
@@ -233,6 +235,10 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 	})
 	return ev
 }
+
+// runsPerFold is how many runs of consecutive units of each document a
+// fold gets when the folds cannot be made of whole documents.
+const runsPerFold = 10
 
 type counts struct{ tp, fp, fn int }
 
