@@ -123,3 +123,33 @@ func TestExplainSimilar(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluateCodedFirstPages checks the folds of a project with fewer
+// coded documents than folds, coded only in its first pages, as a coder
+// works through a long document: every fold must hold coded units, so
+// that each fold's model has some to learn from and finds the others.
+// Cut into five runs, one per fold, all the codings fell in the first
+// fold and every method scored 0.
+func TestEvaluateCodedFirstPages(t *testing.T) {
+	var sentences []string
+	codes := map[int]string{}
+	for i := range 200 {
+		switch {
+		case i < 40 && i%2 == 0:
+			sentences = append(sentences, "We lobbied the bureau for land and subsidies.")
+			codes[i] = "Lobbying"
+		case i < 40:
+			sentences = append(sentences, "The weather was fine that day.")
+		default: // not coded yet: the coder stopped at sentence 40
+			sentences = append(sentences, "The weather was cold that week.")
+		}
+	}
+	us := append(units("long", sentences, codes), units("other", []string{"The weather was fine.", "Nobody came."}, nil)...)
+	ev := suggest.Evaluate(us, nil, nil, 5, suggest.Options{Terms: words})
+	if ev.Folds != 5 || len(ev.Codes) != 1 || ev.Codes[0].Support != 20 {
+		t.Fatalf("%d folds, codes %+v; want 5 folds and Lobbying on 20 units", ev.Folds, ev.Codes)
+	}
+	if m := ev.Overall.Model; m.Recall != 1 || m.Precision != 1 {
+		t.Errorf("model %+v; want every coded sentence found, and nothing else", m)
+	}
+}
