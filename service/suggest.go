@@ -517,10 +517,12 @@ func (s *Service) RejectSuggestions(ctx context.Context, by string, refs Suggest
 }
 
 // EvaluateOptions are the options of EvaluateSuggestions: Folds (default
-// 5) and Unit (sentence or segment).
+// 5) and Unit (sentence or segment). Progress, if set, is called as the
+// folds are trained and scored (done of total steps).
 type EvaluateOptions struct {
-	Folds int
-	Unit  string
+	Folds    int
+	Unit     string
+	Progress func(done, total int64)
 }
 
 // EvaluateSuggestions cross-validates the model on the project's own
@@ -549,5 +551,9 @@ func (s *Service) EvaluateSuggestions(ctx context.Context, o EvaluateOptions) (*
 			cues[c.ID] = append(cues[c.ID], ws...)
 		}
 	}
-	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), suggestOptions(cb)), nil
+	so := suggestOptions(cb)
+	if o.Progress != nil {
+		so.Progress = func(done, total int) { o.Progress(int64(done), int64(total)) }
+	}
+	return suggest.Evaluate(t.units, t.coded, cues, cmp.Or(o.Folds, 5), so), nil
 }

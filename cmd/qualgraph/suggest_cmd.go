@@ -98,7 +98,9 @@ func suggestAction(c *cli.Context) error {
 	switch {
 	case c.Bool("evaluate"):
 		return withProject(c, project.ReadOnly, func(p *project.Project) error {
-			ev, err := service.New(p).EvaluateSuggestions(c.Context, service.EvaluateOptions{Folds: c.Int("folds"), Unit: o.Unit})
+			bar := newProgress(c.App.ErrWriter, "evaluate", "")
+			ev, err := service.New(p).EvaluateSuggestions(c.Context, service.EvaluateOptions{Folds: c.Int("folds"), Unit: o.Unit, Progress: bar.set})
+			bar.done()
 			if err != nil {
 				return err
 			}

@@ -154,6 +154,9 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 			}
 		}
 		m := Train(train, trainCoded, o)
+		if o.Progress != nil {
+			o.Progress(2*f+1, 2*k)
+		}
 		// Centroids of the tf-idf matcher, dense by term id (nil for a
 		// code without training units).
 		cent := make([][]float64, len(codes))
@@ -206,6 +209,9 @@ func Evaluate(units []Unit, codedSegs []Coded, cues map[string][]string, k int, 
 				}
 			}
 		})
+		if o.Progress != nil {
+			o.Progress(2*f+2, 2*k)
+		}
 	}
 	var total [nMethods]counts
 	var p10 [nMethods]float64

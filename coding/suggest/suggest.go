@@ -59,6 +59,9 @@ type Options struct {
 	// ProtoScale scales the prototype and name features (see fit);
 	// default 3.
 	ProtoScale float64
+	// Progress, if set, is called by Evaluate after each fold's training
+	// and after its scoring: done of total steps (two a fold).
+	Progress func(done, total int)
 }
 
 // Vector is a unit's text as the model sees it: an L2-normalised sparse

@@ -1,6 +1,7 @@
 package suggest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -145,7 +146,13 @@ func TestEvaluateCodedFirstPages(t *testing.T) {
 		}
 	}
 	us := append(units("long", sentences, codes), units("other", []string{"The weather was fine.", "Nobody came."}, nil)...)
-	ev := suggest.Evaluate(us, nil, nil, 5, suggest.Options{Terms: words})
+	var steps []string
+	progress := func(done, total int) { steps = append(steps, fmt.Sprintf("%d/%d", done, total)) }
+	ev := suggest.Evaluate(us, nil, nil, 5, suggest.Options{Terms: words, Progress: progress})
+	// Each fold reports its training and its scoring.
+	if want := "1/10 2/10 3/10 4/10 5/10 6/10 7/10 8/10 9/10 10/10"; strings.Join(steps, " ") != want {
+		t.Errorf("progress %v, want %s", steps, want)
+	}
 	if ev.Folds != 5 || len(ev.Codes) != 1 || ev.Codes[0].Support != 20 {
 		t.Fatalf("%d folds, codes %+v; want 5 folds and Lobbying on 20 units", ev.Folds, ev.Codes)
 	}
