@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/qualgraph/qualgraph/coding"
 	"github.com/qualgraph/qualgraph/coding/suggest"
@@ -91,53 +95,118 @@ func (s *Service) training(ctx context.Context, v *coding.View, unit string, l l
 			byDoc[c.Doc] = append(byDoc[c.Doc], c)
 		}
 	}
-	type rkey struct {
-		span coding.Span
-		code string
-	}
-	rej := map[rkey]bool{}
+	// The codes rejected on each span.
+	rej := map[coding.Span][]string{}
 	t := &training{rejected: map[string]bool{}}
 	for _, r := range v.Rejections {
 		if !l.learns(r.Coder) {
 			continue
 		}
-		rej[rkey{r.Span, r.Code}] = true
+		rej[r.Span] = append(rej[r.Span], r.Code)
 		t.rejected[r.ID] = true
 	}
 	slices.SortFunc(docs, func(a, b *corpus.Document) int { return strings.Compare(a.ID, b.ID) })
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rs, text, err := s.p.DocUnits(d.ID, u)
-		if err != nil {
-			return nil, err
-		}
-		runes := []rune(text)
-		cs := byDoc[d.ID]
-		for _, c := range cs {
-			if c.End <= len(runes) {
-				t.coded = append(t.coded, suggest.Coded{Span: c.Span, Code: c.Code, Coder: c.Coder, Text: string(runes[c.Start:c.End])})
-			}
-		}
-		for _, r := range rs {
-			su := suggest.Unit{Doc: d.ID, Start: r.Start, End: r.End, Text: string(runes[r.Start:r.End])}
-			for _, c := range cs {
-				if suggest.Covers(r, coding.Range{Start: c.Start, End: c.End}) && !slices.Contains(su.Codes, c.Code) {
-					su.Codes = append(su.Codes, c.Code)
-				}
-			}
-			sp := coding.Span{Doc: d.ID, Start: r.Start, End: r.End}
-			for k := range rej {
-				if k.span == sp && !slices.Contains(su.Codes, k.code) {
-					su.Rejected = append(su.Rejected, k.code)
-				}
-			}
-			slices.Sort(su.Rejected)
-			t.units = append(t.units, su)
+	// The documents are read in parallel, then labelled in parallel
+	// straight into their place among the units, in order of document.
+	type docText struct {
+		rs   []coding.Range
+		text string
+	}
+	read := make([]docText, len(docs))
+	err = inParallel(ctx, len(docs), func(i int) error {
+		rs, text, err := s.p.DocUnits(docs[i].ID, u)
+		read[i] = docText{rs, text}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	first := make([]int, len(docs)+1) // document i's units are t.units[first[i]:first[i+1]]
+	for i, d := range read {
+		first[i+1] = first[i] + len(d.rs)
+	}
+	t.units = make([]suggest.Unit, first[len(docs)])
+	coded := make([][]suggest.Coded, len(docs))
+	err = inParallel(ctx, len(docs), func(i int) error {
+		coded[i] = docTraining(docs[i].ID, read[i].rs, read[i].text, byDoc[docs[i].ID], rej, t.units[first[i]:first[i+1]])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.coded = slices.Concat(coded...)
+	return t, nil
+}
+
+// docTraining fills us with the units rs of document doc, whose text is
+// text, labelled with its codings cs and the codes rejected on their spans
+// (rej), and returns its coded segments.
+func docTraining(doc string, rs []coding.Range, text string, cs []coding.Coding, rej map[coding.Span][]string, us []suggest.Unit) []suggest.Coded {
+	// The texts are slices of the document's text: the byte offsets of
+	// every unit's and coding's ends found in one pass.
+	n := utf8.RuneCountInString(text)
+	cps := make([]int, 0, 2*(len(rs)+len(cs)))
+	for _, r := range rs {
+		cps = append(cps, r.Start, r.End)
+	}
+	for _, c := range cs {
+		if c.End <= n {
+			cps = append(cps, c.Start, c.End)
 		}
 	}
-	return t, nil
+	slices.Sort(cps)
+	cps = slices.Compact(cps)
+	bs := corpus.ByteOffsets(text, cps)
+	slice := func(start, end int) string {
+		i, _ := slices.BinarySearch(cps, start)
+		j, _ := slices.BinarySearch(cps, end)
+		return text[bs[i]:bs[j]]
+	}
+	// us: in order of start, without overlaps, as rs.
+	for k, r := range rs {
+		us[k] = suggest.Unit{Doc: doc, Start: r.Start, End: r.End, Text: slice(r.Start, r.End)}
+	}
+	var coded []suggest.Coded
+	for _, c := range cs {
+		if c.End <= n {
+			coded = append(coded, suggest.Coded{Span: c.Span, Code: c.Code, Coder: c.Coder, Text: slice(c.Start, c.End)})
+		}
+		// The units c overlaps: from the first that ends after its
+		// start to the last that starts before its end.
+		at, _ := slices.BinarySearchFunc(us, c.Start+1, func(u suggest.Unit, end int) int { return cmp.Compare(u.End, end) })
+		for k := at; k < len(us) && us[k].Start < c.End; k++ {
+			su := &us[k]
+			if suggest.Covers(coding.Range{Start: su.Start, End: su.End}, coding.Range{Start: c.Start, End: c.End}) && !slices.Contains(su.Codes, c.Code) {
+				su.Codes = append(su.Codes, c.Code)
+			}
+		}
+	}
+	for k := range us {
+		su := &us[k]
+		for _, code := range rej[coding.Span{Doc: doc, Start: su.Start, End: su.End}] {
+			if !slices.Contains(su.Codes, code) && !slices.Contains(su.Rejected, code) {
+				su.Rejected = append(su.Rejected, code)
+			}
+		}
+		slices.Sort(su.Rejected)
+	}
+	return coded
+}
+
+// inParallel calls f(0) … f(n-1) on as many goroutines as there are
+// processors, and returns the first error, or ctx's once it is done.
+func inParallel(ctx context.Context, n int, f func(i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return f(i)
+		})
+	}
+	return g.Wait()
 }
 
 func suggestUnit(unit string) (project.Unit, error) {
@@ -392,11 +461,14 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 	if o.Limit > 0 && len(all) > o.Limit {
 		all = all[:o.Limit]
 	}
-	for _, x := range all {
-		g := x.g
+	// The explanations, in parallel: each compares its unit with every
+	// segment coded with its code.
+	out = make([]Suggestion, len(all))
+	err = inParallel(ctx, len(all), func(i int) error {
+		g := all[i].g
 		if explain {
-			g.Terms, g.Similar = m.Explain(g.Code, x.v, explainTerms, explainSimilar)
-			surfaceTerms(g.Terms, x.text)
+			g.Terms, g.Similar = m.Explain(g.Code, all[i].v, explainTerms, explainSimilar)
+			surfaceTerms(g.Terms, all[i].text)
 		}
 		if g.Terms == nil {
 			g.Terms = []suggest.TermWeight{}
@@ -404,7 +476,11 @@ func (s *Service) suggest(ctx context.Context, v *coding.View, o SuggestOptions,
 		if g.Similar == nil {
 			g.Similar = []suggest.Similar{}
 		}
-		out = append(out, g)
+		out[i] = g
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"testing"
 
@@ -12,10 +13,24 @@ import (
 
 // benchSuggestProject opens the generated project of the suggestion
 // benchmarks: 200 documents and QUALGRAPH_BENCH_CODINGS codings (default
-// 20,000), kept in QUALGRAPH_SCALE_DIR between runs.
+// 20,000), or with QUALGRAPH_SUGGEST_FULL set the large generated project
+// (2,000 documents, 200,000 codings, as qgbench builds it), kept in
+// QUALGRAPH_SCALE_DIR between runs. The benchmarks only read it.
 func benchSuggestProject(b *testing.B) *Service {
 	b.Helper()
-	dir := benchproj.CopyFromEnv(b)
+	var dir string
+	if os.Getenv("QUALGRAPH_SUGGEST_FULL") != "" {
+		base := os.Getenv("QUALGRAPH_SCALE_DIR")
+		if base == "" {
+			base = b.TempDir()
+		}
+		var err error
+		if dir, _, err = benchproj.Ensure(base, benchproj.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		dir = benchproj.CopyFromEnv(b)
+	}
 	p, err := project.Open(dir, project.ReadOnly)
 	if err != nil {
 		b.Fatal(err)

@@ -20,13 +20,18 @@
 // labels, definition and when to apply it). Positives are weighted up by
 // the ratio of negatives to positives (at most Options.PosWeight, 30), a
 // rejected suggestion counts twice as a negative, a unit without any code
-// counts 0.3. The codes are fitted in parallel. The training is
+// counts 0.3. On a large project a code's fit passes over its positives,
+// the units rejected for it and a sample of the others: four for each
+// positive, at least 20,000, drawn with a fixed seed; the odds the
+// sampling adds are taken off as the positives' weight is (see Score).
+// The units' vectors are laid out in memory in the order the fits pass
+// over them. The codes are fitted in parallel. The training is
 // deterministic: the same units give the same model.
 //
 // Score is between 0 and 1. The regression's log-odds are first taken
-// back by the log of the positives' weight (the prior correction of a
-// weighted regression), so that its probability is not inflated by the
-// weighting. For a code with few training units that is blended with a
+// back by the log of the positives' weight and of the negatives' sampling
+// rate (the prior correction of a weighted regression), so that its
+// probability is not inflated by them. For a code with few training units that is blended with a
 // stacked score, the mean of the regression's probability and the unit's
 // similarity (prototype plus name, at most 1), so that a code with few
 // codings leans on its coded text and its name, which the regression

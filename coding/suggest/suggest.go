@@ -47,7 +47,7 @@ type Options struct {
 	// the model's features, so that a code's name counts from its first
 	// coding on. A code without names has 0 there.
 	Names  map[string]string
-	Epochs int     // passes over the units; default 5, more for fewer than 6,000 units (at most 200)
+	Epochs int     // passes over the units; default 5, more for fewer than 6,000 units (at most 200), at most 3 over a sample of a large project's
 	L2     float64 // regularisation of the term weights; default 1e-5
 	// PosWeight is how much more a positive unit counts than a negative
 	// one at most: a code's positives count as much as its negatives
@@ -83,15 +83,11 @@ type Model struct {
 	codes map[string]*codeModel
 	list  []string
 	// xs are the training units' vectors, which the coded segments of the
-	// explanations are made of; post lists, for each term, the units
-	// that have it and its weight there.
-	xs   []Vector
-	post [][]posting
-}
-
-type posting struct {
-	unit int32
-	val  float64
+	// explanations are made of.
+	xs []Vector
+	// dense holds vectors spread out by term id for Explain (*[]float64,
+	// zero when put back).
+	dense sync.Pool
 }
 
 type codeModel struct {
@@ -170,58 +166,76 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	for k, d := range df {
 		m.idf[k] = math.Log((1+n)/(1+float64(d))) + 1
 	}
-	m.xs = make([]Vector, len(units))
-	for i := range units {
-		m.xs[i] = m.weigh(ids[i])
-	}
-	xs := m.xs
-	m.post = make([][]posting, len(m.words))
-	for i, x := range xs {
-		for k, j := range x.idx {
-			m.post[j] = append(m.post[j], posting{int32(i), x.val[k]})
-		}
-	}
-	// Labels per code.
-	pos := map[string][]bool{}
-	rej := map[string][]bool{}
-	for i, u := range units {
-		for _, c := range u.Codes {
-			if pos[c] == nil {
-				pos[c] = make([]bool, len(units))
-			}
-			pos[c][i] = true
-		}
-		for _, c := range u.Rejected {
-			if rej[c] == nil {
-				rej[c] = make([]bool, len(units))
-			}
-			rej[c][i] = true
-		}
-	}
-	for c := range pos {
-		m.list = append(m.list, c)
-	}
-	uncoded := make([]bool, len(units))
-	for i, u := range units {
-		uncoded[i] = len(u.Codes) == 0
-	}
-	slices.Sort(m.list)
+	// The fits pass over the units in one shuffled order. The units'
+	// vectors are laid out in that order in one block of memory, and the
+	// fits see them, and their labels, by place in it (seq), so that a pass
+	// reads memory in sequence.
 	order := make([]int, len(units))
 	for i := range order {
 		order[i] = i
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	m.xs = make([]Vector, len(units))
+	parallel(len(units), func(i int) { m.xs[i] = m.weigh(ids[i]) })
+	m.xs = packed(m.xs, order)
+	xs := m.xs
+	seq := make([]Vector, len(units))
+	at := make([]int, len(units)) // unit i's place in seq
+	for p, i := range order {
+		seq[p], at[i] = xs[i], p
+	}
+	// Labels per code, by place in seq.
+	pos := map[string][]bool{}
+	rej := map[string][]bool{}
+	uncoded := make([]bool, len(units))
+	for i, u := range units {
+		p := at[i]
+		for _, c := range u.Codes {
+			if pos[c] == nil {
+				pos[c] = make([]bool, len(units))
+			}
+			pos[c][p] = true
+		}
+		for _, c := range u.Rejected {
+			if rej[c] == nil {
+				rej[c] = make([]bool, len(units))
+			}
+			rej[c][p] = true
+		}
+		uncoded[p] = len(u.Codes) == 0
+	}
+	for c := range pos {
+		m.list = append(m.list, c)
+	}
+	slices.Sort(m.list)
 
 	models := make([]*codeModel, len(m.list))
 	parallel(len(m.list), func(k int) {
 		c := m.list[k]
-		models[k] = fit(xs, pos[c], rej[c], uncoded, order, m.Vectorize(o.Names[c]), len(m.words), o)
+		models[k] = fit(seq, pos[c], rej[c], uncoded, m.Vectorize(o.Names[c]), len(m.words), uint64(k), o)
 	})
 	for k, c := range m.list {
 		m.codes[c] = models[k]
 	}
 	m.addCoded(units, coded)
 	return m
+}
+
+// packed returns the vectors xs with their terms and weights copied into
+// one block of memory each, in the order of the units that order gives.
+func packed(xs []Vector, order []int) []Vector {
+	n := 0
+	for _, x := range xs {
+		n += len(x.idx)
+	}
+	idx, val := make([]int32, 0, n), make([]float64, 0, n)
+	out := make([]Vector, len(xs))
+	for _, i := range order {
+		a := len(idx)
+		idx, val = append(idx, xs[i].idx...), append(val, xs[i].val...)
+		out[i] = Vector{idx: idx[a:len(idx):len(idx)], val: val[a:len(val):len(val)]}
+	}
+	return out
 }
 
 // parallel calls f(0) … f(n-1) on as many goroutines as there are
@@ -251,53 +265,60 @@ func (m *Model) addCoded(units []Unit, coded []Coded) {
 	for _, us := range byDoc {
 		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(units[a].Start, units[b].Start) })
 	}
-	n := map[string]int{}
-	for _, cd := range coded {
-		n[cd.Code]++
-	}
-	for c, cm := range m.codes {
-		cm.coded = make([]codedRef, 0, n[c])
-	}
-	sum := map[int32]float64{}
-	for _, cd := range coded {
-		cm := m.codes[cd.Code]
-		if cm == nil {
-			continue
+	// Each code's segments, in the order given, made in parallel.
+	byCode := map[string][]int{}
+	for i, cd := range coded {
+		if m.codes[cd.Code] != nil {
+			byCode[cd.Code] = append(byCode[cd.Code], i)
 		}
-		us := byDoc[cd.Doc]
-		// The units that overlap cd: from the first that ends after
-		// cd.Start to the last that starts before cd.End.
-		lo, _ := slices.BinarySearchFunc(us, cd.Start+1, func(i int32, end int) int { return cmp.Compare(units[i].End, end) })
-		ref := codedRef{Coded: cd}
-		for _, i := range us[lo:] {
-			u := units[i]
-			if u.Start >= cd.End {
-				break
-			}
-			if !m.xs[i].Empty() && Covers(coding.Range{Start: u.Start, End: u.End}, coding.Range{Start: cd.Start, End: cd.End}) {
-				ref.units = append(ref.units, i)
+	}
+	parallel(len(m.list), func(k int) {
+		cm := m.codes[m.list[k]]
+		cm.coded = make([]codedRef, 0, len(byCode[m.list[k]]))
+		sum := map[int32]float64{}
+		for _, ci := range byCode[m.list[k]] {
+			if ref, ok := m.codedRef(coded[ci], units, byDoc[coded[ci].Doc], sum); ok {
+				cm.coded = append(cm.coded, ref)
 			}
 		}
-		switch len(ref.units) {
-		case 0:
-			continue
-		case 1: // a unit's vector is normalised
-			ref.norm = 1
-			cm.coded = append(cm.coded, ref)
-			continue
+	})
+}
+
+// codedRef returns the coded segment cd as the units of its document
+// (us, in order of start) it covers; false if it covers none. sum is
+// scratch space.
+func (m *Model) codedRef(cd Coded, units []Unit, us []int32, sum map[int32]float64) (codedRef, bool) {
+	// The units that overlap cd: from the first that ends after
+	// cd.Start to the last that starts before cd.End.
+	lo, _ := slices.BinarySearchFunc(us, cd.Start+1, func(i int32, end int) int { return cmp.Compare(units[i].End, end) })
+	ref := codedRef{Coded: cd}
+	for _, i := range us[lo:] {
+		u := units[i]
+		if u.Start >= cd.End {
+			break
 		}
-		clear(sum)
-		for _, i := range ref.units {
-			for k, j := range m.xs[i].idx {
-				sum[j] += m.xs[i].val[k]
-			}
+		if !m.xs[i].Empty() && Covers(coding.Range{Start: u.Start, End: u.End}, coding.Range{Start: cd.Start, End: cd.End}) {
+			ref.units = append(ref.units, i)
 		}
-		for _, x := range sum {
-			ref.norm += x * x
-		}
-		ref.norm = math.Sqrt(ref.norm)
-		cm.coded = append(cm.coded, ref)
 	}
+	switch len(ref.units) {
+	case 0:
+		return ref, false
+	case 1: // a unit's vector is normalised
+		ref.norm = 1
+		return ref, true
+	}
+	clear(sum)
+	for _, i := range ref.units {
+		for k, j := range m.xs[i].idx {
+			sum[j] += m.xs[i].val[k]
+		}
+	}
+	for _, x := range sum {
+		ref.norm += x * x
+	}
+	ref.norm = math.Sqrt(ref.norm)
+	return ref, true
 }
 
 // fit fits one code's logistic regression. Besides the terms it has two
@@ -305,7 +326,7 @@ func (m *Model) addCoded(units []Unit, coded []Coded) {
 // code's units (for a positive unit the centroid of the others, so that
 // a unit does not vote for itself), and the unit's cosine with the
 // code's names.
-func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim int, o Options) *codeModel {
+func fit(xs []Vector, pos, rej, uncoded []bool, name Vector, dim int, seed uint64, o Options) *codeModel {
 	cm := &codeModel{w: make([]float64, dim), scale: o.ProtoScale, name: name}
 	cent := make([]float64, dim)
 	for i, p := range pos {
@@ -320,9 +341,34 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 	for _, x := range cent {
 		ss += x * x
 	}
+	// A large project's negatives are sampled: the fit passes over the
+	// positives, the rejected units and at most negSample(support)
+	// negatives, drawn at rate r; the sampling raises the log-odds by
+	// -log r, which the prior takes off again as it does the positives'
+	// weight.
+	neg := len(xs) - cm.support
+	r := 1.0
+	var order []int // the units passed over, in sequence
+	if n := negSample(cm.support); neg > n {
+		r = float64(n) / float64(neg)
+		rng := rand.New(rand.NewPCG(seed, 3))
+		order = make([]int, 0, cm.support+n+n/8)
+		for i := range xs {
+			if pos[i] || rej != nil && rej[i] || rng.Float64() < r {
+				order = append(order, i)
+			}
+		}
+	} else {
+		order = make([]int, len(xs))
+		for i := range order {
+			order[i] = i
+		}
+	}
+	// The features of the units the fit passes over.
 	proto := make([]float64, len(xs))
 	nameSim := make([]float64, len(xs))
-	for i, x := range xs {
+	for _, i := range order {
+		x := xs[i]
 		d := 0.0
 		for k, j := range x.idx {
 			d += cent[j] * x.val[k]
@@ -343,14 +389,19 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 		}
 	}
 	cm.cent = cent
-	neg := len(xs) - cm.support
 	wp := 1.0
 	if cm.support > 0 && neg > 0 {
-		wp = min(o.PosWeight, float64(neg)/float64(cm.support))
+		wp = min(o.PosWeight, r*float64(neg)/float64(cm.support))
 	}
-	cm.prior = math.Log(wp)
+	cm.prior = math.Log(wp / r)
 	// A small project gets more passes: at least minUpdates updates.
-	epochs := max(o.Epochs, min(200, minUpdates/max(1, len(xs))))
+	epochs := max(o.Epochs, min(200, minUpdates/max(1, len(order))))
+	if r < 1 {
+		// A sample of a large project: three passes did as well as five
+		// on the large generated project (F1 0.427 and 0.428, precision
+		// at 10 0.784 and 0.782).
+		epochs = min(epochs, sampledEpochs)
+	}
 	for ep := range epochs {
 		lr := 0.5 / (1 + 0.3*float64(ep))
 		for _, i := range order {
@@ -380,6 +431,18 @@ func fit(xs []Vector, pos, rej, uncoded []bool, order []int, name Vector, dim in
 	}
 	return cm
 }
+
+// negSample is how many negative units the fit of a code with support
+// positives passes over at most: four for each positive, and at least
+// 20,000, so that a project of up to about 20,000 units is fitted on all
+// of them. On the large generated project (484,239 sentences) the fits
+// then pass over about a tenth of the units, and the cross-validated F1
+// rose from 0.32 to 0.43 (ten for each positive: 0.41, two: 0.43), with
+// the same precision at 10.
+func negSample(support int) int { return max(20000, 4*support) }
+
+// sampledEpochs is how many passes a fit over a sample makes at most.
+const sampledEpochs = 3
 
 // minUpdates is the least number of updates a model gets, for small
 // projects.
@@ -521,14 +584,25 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 	})
 	ts = ts[:min(len(ts), nTerms)]
 	// A coded segment's cosine with v: the sum of v's dot products with
-	// the units it covers (all found at once through the postings), over
-	// the segment's norm.
-	dots := make([]float64, len(m.xs))
-	for k, j := range v.idx {
-		for _, p := range m.post[j] {
-			dots[p.unit] += v.val[k] * p.val
-		}
+	// the units it covers, over the segment's norm. Only the code's
+	// segments are compared (going through every unit that shares a term
+	// with v, as an index of terms would, reads most of a large project
+	// for a common word), each unit against v spread out by term id.
+	dp, _ := m.dense.Get().(*[]float64)
+	if dp == nil || len(*dp) != len(m.words) {
+		d := make([]float64, len(m.words))
+		dp = &d
 	}
+	dv := *dp
+	for k, j := range v.idx {
+		dv[j] = v.val[k]
+	}
+	defer func() {
+		for _, j := range v.idx {
+			dv[j] = 0
+		}
+		m.dense.Put(dp)
+	}()
 	type cand struct {
 		c *codedRef
 		s float64
@@ -542,7 +616,11 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 		c := &cm.coded[k]
 		d := 0.0
 		for _, i := range c.units {
-			d += dots[i]
+			x, dot := m.xs[i], 0.0
+			for k, j := range x.idx {
+				dot += dv[j] * x.val[k]
+			}
+			d += dot
 		}
 		x := cand{c, d / c.norm}
 		if x.s <= 1e-12 || nSimilar <= 0 || len(cs) == nSimilar && !before(x, cs[len(cs)-1]) {

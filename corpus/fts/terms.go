@@ -47,18 +47,20 @@ func initTerms() {
 		},
 	})
 	if terms.err == nil {
-		terms.a = m.AnalyzerNamed(termsAnalyzer)
+		// The index's caches: a model analyses every unit of a project.
+		terms.a = withFastWidth(withStemCache(m.AnalyzerNamed(termsAnalyzer)))
 	}
 }
 
 func termsOf(text string) []string {
-	ts := Tokens(text)
-	if ts == nil {
+	terms.once.Do(initTerms)
+	if terms.a == nil || text == "" {
 		return nil
 	}
+	ts := terms.a.Analyze([]byte(text))
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = t.Term
+		out[i] = string(t.Term)
 	}
 	return out
 }
