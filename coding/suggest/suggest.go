@@ -102,6 +102,9 @@ type codeModel struct {
 	wn      float64
 	scale   float64
 	support int
+	// cu are the vectors of the units the code's segments cover, each
+	// once (see packCoded).
+	cu []Vector
 	// prior is the log of how much the fit raised the odds of a positive:
 	// by the positives' weight, and by sampling the negatives (see fit).
 	// score takes it off the regression's log-odds again.
@@ -110,11 +113,13 @@ type codeModel struct {
 }
 
 // codedRef is a coded segment as the explanations compare it: the sum of
-// the vectors of the training units it covers (units), whose norm is
-// norm.
+// the vectors of the training units it covers (units, while the model is
+// made; then at, their places among the code's covered units, cu), whose
+// norm is norm.
 type codedRef struct {
 	Coded
 	units []int32
+	at    []int32
 	norm  float64
 }
 
@@ -177,12 +182,10 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	m.xs = make([]Vector, len(units))
 	parallel(len(units), func(i int) { m.xs[i] = m.weigh(ids[i]) })
-	m.xs = packed(m.xs, order)
-	xs := m.xs
-	seq := make([]Vector, len(units))
+	seq := packedIn(m.xs, order)
 	at := make([]int, len(units)) // unit i's place in seq
 	for p, i := range order {
-		seq[p], at[i] = xs[i], p
+		m.xs[i], at[i] = seq[p], p
 	}
 	// Labels per code, by place in seq.
 	pos := map[string][]bool{}
@@ -221,19 +224,19 @@ func Train(units []Unit, coded []Coded, o Options) *Model {
 	return m
 }
 
-// packed returns the vectors xs with their terms and weights copied into
-// one block of memory each, in the order of the units that order gives.
-func packed(xs []Vector, order []int) []Vector {
+// packedIn returns copies of the vectors xs[i] for i in order, in that
+// order, their terms and weights in one block of memory each.
+func packedIn[I int | int32](xs []Vector, order []I) []Vector {
 	n := 0
-	for _, x := range xs {
-		n += len(x.idx)
+	for _, i := range order {
+		n += len(xs[i].idx)
 	}
 	idx, val := make([]int32, 0, n), make([]float64, 0, n)
-	out := make([]Vector, len(xs))
-	for _, i := range order {
+	out := make([]Vector, len(order))
+	for p, i := range order {
 		a := len(idx)
 		idx, val = append(idx, xs[i].idx...), append(val, xs[i].val...)
-		out[i] = Vector{idx: idx[a:len(idx):len(idx)], val: val[a:len(val):len(val)]}
+		out[p] = Vector{idx: idx[a:len(idx):len(idx)], val: val[a:len(val):len(val)]}
 	}
 	return out
 }
@@ -281,7 +284,31 @@ func (m *Model) addCoded(units []Unit, coded []Coded) {
 				cm.coded = append(cm.coded, ref)
 			}
 		}
+		m.packCoded(cm)
 	})
+}
+
+// packCoded copies the vectors of the units cm's coded segments cover
+// into one block of memory, each unit once, which an explanation reads
+// through in order.
+func (m *Model) packCoded(cm *codeModel) {
+	place := map[int32]int32{}
+	var us []int32
+	for k := range cm.coded {
+		r := &cm.coded[k]
+		r.at = make([]int32, len(r.units))
+		for n, i := range r.units {
+			p, ok := place[i]
+			if !ok {
+				p = int32(len(us))
+				place[i] = p
+				us = append(us, i)
+			}
+			r.at[n] = p
+		}
+		r.units = nil
+	}
+	cm.cu = packedIn(m.xs, us)
 }
 
 // codedRef returns the coded segment cd as the units of its document
@@ -597,12 +624,17 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 	for k, j := range v.idx {
 		dv[j] = v.val[k]
 	}
-	defer func() {
-		for _, j := range v.idx {
-			dv[j] = 0
+	// v's dot product with each unit the code's segments cover, once.
+	dots := make([]float64, len(cm.cu))
+	for p, x := range cm.cu {
+		for k, j := range x.idx {
+			dots[p] += dv[j] * x.val[k]
 		}
-		m.dense.Put(dp)
-	}()
+	}
+	for _, j := range v.idx {
+		dv[j] = 0
+	}
+	m.dense.Put(dp)
 	type cand struct {
 		c *codedRef
 		s float64
@@ -615,12 +647,8 @@ func (m *Model) Explain(code string, v Vector, nTerms, nSimilar int) ([]TermWeig
 	for k := range cm.coded {
 		c := &cm.coded[k]
 		d := 0.0
-		for _, i := range c.units {
-			x, dot := m.xs[i], 0.0
-			for k, j := range x.idx {
-				dot += dv[j] * x.val[k]
-			}
-			d += dot
+		for _, p := range c.at {
+			d += dots[p]
 		}
 		x := cand{c, d / c.norm}
 		if x.s <= 1e-12 || nSimilar <= 0 || len(cs) == nSimilar && !before(x, cs[len(cs)-1]) {
