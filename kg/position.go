@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -184,6 +185,27 @@ func openLimited(name string, lim limits) (io.ReadCloser, int64, error) {
 		}{io.LimitReader(f, n), f}, size, nil
 	}
 	return f, size, nil
+}
+
+// scanLimited calls fn with each line of the log name up to its limit in
+// lim (without its newline, valid only during the call), numbered from 1;
+// ErrNoProjection if there is no such log.
+func scanLimited(name string, lim limits, fn func(line int, b []byte) error) error {
+	f, _, err := openLimited(name, lim)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNoProjection
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
+	for line := 1; sc.Scan(); line++ {
+		if err := fn(line, sc.Bytes()); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }
 
 // readLimitedString reads a log up to its limit into a string's own memory

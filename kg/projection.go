@@ -1,7 +1,6 @@
 package kg
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -357,21 +356,7 @@ func scanDocsLog(graphDir string, fn func(line int, l []byte) error) (string, er
 	if err != nil {
 		return name, err
 	}
-	f, _, err := openLimited(name, lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return name, ErrNoProjection
-	} else if err != nil {
-		return name, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
-	for line := 1; sc.Scan(); line++ {
-		if err := fn(line, sc.Bytes()); err != nil {
-			return name, err
-		}
-	}
-	return name, sc.Err()
+	return name, scanLimited(name, lim, fn)
 }
 
 // RebuildDocNames writes the projection's document names (docs.log) afresh
@@ -657,30 +642,21 @@ const entityChangePrefix = `J	{"k":"entity_change"`
 // read up to its limit in lim, and of the record's tail.
 func loadEntityChanges(name string, lim limits, tail []*coding.Event) (*entityChanges, error) {
 	ec := &entityChanges{}
-	f, _, err := openLimited(name, lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNoProjection
-	} else if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
-	for line := 1; sc.Scan(); line++ {
-		b := sc.Bytes()
+	err := scanLimited(name, lim, func(line int, b []byte) error {
 		if !bytes.HasPrefix(b, []byte(entityChangePrefix)) {
-			continue
+			return nil
 		}
 		var e event
 		if err := json.Unmarshal(b[2:], &e); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		if e.Change == nil || e.EntityChange == nil {
-			return nil, fmt.Errorf("%s:%d: entity change without its change", name, line)
+			return fmt.Errorf("%s:%d: entity change without its change", name, line)
 		}
 		ec.add(*e.Change, e.EntityChange)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for _, ev := range tail {
@@ -761,29 +737,19 @@ func (r *replay) file(name string) error {
 }
 
 func (r *replay) stream(name string) error {
-	f, _, err := openLimited(name, r.lim)
-	if errors.Is(err, fs.ErrNotExist) {
-		return ErrNoProjection
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), math.MaxInt32)
-	for line := 1; sc.Scan(); line++ {
-		b := sc.Bytes()
+	return scanLimited(name, r.lim, func(line int, b []byte) error {
 		if len(b) == 0 || !r.wants(b) {
-			continue
+			return nil
 		}
 		if r.deferEntities && len(b) > 2 && b[0] == 'J' && jsonKind(b[2:]) == "entity" {
 			r.entityLines = append(r.entityLines, entityLine{id: entityID(b[2:]), json: string(b[2:]), name: name, line: line})
-			continue
+			return nil
 		}
 		if err := r.apply(string(b)); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
-	}
-	return sc.Err()
+		return nil
+	})
 }
 
 // wants reports whether a line may make a record the replay keeps; apply
